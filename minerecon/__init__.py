@@ -1,0 +1,48 @@
+"""minerecon: the economics of Bitcoin mining.
+
+Hashprice, revenue, energy cost and margin per TH/s, break-even BTC price,
+power price and difficulty, cost to mine one BTC, and the protocol facts
+behind them, as vectorised functions that take scalars, numpy arrays,
+pandas Series or xarray DataArrays and return the same kind.
+
+>>> import minerecon as mr
+>>> s21xp = mr.get_miner("Antminer S21 XP")
+>>> round(mr.economics.breakeven_power_price(87_000, 152.27e12, s21xp.efficiency), 3)
+0.116
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from minerecon import datasets, economics, energy, hardware, network, units
+from minerecon.hardware import Fleet, Miner, get_miner, list_miners
+from minerecon.network import NetworkState, block_subsidy, hashprice
+
+try:
+    __version__ = version("minerecon")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+
+class MinereconWarning(UserWarning):
+    """Base class of the warnings minerecon emits."""
+
+
+__all__ = [
+    "Fleet",
+    "Miner",
+    "MinereconWarning",
+    "NetworkState",
+    "__version__",
+    "block_subsidy",
+    "datasets",
+    "economics",
+    "energy",
+    "get_miner",
+    "hardware",
+    "hashprice",
+    "list_miners",
+    "network",
+    "units",
+]

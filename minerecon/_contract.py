@@ -1,0 +1,141 @@
+"""The numeric contract shared by every core function.
+
+Core functions accept Python scalars, numpy arrays, pandas Series and xarray
+DataArrays and return the kind they were given. Their bodies are ufunc
+arithmetic, which preserves the kind by itself; this module holds the two
+pieces that arithmetic cannot do: argument validation with a clear message,
+and masking (``nan`` where there is no solution) that keeps the kind.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_LABELLED = (pd.Series, xr.DataArray)
+
+
+def _values(value: Any) -> np.ndarray:
+    if isinstance(value, pd.Series):
+        return value.to_numpy()
+    if isinstance(value, xr.DataArray):
+        return value.values
+    return np.asarray(value)
+
+
+def _first(values: np.ndarray, bad: np.ndarray) -> Any:
+    return values[bad].flat[0] if values.ndim else values.item()
+
+
+def check(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    unit: str = "",
+    allow_nan: bool = False,
+) -> Any:
+    """Validate a numeric argument and return it in a kind the core accepts.
+
+    Lists and tuples become float arrays, Python and numpy scalars become
+    ``float``; arrays, Series and DataArrays are returned unchanged. Raises
+    ``ValueError`` naming the argument, the offending value and the valid
+    range when the value is not numeric, is NaN, or lies outside
+    ``[low, high]`` (``low_open``/``high_open`` exclude the bound).
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number, got the boolean {value!r}")
+    if isinstance(value, numbers.Real):
+        value = float(value)
+    elif isinstance(value, list | tuple):
+        value = np.asarray(value, dtype=float)
+    elif isinstance(value, np.generic):
+        value = float(value)
+    values = _values(value)
+    if not (np.issubdtype(values.dtype, np.number) and values.dtype.kind != "c"):
+        raise ValueError(
+            f"{name} must be a real number or an array of real numbers, "
+            f"got dtype {values.dtype}"
+        )
+    unit_text = f" {unit}" if unit else ""
+    if values.dtype.kind == "f" and not allow_nan:
+        nan = np.isnan(values)
+        if nan.any():
+            raise ValueError(f"{name} must not be NaN, got NaN{_where(values, nan)}")
+    outside = np.zeros(values.shape, dtype=bool)
+    if low is not None:
+        outside |= values <= low if low_open else values < low
+    if high is not None:
+        outside |= values >= high if high_open else values > high
+    if outside.any():
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        valid = f"{left}{'-inf' if low is None else _fmt(low)}, "
+        valid += f"{'inf' if high is None else _fmt(high)}{right}"
+        raise ValueError(
+            f"{name} must be in {valid}{unit_text}, got "
+            f"{_fmt(_first(values, outside))}{_where(values, outside)}"
+        )
+    return value
+
+
+def check_fraction(name: str, value: Any, *, high_open: bool = True) -> Any:
+    """Validate a share such as a pool fee, in ``[0, 1)`` (or ``[0, 1]``)."""
+    return check(name, value, low=0.0, high=1.0, high_open=high_open)
+
+
+def _fmt(number: Any) -> str:
+    return f"{number:g}" if isinstance(number, float | np.floating) else str(number)
+
+
+def _where(values: np.ndarray, bad: np.ndarray) -> str:
+    if values.ndim == 0:
+        return ""
+    index = tuple(int(i[0]) for i in np.nonzero(bad))
+    count = int(bad.sum())
+    more = f" and {count - 1} more" if count > 1 else ""
+    return f" at position {index if len(index) > 1 else index[0]}{more}"
+
+
+def mask(values: Any, condition: Any, fill: float = np.nan) -> Any:
+    """Replace ``values`` by ``fill`` where ``condition`` holds, keeping the kind."""
+    if isinstance(values, _LABELLED):
+        return values.where(~condition, fill)
+    out = np.where(condition, fill, values)
+    return float(out) if out.ndim == 0 else out
+
+
+def like(result: np.ndarray, template: Any) -> Any:
+    """Give a computed array the kind, index or coordinates of ``template``."""
+    if isinstance(template, pd.Series):
+        return pd.Series(result, index=template.index)
+    if isinstance(template, xr.DataArray):
+        return template.copy(data=result)
+    result = np.asarray(result)
+    return result.item() if result.ndim == 0 else result
+
+
+def scalar_out(func: F) -> F:
+    """Return a plain ``float`` where numpy would give a 0-d array or scalar."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        out = func(*args, **kwargs)
+        if isinstance(out, np.ndarray) and out.ndim == 0 or isinstance(
+            out, np.floating
+        ):
+            return float(out)
+        return out
+
+    return wrapper  # type: ignore[return-value]

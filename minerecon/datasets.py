@@ -1,0 +1,162 @@
+"""Bundled history of the Bitcoin network and the ASIC catalogue.
+
+Everything here ships inside the package (``minerecon/data/``) and loads
+without network access. Sources, processing and caveats are documented in
+``minerecon/data/history_README.md`` (daily history) and
+``minerecon/data/miners_README.md`` (ASIC catalogue); :func:`data_path`
+locates them.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Date of the last row of the bundled daily history.
+HISTORY_AS_OF = "2026-08-16"
+
+
+def data_path(name: str = "") -> Path:
+    """Path of a bundled data file (or of the data folder when ``name`` is empty)."""
+    path = Path(str(resources.files("minerecon") / "data")) / name
+    if name and not path.exists():
+        raise FileNotFoundError(f"no bundled data file named {name!r} in {path.parent}")
+    return path
+
+
+@functools.cache
+def _history() -> pd.DataFrame:
+    frame = pd.read_csv(data_path("btc_daily.csv"), parse_dates=["date"], index_col="date")
+    frame.index.freq = "D"
+    return frame
+
+
+def load_history() -> pd.DataFrame:
+    """Daily BTC price, difficulty and fees per block, 2014-01-01 to 2026-08-16.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by UTC day (``date``), one row per day with no gaps, columns:
+
+        ``price_usd``
+            BTC/USD at 00:00 UTC (Bitstamp first 1-minute close) [USD/BTC].
+        ``difficulty``
+            Consensus difficulty in force at 00:00 UTC, exact per epoch [-].
+        ``fees_btc_per_block``
+            Fees paid that UTC day divided by blocks mined that day [BTC].
+
+    Notes
+    -----
+    A fresh copy each call, so callers may modify it. Known weak points
+    (2024-04-20 fees understated about 12x; epoch dates before 2016-04-28
+    uncertain by one day) are listed in ``history_README.md``.
+
+    Examples
+    --------
+    >>> history = load_history()
+    >>> history.loc["2024-04-20", "difficulty"]
+    86388558925171.02
+    """
+    return _history().copy()
+
+
+@functools.cache
+def _epochs() -> pd.DataFrame:
+    return pd.read_csv(
+        data_path("btc_difficulty_epochs.csv"),
+        index_col="epoch",
+        parse_dates=["retarget_day_utc", "first_date_in_force_0000utc", "last_date_in_dataset"],
+    )
+
+
+def load_difficulty_epochs() -> pd.DataFrame:
+    """One row per 2016-block difficulty epoch touching the daily history.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``epoch`` (= ``start_height / 2016``), columns
+        ``start_height`` [blocks], ``difficulty`` [-], ``difficulty_source``,
+        ``retarget_day_utc`` (UTC day of the epoch's first block),
+        ``retarget_day_basis``, ``first_date_in_force_0000utc`` and
+        ``last_date_in_dataset``.
+
+    Examples
+    --------
+    >>> epochs = load_difficulty_epochs()
+    >>> int(epochs.loc[459, "start_height"]), round(epochs.loc[459, "difficulty"] / 1e12, 2)
+    (925344, 149.3)
+    """
+    return _epochs().copy()
+
+
+@functools.cache
+def _miners() -> pd.DataFrame:
+    return pd.read_csv(data_path("miners.csv"), index_col="name")
+
+
+def load_miners() -> pd.DataFrame:
+    """The bundled ASIC catalogue.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``name``, columns ``manufacturer``, ``hashrate_th``
+        [TH/s], ``power_w`` [W], ``efficiency_j_per_th`` [J/TH],
+        ``cooling``, ``release_year``, ``source`` and ``as_of``.
+        Nameplate figures, +/-5 %; see ``miners_README.md``.
+    """
+    return _miners().copy()
+
+
+def estimate_height(date: Any) -> Any:
+    """Estimated height of the first block mined after 00:00 UTC of ``date``.
+
+    Parameters
+    ----------
+    date : str, Timestamp or array-like of dates
+        UTC day(s) within the bundled history.
+
+    Returns
+    -------
+    int or numpy.ndarray of int [blocks].
+
+    Notes
+    -----
+    Linear interpolation of block height over time between the start days of
+    consecutive difficulty epochs (an epoch's first block is taken at noon of
+    its retarget day), extrapolated at 144 blocks per day after the last one.
+    Block times vary, so the estimate is good to about one day of blocks
+    (~150) inside an epoch.
+
+    Examples
+    --------
+    >>> int(estimate_height("2025-11-27")) // 2016   # epoch 459 began that day
+    459
+    """
+    epochs = _epochs()
+    known = epochs.dropna(subset=["retarget_day_utc"])
+    start_days = (known["retarget_day_utc"] + pd.Timedelta(hours=12)).to_numpy()
+    start_heights = known["start_height"].to_numpy(dtype=float)
+    days = pd.to_datetime(np.atleast_1d(date)).normalize()
+    first, last = _history().index[[0, -1]]
+    if days.min() < first or days.max() > last:
+        raise ValueError(
+            f"date must be between {first.date()} and {last.date()}, got {np.asarray(date)}"
+        )
+    x = days.to_numpy().astype("datetime64[s]").astype(float)
+    xp = start_days.astype("datetime64[s]").astype(float)
+    heights = np.interp(x, xp, start_heights)
+    after = x > xp[-1]
+    heights[after] = start_heights[-1] + (x[after] - xp[-1]) / 600.0
+    before = x < xp[0]
+    heights[before] = start_heights[0] + (x[before] - xp[0]) / 600.0
+    heights = np.ceil(heights).astype(np.int64)
+    return int(heights[0]) if np.ndim(date) == 0 else heights
+

@@ -1,0 +1,337 @@
+"""ASIC miners and fleets.
+
+A :class:`Miner` carries a machine's nameplate hashrate and power; a
+:class:`Fleet` holds (miner, count) groups. Their methods call the functions
+of :mod:`minerecon.economics` with the network of a :class:`NetworkState`
+(by default the last day of the bundled history).
+
+Site power and hashrate convert as ``MW = EH/s * J/TH``: 45.6 EH/s at
+16.7 J/TH draws 761.5 MW at the machines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from minerecon import economics
+from minerecon._contract import check
+from minerecon.energy import check_efficiency, check_pue
+from minerecon.network import NetworkState
+from minerecon.units import W_PER_MW
+
+
+def site_power_mw(hashrate: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
+    """Power a fleet draws from the grid.
+
+    Parameters
+    ----------
+    hashrate : float, array, Series or DataArray
+        Hashrate [TH/s], >= 0.
+    efficiency : float, array, Series or DataArray
+        Hashrate-weighted efficiency [J/TH], > 0.
+    pue : float or array-like, default 1.0
+        Power usage effectiveness [-], >= 1.
+
+    Returns
+    -------
+    Power [MW]: ``hashrate * efficiency * pue / 1e6``, i.e. EH/s x J/TH.
+
+    Examples
+    --------
+    CleanSpark on 2025-09-30, 45.6 EH/s at 16.7 J/TH:
+
+    >>> round(site_power_mw(45.6e6, 16.7), 1)
+    761.5
+    """
+    hashrate = check("hashrate", hashrate, low=0, unit="[TH/s]")
+    efficiency = check_efficiency(efficiency)
+    return hashrate * efficiency * check_pue(pue) / W_PER_MW
+
+
+def site_hashrate(power_mw: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
+    """Hashrate a given grid power supports.
+
+    Parameters
+    ----------
+    power_mw : float, array, Series or DataArray
+        Power available at the meter [MW], >= 0.
+    efficiency : float, array, Series or DataArray
+        Hashrate-weighted efficiency [J/TH], > 0.
+    pue : float or array-like, default 1.0
+        Power usage effectiveness [-], >= 1.
+
+    Returns
+    -------
+    Hashrate [TH/s]: ``power_mw * 1e6 / (efficiency * pue)``.
+
+    Examples
+    --------
+    >>> round(site_hashrate(100, 13.5) / 1e6, 2)   # EH/s on 100 MW of S21 XP
+    7.41
+    """
+    power_mw = check("power_mw", power_mw, low=0, unit="[MW]")
+    efficiency = check_efficiency(efficiency)
+    return power_mw * W_PER_MW / (efficiency * check_pue(pue))
+
+
+@dataclasses.dataclass(frozen=True)
+class Miner:
+    """One ASIC model.
+
+    Parameters
+    ----------
+    name : str
+        Model name.
+    hashrate : float
+        Nameplate hashrate [TH/s], > 0.
+    power : float
+        Wall power at that hashrate [W], > 0.
+    manufacturer, cooling : str
+        Descriptive fields from the catalogue.
+    release_year : int or None
+        Year of first shipment.
+
+    Examples
+    --------
+    >>> s21 = get_miner("antminer s21")
+    >>> s21.name, s21.hashrate, s21.efficiency
+    ('Antminer S21', 200.0, 17.5)
+    """
+
+    name: str
+    hashrate: float
+    power: float
+    manufacturer: str = ""
+    cooling: str = "air"
+    release_year: int | None = None
+
+    def __post_init__(self) -> None:
+        check("hashrate", self.hashrate, low=0, low_open=True, unit="[TH/s]")
+        check("power", self.power, low=0, low_open=True, unit="[W]")
+        object.__setattr__(self, "hashrate", float(self.hashrate))
+        object.__setattr__(self, "power", float(self.power))
+
+    @property
+    def efficiency(self) -> float:
+        """Efficiency [J/TH]: power over hashrate."""
+        return self.power / self.hashrate
+
+    def margin_per_th(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Margin [USD per TH/s per day]; see :func:`economics.margin_per_th`.
+
+        ``network`` defaults to :meth:`NetworkState.latest`; ``kwargs`` are
+        the keyword arguments of :func:`economics.margin_per_th`.
+        """
+        return _margin(self.efficiency, power_price, network, **kwargs)
+
+    def daily_margin(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Margin of one machine [USD per day]."""
+        return self.margin_per_th(power_price, network, **kwargs) * self.hashrate
+
+    def breakeven_btc_price(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Break-even BTC price [USD/BTC]; see :func:`economics.breakeven_btc_price`."""
+        return _breakeven_btc_price(self.efficiency, power_price, network, **kwargs)
+
+    def breakeven_power_price(
+        self, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Break-even power price [USD/kWh]; see :func:`economics.breakeven_power_price`."""
+        return _breakeven_power_price(self.efficiency, network, **kwargs)
+
+
+def _network_inputs(network: NetworkState | None) -> dict[str, float]:
+    state = network if network is not None else NetworkState.latest()
+    return {
+        "difficulty": state.difficulty,
+        "fees_per_block": state.fees_per_block,
+        "subsidy": state.subsidy,
+    }
+
+
+def _margin(efficiency: float, power_price: Any, network: NetworkState | None, **kwargs: Any) -> Any:
+    state = network if network is not None else NetworkState.latest()
+    inputs = _network_inputs(state) | kwargs
+    btc_price = inputs.pop("btc_price", state.btc_price)
+    return economics.margin_per_th(btc_price, efficiency=efficiency, power_price=power_price, **inputs)
+
+
+def _breakeven_btc_price(
+    efficiency: float, power_price: Any, network: NetworkState | None, **kwargs: Any
+) -> Any:
+    inputs = _network_inputs(network) | kwargs
+    return economics.breakeven_btc_price(efficiency=efficiency, power_price=power_price, **inputs)
+
+
+def _breakeven_power_price(efficiency: float, network: NetworkState | None, **kwargs: Any) -> Any:
+    state = network if network is not None else NetworkState.latest()
+    inputs = _network_inputs(state) | kwargs
+    btc_price = inputs.pop("btc_price", state.btc_price)
+    return economics.breakeven_power_price(btc_price, efficiency=efficiency, **inputs)
+
+
+@dataclasses.dataclass(frozen=True)
+class Fleet:
+    """Groups of identical machines.
+
+    Parameters
+    ----------
+    groups : tuple of (Miner, int)
+        Each model with its machine count (>= 0).
+
+    Notes
+    -----
+    Margin is linear in efficiency, so the fleet's margin per TH/s equals the
+    margin at its hashrate-weighted efficiency, ``sum(P_i) / sum(H_i)``;
+    the fleet's break-evens are exact, not averages of its machines'.
+
+    Examples
+    --------
+    >>> fleet = Fleet.from_counts({"Antminer S21 XP": 19_000, "Antminer S19j Pro": 5_000})
+    >>> round(fleet.hashrate / 1e6, 3), round(fleet.efficiency, 2)   # EH/s, J/TH
+    (5.65, 14.97)
+    """
+
+    groups: tuple[tuple[Miner, int], ...]
+
+    def __post_init__(self) -> None:
+        groups = tuple((miner, int(count)) for miner, count in self.groups)
+        if not groups:
+            raise ValueError("groups must hold at least one (miner, count) pair")
+        for miner, count in groups:
+            if not isinstance(miner, Miner):
+                raise ValueError(f"groups must pair Miner objects with counts, got {miner!r}")
+            check(f"count of {miner.name}", count, low=0)
+        if sum(count for _, count in groups) == 0:
+            raise ValueError("groups must hold at least one machine (all counts are 0)")
+        object.__setattr__(self, "groups", groups)
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str | Miner, int] | Iterable[tuple[str | Miner, int]]) -> Fleet:
+        """A fleet from catalogue names (or Miner objects) and counts."""
+        items = counts.items() if isinstance(counts, Mapping) else counts
+        return cls(tuple((get_miner(m) if isinstance(m, str) else m, n) for m, n in items))
+
+    @property
+    def count(self) -> int:
+        """Number of machines."""
+        return sum(count for _, count in self.groups)
+
+    @property
+    def hashrate(self) -> float:
+        """Total hashrate [TH/s]."""
+        return float(sum(miner.hashrate * count for miner, count in self.groups))
+
+    @property
+    def power(self) -> float:
+        """Total power at the machines [W]."""
+        return float(sum(miner.power * count for miner, count in self.groups))
+
+    @property
+    def power_mw(self) -> float:
+        """Total power at the machines [MW]."""
+        return self.power / W_PER_MW
+
+    @property
+    def efficiency(self) -> float:
+        """Hashrate-weighted efficiency [J/TH]."""
+        return self.power / self.hashrate
+
+    def margin_per_th(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Fleet margin [USD per TH/s per day]."""
+        return _margin(self.efficiency, power_price, network, **kwargs)
+
+    def daily_margin(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Fleet margin [USD per day]."""
+        return self.margin_per_th(power_price, network, **kwargs) * self.hashrate
+
+    def breakeven_btc_price(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """BTC price at which the whole fleet breaks even [USD/BTC]."""
+        return _breakeven_btc_price(self.efficiency, power_price, network, **kwargs)
+
+    def breakeven_power_price(
+        self, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Power price at which the whole fleet breaks even [USD/kWh]."""
+        return _breakeven_power_price(self.efficiency, network, **kwargs)
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum() or ch == "+")
+
+
+def list_miners() -> pd.DataFrame:
+    """The ASIC catalogue, one row per model.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by name; see :func:`minerecon.datasets.load_miners`.
+
+    Examples
+    --------
+    >>> "Antminer S21 XP" in list_miners().index
+    True
+    """
+    from minerecon import datasets
+
+    return datasets.load_miners()
+
+
+def get_miner(name: str) -> Miner:
+    """A catalogue machine by name (case, spaces and hyphens ignored).
+
+    Parameters
+    ----------
+    name : str
+        Model name, e.g. ``"Antminer S21 XP"`` or ``"s21xp"``.
+
+    Returns
+    -------
+    Miner
+
+    Raises
+    ------
+    KeyError
+        When no model matches; the message lists the closest names.
+
+    Examples
+    --------
+    >>> get_miner("Whatsminer M60S").efficiency
+    18.387096774193548
+    """
+    catalogue = list_miners()
+    by_key = {_key(full): full for full in catalogue.index}
+    wanted = _key(name)
+    if wanted not in by_key:
+        short = {_key(full.split(" ", 1)[-1]): full for full in catalogue.index}
+        if wanted not in short:
+            close = difflib.get_close_matches(name, list(catalogue.index), n=4, cutoff=0.4)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            raise KeyError(f"no miner named {name!r} in the catalogue{hint} (see list_miners())")
+        by_key[wanted] = short[wanted]
+    row = catalogue.loc[by_key[wanted]]
+    return Miner(
+        name=by_key[wanted],
+        hashrate=float(row["hashrate_th"]),
+        power=float(row["power_w"]),
+        manufacturer=str(row["manufacturer"]),
+        cooling=str(row["cooling"]),
+        release_year=int(row["release_year"]),
+    )

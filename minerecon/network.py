@@ -1,0 +1,666 @@
+"""Bitcoin protocol facts and the per-hash economics they imply.
+
+Subsidy by block height, halvings, block dates, compact ``bits``, difficulty
+and the network hashrate it implies, the retarget rule for one epoch, the
+BTC a unit of hashrate earns per day, and hashprice. All functions follow
+the numeric contract: scalars, arrays, Series and DataArrays in, the same
+kind out.
+
+Hashes per unit of difficulty
+-----------------------------
+A block at difficulty ``D`` takes ``D * 2**48 / 65535`` hashes on average
+(Bitcoin Core ``GetBlockProof``: ``2**256 / (target + 1)`` with the
+difficulty-1 target ``0xFFFF * 2**208``). Every public hashprice and
+cost-of-production figure (Hashrate Index/Luxor, Hayes 2017, CBECI) uses the
+industry convention ``D * 2**32`` instead, which is 15 ppm lower. minerecon
+follows the convention (:data:`HASHES_PER_DIFFICULTY`) so its numbers match
+published ones; :data:`HASHES_PER_DIFFICULTY_EXACT` holds the exact value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from minerecon import _contract
+from minerecon._contract import check, scalar_out
+from minerecon.units import SATS_PER_BTC, SECONDS_PER_DAY, TH
+
+#: Blocks between halvings (``nSubsidyHalvingInterval``).
+HALVING_INTERVAL = 210_000
+#: Subsidy of the genesis era in satoshi (``50 * COIN``).
+INITIAL_SUBSIDY_SAT = 50 * SATS_PER_BTC
+#: After this many halvings the subsidy is zero (``GetBlockSubsidy``).
+MAX_HALVINGS = 64
+#: Target block interval in seconds (``nPowTargetSpacing``).
+TARGET_BLOCK_INTERVAL = 600
+#: Blocks per difficulty epoch.
+RETARGET_INTERVAL = 2016
+#: Target duration of an epoch in seconds (``nPowTargetTimespan``).
+TARGET_TIMESPAN = 14 * 24 * 60 * 60
+#: Largest factor by which one retarget can move difficulty.
+RETARGET_CLAMP = 4
+#: Blocks per day at the target interval.
+BLOCKS_PER_DAY = SECONDS_PER_DAY // TARGET_BLOCK_INTERVAL
+#: Hashes per block per unit of difficulty, the industry convention.
+HASHES_PER_DIFFICULTY = 2**32
+#: Exact hashes per block per unit of difficulty, ``2**48 / 65535``.
+HASHES_PER_DIFFICULTY_EXACT = 2**48 / 65535
+#: The difficulty-1 target (``powLimit``, compact bits ``0x1d00ffff``).
+MAX_TARGET = 0xFFFF * 2**208
+#: Subsidy of the era that began at block 840,000 (2024-04-20).
+CURRENT_SUBSIDY = 3.125
+
+
+def _check_height(name: str, height: Any) -> Any:
+    height = check(name, height, low=0)
+    values = _contract._values(height)
+    if np.any(values != np.floor(values)):
+        raise ValueError(f"{name} must be a whole block height >= 0")
+    return height
+
+
+def block_subsidy_sat(height: Any) -> Any:
+    """Block subsidy in satoshi, exactly as consensus computes it.
+
+    Parameters
+    ----------
+    height : int, array, Series or DataArray
+        Block height [blocks], >= 0.
+
+    Returns
+    -------
+    Subsidy [sat]: ``int`` for a scalar, int64 values otherwise.
+
+    Notes
+    -----
+    ``50 * COIN >> (height // 210000)``, and 0 once 64 halvings have passed
+    (Bitcoin Core ``GetBlockSubsidy``), so truncation by the integer shift is
+    kept exactly.
+
+    Examples
+    --------
+    >>> block_subsidy_sat(840_000)
+    312500000
+    """
+    height = _check_height("height", height)
+    halvings = _contract._values(height).astype(np.int64) // HALVING_INTERVAL
+    shifted = np.right_shift(np.int64(INITIAL_SUBSIDY_SAT), np.minimum(halvings, 63))
+    sat = np.where(halvings >= MAX_HALVINGS, 0, shifted).astype(np.int64)
+    return _contract.like(sat, height)
+
+
+def block_subsidy(height: Any) -> Any:
+    """Block subsidy in BTC at a block height.
+
+    Parameters
+    ----------
+    height : int, array, Series or DataArray
+        Block height [blocks], >= 0.
+
+    Returns
+    -------
+    Subsidy [BTC].
+
+    Notes
+    -----
+    ``(5e9 >> (height // 210000)) / 1e8``; see :func:`block_subsidy_sat`.
+
+    References
+    ----------
+    Bitcoin Core, ``src/validation.cpp`` ``GetBlockSubsidy`` and
+    ``src/kernel/chainparams.cpp`` ``nSubsidyHalvingInterval = 210000``.
+
+    Examples
+    --------
+    >>> block_subsidy(839_999), block_subsidy(840_000), block_subsidy(1_050_000)
+    (6.25, 3.125, 1.5625)
+    """
+    return block_subsidy_sat(height) / SATS_PER_BTC
+
+
+def halving_height(halving: Any) -> Any:
+    """Height of the block that starts halving era ``halving`` (1 = first).
+
+    Parameters
+    ----------
+    halving : int, array, Series or DataArray
+        Halving number, >= 0 (0 is the genesis block).
+
+    Returns
+    -------
+    Block height [blocks].
+
+    Examples
+    --------
+    >>> halving_height(5)
+    1050000
+    """
+    halving = _check_height("halving", halving)
+    out = halving * HALVING_INTERVAL
+    return int(out) if isinstance(out, float) else out
+
+
+def next_halving_height(height: Any) -> Any:
+    """Height of the first halving strictly after ``height``.
+
+    Parameters
+    ----------
+    height : int, array, Series or DataArray
+        Block height [blocks], >= 0.
+
+    Returns
+    -------
+    Block height [blocks].
+
+    Examples
+    --------
+    >>> next_halving_height(925_344)
+    1050000
+    """
+    height = _check_height("height", height)
+    out = (height // HALVING_INTERVAL + 1) * HALVING_INTERVAL
+    return int(out) if isinstance(out, float) else out
+
+
+def issued_supply(height: Any) -> Any:
+    """BTC created by the subsidies of blocks ``0 .. height - 1``.
+
+    Parameters
+    ----------
+    height : int, array, Series or DataArray
+        Number of blocks counted from the genesis block, >= 0.
+
+    Returns
+    -------
+    Supply [BTC], summed in satoshi so it is exact.
+
+    Notes
+    -----
+    ``sum_e min(max(height - 210000 e, 0), 210000) * (5e9 >> e)`` over the 64
+    halving eras. The total over all eras is 2,099,999,997,690,000 sat
+    (20,999,999.9769 BTC), not 21 million, because of the integer shift.
+
+    Examples
+    --------
+    >>> issued_supply(64 * 210_000)
+    20999999.9769
+    """
+    height = _check_height("height", height)
+    blocks = _contract._values(height).astype(np.int64)[..., np.newaxis]
+    eras = np.arange(MAX_HALVINGS, dtype=np.int64)
+    in_era = np.clip(blocks - eras * HALVING_INTERVAL, 0, HALVING_INTERVAL)
+    sat = (in_era * (np.int64(INITIAL_SUBSIDY_SAT) >> eras)).sum(axis=-1)
+    return _contract.like(sat / SATS_PER_BTC, height)
+
+
+def estimate_height_date(
+    height: Any,
+    reference_height: int,
+    reference_date: Any,
+    block_interval: float = TARGET_BLOCK_INTERVAL,
+) -> Any:
+    """Estimate when a block height is reached at a constant block interval.
+
+    Parameters
+    ----------
+    height : int or array-like
+        Target block height [blocks].
+    reference_height : int
+        A known height [blocks].
+    reference_date : str, datetime or pandas.Timestamp
+        When ``reference_height`` was mined (UTC).
+    block_interval : float, default 600
+        Mean block interval [s].
+
+    Returns
+    -------
+    pandas.Timestamp for a scalar height, pandas.DatetimeIndex otherwise.
+
+    Notes
+    -----
+    ``date = reference_date + (height - reference_height) * block_interval``.
+
+    Examples
+    --------
+    Hashrate Index's countdown of 2024-11-12 (height 870,020) put the 2028
+    halving on 2028-04-15; at 600 s per block:
+
+    >>> estimate_height_date(1_050_000, 870_020, "2024-11-12")
+    Timestamp('2028-04-14 20:40:00')
+    """
+    check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
+    _check_height("reference_height", reference_height)
+    seconds = (np.asarray(height) - reference_height) * float(block_interval)
+    start = pd.Timestamp(reference_date)
+    if seconds.ndim == 0:
+        return start + pd.Timedelta(seconds=float(seconds))
+    return start + pd.to_timedelta(seconds.ravel(), unit="s")
+
+
+def bits_to_target(bits: int | str) -> int:
+    """Expand compact ``nBits`` into the full 256-bit target.
+
+    Parameters
+    ----------
+    bits : int or str
+        Compact target, as an integer or a hex string such as ``"0x1d00ffff"``.
+
+    Returns
+    -------
+    int
+        The target.
+
+    Examples
+    --------
+    >>> bits_to_target("0x1d00ffff") == MAX_TARGET
+    True
+    """
+    if isinstance(bits, str):
+        try:
+            bits = int(bits, 16)
+        except ValueError:
+            raise ValueError(f"bits must be a hex string like '0x1d00ffff', got {bits!r}") from None
+    if not 0 < bits < 2**32:
+        raise ValueError(f"bits must be a 32-bit compact target in (0, 2**32), got {bits!r}")
+    exponent = bits >> 24
+    mantissa = bits & 0x007FFFFF
+    if mantissa == 0 or bits & 0x00800000:
+        raise ValueError(f"bits {bits:#010x} encodes a zero or negative target")
+    if exponent <= 3:
+        return mantissa >> (8 * (3 - exponent))
+    return mantissa << (8 * (exponent - 3))
+
+
+def target_to_difficulty(target: int) -> float:
+    """Difficulty of a target: ``MAX_TARGET / target``.
+
+    Parameters
+    ----------
+    target : int
+        Full 256-bit target, > 0.
+
+    Returns
+    -------
+    float
+        Difficulty [-].
+    """
+    if target <= 0:
+        raise ValueError(f"target must be > 0, got {target}")
+    return MAX_TARGET / target
+
+
+def bits_to_difficulty(bits: int | str) -> float:
+    """Difficulty encoded by compact ``nBits``.
+
+    Parameters
+    ----------
+    bits : int or str
+        Compact target (e.g. ``0x1d00ffff`` or ``"0x17025ced"``).
+
+    Returns
+    -------
+    float
+        Difficulty [-].
+
+    Notes
+    -----
+    ``D = 0xFFFF * 2**208 / target``; Bitcoin Core's ``GetDifficulty``
+    evaluates the same ratio as ``(0xFFFF / mantissa) * 256**(29 - exponent)``.
+
+    Examples
+    --------
+    >>> bits_to_difficulty(0x1D00FFFF)
+    1.0
+    """
+    return target_to_difficulty(bits_to_target(bits))
+
+
+def _check_difficulty(difficulty: Any) -> Any:
+    return check("difficulty", difficulty, low=0, low_open=True, unit="[-]")
+
+
+def hashrate_from_difficulty(
+    difficulty: Any, block_interval: Any = TARGET_BLOCK_INTERVAL
+) -> Any:
+    """Network hashrate that finds blocks every ``block_interval`` seconds.
+
+    Parameters
+    ----------
+    difficulty : float, array, Series or DataArray
+        Difficulty [-], > 0.
+    block_interval : float or array-like, default 600
+        Mean block interval [s], > 0.
+
+    Returns
+    -------
+    Network hashrate [TH/s].
+
+    Notes
+    -----
+    ``H = D * 2**32 / block_interval`` hashes per second.
+
+    Examples
+    --------
+    >>> round(hashrate_from_difficulty(152.27e12) / 1e9, 3)  # ZH/s, Nov 2025
+    1.09
+    """
+    difficulty = _check_difficulty(difficulty)
+    block_interval = check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
+    return difficulty * (HASHES_PER_DIFFICULTY / TH) / block_interval
+
+
+def difficulty_from_hashrate(
+    hashrate: Any, block_interval: Any = TARGET_BLOCK_INTERVAL
+) -> Any:
+    """Difficulty at which ``hashrate`` finds blocks every ``block_interval`` s.
+
+    Parameters
+    ----------
+    hashrate : float, array, Series or DataArray
+        Network hashrate [TH/s], > 0.
+    block_interval : float or array-like, default 600
+        Mean block interval [s], > 0.
+
+    Returns
+    -------
+    Difficulty [-].
+
+    Notes
+    -----
+    ``D = H * block_interval / 2**32``, the inverse of
+    :func:`hashrate_from_difficulty`.
+    """
+    hashrate = check("hashrate", hashrate, low=0, low_open=True, unit="[TH/s]")
+    block_interval = check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
+    return hashrate * block_interval * (TH / HASHES_PER_DIFFICULTY)
+
+
+@scalar_out
+def next_difficulty(
+    difficulty: Any, actual_timespan: Any, target_timespan: float = TARGET_TIMESPAN
+) -> Any:
+    """Difficulty after one retarget.
+
+    Parameters
+    ----------
+    difficulty : float, array, Series or DataArray
+        Difficulty of the epoch that just ended [-], > 0.
+    actual_timespan : float, array, Series or DataArray
+        Time the epoch took as consensus measures it [s], > 0: from the first
+        to the last block of its 2016 blocks, i.e. over 2015 intervals.
+    target_timespan : float, default 1,209,600
+        Two weeks [s].
+
+    Returns
+    -------
+    New difficulty [-].
+
+    Notes
+    -----
+    ``D' = D * target / clip(actual, target / 4, target * 4)``, so one
+    retarget moves difficulty by at most x4 or /4. Consensus works on integer
+    targets, which rounds the result by far less than 1 ppm.
+
+    References
+    ----------
+    Bitcoin Core, ``src/pow.cpp`` ``CalculateNextWorkRequired``.
+
+    Examples
+    --------
+    >>> next_difficulty(100e12, 604_800)   # epoch took one week: x2
+    200000000000000.0
+    >>> next_difficulty(100e12, 100_000)   # far too fast: clamped to x4
+    400000000000000.0
+    """
+    difficulty = _check_difficulty(difficulty)
+    actual_timespan = check("actual_timespan", actual_timespan, low=0, low_open=True, unit="[s]")
+    check("target_timespan", target_timespan, low=0, low_open=True, unit="[s]")
+    clamped = np.clip(
+        actual_timespan,
+        target_timespan / RETARGET_CLAMP,
+        target_timespan * RETARGET_CLAMP,
+    )
+    return difficulty * (target_timespan / clamped)
+
+
+def _check_reward(subsidy: Any, fees_per_block: Any) -> tuple[Any, Any]:
+    subsidy = check("subsidy", subsidy, low=0, unit="[BTC]")
+    fees_per_block = check("fees_per_block", fees_per_block, low=0, unit="[BTC]")
+    return subsidy, fees_per_block
+
+
+def btc_per_th_day(
+    difficulty: Any, fees_per_block: Any = 0.0, subsidy: Any = CURRENT_SUBSIDY
+) -> Any:
+    """Expected BTC one TH/s earns per day (before pool fees).
+
+    Parameters
+    ----------
+    difficulty : float, array, Series or DataArray
+        Difficulty [-], > 0.
+    fees_per_block : float or array-like, default 0
+        Average transaction fees per block [BTC].
+    subsidy : float or array-like, default 3.125
+        Block subsidy [BTC] (see :func:`block_subsidy`).
+
+    Returns
+    -------
+    Expected reward [BTC per TH/s per day].
+
+    Notes
+    -----
+    ``86400 * 1e12 * (subsidy + fees) / (D * 2**32)``: a hash finds a block
+    with probability ``1 / (D * 2**32)``. Independent of block times, so it
+    holds whatever the network hashrate.
+
+    Examples
+    --------
+    Hashrate Index, 2025-11-03: difficulty 155.97 T, fees 0.62 % of rewards,
+    BTC hashprice 0.00040577 BTC/PH/day:
+
+    >>> fees = fees_from_share(0.0062)
+    >>> round(btc_per_th_day(155.97e12, fees) * 1000, 8)
+    0.00040557
+    """
+    difficulty = _check_difficulty(difficulty)
+    subsidy, fees_per_block = _check_reward(subsidy, fees_per_block)
+    per_difficulty = SECONDS_PER_DAY * TH / HASHES_PER_DIFFICULTY
+    return (subsidy + fees_per_block) * per_difficulty / difficulty
+
+
+def hashprice(
+    btc_price: Any,
+    difficulty: Any,
+    fees_per_block: Any = 0.0,
+    subsidy: Any = CURRENT_SUBSIDY,
+) -> Any:
+    """Hashprice: expected USD one TH/s earns per day (before pool fees).
+
+    Parameters
+    ----------
+    btc_price : float, array, Series or DataArray
+        BTC price [USD/BTC], >= 0.
+    difficulty : float, array, Series or DataArray
+        Difficulty [-], > 0.
+    fees_per_block : float or array-like, default 0
+        Average transaction fees per block [BTC].
+    subsidy : float or array-like, default 3.125
+        Block subsidy [BTC].
+
+    Returns
+    -------
+    Hashprice [USD per TH/s per day]. Multiply by 1,000
+    (:func:`minerecon.units.hashprice_to_ph_day`) for the USD/PH/day that
+    Hashrate Index and Luxor publish.
+
+    Notes
+    -----
+    ``btc_price * 86400e12 * (subsidy + fees) / (D * 2**32)``.
+
+    References
+    ----------
+    Hashrate Index (Luxor), "Bitcoin Hashprice Index" methodology.
+
+    Examples
+    --------
+    Hashrate Index Roundup 2024-12-23: BTC 93,450 USD, difficulty 108.52 T,
+    fees 0.0931 BTC per block, published hashprice 55.21 USD/PH/day:
+
+    >>> round(hashprice(93_450, 108.52e12, 0.0931) * 1000, 2)
+    55.75
+    """
+    btc_price = check("btc_price", btc_price, low=0, unit="[USD/BTC]")
+    return btc_price * btc_per_th_day(difficulty, fees_per_block, subsidy)
+
+
+def fee_share(fees_per_block: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
+    """Share of the block reward paid by fees.
+
+    Parameters
+    ----------
+    fees_per_block : float, array, Series or DataArray
+        Fees per block [BTC], >= 0.
+    subsidy : float or array-like, default 3.125
+        Block subsidy [BTC].
+
+    Returns
+    -------
+    ``fees / (subsidy + fees)`` [-].
+
+    Examples
+    --------
+    >>> round(fee_share(0.0931), 4)
+    0.0289
+    """
+    subsidy, fees_per_block = _check_reward(subsidy, fees_per_block)
+    return fees_per_block / (subsidy + fees_per_block)
+
+
+def fees_from_share(share: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
+    """Fees per block from their share of the block reward.
+
+    Parameters
+    ----------
+    share : float, array, Series or DataArray
+        Fees as a share of subsidy plus fees [-], in [0, 1).
+    subsidy : float or array-like, default 3.125
+        Block subsidy [BTC].
+
+    Returns
+    -------
+    Fees per block [BTC]: ``subsidy * share / (1 - share)``.
+
+    Examples
+    --------
+    >>> round(fees_from_share(0.0107, 6.25), 5)   # Hashrate Index, 2021-10-24
+    0.0676
+    """
+    share = _contract.check_fraction("share", share)
+    subsidy = check("subsidy", subsidy, low=0, unit="[BTC]")
+    return subsidy * share / (1.0 - share)
+
+
+@dataclasses.dataclass(frozen=True)
+class NetworkState:
+    """The network on one day: what a mine earns depends on nothing else.
+
+    Parameters
+    ----------
+    date : pandas.Timestamp
+        The UTC day the state describes.
+    height : int
+        Height of the first block mined after 00:00 UTC that day [blocks];
+        estimated from the epoch table when taken from history.
+    difficulty : float
+        Difficulty in force at 00:00 UTC [-].
+    btc_price : float
+        BTC price [USD/BTC].
+    fees_per_block : float
+        Average transaction fees per block [BTC].
+
+    Examples
+    --------
+    The network of the late-November-2025 hashprice low:
+
+    >>> state = NetworkState.from_history("2025-11-20")
+    >>> round(state.difficulty / 1e12, 2), state.subsidy
+    (152.27, 3.125)
+    """
+
+    date: pd.Timestamp
+    height: int
+    difficulty: float
+    btc_price: float
+    fees_per_block: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "date", pd.Timestamp(self.date))
+        _check_height("height", self.height)
+        _check_difficulty(self.difficulty)
+        check("btc_price", self.btc_price, low=0, unit="[USD/BTC]")
+        check("fees_per_block", self.fees_per_block, low=0, unit="[BTC]")
+
+    @classmethod
+    def latest(cls) -> NetworkState:
+        """The last day of the bundled history (the library's default)."""
+        from minerecon import datasets
+
+        return cls.from_history(datasets.load_history().index[-1])
+
+    @classmethod
+    def from_history(cls, date: Any) -> NetworkState:
+        """The network on a past day, from the bundled history.
+
+        Parameters
+        ----------
+        date : str, datetime or pandas.Timestamp
+            A UTC day covered by :func:`minerecon.datasets.load_history`.
+        """
+        from minerecon import datasets
+
+        history = datasets.load_history()
+        day = pd.Timestamp(date).normalize()
+        if day not in history.index:
+            first, last = history.index[0].date(), history.index[-1].date()
+            raise ValueError(f"date must be between {first} and {last}, got {day.date()}")
+        row = history.loc[day]
+        return cls(
+            date=day,
+            height=int(datasets.estimate_height(day)),
+            difficulty=float(row["difficulty"]),
+            btc_price=float(row["price_usd"]),
+            fees_per_block=float(row["fees_btc_per_block"]),
+        )
+
+    def replace(self, **changes: Any) -> NetworkState:
+        """A copy with some fields changed (e.g. ``btc_price=90_000``)."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def subsidy(self) -> float:
+        """Block subsidy at :attr:`height` [BTC]."""
+        return block_subsidy(self.height)
+
+    @property
+    def fee_share(self) -> float:
+        """Fees as a share of the block reward [-]."""
+        return fee_share(self.fees_per_block, self.subsidy)
+
+    @property
+    def hashprice(self) -> float:
+        """Hashprice [USD per TH/s per day]."""
+        return hashprice(self.btc_price, self.difficulty, self.fees_per_block, self.subsidy)
+
+    @property
+    def btc_per_th_day(self) -> float:
+        """Expected reward [BTC per TH/s per day]."""
+        return btc_per_th_day(self.difficulty, self.fees_per_block, self.subsidy)
+
+    @property
+    def network_hashrate(self) -> float:
+        """Hashrate implied by the difficulty at 600 s blocks [TH/s]."""
+        return hashrate_from_difficulty(self.difficulty)

@@ -1,0 +1,67 @@
+"""Scale constants and unit conversions.
+
+minerecon uses one unit per quantity (see the nomenclature in the docs):
+hashrate in TH/s, power in W (site capacity in MW), energy in kWh,
+efficiency in J/TH, power price in USD/kWh, money in USD, time step one day,
+hashprice in USD per TH/s per day. The constants below convert to and from
+the scales the industry quotes.
+
+Examples
+--------
+>>> from minerecon import units
+>>> 45.6 * units.EH / units.TH        # CleanSpark's 45.6 EH/s in TH/s
+45600000.0
+>>> units.hashprice_to_ph_day(0.03982)  # USD/TH/day -> USD/PH/day
+39.82
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Hashrate scales, in hashes per second.
+H = 1.0
+KH = 1e3
+MH = 1e6
+GH = 1e9
+TH = 1e12
+PH = 1e15
+EH = 1e18
+ZH = 1e21
+
+SATS_PER_BTC = 100_000_000
+SECONDS_PER_DAY = 86_400
+HOURS_PER_DAY = 24
+DAYS_PER_YEAR = 365
+J_PER_KWH = 3.6e6
+W_PER_MW = 1e6
+
+
+def hashprice_to_ph_day(hashprice_th_day: Any) -> Any:
+    """Convert a hashprice from USD per TH/s per day to USD per PH/s per day.
+
+    Parameters
+    ----------
+    hashprice_th_day : float, array, Series or DataArray
+        Hashprice [USD/TH/s/day].
+
+    Returns
+    -------
+    Hashprice [USD/PH/s/day], the unit Hashrate Index and Luxor publish.
+    """
+    return hashprice_th_day * (PH / TH)
+
+
+def hashprice_from_ph_day(hashprice_ph_day: Any) -> Any:
+    """Convert a hashprice from USD per PH/s per day to USD per TH/s per day.
+
+    Parameters
+    ----------
+    hashprice_ph_day : float, array, Series or DataArray
+        Hashprice [USD/PH/s/day].
+
+    Returns
+    -------
+    Hashprice [USD/TH/s/day].
+    """
+    return hashprice_ph_day * (TH / PH)
