@@ -8,7 +8,7 @@ pandas Series or xarray DataArrays and return the same kind.
 >>> import minerecon as mr
 >>> s21xp = mr.get_miner("Antminer S21 XP")
 >>> round(mr.economics.breakeven_power_price(87_000, 152.27e12, s21xp.efficiency), 3)
-0.116
+0.111
 """
 
 from __future__ import annotations

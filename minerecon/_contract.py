@@ -65,8 +65,7 @@ def check(
     values = _values(value)
     if not (np.issubdtype(values.dtype, np.number) and values.dtype.kind != "c"):
         raise ValueError(
-            f"{name} must be a real number or an array of real numbers, "
-            f"got dtype {values.dtype}"
+            f"{name} must be a real number or an array of real numbers, got dtype {values.dtype}"
         )
     unit_text = f" {unit}" if unit else ""
     if values.dtype.kind == "f" and not allow_nan:
@@ -132,9 +131,7 @@ def scalar_out(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         out = func(*args, **kwargs)
-        if isinstance(out, np.ndarray) and out.ndim == 0 or isinstance(
-            out, np.floating
-        ):
+        if (isinstance(out, np.ndarray) and out.ndim == 0) or isinstance(out, np.floating):
             return float(out)
         return out
 

@@ -60,7 +60,7 @@ def load_history() -> pd.DataFrame:
     Examples
     --------
     >>> history = load_history()
-    >>> history.loc["2024-04-20", "difficulty"]
+    >>> float(history.loc["2024-04-20", "difficulty"])   # the 2024 halving epoch
     86388558925171.02
     """
     return _history().copy()
@@ -71,7 +71,11 @@ def _epochs() -> pd.DataFrame:
     return pd.read_csv(
         data_path("btc_difficulty_epochs.csv"),
         index_col="epoch",
-        parse_dates=["retarget_day_utc", "first_date_in_force_0000utc", "last_date_in_dataset"],
+        parse_dates=[
+            "retarget_day_utc",
+            "first_date_in_force_0000utc",
+            "last_date_in_dataset",
+        ],
     )
 
 
@@ -90,8 +94,8 @@ def load_difficulty_epochs() -> pd.DataFrame:
     Examples
     --------
     >>> epochs = load_difficulty_epochs()
-    >>> int(epochs.loc[459, "start_height"]), round(epochs.loc[459, "difficulty"] / 1e12, 2)
-    (925344, 149.3)
+    >>> epochs.loc[459, ["start_height", "difficulty"]].tolist()
+    [925344.0, 149301205959699.9]
     """
     return _epochs().copy()
 
@@ -137,8 +141,10 @@ def estimate_height(date: Any) -> Any:
 
     Examples
     --------
-    >>> int(estimate_height("2025-11-27")) // 2016   # epoch 459 began that day
-    459
+    The retarget to epoch 459 (block 925,344) came at 01:16 UTC on 2025-11-27:
+
+    >>> estimate_height("2025-11-27") // 2016, estimate_height("2025-11-28") // 2016
+    (458, 459)
     """
     epochs = _epochs()
     known = epochs.dropna(subset=["retarget_day_utc"])
@@ -159,4 +165,3 @@ def estimate_height(date: Any) -> Any:
     heights[before] = start_heights[0] + (x[before] - xp[0]) / 600.0
     heights = np.ceil(heights).astype(np.int64)
     return int(heights[0]) if np.ndim(date) == 0 else heights
-

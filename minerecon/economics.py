@@ -31,7 +31,12 @@ import numpy as np
 
 from minerecon import _contract
 from minerecon._contract import check, scalar_out
-from minerecon.energy import check_efficiency, check_pue, check_uptime, energy_cost_per_th, energy_per_th_day
+from minerecon.energy import (
+    check_pue,
+    check_uptime,
+    energy_cost_per_th,
+    energy_per_th_day,
+)
 from minerecon.network import CURRENT_SUBSIDY, btc_per_th_day, hashprice
 from minerecon.units import DAYS_PER_YEAR
 
@@ -112,7 +117,7 @@ def revenue_per_th(
     Examples
     --------
     >>> round(revenue_per_th(87_000, 152.27e12, pool_fee=0.02), 5)
-    0.03716
+    0.0352
     """
     pool_fee = _check_pool_fee(pool_fee)
     uptime = check_uptime(uptime)
@@ -201,7 +206,11 @@ def _cost_per_btc(
 ) -> Any:
     energy = energy_cost_per_th(efficiency, power_price, pue=pue, uptime=uptime)
     mined = btc_mined_per_th(
-        difficulty, fees_per_block=fees_per_block, subsidy=subsidy, pool_fee=pool_fee, uptime=uptime
+        difficulty,
+        fees_per_block=fees_per_block,
+        subsidy=subsidy,
+        pool_fee=pool_fee,
+        uptime=uptime,
     )
     return _divide(energy + fixed_cost, mined)
 
@@ -247,7 +256,7 @@ def breakeven_btc_price(
     An S21 XP (13.5 J/TH) at 0.05 USD/kWh and difficulty 152.27 T:
 
     >>> round(breakeven_btc_price(152.27e12, 13.5, 0.05))
-    35408
+    39240
     """
     other_opex = _check_opex("other_opex", other_opex)
     return _cost_per_btc(
@@ -364,7 +373,7 @@ def breakeven_difficulty(
     Examples
     --------
     >>> round(breakeven_difficulty(87_000, 13.5, 0.05) / 1e12, 1)  # T
-    374.1
+    337.6
     """
     other_opex = _check_opex("other_opex", other_opex)
     revenue_at_unit_difficulty = revenue_per_th(
@@ -576,7 +585,7 @@ def all_in_cost_per_btc(
 
     >>> dep = depreciation_per_th(25.70, life_years=3)
     >>> round(all_in_cost_per_btc(152.27e12, 13.5, 0.05, depreciation=dep))
-    88609
+    96090
     """
     depreciation = _check_opex("depreciation", depreciation)
     return cash_cost_per_btc(
@@ -666,7 +675,7 @@ def profitability_threshold(
     Examples
     --------
     >>> round(profitability_threshold(87_000, 152.27e12, 0.05), 1)
-    31.2
+    29.9
     """
     power_price = check("power_price", power_price, low=0, unit="[USD/kWh]")
     revenue = hashprice(btc_price, difficulty, fees_per_block, subsidy)

@@ -143,9 +143,7 @@ class Miner:
         """Break-even BTC price [USD/BTC]; see :func:`economics.breakeven_btc_price`."""
         return _breakeven_btc_price(self.efficiency, power_price, network, **kwargs)
 
-    def breakeven_power_price(
-        self, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
+    def breakeven_power_price(self, network: NetworkState | None = None, **kwargs: Any) -> Any:
         """Break-even power price [USD/kWh]; see :func:`economics.breakeven_power_price`."""
         return _breakeven_power_price(self.efficiency, network, **kwargs)
 
@@ -159,11 +157,15 @@ def _network_inputs(network: NetworkState | None) -> dict[str, float]:
     }
 
 
-def _margin(efficiency: float, power_price: Any, network: NetworkState | None, **kwargs: Any) -> Any:
+def _margin(
+    efficiency: float, power_price: Any, network: NetworkState | None, **kwargs: Any
+) -> Any:
     state = network if network is not None else NetworkState.latest()
     inputs = _network_inputs(state) | kwargs
     btc_price = inputs.pop("btc_price", state.btc_price)
-    return economics.margin_per_th(btc_price, efficiency=efficiency, power_price=power_price, **inputs)
+    return economics.margin_per_th(
+        btc_price, efficiency=efficiency, power_price=power_price, **inputs
+    )
 
 
 def _breakeven_btc_price(
@@ -217,7 +219,9 @@ class Fleet:
         object.__setattr__(self, "groups", groups)
 
     @classmethod
-    def from_counts(cls, counts: Mapping[str | Miner, int] | Iterable[tuple[str | Miner, int]]) -> Fleet:
+    def from_counts(
+        cls, counts: Mapping[str | Miner, int] | Iterable[tuple[str | Miner, int]]
+    ) -> Fleet:
         """A fleet from catalogue names (or Miner objects) and counts."""
         items = counts.items() if isinstance(counts, Mapping) else counts
         return cls(tuple((get_miner(m) if isinstance(m, str) else m, n) for m, n in items))
@@ -265,9 +269,7 @@ class Fleet:
         """BTC price at which the whole fleet breaks even [USD/BTC]."""
         return _breakeven_btc_price(self.efficiency, power_price, network, **kwargs)
 
-    def breakeven_power_price(
-        self, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
+    def breakeven_power_price(self, network: NetworkState | None = None, **kwargs: Any) -> Any:
         """Power price at which the whole fleet breaks even [USD/kWh]."""
         return _breakeven_power_price(self.efficiency, network, **kwargs)
 

@@ -263,7 +263,9 @@ def bits_to_target(bits: int | str) -> int:
         try:
             bits = int(bits, 16)
         except ValueError:
-            raise ValueError(f"bits must be a hex string like '0x1d00ffff', got {bits!r}") from None
+            raise ValueError(
+                f"bits must be a hex string like '0x1d00ffff', got {bits!r}"
+            ) from None
     if not 0 < bits < 2**32:
         raise ValueError(f"bits must be a 32-bit compact target in (0, 2**32), got {bits!r}")
     exponent = bits >> 24
@@ -323,9 +325,7 @@ def _check_difficulty(difficulty: Any) -> Any:
     return check("difficulty", difficulty, low=0, low_open=True, unit="[-]")
 
 
-def hashrate_from_difficulty(
-    difficulty: Any, block_interval: Any = TARGET_BLOCK_INTERVAL
-) -> Any:
+def hashrate_from_difficulty(difficulty: Any, block_interval: Any = TARGET_BLOCK_INTERVAL) -> Any:
     """Network hashrate that finds blocks every ``block_interval`` seconds.
 
     Parameters
@@ -353,9 +353,7 @@ def hashrate_from_difficulty(
     return difficulty * (HASHES_PER_DIFFICULTY / TH) / block_interval
 
 
-def difficulty_from_hashrate(
-    hashrate: Any, block_interval: Any = TARGET_BLOCK_INTERVAL
-) -> Any:
+def difficulty_from_hashrate(hashrate: Any, block_interval: Any = TARGET_BLOCK_INTERVAL) -> Any:
     """Difficulty at which ``hashrate`` finds blocks every ``block_interval`` s.
 
     Parameters
