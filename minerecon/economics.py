@@ -564,7 +564,9 @@ def all_in_cost_per_btc(
 
     Parameters
     ----------
-    difficulty, efficiency, power_price, fees_per_block, subsidy, pool_fee, pue, uptime, other_opex, sga
+    difficulty, efficiency, power_price
+        As in :func:`cash_cost_per_btc`.
+    fees_per_block, subsidy, pool_fee, pue, uptime, other_opex, sga
         As in :func:`cash_cost_per_btc`.
     depreciation : float or array-like, default 0
         Depreciation of machines and site [USD per TH/s per day]; see

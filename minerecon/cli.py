@@ -1,0 +1,317 @@
+"""The ``minerecon`` command.
+
+``minerecon report`` tabulates every catalogue machine at the default
+network snapshot (the last day of the bundled history) and writes the
+break-even BTC price figure; ``minerecon breakeven --miner NAME`` answers for
+one machine; ``minerecon miners`` lists the catalogue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from minerecon import report
+from minerecon.network import NetworkState
+
+
+class _Parser(argparse.ArgumentParser):
+    """Exits with status 2 and a single line naming the faulty option."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _number(low: float | None, high: float | None, *, high_open: bool = False) -> Callable:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        too_high = high is not None and (value >= high if high_open else value > high)
+        if math.isnan(value) or (low is not None and value < low) or too_high:
+            right = ")" if high_open else "]"
+            raise argparse.ArgumentTypeError(
+                f"must be in [{low}, {'inf' if high is None else high}{right}, got {text}"
+            )
+        return value
+
+    return parse
+
+
+def _positive(text: str) -> float:
+    value = _number(0.0, None)(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def _add_market_options(parser: argparse.ArgumentParser) -> None:
+    network = parser.add_argument_group("network (defaults: the snapshot of --date)")
+    network.add_argument(
+        "--date",
+        help="UTC day of the bundled history to take the network from "
+        "(YYYY-MM-DD; default: the last day, 2026-08-16)",
+    )
+    network.add_argument("--btc-price", type=_positive, help="BTC price [USD/BTC]")
+    network.add_argument("--difficulty", type=_positive, help="difficulty, e.g. 152.27e12 [-]")
+    network.add_argument("--fees", type=_number(0.0, None), help="fees per block [BTC]")
+    costs = parser.add_argument_group("costs")
+    costs.add_argument(
+        "--power-price",
+        type=_number(0.0, None),
+        default=report.DEFAULT_POWER_PRICE,
+        help="price of electricity [USD/kWh] (default: %(default)s)",
+    )
+    costs.add_argument(
+        "--pool-fee",
+        type=_number(0.0, 1.0, high_open=True),
+        default=0.0,
+        help="pool fee share in [0, 1) (default: %(default)s)",
+    )
+    costs.add_argument(
+        "--pue",
+        type=_number(1.0, None),
+        default=1.0,
+        help="power usage effectiveness, >= 1 (default: %(default)s)",
+    )
+    costs.add_argument(
+        "--uptime",
+        type=_number(0.0, 1.0),
+        default=1.0,
+        help="share of the day hashing, in (0, 1] (default: %(default)s)",
+    )
+    costs.add_argument(
+        "--other-opex",
+        type=_number(0.0, None),
+        default=0.0,
+        help="other cost such as a hosting fee [USD per TH/s per day] (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="how to print the results (default: %(default)s)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``minerecon`` command."""
+    parser = _Parser(
+        prog="minerecon",
+        description="Bitcoin mining economics: hashprice, margins and break-evens per machine.",
+        epilog="Units: hashrate TH/s, power W, efficiency J/TH, power price USD/kWh, "
+        "margins USD per TH/s per day, hashprice USD per PH/s per day.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    report_parser = commands.add_parser(
+        "report",
+        help="every catalogue machine at one network snapshot, plus the break-even figure",
+        description="Tabulate hashprice, revenue, energy cost, margin, break-even BTC price and "
+        "break-even power price for every catalogue machine, and write the break-even "
+        "BTC price figure.",
+    )
+    _add_market_options(report_parser)
+    report_parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("minerecon-report"),
+        help="folder for figures and tables (default: %(default)s)",
+    )
+    report_parser.add_argument(
+        "--figure-format",
+        choices=("png", "svg", "pdf"),
+        default="png",
+        help="file format of the figures (default: %(default)s)",
+    )
+    breakeven_parser = commands.add_parser(
+        "breakeven",
+        help="all break-evens of one machine",
+        description="Break-even BTC price, power price and difficulty, shutdown hashprice and "
+        "energy cost per BTC of one catalogue machine.",
+    )
+    breakeven_parser.add_argument(
+        "--miner", required=True, help="catalogue name, e.g. 'Antminer S21 XP'"
+    )
+    _add_market_options(breakeven_parser)
+    commands.add_parser("miners", help="list the ASIC catalogue")
+    return parser
+
+
+def _network(args: argparse.Namespace) -> NetworkState:
+    try:
+        state = NetworkState.from_history(args.date) if args.date else NetworkState.latest()
+    except ValueError as error:
+        raise _OptionError("--date", str(error)) from None
+    changes = {
+        "btc_price": args.btc_price,
+        "difficulty": args.difficulty,
+        "fees_per_block": args.fees,
+    }
+    return state.replace(**{k: v for k, v in changes.items() if v is not None})
+
+
+def _costs(args: argparse.Namespace) -> dict[str, float]:
+    if args.uptime == 0:
+        raise _OptionError("--uptime", "must be in (0, 1], got 0")
+    return {
+        "power_price": args.power_price,
+        "pool_fee": args.pool_fee,
+        "pue": args.pue,
+        "uptime": args.uptime,
+        "other_opex": args.other_opex,
+    }
+
+
+class _OptionError(Exception):
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"argument {option}: {message}")
+
+
+def _header(attrs: dict[str, Any]) -> str:
+    return (
+        f"Network on {attrs['date']} (height ~{attrs['height']:,}): "
+        f"BTC {attrs['btc_price_usd']:,.2f} USD, difficulty {attrs['difficulty'] / 1e12:.2f} T, "
+        f"subsidy {attrs['subsidy_btc']} BTC + fees {attrs['fees_btc_per_block']:.4f} BTC/block, "
+        f"hashprice {attrs['hashprice_usd_per_ph_day']:.2f} USD/PH/day\n"
+        f"Costs: power {attrs['power_price_usd_per_kwh']} USD/kWh, pool fee {attrs['pool_fee']}, "
+        f"PUE {attrs['pue']}, uptime {attrs['uptime']}, "
+        f"other opex {attrs['other_opex_usd_per_th_day']} USD/TH/day"
+    )
+
+
+_TABLE_HEADINGS = {
+    "efficiency_j_per_th": "J/TH",
+    "revenue_usd_per_th_day": "revenue $/TH/d",
+    "energy_cost_usd_per_th_day": "energy $/TH/d",
+    "margin_usd_per_th_day": "margin $/TH/d",
+    "margin_usd_per_machine_day": "margin $/unit/d",
+    "breakeven_btc_price_usd": "break-even BTC $",
+    "breakeven_power_price_usd_per_kwh": "break-even $/kWh",
+}
+
+
+def _print_table(table: pd.DataFrame) -> None:
+    shown = table[list(_TABLE_HEADINGS)].rename(columns=_TABLE_HEADINGS)
+    formats = {
+        "J/TH": "{:.1f}".format,
+        "revenue $/TH/d": "{:.4f}".format,
+        "energy $/TH/d": "{:.4f}".format,
+        "margin $/TH/d": "{:.4f}".format,
+        "margin $/unit/d": "{:.2f}".format,
+        "break-even BTC $": "{:,.0f}".format,
+        "break-even $/kWh": "{:.3f}".format,
+    }
+    print(shown.to_string(formatters=formats))
+
+
+def _report(args: argparse.Namespace) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from minerecon import plot
+
+    state, costs = _network(args), _costs(args)
+    table = report.miner_economics(network=state, **costs)
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.format == "table":
+        print(_header(table.attrs))
+        print()
+        _print_table(table)
+    elif args.format == "csv":
+        print(table.to_csv(), end="")
+    else:
+        print(_to_json({"inputs": table.attrs, "miners": table.reset_index().to_dict("records")}))
+    table.to_csv(args.out / "miner_economics.csv")
+    written = []
+    for name, draw in (
+        ("breakeven_btc_price", lambda: plot.breakeven_btc_price(table)),
+        ("margin_vs_btc_price", lambda: plot.margin_vs_btc_price(network=state, **costs)),
+    ):
+        ax = draw()
+        path = args.out / f"{name}.{args.figure_format}"
+        ax.figure.savefig(path, dpi=150)
+        matplotlib.pyplot.close(ax.figure)
+        written.append(path)
+    if args.format == "table":
+        print()
+        for path in [args.out / "miner_economics.csv", *written]:
+            print(f"wrote {path}")
+
+
+def _to_json(payload: Any) -> str:
+    def clean(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return value
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return clean(node)
+
+    return json.dumps(walk(payload), indent=2, default=float)
+
+
+def _breakeven(args: argparse.Namespace) -> None:
+    try:
+        summary = report.breakeven_summary(args.miner, network=_network(args), **_costs(args))
+    except KeyError as error:
+        raise _OptionError("--miner", str(error.args[0])) from None
+    if args.format == "json":
+        print(_to_json(summary))
+    elif args.format == "csv":
+        print(pd.Series(summary).to_csv(header=False), end="")
+    else:
+        print(_header(summary))
+        print()
+        units = {
+            "hashrate_th": "TH/s",
+            "power_w": "W",
+            "efficiency_j_per_th": "J/TH",
+            **report.COLUMNS,
+            "breakeven_difficulty": "-",
+            "shutdown_hashprice_usd_per_ph_day": "USD/PH/day",
+            "energy_cost_usd_per_btc": "USD/BTC",
+        }
+        print(summary["miner"])
+        for key, unit in units.items():
+            print(f"  {key:<36} {summary[key]:>20,.6g}  [{unit}]")
+
+
+def _miners() -> None:
+    from minerecon.hardware import list_miners
+
+    table = list_miners()[["manufacturer", "hashrate_th", "power_w", "efficiency_j_per_th"]]
+    print(table.to_string())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``minerecon`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "report":
+            _report(args)
+        elif args.command == "breakeven":
+            _breakeven(args)
+        else:
+            _miners()
+    except _OptionError as error:
+        parser.error(str(error))
+    except ValueError as error:
+        parser.error(str(error))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

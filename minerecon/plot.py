@@ -1,0 +1,187 @@
+"""Figures: each takes ``ax=None``, draws on it (or on a new figure) and
+returns the Axes. Colours come from the Okabe-Ito palette, which stays
+distinguishable with the common forms of colour blindness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+from minerecon import economics, report
+from minerecon.hardware import Miner, get_miner, list_miners
+from minerecon.network import NetworkState
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+PROFIT_COLOUR = PALETTE[0]
+LOSS_COLOUR = PALETTE[3]
+
+_usd = FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def _subtitle(attrs: dict[str, Any]) -> str:
+    return (
+        f"{attrs['date']}: difficulty {attrs['difficulty'] / 1e12:.2f} T, "
+        f"fees {attrs['fees_btc_per_block']:.3f} BTC/block, "
+        f"power {attrs['power_price_usd_per_kwh']:.3f} USD/kWh"
+    )
+
+
+def breakeven_btc_price(
+    table: pd.DataFrame | None = None,
+    *,
+    ax: Axes | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Break-even BTC price of each machine against today's price.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        Output of :func:`minerecon.report.miner_economics`; computed from
+        ``kwargs`` (``miners``, ``network``, ``power_price``, ``pool_fee``,
+        ``pue``, ``uptime``, ``other_opex``) when not given.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One horizontal bar per machine, most efficient on top, blue where the
+        machine is profitable at today's price (the dashed line), vermilion
+        where it is not; each bar is labelled with its break-even.
+    """
+    table = table if table is not None else report.miner_economics(**kwargs)
+    ax = _axes(ax, (8.0, 0.38 * len(table) + 1.6))
+    price = table.attrs["btc_price_usd"]
+    breakeven = table["breakeven_btc_price_usd"].iloc[::-1]
+    colours = [PROFIT_COLOUR if value <= price else LOSS_COLOUR for value in breakeven]
+    positions = np.arange(len(breakeven))
+    ax.barh(positions, breakeven.to_numpy(), color=colours, height=0.7)
+    ax.set_yticks(positions, breakeven.index)
+    for y, value in zip(positions, breakeven, strict=True):
+        ax.annotate(
+            f"{value:,.0f}",
+            (value, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="small",
+        )
+    ax.axvline(price, color=PALETTE[7], linestyle="--", linewidth=1.2)
+    ax.annotate(
+        f"BTC {price:,.0f}",
+        (price, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -3),
+        textcoords="offset points",
+        va="top",
+        fontsize="small",
+    )
+    ax.set_xlim(0, max(float(np.nanmax(breakeven)), price) * 1.15)
+    ax.xaxis.set_major_formatter(_usd)
+    ax.set_xlabel("Break-even BTC price [USD/BTC]")
+    ax.set_title(f"Break-even BTC price per machine\n{_subtitle(table.attrs)}", fontsize="medium")
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def margin_vs_btc_price(
+    miners: Iterable[str | Miner] | None = None,
+    *,
+    network: NetworkState | None = None,
+    power_price: float = report.DEFAULT_POWER_PRICE,
+    btc_prices: Any = None,
+    ax: Axes | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Margin per TH/s against BTC price, one line per machine.
+
+    Parameters
+    ----------
+    miners : iterable of str or Miner, optional
+        Machines to draw; by default six spread over the catalogue's range of
+        efficiency (the least efficient, the S9, left out).
+    network : NetworkState, optional
+        The last day of the bundled history by default.
+    power_price : float, default 0.05
+        Price of electricity [USD/kWh].
+    btc_prices : array-like, optional
+        BTC prices of the x axis [USD/BTC]; 0 to 2.5x today's by default.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+    **kwargs
+        ``pool_fee``, ``pue``, ``uptime``, ``other_opex``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines of margin [USD per TH/s per day], the zero line, today's price
+        (dashed) and each machine's break-even marked on the zero line.
+    """
+    state = network if network is not None else NetworkState.latest()
+    if miners is None:
+        ranked = list_miners().sort_values("efficiency_j_per_th").index
+        miners = list(ranked[np.linspace(0, len(ranked) - 2, 6).round().astype(int)])
+    chosen = [get_miner(m) if isinstance(m, str) else m for m in miners]
+    prices = np.linspace(0.0, 2.5 * state.btc_price, 200) if btc_prices is None else btc_prices
+    prices = np.asarray(prices, dtype=float)
+    ax = _axes(ax, (8.0, 5.0))
+    reward = {"fees_per_block": state.fees_per_block, "subsidy": state.subsidy}
+    for index, miner in enumerate(chosen):
+        colour = PALETTE[index % len(PALETTE)]
+        style = ("-", "--", ":")[index // len(PALETTE) % 3]
+        margin = economics.margin_per_th(
+            prices, state.difficulty, miner.efficiency, power_price, **reward, **kwargs
+        )
+        breakeven = economics.breakeven_btc_price(
+            state.difficulty, miner.efficiency, power_price, **reward, **kwargs
+        )
+        ax.plot(prices, margin * 1000, color=colour, linestyle=style, label=miner.name)
+        ax.plot([breakeven], [0.0], "o", color=colour, markersize=5)
+    ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
+    ax.axvline(state.btc_price, color=PALETTE[7], linestyle="--", linewidth=1.0)
+    ax.annotate(
+        f"BTC {state.btc_price:,.0f}",
+        (state.btc_price, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -3),
+        textcoords="offset points",
+        va="top",
+        fontsize="small",
+    )
+    ax.xaxis.set_major_formatter(_usd)
+    ax.set_xlabel("BTC price [USD/BTC]")
+    ax.set_ylabel("Margin [USD per PH/s per day]")
+    ax.set_title(
+        f"Mining margin and break-even BTC price (dots)\n{state.date.date()}: "
+        f"difficulty {state.difficulty / 1e12:.2f} T, power {power_price:.3f} USD/kWh",
+        fontsize="medium",
+    )
+    ax.legend(fontsize="small", loc="upper left", frameon=False)
+    ax.grid(alpha=0.3)
+    return ax

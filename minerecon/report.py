@@ -1,0 +1,170 @@
+"""Tables of per-machine economics, the content of ``minerecon report``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from minerecon import economics
+from minerecon.energy import energy_cost_per_th
+from minerecon.hardware import Miner, get_miner, list_miners
+from minerecon.network import NetworkState
+from minerecon.units import hashprice_to_ph_day
+
+#: Power price used when none is given [USD/kWh]; the CBECI default.
+DEFAULT_POWER_PRICE = 0.05
+
+#: Columns of :func:`miner_economics`, with their units.
+COLUMNS = {
+    "hashrate_th": "TH/s",
+    "power_w": "W",
+    "efficiency_j_per_th": "J/TH",
+    "revenue_usd_per_th_day": "USD/TH/day",
+    "energy_cost_usd_per_th_day": "USD/TH/day",
+    "margin_usd_per_th_day": "USD/TH/day",
+    "margin_usd_per_machine_day": "USD/day",
+    "breakeven_btc_price_usd": "USD/BTC",
+    "breakeven_power_price_usd_per_kwh": "USD/kWh",
+}
+
+
+def miner_economics(
+    miners: Iterable[str | Miner] | None = None,
+    *,
+    network: NetworkState | None = None,
+    power_price: float = DEFAULT_POWER_PRICE,
+    pool_fee: float = 0.0,
+    pue: float = 1.0,
+    uptime: float = 1.0,
+    other_opex: float = 0.0,
+) -> pd.DataFrame:
+    """Revenue, cost, margin and break-evens of each machine on one day.
+
+    Parameters
+    ----------
+    miners : iterable of str or Miner, optional
+        Machines to tabulate; the whole catalogue by default.
+    network : NetworkState, optional
+        Difficulty, BTC price, fees and subsidy; the last day of the bundled
+        history by default.
+    power_price : float, default 0.05
+        Price of electricity [USD/kWh].
+    pool_fee, pue, uptime, other_opex
+        As in :func:`minerecon.economics.margin_per_th`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per machine (index ``miner``), sorted by efficiency, with the
+        columns of :data:`COLUMNS`. ``df.attrs`` records the inputs,
+        including ``hashprice_usd_per_ph_day``.
+
+    Examples
+    --------
+    >>> state = NetworkState.from_history("2025-11-20")
+    >>> table = miner_economics(["Antminer S21 XP"], network=state)
+    >>> float(table.loc["Antminer S21 XP", "breakeven_power_price_usd_per_kwh"])
+    0.1174
+    """
+    state = network if network is not None else NetworkState.latest()
+    chosen = [get_miner(m) if isinstance(m, str) else m for m in miners] if miners else None
+    if chosen is None:
+        chosen = [get_miner(name) for name in list_miners().index]
+    frame = pd.DataFrame(
+        {
+            "hashrate_th": [m.hashrate for m in chosen],
+            "power_w": [m.power for m in chosen],
+            "efficiency_j_per_th": [m.efficiency for m in chosen],
+        },
+        index=pd.Index([m.name for m in chosen], name="miner"),
+    ).sort_values("efficiency_j_per_th")
+    efficiency = frame["efficiency_j_per_th"]
+    network_inputs = {
+        "fees_per_block": state.fees_per_block,
+        "subsidy": state.subsidy,
+        "pool_fee": pool_fee,
+        "uptime": uptime,
+    }
+    costs = {"pue": pue, "other_opex": other_opex}
+    frame["revenue_usd_per_th_day"] = economics.revenue_per_th(
+        state.btc_price, state.difficulty, **network_inputs
+    )
+    frame["energy_cost_usd_per_th_day"] = energy_cost_per_th(
+        efficiency, power_price, pue=pue, uptime=uptime
+    )
+    frame["margin_usd_per_th_day"] = economics.margin_per_th(
+        state.btc_price, state.difficulty, efficiency, power_price, **network_inputs, **costs
+    )
+    frame["margin_usd_per_machine_day"] = frame["margin_usd_per_th_day"] * frame["hashrate_th"]
+    frame["breakeven_btc_price_usd"] = economics.breakeven_btc_price(
+        state.difficulty, efficiency, power_price, **network_inputs, **costs
+    )
+    frame["breakeven_power_price_usd_per_kwh"] = economics.breakeven_power_price(
+        state.btc_price, state.difficulty, efficiency, **network_inputs, **costs
+    )
+    frame.attrs = {
+        "date": str(state.date.date()),
+        "height": state.height,
+        "difficulty": state.difficulty,
+        "btc_price_usd": state.btc_price,
+        "fees_btc_per_block": state.fees_per_block,
+        "subsidy_btc": state.subsidy,
+        "hashprice_usd_per_ph_day": hashprice_to_ph_day(state.hashprice),
+        "power_price_usd_per_kwh": power_price,
+        "pool_fee": pool_fee,
+        "pue": pue,
+        "uptime": uptime,
+        "other_opex_usd_per_th_day": other_opex,
+    }
+    return frame
+
+
+def breakeven_summary(
+    miner: str | Miner,
+    *,
+    network: NetworkState | None = None,
+    power_price: float = DEFAULT_POWER_PRICE,
+    pool_fee: float = 0.0,
+    pue: float = 1.0,
+    uptime: float = 1.0,
+    other_opex: float = 0.0,
+) -> dict[str, Any]:
+    """All break-evens of one machine, as a flat dictionary.
+
+    Parameters
+    ----------
+    miner : str or Miner
+        Catalogue name or a custom :class:`~minerecon.hardware.Miner`.
+    network : NetworkState, optional
+        The last day of the bundled history by default.
+    power_price : float, default 0.05
+        Price of electricity [USD/kWh].
+    pool_fee, pue, uptime, other_opex
+        As in :func:`minerecon.economics.margin_per_th`.
+
+    Returns
+    -------
+    dict
+        The inputs and the row of :func:`miner_economics`, plus
+        ``breakeven_difficulty`` [-], ``shutdown_hashprice_usd_per_ph_day``
+        and ``energy_cost_usd_per_btc``.
+    """
+    state = network if network is not None else NetworkState.latest()
+    machine = get_miner(miner) if isinstance(miner, str) else miner
+    costs = {"pool_fee": pool_fee, "pue": pue, "uptime": uptime, "other_opex": other_opex}
+    table = miner_economics([machine], network=state, power_price=power_price, **costs)
+    reward = {"fees_per_block": state.fees_per_block, "subsidy": state.subsidy}
+    summary: dict[str, Any] = {"miner": machine.name, **table.attrs}
+    summary.update({k: float(v) for k, v in table.iloc[0].items()})
+    summary["breakeven_difficulty"] = economics.breakeven_difficulty(
+        state.btc_price, machine.efficiency, power_price, **reward, **costs
+    )
+    summary["shutdown_hashprice_usd_per_ph_day"] = hashprice_to_ph_day(
+        economics.shutdown_hashprice(machine.efficiency, power_price, pue=pue, pool_fee=pool_fee)
+    )
+    summary["energy_cost_usd_per_btc"] = economics.energy_cost_per_btc(
+        state.difficulty, machine.efficiency, power_price, pue=pue, **reward
+    )
+    return summary
