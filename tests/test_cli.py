@@ -1,0 +1,154 @@
+"""The ``minerecon`` command: output, files, options and exit statuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from minerecon import cli, economics, network
+from minerecon.hardware import get_miner, list_miners
+
+
+def run(argv, capsys):
+    status = cli.main(argv)
+    return status, capsys.readouterr()
+
+
+def test_report_prints_every_machine_and_writes_the_figures(tmp_path, capsys):
+    status, out = run(["report", "--out", str(tmp_path)], capsys)
+    assert status == 0
+    for name in list_miners().index:
+        assert name in out.out
+    # The header states the snapshot: the last day of the bundled history.
+    assert "2026-08-16" in out.out
+    for name in ("breakeven_btc_price.png", "margin_vs_btc_price.png", "miner_economics.csv"):
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / "breakeven_btc_price.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_json_matches_the_library(tmp_path, capsys):
+    argv = ["report", "--out", str(tmp_path), "--format", "json"]
+    argv += ["--btc-price", "87000", "--difficulty", "152.27e12", "--fees", "0"]
+    argv += ["--power-price", "0.06", "--pool-fee", "0.02", "--pue", "1.1", "--uptime", "0.95"]
+    status, out = run(argv, capsys)
+    assert status == 0
+    payload = json.loads(out.out)
+    assert payload["inputs"]["btc_price_usd"] == 87000
+    rows = {row["miner"]: row for row in payload["miners"]}
+    s21xp = rows["Antminer S21 XP"]
+    kwargs = {"pool_fee": 0.02, "pue": 1.1, "uptime": 0.95}
+    # Same numbers as calling the core functions directly with the options given.
+    assert_allclose(
+        s21xp["margin_usd_per_th_day"],
+        economics.margin_per_th(87_000, 152.27e12, 13.5, 0.06, **kwargs),
+        rtol=1e-12,
+    )
+    assert_allclose(
+        s21xp["breakeven_btc_price_usd"],
+        economics.breakeven_btc_price(152.27e12, 13.5, 0.06, **kwargs),
+        rtol=1e-12,
+    )
+    # Hashprice in the header: 87,000 USD at 152.27 T with no fees is 35.92 USD/PH/day
+    # (87000 * 86400e12 * 3.125 / (152.27e12 * 2**32) * 1000).
+    assert_allclose(payload["inputs"]["hashprice_usd_per_ph_day"], 35.92, rtol=1e-3)
+
+
+def test_report_csv_round_trips(tmp_path, capsys):
+    status, out = run(["report", "--out", str(tmp_path), "--format", "csv"], capsys)
+    assert status == 0
+    printed = pd.read_csv(pd.io.common.StringIO(out.out), index_col="miner")
+    written = pd.read_csv(tmp_path / "miner_economics.csv", index_col="miner")
+    pd.testing.assert_frame_equal(printed, written)
+    assert len(printed) == len(list_miners())
+
+
+def test_report_from_a_past_date(tmp_path, capsys):
+    status, out = run(["report", "--out", str(tmp_path), "--date", "2025-11-20"], capsys)
+    assert status == 0
+    # Difficulty 152.27 T was in force on 2025-11-20 (bundled history).
+    assert "152.27 T" in out.out
+
+
+def test_breakeven_for_one_machine(capsys):
+    argv = ["breakeven", "--miner", "s21 xp", "--format", "json", "--btc-price", "87000"]
+    argv += ["--difficulty", "152.27e12", "--fees", "0", "--power-price", "0.05"]
+    status, out = run(argv, capsys)
+    assert status == 0
+    summary = json.loads(out.out)
+    assert summary["miner"] == "Antminer S21 XP"
+    # 0.0162 USD/TH/day of energy (13.5 * 24 / 1000 * 0.05) over the BTC one TH/s mines.
+    expected = 0.0162 / network.btc_per_th_day(152.27e12)
+    assert_allclose(summary["breakeven_btc_price_usd"], expected, rtol=1e-12)
+    assert_allclose(summary["energy_cost_usd_per_btc"], expected, rtol=1e-12)
+    assert_allclose(summary["shutdown_hashprice_usd_per_ph_day"], 16.2, rtol=1e-12)
+
+
+def test_breakeven_table_output(capsys):
+    status, out = run(["breakeven", "--miner", "Antminer S21"], capsys)
+    assert status == 0
+    assert "breakeven_power_price_usd_per_kwh" in out.out
+    assert "[USD/kWh]" in out.out
+
+
+def test_miners_lists_the_catalogue(capsys):
+    status, out = run(["miners"], capsys)
+    assert status == 0
+    assert "Whatsminer M66S" in out.out
+    assert f"{get_miner('Antminer S21').power:.0f}" in out.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["report", "--pool-fee", "1.5"], "--pool-fee"),
+        (["report", "--pool-fee", "-0.1"], "--pool-fee"),
+        (["report", "--power-price", "-1"], "--power-price"),
+        (["report", "--power-price", "cheap"], "--power-price"),
+        (["report", "--btc-price", "0"], "--btc-price"),
+        (["report", "--difficulty", "nan"], "--difficulty"),
+        (["report", "--pue", "0.9"], "--pue"),
+        (["report", "--uptime", "0"], "--uptime"),
+        (["report", "--uptime", "1.2"], "--uptime"),
+        (["report", "--fees", "-0.5"], "--fees"),
+        (["report", "--format", "xml"], "--format"),
+        (["report", "--date", "2030-01-01"], "--date"),
+        (["breakeven", "--miner", "Antminer Z99"], "--miner"),
+        (["breakeven"], "--miner"),
+    ],
+)
+def test_bad_values_exit_2_with_one_line_naming_the_option(argv, option, capsys, tmp_path):
+    with pytest.raises(SystemExit) as raised:
+        cli.main([*argv, "--out", str(tmp_path)] if argv[0] == "report" else argv)
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert option in err
+
+
+def test_help_describes_the_commands(capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["report", "--help"])
+    assert raised.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--btc-price", "--power-price", "--pool-fee", "--pue", "--out", "--format"):
+        assert option in text
+    assert "USD/kWh" in text
+
+
+def test_console_script_runs_the_report(tmp_path):
+    # pip installs the ``minerecon`` script beside the interpreter.
+    script = Path(sys.executable).parent / "minerecon"
+    done = subprocess.run(
+        [str(script), "report", "--out", str(tmp_path), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("miner,")
