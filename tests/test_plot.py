@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from numpy.testing import assert_allclose
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from numpy.testing import assert_allclose  # noqa: E402
-
-from minerecon import economics, plot, report  # noqa: E402
-from minerecon.network import NetworkState  # noqa: E402
+from minerecon import economics, plot, report
+from minerecon.network import NetworkState
 
 STATE = NetworkState(
     date="2025-11-20", height=924_336, difficulty=152.27e12, btc_price=87_000, fees_per_block=0.0
@@ -47,7 +43,7 @@ def test_breakeven_btc_price_bars_and_price_line():
 
 
 def test_breakeven_btc_price_draws_on_a_given_axes():
-    fig, (left, right) = plt.subplots(1, 2)
+    _, (left, right) = plt.subplots(1, 2)
     returned = plot.breakeven_btc_price(network=STATE, miners=["Antminer S21"], ax=right)
     assert returned is right
     assert len(right.patches) == 1 and not left.patches

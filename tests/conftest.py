@@ -1,0 +1,5 @@
+"""Shared test set-up: figures render off screen."""
+
+import matplotlib
+
+matplotlib.use("Agg")
