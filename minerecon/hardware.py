@@ -319,18 +319,18 @@ def get_miner(name: str) -> Miner:
     18.387096774193548
     """
     catalogue = list_miners()
-    by_key = {_key(full): full for full in catalogue.index}
+    keys = {_key(full): full for full in catalogue.index}
+    keys.update({_key(full.split(" ", 1)[-1]): full for full in catalogue.index})
     wanted = _key(name)
-    if wanted not in by_key:
-        short = {_key(full.split(" ", 1)[-1]): full for full in catalogue.index}
-        if wanted not in short:
-            close = difflib.get_close_matches(name, list(catalogue.index), n=4, cutoff=0.4)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            raise KeyError(f"no miner named {name!r} in the catalogue{hint} (see list_miners())")
-        by_key[wanted] = short[wanted]
-    row = catalogue.loc[by_key[wanted]]
+    if wanted not in keys:
+        close = difflib.get_close_matches(wanted, list(keys), n=6, cutoff=0.6)
+        names = list(dict.fromkeys(keys[key] for key in close))[:4]
+        hint = f"; closest: {', '.join(names)}" if names else ""
+        raise KeyError(f"no miner named {name!r} in the catalogue{hint} (see list_miners())")
+    full_name = keys[wanted]
+    row = catalogue.loc[full_name]
     return Miner(
-        name=by_key[wanted],
+        name=full_name,
         hashrate=float(row["hashrate_th"]),
         power=float(row["power_w"]),
         manufacturer=str(row["manufacturer"]),

@@ -453,7 +453,9 @@ def btc_per_th_day(
     -----
     ``86400 * 1e12 * (subsidy + fees) / (D * 2**32)``: a hash finds a block
     with probability ``1 / (D * 2**32)``. Independent of block times, so it
-    holds whatever the network hashrate.
+    holds whatever the network hashrate. ``2**32`` hashes per unit of
+    difficulty is the industry convention; the exact figure is
+    ``2**48 / 65535`` (15 ppm more), see :data:`HASHES_PER_DIFFICULTY_EXACT`.
 
     Examples
     --------
@@ -497,7 +499,9 @@ def hashprice(
 
     Notes
     -----
-    ``btc_price * 86400e12 * (subsidy + fees) / (D * 2**32)``.
+    ``btc_price * 86400e12 * (subsidy + fees) / (D * 2**32)``, with the
+    industry's ``2**32`` hashes per unit of difficulty (exact:
+    ``2**48 / 65535``).
 
     References
     ----------
