@@ -266,7 +266,9 @@ def bits_to_target(bits: int | str) -> int:
             raise ValueError(
                 f"bits must be a hex string like '0x1d00ffff', got {bits!r}"
             ) from None
-    if not 0 < bits < 2**32:
+    if isinstance(bits, np.integer):
+        bits = int(bits)  # fixed-width numpy integers would overflow in the shifts below
+    if not isinstance(bits, int) or not 0 < bits < 2**32:
         raise ValueError(f"bits must be a 32-bit compact target in (0, 2**32), got {bits!r}")
     exponent = bits >> 24
     mantissa = bits & 0x007FFFFF
@@ -274,7 +276,10 @@ def bits_to_target(bits: int | str) -> int:
         raise ValueError(f"bits {bits:#010x} encodes a zero or negative target")
     if exponent <= 3:
         return mantissa >> (8 * (3 - exponent))
-    return mantissa << (8 * (exponent - 3))
+    target = mantissa << (8 * (exponent - 3))
+    if target >= 2**256:
+        raise ValueError(f"bits {bits:#010x} encodes a target of 2**256 or more (overflow)")
+    return target
 
 
 def target_to_difficulty(target: int) -> float:
