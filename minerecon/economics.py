@@ -50,8 +50,8 @@ def _check_opex(name: str, value: Any) -> Any:
 
 
 def _divide(numerator: Any, denominator: Any) -> Any:
-    """Division that gives inf/nan, not an exception, for a zero denominator."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    """Division that gives inf/nan, not an exception or warning, where there is no finite answer."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.divide(numerator, denominator)
 
 

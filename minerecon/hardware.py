@@ -148,38 +148,35 @@ class Miner:
         return _breakeven_power_price(self.efficiency, network, **kwargs)
 
 
-def _network_inputs(network: NetworkState | None) -> dict[str, float]:
+def _market(network: NetworkState | None, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Network inputs of the economics functions, from a state and user overrides."""
     state = network if network is not None else NetworkState.latest()
-    return {
+    inputs = {
+        "btc_price": state.btc_price,
         "difficulty": state.difficulty,
         "fees_per_block": state.fees_per_block,
         "subsidy": state.subsidy,
     }
+    return inputs | overrides
 
 
 def _margin(
     efficiency: float, power_price: Any, network: NetworkState | None, **kwargs: Any
 ) -> Any:
-    state = network if network is not None else NetworkState.latest()
-    inputs = _network_inputs(state) | kwargs
-    btc_price = inputs.pop("btc_price", state.btc_price)
-    return economics.margin_per_th(
-        btc_price, efficiency=efficiency, power_price=power_price, **inputs
-    )
+    inputs = _market(network, kwargs)
+    return economics.margin_per_th(efficiency=efficiency, power_price=power_price, **inputs)
 
 
 def _breakeven_btc_price(
     efficiency: float, power_price: Any, network: NetworkState | None, **kwargs: Any
 ) -> Any:
-    inputs = _network_inputs(network) | kwargs
+    inputs = _market(network, kwargs)
+    del inputs["btc_price"]
     return economics.breakeven_btc_price(efficiency=efficiency, power_price=power_price, **inputs)
 
 
 def _breakeven_power_price(efficiency: float, network: NetworkState | None, **kwargs: Any) -> Any:
-    state = network if network is not None else NetworkState.latest()
-    inputs = _network_inputs(state) | kwargs
-    btc_price = inputs.pop("btc_price", state.btc_price)
-    return economics.breakeven_power_price(btc_price, efficiency=efficiency, **inputs)
+    return economics.breakeven_power_price(efficiency=efficiency, **_market(network, kwargs))
 
 
 @dataclasses.dataclass(frozen=True)
