@@ -50,7 +50,7 @@ def _check_opex(name: str, value: Any) -> Any:
 
 
 def _divide(numerator: Any, denominator: Any) -> Any:
-    """Division that gives inf/nan, not an exception or warning, where there is no finite answer."""
+    """Division giving inf or nan, without exception or warning, where no finite answer exists."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.divide(numerator, denominator)
 
@@ -70,7 +70,7 @@ def btc_mined_per_th(
     difficulty : float, array, Series or DataArray
         Difficulty [-], > 0.
     fees_per_block, subsidy, pool_fee, uptime
-        See the module docstring.
+        See :mod:`minerecon.economics`.
 
     Returns
     -------
@@ -103,7 +103,7 @@ def revenue_per_th(
     difficulty : float, array, Series or DataArray
         Difficulty [-], > 0.
     fees_per_block, subsidy, pool_fee, uptime
-        See the module docstring.
+        See :mod:`minerecon.economics`.
 
     Returns
     -------
@@ -151,7 +151,7 @@ def margin_per_th(
     power_price : float, array, Series or DataArray
         Price of electricity at the meter [USD/kWh], >= 0.
     fees_per_block, subsidy, pool_fee, pue, uptime, other_opex
-        See the module docstring.
+        See :mod:`minerecon.economics`.
 
     Returns
     -------
@@ -239,7 +239,7 @@ def breakeven_btc_price(
     power_price : float, array, Series or DataArray
         Price of electricity [USD/kWh], >= 0.
     fees_per_block, subsidy, pool_fee, pue, uptime, other_opex
-        See the module docstring. Fees are held fixed in BTC per block.
+        See :mod:`minerecon.economics`. Fees are held fixed in BTC per block.
 
     Returns
     -------
@@ -296,7 +296,7 @@ def breakeven_power_price(
     efficiency : float, array, Series or DataArray
         Machine efficiency [J/TH], > 0.
     fees_per_block, subsidy, pool_fee, pue, uptime, other_opex
-        See the module docstring.
+        See :mod:`minerecon.economics`.
 
     Returns
     -------
@@ -357,7 +357,7 @@ def breakeven_difficulty(
     power_price : float, array, Series or DataArray
         Price of electricity [USD/kWh], >= 0.
     fees_per_block, subsidy, pool_fee, pue, uptime, other_opex
-        See the module docstring. Fees are held fixed in BTC per block.
+        See :mod:`minerecon.economics`. Fees are held fixed in BTC per block.
 
     Returns
     -------
@@ -406,7 +406,7 @@ def shutdown_hashprice(
     power_price : float, array, Series or DataArray
         Price of electricity [USD/kWh], >= 0.
     pue, pool_fee
-        See the module docstring.
+        See :mod:`minerecon.economics`.
     variable_opex : float or array-like, default 0
         Other cost incurred only while hashing [USD per TH/s per day], >= 0.
 
@@ -452,7 +452,7 @@ def energy_cost_per_btc(
     power_price : float, array, Series or DataArray
         Price of electricity [USD/kWh], >= 0.
     fees_per_block, subsidy, pue
-        See the module docstring.
+        See :mod:`minerecon.economics`.
 
     Returns
     -------
@@ -516,7 +516,7 @@ def cash_cost_per_btc(
     power_price : float, array, Series or DataArray
         Price of electricity [USD/kWh], >= 0.
     fees_per_block, subsidy, pool_fee, pue, uptime, other_opex
-        See the module docstring.
+        See :mod:`minerecon.economics`.
     sga : float or array-like, default 0
         Cash selling, general and administrative cost [USD per TH/s per day].
 
@@ -656,7 +656,7 @@ def profitability_threshold(
     power_price : float, array, Series or DataArray
         Price of electricity [USD/kWh], >= 0. CBECI assumes 0.05.
     fees_per_block, subsidy, pue
-        See the module docstring.
+        See :mod:`minerecon.economics`.
 
     Returns
     -------

@@ -2,7 +2,7 @@
 
 A :class:`Miner` carries a machine's nameplate hashrate and power; a
 :class:`Fleet` holds (miner, count) groups. Their methods call the functions
-of :mod:`minerecon.economics` with the network of a :class:`NetworkState`
+of :mod:`minerecon.economics` with the network of a :class:`~minerecon.network.NetworkState`
 (by default the last day of the bundled history).
 
 Site power and hashrate convert as ``MW = EH/s * J/TH``: 45.6 EH/s at
@@ -124,10 +124,10 @@ class Miner:
     def margin_per_th(
         self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
     ) -> Any:
-        """Margin [USD per TH/s per day]; see :func:`economics.margin_per_th`.
+        """Margin [USD per TH/s per day]; see :func:`~minerecon.economics.margin_per_th`.
 
-        ``network`` defaults to :meth:`NetworkState.latest`; ``kwargs`` are
-        the keyword arguments of :func:`economics.margin_per_th`.
+        ``network`` defaults to :meth:`~minerecon.network.NetworkState.latest`; ``kwargs`` are
+        the keyword arguments of :func:`~minerecon.economics.margin_per_th`.
         """
         return _margin(self.efficiency, power_price, network, **kwargs)
 
@@ -140,11 +140,13 @@ class Miner:
     def breakeven_btc_price(
         self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
     ) -> Any:
-        """Break-even BTC price [USD/BTC]; see :func:`economics.breakeven_btc_price`."""
+        """Break-even BTC price [USD/BTC]; see :func:`~minerecon.economics.breakeven_btc_price`."""
         return _breakeven_btc_price(self.efficiency, power_price, network, **kwargs)
 
     def breakeven_power_price(self, network: NetworkState | None = None, **kwargs: Any) -> Any:
-        """Break-even power price [USD/kWh]; see :func:`economics.breakeven_power_price`."""
+        """Break-even power price [USD/kWh]; see
+        :func:`~minerecon.economics.breakeven_power_price`.
+        """
         return _breakeven_power_price(self.efficiency, network, **kwargs)
 
 

@@ -167,7 +167,7 @@ def next_halving_height(height: Any) -> Any:
 
 
 def issued_supply(height: Any) -> Any:
-    """BTC created by the subsidies of blocks ``0 .. height - 1``.
+    """BTC created by the subsidies of the first ``height`` blocks.
 
     Parameters
     ----------
@@ -649,7 +649,7 @@ class NetworkState:
 
     @property
     def subsidy(self) -> float:
-        """Block subsidy at :attr:`height` [BTC]."""
+        """Block subsidy at the state's height [BTC]."""
         return block_subsidy(self.height)
 
     @property

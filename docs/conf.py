@@ -1,0 +1,77 @@
+"""Sphinx configuration of the minerecon documentation.
+
+Build (warnings as errors) from the repository root::
+
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+The build needs no network access: intersphinx is not used.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+
+sys.path.insert(0, os.path.abspath(".."))
+
+import minerecon
+
+# -- Project -----------------------------------------------------------------
+
+project = "minerecon"
+author = "minerecon developers"
+copyright = f"{datetime.date.today().year}, {author}"
+version = release = minerecon.__version__
+
+# -- General -----------------------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.doctest",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+source_suffix = {".rst": "restructuredtext"}
+root_doc = "index"
+default_role = "obj"
+pygments_style = "sphinx"
+
+# autosummary: one page per object under api/generated (see api.rst).
+autosummary_generate = True
+autosummary_imported_members = False
+
+# autodoc: keep signatures in source order and readable.
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"
+
+# numpydoc: classes list their members through the autosummary class template.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_attributes_as_param_list = False
+numpydoc_xref_param_type = False
+
+# MathJax is loaded by the reader's browser; nothing is fetched at build time.
+
+# No intersphinx: the build machine has no internet access.
+
+
+# -- HTML --------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"minerecon {release}"
+html_static_path = ["_static"]
+html_show_sourcelink = False
+html_theme_options = {
+    "navbar_end": ["navbar-icon-links"],
+    "secondary_sidebar_items": ["page-toc"],
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_context = {"default_mode": "light"}
