@@ -109,9 +109,12 @@ def _where(values: np.ndarray, bad: np.ndarray) -> str:
 
 def mask(values: Any, condition: Any, fill: float = np.nan) -> Any:
     """Replace ``values`` by ``fill`` where ``condition`` holds, keeping the kind."""
+    keep = np.logical_not(condition)
     if isinstance(values, _LABELLED):
-        return values.where(~condition, fill)
-    out = np.where(condition, fill, values)
+        if not isinstance(keep, _LABELLED):
+            keep = np.broadcast_to(keep, values.shape)
+        return values.where(keep, fill)
+    out = np.where(keep, values, fill)
     return float(out) if out.ndim == 0 else out
 
 

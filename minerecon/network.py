@@ -421,7 +421,7 @@ def next_difficulty(
     """
     difficulty = _check_difficulty(difficulty)
     actual_timespan = check("actual_timespan", actual_timespan, low=0, low_open=True, unit="[s]")
-    check("target_timespan", target_timespan, low=0, low_open=True, unit="[s]")
+    target_timespan = check("target_timespan", target_timespan, low=0, low_open=True, unit="[s]")
     clamped = np.clip(
         actual_timespan,
         target_timespan / RETARGET_CLAMP,

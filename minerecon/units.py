@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from minerecon._contract import check
+
 # Hashrate scales, in hashes per second.
 H = 1.0
 KH = 1e3
@@ -49,6 +51,7 @@ def hashprice_to_ph_day(hashprice_th_day: Any) -> Any:
     -------
     Hashprice [USD/PH/s/day], the unit Hashrate Index and Luxor publish.
     """
+    hashprice_th_day = check("hashprice_th_day", hashprice_th_day, allow_nan=True)
     return hashprice_th_day * (PH / TH)
 
 
@@ -64,4 +67,5 @@ def hashprice_from_ph_day(hashprice_ph_day: Any) -> Any:
     -------
     Hashprice [USD/TH/s/day].
     """
+    hashprice_ph_day = check("hashprice_ph_day", hashprice_ph_day, allow_nan=True)
     return hashprice_ph_day * (TH / PH)

@@ -1,0 +1,584 @@
+"""The numeric contract (DESIGN.md "The numeric contract", "Errors and edge cases").
+
+Every core function of network, energy, economics, the site power/hashrate
+helpers of hardware and the unit conversions:
+
+* a Python scalar in gives a ``float`` out (an ``int`` for the block-height
+  and satoshi functions ``block_subsidy_sat``, ``halving_height`` and
+  ``next_halving_height``, as their doctests show);
+* a numpy array gives an ndarray of the broadcast shape, a pandas Series a
+  Series with the same index, an xarray DataArray a DataArray with the same
+  dims and coordinates, with the same values as the scalar calls;
+* bad input raises ``ValueError`` naming the argument, the value and the
+  valid range.
+
+Not covered here because they are not element-wise numeric functions:
+``network.estimate_height_date`` (returns timestamps) and the compact-bits
+helpers ``bits_to_target``, ``target_to_difficulty``, ``bits_to_difficulty``
+(Python-int API).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from numpy.testing import assert_allclose, assert_array_equal
+
+from minerecon import economics, energy, hardware, network, units
+
+# (function, scalar kwargs, {argument: three valid values to vary})
+# Base values: a 2025-like network (difficulty 152.27 T, BTC 87,000 USD) and an
+# S21 XP-like machine (13.5 J/TH) at 0.05 USD/kWh.
+D = 152.27e12
+TABLE = [
+    (network.block_subsidy_sat, {"height": 840_000}, {"height": [0, 210_000, 1_050_000]}),
+    (network.block_subsidy, {"height": 840_000}, {"height": [0, 629_999, 1_050_000]}),
+    (network.halving_height, {"halving": 4}, {"halving": [0, 1, 5]}),
+    (network.next_halving_height, {"height": 925_344}, {"height": [0, 209_999, 925_344]}),
+    (network.issued_supply, {"height": 840_000}, {"height": [0, 210_000, 13_440_000]}),
+    (
+        network.hashrate_from_difficulty,
+        {"difficulty": D, "block_interval": 600},
+        {"difficulty": [1e12, D, 1e15], "block_interval": [300, 600, 900]},
+    ),
+    (
+        network.difficulty_from_hashrate,
+        {"hashrate": 1.09e9, "block_interval": 600},
+        {"hashrate": [1e8, 1.09e9, 2e9], "block_interval": [300, 600, 900]},
+    ),
+    (
+        network.next_difficulty,
+        {"difficulty": 100e12, "actual_timespan": 604_800, "target_timespan": 1_209_600},
+        {"difficulty": [1e12, 100e12, 1e15], "actual_timespan": [100_000, 1_209_600, 1e7]},
+    ),
+    (
+        network.btc_per_th_day,
+        {"difficulty": D, "fees_per_block": 0.03, "subsidy": 3.125},
+        {
+            "difficulty": [1e12, D, 1e15],
+            "fees_per_block": [0, 0.1, 2],
+            "subsidy": [6.25, 3.125, 0],
+        },
+    ),
+    (
+        network.hashprice,
+        {"btc_price": 87_000, "difficulty": D, "fees_per_block": 0.03, "subsidy": 3.125},
+        {
+            "btc_price": [1e3, 87_000, 1e6],
+            "difficulty": [1e12, D, 1e15],
+            "fees_per_block": [0, 0.1, 2],
+            "subsidy": [6.25, 3.125, 1.5625],
+        },
+    ),
+    (
+        network.fee_share,
+        {"fees_per_block": 0.0931, "subsidy": 3.125},
+        {"fees_per_block": [0, 0.0931, 2], "subsidy": [6.25, 3.125, 1.5625]},
+    ),
+    (
+        network.fees_from_share,
+        {"share": 0.0107, "subsidy": 6.25},
+        {"share": [0, 0.0107, 0.5], "subsidy": [6.25, 3.125, 1.5625]},
+    ),
+    (energy.check_efficiency, {"efficiency": 13.5}, {"efficiency": [5, 13.5, 120]}),
+    (energy.check_pue, {"pue": 1.1}, {"pue": [1, 1.1, 1.5]}),
+    (energy.check_uptime, {"uptime": 0.9}, {"uptime": [0.5, 0.9, 1]}),
+    (
+        energy.energy_per_th_day,
+        {"efficiency": 13.5, "pue": 1.1, "uptime": 0.9},
+        {"efficiency": [5, 13.5, 120], "pue": [1, 1.1, 1.5], "uptime": [0.5, 0.9, 1]},
+    ),
+    (
+        energy.energy_cost_per_th,
+        {"efficiency": 13.5, "power_price": 0.05, "pue": 1.1, "uptime": 0.9},
+        {
+            "efficiency": [5, 13.5, 120],
+            "power_price": [0, 0.05, 0.3],
+            "pue": [1, 1.1, 1.5],
+            "uptime": [0.5, 0.9, 1],
+        },
+    ),
+    (
+        economics.btc_mined_per_th,
+        {
+            "difficulty": D,
+            "fees_per_block": 0.03,
+            "subsidy": 3.125,
+            "pool_fee": 0.02,
+            "uptime": 0.9,
+        },
+        {
+            "difficulty": [1e12, D, 1e15],
+            "fees_per_block": [0, 0.1, 2],
+            "pool_fee": [0, 0.02, 0.05],
+            "uptime": [0.5, 0.9, 1],
+        },
+    ),
+    (
+        economics.revenue_per_th,
+        {"btc_price": 87_000, "difficulty": D, "pool_fee": 0.02, "uptime": 0.9},
+        {
+            "btc_price": [1e3, 87_000, 1e6],
+            "difficulty": [1e12, D, 1e15],
+            "pool_fee": [0, 0.02, 0.05],
+            "uptime": [0.5, 0.9, 1],
+        },
+    ),
+    (
+        economics.margin_per_th,
+        {
+            "btc_price": 87_000,
+            "difficulty": D,
+            "efficiency": 13.5,
+            "power_price": 0.05,
+            "fees_per_block": 0.03,
+            "subsidy": 3.125,
+            "pool_fee": 0.02,
+            "pue": 1.1,
+            "uptime": 0.9,
+            "other_opex": 0.001,
+        },
+        {
+            "btc_price": [1e3, 87_000, 1e6],
+            "difficulty": [1e12, D, 1e15],
+            "efficiency": [5, 13.5, 120],
+            "power_price": [0, 0.05, 0.3],
+            "pue": [1, 1.1, 1.5],
+            "other_opex": [0, 0.001, 0.02],
+        },
+    ),
+    (
+        economics.breakeven_btc_price,
+        {
+            "difficulty": D,
+            "efficiency": 13.5,
+            "power_price": 0.05,
+            "pool_fee": 0.02,
+            "pue": 1.1,
+            "uptime": 0.9,
+            "other_opex": 0.001,
+        },
+        {
+            "difficulty": [1e12, D, 1e15],
+            "efficiency": [5, 13.5, 120],
+            "power_price": [0, 0.05, 0.3],
+            "uptime": [0.5, 0.9, 1],
+        },
+    ),
+    (
+        economics.breakeven_power_price,
+        {"btc_price": 87_000, "difficulty": D, "efficiency": 13.5, "other_opex": 0.001},
+        {
+            "btc_price": [1e3, 87_000, 1e6],
+            "difficulty": [1e12, D, 1e15],
+            "efficiency": [5, 13.5, 120],
+            "other_opex": [0, 0.001, 0.02],  # the first case (1e3 USD, 1e12) is nan
+        },
+    ),
+    (
+        economics.breakeven_difficulty,
+        {"btc_price": 87_000, "efficiency": 13.5, "power_price": 0.05, "pool_fee": 0.02},
+        {
+            "btc_price": [1e3, 87_000, 1e6],
+            "efficiency": [5, 13.5, 120],
+            "power_price": [0, 0.05, 0.3],  # the first case is inf
+            "pool_fee": [0, 0.02, 0.05],
+        },
+    ),
+    (
+        economics.shutdown_hashprice,
+        {"efficiency": 13.5, "power_price": 0.05, "pue": 1.1, "pool_fee": 0.02},
+        {
+            "efficiency": [5, 13.5, 120],
+            "power_price": [0, 0.05, 0.3],
+            "pue": [1, 1.1, 1.5],
+            "variable_opex": [0, 0.001, 0.02],
+        },
+    ),
+    (
+        economics.energy_cost_per_btc,
+        {"difficulty": D, "efficiency": 13.5, "power_price": 0.05, "pue": 1.1},
+        {
+            "difficulty": [1e12, D, 1e15],
+            "efficiency": [5, 13.5, 120],
+            "power_price": [0, 0.05, 0.3],
+            "subsidy": [3.125, 1.5625, 0],  # the last case is inf
+        },
+    ),
+    (
+        economics.cash_cost_per_btc,
+        {"difficulty": D, "efficiency": 13.5, "power_price": 0.05, "sga": 0.002},
+        {
+            "difficulty": [1e12, D, 1e15],
+            "efficiency": [5, 13.5, 120],
+            "other_opex": [0, 0.001, 0.02],
+            "sga": [0, 0.002, 0.01],
+        },
+    ),
+    (
+        economics.all_in_cost_per_btc,
+        {"difficulty": D, "efficiency": 13.5, "power_price": 0.05, "depreciation": 0.0235},
+        {
+            "difficulty": [1e12, D, 1e15],
+            "power_price": [0, 0.05, 0.3],
+            "depreciation": [0, 0.0235, 0.1],
+        },
+    ),
+    (
+        economics.depreciation_per_th,
+        {"capex_per_th": 25.7, "life_years": 3, "residual_value": 2.0},
+        {
+            "capex_per_th": [10, 25.7, 50],
+            "life_years": [1, 3, 5],
+            "residual_value": [0, 2, 10],
+        },
+    ),
+    (
+        economics.profitability_threshold,
+        {"btc_price": 87_000, "difficulty": D, "power_price": 0.05, "pue": 1.1},
+        {
+            "btc_price": [1e3, 87_000, 1e6],
+            "difficulty": [1e12, D, 1e15],
+            "power_price": [0, 0.05, 0.3],  # the first case is inf
+            "pue": [1, 1.1, 1.5],
+        },
+    ),
+    (
+        economics.payback_days,
+        {"capex_per_th": 25.7, "margin": 0.02362},
+        {"capex_per_th": [0, 25.7, 50], "margin": [-0.01, 0.02362, 0]},
+    ),
+    (
+        economics.payback_days,
+        {"capex_per_th": 25.7, "margin": -0.01},  # no solution: inf for every capex
+        {"capex_per_th": [0, 25.7, 50]},
+    ),
+    (
+        hardware.site_power_mw,
+        {"hashrate": 45.6e6, "efficiency": 16.7, "pue": 1.1},
+        {"hashrate": [0, 45.6e6, 1e8], "efficiency": [5, 16.7, 120], "pue": [1, 1.1, 1.5]},
+    ),
+    (
+        hardware.site_hashrate,
+        {"power_mw": 761.52, "efficiency": 16.7, "pue": 1.1},
+        {"power_mw": [0, 761.52, 1000], "efficiency": [5, 16.7, 120], "pue": [1, 1.1, 1.5]},
+    ),
+    (
+        units.hashprice_to_ph_day,
+        {"hashprice_th_day": 0.03982},
+        {"hashprice_th_day": [0, 0.03982, 0.5]},
+    ),
+    (
+        units.hashprice_from_ph_day,
+        {"hashprice_ph_day": 39.82},
+        {"hashprice_ph_day": [0, 39.82, 500]},
+    ),
+]
+
+INT_OUT = {network.block_subsidy_sat, network.halving_height, network.next_halving_height}
+UNITS = {units.hashprice_to_ph_day, units.hashprice_from_ph_day}
+
+INDEX = pd.date_range("2025-11-01", periods=3, freq="D", name="date")
+
+
+_FIRST_BASE = {}
+for _func, _base, _ in TABLE:
+    _FIRST_BASE.setdefault(_func, _base)
+
+
+def _id(func, vary, base):
+    """Function and varied arguments, plus any base value that differs from the
+    function's first table entry (payback_days appears twice)."""
+    differs = [f"{k}={v:g}" for k, v in base.items() if _FIRST_BASE[func].get(k) != v]
+    return f"{func.__name__}[{','.join(vary)}]" + "".join(f"-{d}" for d in differs)
+
+
+# Each function once with all its varied arguments varying together, and once per
+# argument varying alone (the others scalar), so that scalar-with-Series and
+# scalar-with-DataArray combinations are covered too.
+CASES = []
+for _func, _base, _vary in TABLE:
+    CASES.append(pytest.param(_func, _base, _vary, id=_id(_func, _vary, _base)))
+    if len(_vary) > 1:
+        for _name, _values in _vary.items():
+            CASES.append(
+                pytest.param(
+                    _func, _base, {_name: _values}, id=_id(_func, {_name: _values}, _base)
+                )
+            )
+
+
+def _scalar_results(func, base, vary):
+    return [func(**{**base, **{k: v[i] for k, v in vary.items()}}) for i in range(3)]
+
+
+def _assert_values(out, expected):
+    assert_allclose(np.asarray(out, dtype=float), np.asarray(expected, dtype=float), rtol=1e-14)
+
+
+def test_every_public_function_is_in_the_table():
+    # guard: a new public function of these modules must be added to TABLE
+    excluded = {
+        "estimate_height_date",
+        "bits_to_target",
+        "target_to_difficulty",
+        "bits_to_difficulty",
+        "check",  # re-exported from _contract
+        "scalar_out",
+    }
+    covered = {func for func, _, _ in TABLE}
+    for module in (network, energy, economics, units):
+        for name, obj in vars(module).items():
+            if (
+                inspect.isfunction(obj)
+                and not name.startswith("_")
+                and obj.__module__ == module.__name__
+                and name not in excluded
+            ):
+                assert obj in covered, f"{module.__name__}.{name} is not in TABLE"
+
+
+@pytest.mark.parametrize(("func", "base", "vary"), CASES)
+def test_scalar_in_float_out(func, base, vary):
+    for out in _scalar_results(func, base, vary):
+        assert type(out) is (int if func in INT_OUT else float), type(out)
+
+
+@pytest.mark.parametrize(("func", "base", "vary"), CASES)
+def test_numpy_in_ndarray_out(func, base, vary):
+    expected = _scalar_results(func, base, vary)
+    out = func(**{**base, **{k: np.array(v) for k, v in vary.items()}})
+    assert isinstance(out, np.ndarray)
+    assert out.shape == (3,)
+    _assert_values(out, expected)
+
+
+@pytest.mark.parametrize(("func", "base", "vary"), CASES)
+def test_series_in_series_out(func, base, vary):
+    expected = _scalar_results(func, base, vary)
+    out = func(**{**base, **{k: pd.Series(v, index=INDEX) for k, v in vary.items()}})
+    assert isinstance(out, pd.Series)
+    pd.testing.assert_index_equal(out.index, INDEX)
+    _assert_values(out.to_numpy(), expected)
+
+
+@pytest.mark.parametrize(("func", "base", "vary"), CASES)
+def test_dataarray_in_dataarray_out(func, base, vary):
+    expected = _scalar_results(func, base, vary)
+    arrays = {k: xr.DataArray(v, dims="date", coords={"date": INDEX}) for k, v in vary.items()}
+    out = func(**{**base, **arrays})
+    assert isinstance(out, xr.DataArray)
+    assert out.dims == ("date",)
+    pd.testing.assert_index_equal(out.indexes["date"], INDEX)
+    _assert_values(out.values, expected)
+
+
+@pytest.mark.parametrize(
+    ("func", "base", "vary"),
+    [pytest.param(f, b, v, id=_id(f, v, b)) for f, b, v in TABLE if len(v) > 1],
+)
+def test_numpy_broadcasts(func, base, vary):
+    # first varied argument as a (3, 1) column, the others as (3,) rows:
+    # out[i, j] = f(first=v[i], others=v[j])
+    first, *others = vary
+    arrays = {first: np.array(vary[first])[:, np.newaxis]}
+    arrays |= {k: np.array(vary[k]) for k in others}
+    out = func(**{**base, **arrays})
+    assert isinstance(out, np.ndarray)
+    assert out.shape == (3, 3)
+    for i in range(3):
+        for j in range(3):
+            scalar = func(**{**base, first: vary[first][i], **{k: vary[k][j] for k in others}})
+            assert_allclose(out[i, j], scalar, rtol=1e-14)
+
+
+# --------------------------------------------------------------------------
+# A 4-D grid of DataArrays
+# --------------------------------------------------------------------------
+
+GRID = {
+    "btc_price": xr.DataArray(
+        [50_000.0, 100_000.0], dims="btc_price", coords={"btc_price": [50_000.0, 100_000.0]}
+    ),
+    "difficulty": xr.DataArray([1e14, 1.5e14, 2e14], dims="difficulty"),
+    "efficiency": xr.DataArray([13.5, 17.5, 21.5, 29.5], dims="efficiency"),
+    "power_price": xr.DataArray(np.linspace(0.0, 0.1, 5), dims="power_price"),
+    "other_opex": xr.DataArray([0.0, 0.05], dims="other_opex"),
+    "uptime": xr.DataArray([0.5, 0.75, 1.0], dims="uptime"),
+    "pool_fee": xr.DataArray([0.0, 0.02], dims="pool_fee"),
+}
+
+
+@pytest.mark.parametrize(
+    ("func", "names"),
+    [
+        (economics.margin_per_th, ["btc_price", "difficulty", "efficiency", "power_price"]),
+        (economics.breakeven_btc_price, ["difficulty", "efficiency", "power_price", "uptime"]),
+        (economics.breakeven_power_price, ["btc_price", "difficulty", "efficiency", "other_opex"]),
+        (economics.breakeven_difficulty, ["btc_price", "efficiency", "power_price", "pool_fee"]),
+        (economics.cash_cost_per_btc, ["difficulty", "efficiency", "power_price", "uptime"]),
+        (economics.profitability_threshold, ["btc_price", "difficulty", "power_price", "pue"]),
+    ],
+)
+def test_four_dimensional_grid(func, names):
+    grid = GRID | {"pue": xr.DataArray([1.0, 1.2], dims="pue")}
+    out = func(**{name: grid[name] for name in names})
+    assert isinstance(out, xr.DataArray)
+    assert set(out.dims) == set(names)
+    assert out.sizes == {name: grid[name].size for name in names}
+    if "btc_price" in names:  # the one dimension with a coordinate keeps it
+        assert_array_equal(out["btc_price"].values, [50_000.0, 100_000.0])
+    # every cell equals the scalar call at its coordinates (all cells, the grid is small)
+    for cell in np.ndindex(*[grid[name].size for name in names]):
+        point = {name: float(grid[name][k]) for name, k in zip(names, cell, strict=True)}
+        expected = func(**point)
+        got = float(out.isel(dict(zip(names, cell, strict=True))))
+        assert_allclose(got, expected, rtol=1e-14)
+
+
+def test_payback_days_on_a_grid():
+    margin = economics.margin_per_th(
+        GRID["btc_price"], GRID["difficulty"], GRID["efficiency"], GRID["power_price"]
+    )
+    capex = xr.DataArray([10.0, 25.7], dims="capex")
+    out = economics.payback_days(capex, margin)
+    assert isinstance(out, xr.DataArray)
+    assert out.ndim == 5
+    # inf exactly where the margin is <= 0, capex / margin elsewhere
+    expected = xr.where(margin > 0, capex / margin.where(margin > 0), np.inf)
+    assert_allclose(out.transpose(*expected.dims).values, expected.values, rtol=1e-14)
+
+
+# --------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------
+
+# argument -> [(bad value, valid range as the message writes it, value as written)]
+OUT_OF_RANGE = {
+    "btc_price": [(-1.0, "[0, inf]", "-1")],
+    "power_price": [(-0.01, "[0, inf]", "-0.01")],
+    "difficulty": [(0.0, "(0, inf]", "0"), (-1e12, "(0, inf]", "-1e+12")],
+    "efficiency": [(0.0, "(0, inf]", "0")],
+    "pool_fee": [(1.0, "[0, 1)", "1"), (-0.1, "[0, 1)", "-0.1")],
+    "uptime": [(0.0, "(0, 1]", "0"), (1.5, "(0, 1]", "1.5")],
+    "pue": [(0.9, "[1, inf]", "0.9")],
+    "fees_per_block": [(-0.1, "[0, inf]", "-0.1")],
+    "subsidy": [(-3.125, "[0, inf]", "-3.125")],
+    "other_opex": [(-0.001, "[0, inf]", "-0.001")],
+    "variable_opex": [(-0.001, "[0, inf]", "-0.001")],
+    "sga": [(-0.001, "[0, inf]", "-0.001")],
+    "depreciation": [(-0.001, "[0, inf]", "-0.001")],
+    "capex_per_th": [(-1.0, "[0, inf]", "-1")],
+    "life_years": [(0.0, "(0, inf]", "0")],
+    "residual_value": [(-1.0, "[0, inf]", "-1")],
+    "share": [(1.0, "[0, 1)", "1")],
+    "height": [(-1, "[0, inf]", "-1")],
+    "halving": [(-1, "[0, inf]", "-1")],
+    "block_interval": [(0.0, "(0, inf]", "0")],
+    "actual_timespan": [(0.0, "(0, inf]", "0")],
+    "target_timespan": [(0.0, "(0, inf]", "0")],
+    "power_mw": [(-1.0, "[0, inf]", "-1")],
+}
+
+
+def _arguments(predicate=lambda func, name: True):
+    """(func, base, argument) for every numeric argument in the table."""
+    seen = set()
+    params = []
+    for func, base, _ in TABLE:
+        for name in base:
+            if (func, name) not in seen and predicate(func, name):
+                seen.add((func, name))
+                params.append(pytest.param(func, base, name, id=f"{func.__name__}-{name}"))
+    return params
+
+
+def _range_cases():
+    cases = []
+    for param in _arguments(lambda func, name: name in OUT_OF_RANGE):
+        func, base, name = param.values
+        for value, valid, written in OUT_OF_RANGE[name]:
+            cases.append(
+                pytest.param(func, base, name, value, valid, written, id=f"{param.id}={written}")
+            )
+    return cases
+
+
+@pytest.mark.parametrize(("func", "base", "name", "value", "valid", "written"), _range_cases())
+def test_out_of_range_names_argument_value_and_range(func, base, name, value, valid, written):
+    pattern = rf"^{re.escape(name)} must be in {re.escape(valid)}.*got {re.escape(written)}"
+    with pytest.raises(ValueError, match=pattern):
+        func(**{**base, name: value})
+
+
+@pytest.mark.parametrize(("func", "base", "name", "value", "valid", "written"), _range_cases())
+def test_out_of_range_inside_array_names_position(func, base, name, value, valid, written):
+    good = base[name]
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)} must be in .* at position 2"):
+        func(**{**base, name: np.array([good, good, value])})
+
+
+def _validated(func, name):
+    return func not in UNITS
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments(_validated))
+def test_nan_rejected(func, base, name):
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)} must not be NaN"):
+        func(**{**base, name: float("nan")})
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments(_validated))
+def test_nan_inside_array_names_position(func, base, name):
+    values = np.array([base[name], np.nan, base[name]], dtype=float)
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)} must not be NaN.*position 1\b"):
+        func(**{**base, name: values})
+
+
+def test_nan_position_in_two_dimensions():
+    power_price = np.array([[0.05, 0.06], [0.07, np.nan]])
+    with pytest.raises(ValueError, match=r"power_price must not be NaN.*position \(1, 1\)"):
+        economics.margin_per_th(87_000, D, 13.5, power_price)
+
+
+def test_nan_in_series_and_dataarray_rejected():
+    series = pd.Series([0.05, np.nan], index=INDEX[:2])
+    with pytest.raises(ValueError, match=r"power_price must not be NaN.*position 1"):
+        economics.margin_per_th(87_000, D, 13.5, series)
+    with pytest.raises(ValueError, match=r"power_price must not be NaN.*position 1"):
+        economics.margin_per_th(87_000, D, 13.5, xr.DataArray(series.to_numpy(), dims="date"))
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments())
+@pytest.mark.parametrize("value", [True, False])
+def test_boolean_rejected(func, base, name, value):
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)}\b.*boolean"):
+        func(**{**base, name: value})
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments())
+def test_string_raises_value_error(func, base, name):
+    # a ValueError naming the argument, not a TypeError from inside numpy
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)}\b"):
+        func(**{**base, name: "0.05"})
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments(_validated))
+def test_list_with_bad_entry_names_argument_and_position(func, base, name):
+    # lists are array-like input (converted to float arrays by _contract.check);
+    # a NaN inside one is rejected with its position like in an array
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)} must not be NaN.*position 1\b"):
+        func(**{**base, name: [base[name], float("nan")]})
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments(_validated))
+def test_list_is_treated_as_an_array(func, base, name):
+    as_list = func(**{**base, name: [base[name], base[name]]})
+    as_array = func(**{**base, name: np.array([base[name], base[name]])})
+    assert isinstance(as_list, np.ndarray)
+    assert_array_equal(as_list, as_array)
