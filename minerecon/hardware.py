@@ -79,8 +79,67 @@ def site_hashrate(power_mw: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
     return power_mw * W_PER_MW / (efficiency * check_pue(pue))
 
 
+def _market(network: NetworkState | None, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Network inputs of the economics functions, from a state and user overrides."""
+    state = network if network is not None else NetworkState.latest()
+    inputs = {
+        "btc_price": state.btc_price,
+        "difficulty": state.difficulty,
+        "fees_per_block": state.fees_per_block,
+        "subsidy": state.subsidy,
+    }
+    return inputs | overrides
+
+
+class _Hashing:
+    """Economics of anything with a hashrate [TH/s] and an efficiency [J/TH].
+
+    ``network`` defaults to :meth:`~minerecon.network.NetworkState.latest`;
+    ``kwargs`` are the keyword arguments of
+    :func:`~minerecon.economics.margin_per_th` and may also override
+    ``btc_price``, ``difficulty``, ``fees_per_block`` or ``subsidy``.
+    """
+
+    hashrate: float
+    efficiency: float
+
+    def margin_per_th(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Margin [USD per TH/s per day]; see :func:`~minerecon.economics.margin_per_th`."""
+        inputs = _market(network, kwargs)
+        return economics.margin_per_th(
+            efficiency=self.efficiency, power_price=power_price, **inputs
+        )
+
+    def daily_margin(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """Margin of all the hashrate [USD per day]."""
+        return self.margin_per_th(power_price, network, **kwargs) * self.hashrate
+
+    def breakeven_btc_price(
+        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
+    ) -> Any:
+        """BTC price at which the margin is zero [USD/BTC]; see
+        :func:`~minerecon.economics.breakeven_btc_price`.
+        """
+        inputs = _market(network, kwargs)
+        del inputs["btc_price"]
+        return economics.breakeven_btc_price(
+            efficiency=self.efficiency, power_price=power_price, **inputs
+        )
+
+    def breakeven_power_price(self, network: NetworkState | None = None, **kwargs: Any) -> Any:
+        """Power price at which the margin is zero [USD/kWh]; see
+        :func:`~minerecon.economics.breakeven_power_price`.
+        """
+        inputs = _market(network, kwargs)
+        return economics.breakeven_power_price(efficiency=self.efficiency, **inputs)
+
+
 @dataclasses.dataclass(frozen=True)
-class Miner:
+class Miner(_Hashing):
     """One ASIC model.
 
     Parameters
@@ -121,68 +180,9 @@ class Miner:
         """Efficiency [J/TH]: power over hashrate."""
         return self.power / self.hashrate
 
-    def margin_per_th(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
-        """Margin [USD per TH/s per day]; see :func:`~minerecon.economics.margin_per_th`.
-
-        ``network`` defaults to :meth:`~minerecon.network.NetworkState.latest`; ``kwargs`` are
-        the keyword arguments of :func:`~minerecon.economics.margin_per_th`.
-        """
-        return _margin(self.efficiency, power_price, network, **kwargs)
-
-    def daily_margin(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
-        """Margin of one machine [USD per day]."""
-        return self.margin_per_th(power_price, network, **kwargs) * self.hashrate
-
-    def breakeven_btc_price(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
-        """Break-even BTC price [USD/BTC]; see :func:`~minerecon.economics.breakeven_btc_price`."""
-        return _breakeven_btc_price(self.efficiency, power_price, network, **kwargs)
-
-    def breakeven_power_price(self, network: NetworkState | None = None, **kwargs: Any) -> Any:
-        """Break-even power price [USD/kWh]; see
-        :func:`~minerecon.economics.breakeven_power_price`.
-        """
-        return _breakeven_power_price(self.efficiency, network, **kwargs)
-
-
-def _market(network: NetworkState | None, overrides: dict[str, Any]) -> dict[str, Any]:
-    """Network inputs of the economics functions, from a state and user overrides."""
-    state = network if network is not None else NetworkState.latest()
-    inputs = {
-        "btc_price": state.btc_price,
-        "difficulty": state.difficulty,
-        "fees_per_block": state.fees_per_block,
-        "subsidy": state.subsidy,
-    }
-    return inputs | overrides
-
-
-def _margin(
-    efficiency: float, power_price: Any, network: NetworkState | None, **kwargs: Any
-) -> Any:
-    inputs = _market(network, kwargs)
-    return economics.margin_per_th(efficiency=efficiency, power_price=power_price, **inputs)
-
-
-def _breakeven_btc_price(
-    efficiency: float, power_price: Any, network: NetworkState | None, **kwargs: Any
-) -> Any:
-    inputs = _market(network, kwargs)
-    del inputs["btc_price"]
-    return economics.breakeven_btc_price(efficiency=efficiency, power_price=power_price, **inputs)
-
-
-def _breakeven_power_price(efficiency: float, network: NetworkState | None, **kwargs: Any) -> Any:
-    return economics.breakeven_power_price(efficiency=efficiency, **_market(network, kwargs))
-
 
 @dataclasses.dataclass(frozen=True)
-class Fleet:
+class Fleet(_Hashing):
     """Groups of identical machines.
 
     Parameters
@@ -249,28 +249,6 @@ class Fleet:
     def efficiency(self) -> float:
         """Hashrate-weighted efficiency [J/TH]."""
         return self.power / self.hashrate
-
-    def margin_per_th(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
-        """Fleet margin [USD per TH/s per day]."""
-        return _margin(self.efficiency, power_price, network, **kwargs)
-
-    def daily_margin(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
-        """Fleet margin [USD per day]."""
-        return self.margin_per_th(power_price, network, **kwargs) * self.hashrate
-
-    def breakeven_btc_price(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
-        """BTC price at which the whole fleet breaks even [USD/BTC]."""
-        return _breakeven_btc_price(self.efficiency, power_price, network, **kwargs)
-
-    def breakeven_power_price(self, network: NetworkState | None = None, **kwargs: Any) -> Any:
-        """Power price at which the whole fleet breaks even [USD/kWh]."""
-        return _breakeven_power_price(self.efficiency, network, **kwargs)
 
 
 def _key(name: str) -> str:
