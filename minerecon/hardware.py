@@ -16,11 +16,12 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from minerecon import economics
 from minerecon._contract import check
-from minerecon.energy import check_efficiency, check_pue
+from minerecon.energy import check_efficiency, check_pue, check_uptime
 from minerecon.network import NetworkState
 from minerecon.units import W_PER_MW
 
@@ -249,6 +250,94 @@ class Fleet(_Hashing):
     def efficiency(self) -> float:
         """Hashrate-weighted efficiency [J/TH]."""
         return self.power / self.hashrate
+
+
+@dataclasses.dataclass(frozen=True)
+class Deployment:
+    """Machines of one model put to work on one day, for projections.
+
+    Parameters
+    ----------
+    miner : Miner or str
+        The model (a catalogue name is looked up).
+    count : int
+        Machines delivered, >= 0.
+    delivery : int or date-like, default 0
+        Day the machines start hashing: days after the projection's start,
+        or a date.
+    capex_per_unit : float, default 0
+        Price paid per machine on the delivery day [USD], >= 0.
+    degradation : float, default 0
+        Share of hashrate lost per year of age [1/year], in [0, 1).
+    failure_rate : float, default 0
+        Failures per machine-year [1/year], >= 0: the expected surviving
+        share after ``a`` years is ``exp(-failure_rate * a)``.
+    uptime : float, default 1
+        Share of the time a working machine hashes [-], in (0, 1].
+    resale_value : float, default 0
+        Price a surviving machine fetches at the horizon [USD], >= 0.
+    other_opex : float, default 0
+        Cost that does not stop when the machines are switched off, such as
+        a fixed hosting or maintenance fee [USD per installed TH/s per day],
+        >= 0.
+
+    Notes
+    -----
+    On day ``t`` after delivery (age ``a = t / 365`` years) the deployment
+    hashes ``count * hashrate * exp(-failure_rate a) * (1 - degradation)**a
+    * uptime`` TH/s and draws ``count * power * exp(-failure_rate a) *
+    uptime`` W: degradation lowers hashrate, not power.
+    """
+
+    miner: Miner | str
+    count: int
+    delivery: Any = 0
+    capex_per_unit: float = 0.0
+    degradation: float = 0.0
+    failure_rate: float = 0.0
+    uptime: float = 1.0
+    resale_value: float = 0.0
+    other_opex: float = 0.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.miner, str):
+            object.__setattr__(self, "miner", get_miner(self.miner))
+        if not isinstance(self.miner, Miner):
+            raise ValueError(f"miner must be a Miner or a catalogue name, got {self.miner!r}")
+        if not isinstance(self.count, int | np.integer) or self.count < 0:
+            raise ValueError(f"count must be a whole number >= 0, got {self.count!r}")
+        if isinstance(self.delivery, int | np.integer) and self.delivery < 0:
+            raise ValueError(f"delivery must be >= 0 days after the start, got {self.delivery}")
+        check("capex_per_unit", self.capex_per_unit, low=0, unit="[USD]")
+        check("degradation", self.degradation, low=0, high=1, high_open=True, unit="[1/year]")
+        check("failure_rate", self.failure_rate, low=0, unit="[1/year]")
+        check_uptime(self.uptime)
+        check("resale_value", self.resale_value, low=0, unit="[USD]")
+        check("other_opex", self.other_opex, low=0, unit="[USD/TH/day]")
+
+    def delivery_day(self, start: Any) -> int:
+        """Days from ``start`` to delivery (``delivery`` as an offset or a date)."""
+        if isinstance(self.delivery, int | np.integer):
+            return int(self.delivery)
+        days = (pd.Timestamp(self.delivery).normalize() - pd.Timestamp(start).normalize()).days
+        if days < 0:
+            raise ValueError(
+                f"delivery {pd.Timestamp(self.delivery).date()} is before the start "
+                f"{pd.Timestamp(start).date()}"
+            )
+        return days
+
+
+def deployments(fleet: Fleet | Deployment | Iterable[Deployment]) -> tuple[Deployment, ...]:
+    """Deployments from a :class:`Fleet` (all on day 0), one or many deployments."""
+    if isinstance(fleet, Fleet):
+        return tuple(Deployment(miner, count) for miner, count in fleet.groups)
+    if isinstance(fleet, Deployment):
+        return (fleet,)
+    items = tuple(fleet)
+    if not items or not all(isinstance(item, Deployment) for item in items):
+        raise ValueError("fleet must be a Fleet, a Deployment or a non-empty list of Deployments")
+    return items
 
 
 def _key(name: str) -> str:

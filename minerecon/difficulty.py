@@ -1,0 +1,705 @@
+"""Network hashrate projections and the 2016-block difficulty retarget.
+
+Hashrate models
+---------------
+:class:`ConstantGrowth`
+    The network grows by a fixed share per month, as mining calculators
+    assume.
+:class:`EconomicHashrate`
+    Free entry and exit: hashrate grows while hashprice is above the cost of
+    the network's marginal machines and shrinks (the least efficient switch
+    off) while it is below, reacting to a moving average of hashprice so
+    that the response lags by weeks to months.
+
+The retarget simulator
+----------------------
+Blocks arrive at the rate the current difficulty and hashrate imply,
+``H / (D * 2**32)`` per second. An epoch of 2016 blocks ends when its last
+block is found; its timespan is measured from its first to its last block
+(2015 intervals, as Bitcoin Core does) and the next difficulty follows
+:func:`minerecon.network.next_difficulty`, clamped to x4 and /4. Block
+height advances with the simulated blocks, so a halving falls on the
+simulated day it is reached, and blocks per day are not fixed at 144. The
+flow of blocks is treated as continuous (expected values): minerecon values
+a hashrate's expected reward, which does not depend on the luck of
+individual blocks.
+
+One consequence of the 2015-interval measurement: a hashrate that finds
+blocks exactly every 600 s raises difficulty by 2016/2015 (+0.05 %) at each
+retarget; the hashrate that keeps difficulty constant finds a block every
+``1,209,600 / 2015 = 600.3`` s, 143.93 blocks a day.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numba
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from minerecon import _random
+from minerecon._contract import check
+from minerecon.network import (
+    HALVING_INTERVAL,
+    HASHES_PER_DIFFICULTY,
+    INITIAL_SUBSIDY_SAT,
+    MAX_HALVINGS,
+    RETARGET_CLAMP,
+    RETARGET_INTERVAL,
+    TARGET_BLOCK_INTERVAL,
+    TARGET_TIMESPAN,
+    NetworkState,
+    hashrate_from_difficulty,
+)
+from minerecon.units import DAYS_PER_YEAR, SATS_PER_BTC, SECONDS_PER_DAY, TH
+
+#: Days per month used by monthly growth rates (365.25 / 12).
+DAYS_PER_MONTH = 30.4375
+
+_HASH_SCALE = TH / HASHES_PER_DIFFICULTY  # blocks per second per (TH/s / difficulty)
+
+
+@dataclasses.dataclass(frozen=True)
+class Calibration:
+    """Where a model's parameters came from.
+
+    Parameters
+    ----------
+    source : str
+        The series fitted.
+    start, end : pandas.Timestamp
+        First and last day of the window.
+    n_observations : int
+        Observations used.
+    method : str
+        The estimator.
+    """
+
+    source: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    n_observations: int
+    method: str
+
+
+def implied_hashrate_history(
+    start: Any = None, end: Any = None, history: pd.DataFrame | None = None
+) -> pd.Series:
+    """Daily network hashrate implied by the bundled difficulty history [TH/s].
+
+    Parameters
+    ----------
+    start, end : date-like, optional
+        Window (inclusive); the whole history by default.
+    history : pandas.DataFrame, optional
+        A frame like :func:`minerecon.datasets.load_history`.
+
+    Returns
+    -------
+    pandas.Series
+        ``D * 2**32 / 600`` per day [TH/s]; it lags the true hashrate by up
+        to one epoch, because difficulty follows hashrate.
+    """
+    if history is None:
+        from minerecon import datasets
+
+        history = datasets.load_history()
+    return hashrate_from_difficulty(history["difficulty"].loc[start:end])
+
+
+@dataclasses.dataclass(frozen=True)
+class ConstantGrowth:
+    """Network hashrate growing by a constant share per month.
+
+    Parameters
+    ----------
+    monthly_growth : float
+        Growth per month of 30.44 days [-], > -1 (e.g. 0.02 = 2 %/month).
+    volatility : float, default 0
+        Noise on log hashrate [per sqrt(year)], >= 0.
+    step_days : int, default 7
+        Days between noise shocks.
+    calibration : Calibration, optional
+        Set by :meth:`fit`.
+
+    Notes
+    -----
+    ``ln H_t = ln H_0 + t / 30.4375 * ln(1 + g) + sigma * W_t``.
+    """
+
+    monthly_growth: float
+    volatility: float = 0.0
+    step_days: int = 7
+    calibration: Calibration | None = None
+
+    def __post_init__(self) -> None:
+        check("monthly_growth", self.monthly_growth, low=-1.0, low_open=True, unit="[-]")
+        check("volatility", self.volatility, low=0.0, unit="[1/sqrt(year)]")
+        _check_step(self.step_days)
+
+    @classmethod
+    def fit(
+        cls, hashrate: pd.Series | None = None, *, start: Any = None, end: Any = None
+    ) -> ConstantGrowth:
+        """Monthly growth and noise of log hashrate over a window.
+
+        Parameters
+        ----------
+        hashrate : pandas.Series, optional
+            Daily hashrate [TH/s] indexed by date; by default the
+            difficulty-implied hashrate of the bundled history.
+        start, end : date-like, optional
+            Window; by default the last two years of the series.
+
+        Returns
+        -------
+        ConstantGrowth
+            Growth from a least-squares line through log hashrate, volatility
+            from the residual changes between consecutive epochs (14 days).
+        """
+        series, source = _hashrate_series(hashrate)
+        series = _window(series, start, end)
+        days = (series.index - series.index[0]).days.to_numpy(dtype=float)
+        slope, _ = np.polyfit(days, np.log(series.to_numpy()), 1)
+        epoch = np.log(series.to_numpy()[::14])
+        residual = np.diff(epoch) - slope * 14
+        volatility = float(np.std(residual, ddof=1) * math.sqrt(DAYS_PER_YEAR / 14))
+        return cls(
+            monthly_growth=float(math.expm1(slope * DAYS_PER_MONTH)),
+            volatility=volatility,
+            calibration=Calibration(
+                source, series.index[0], series.index[-1], len(series), "OLS on log hashrate"
+            ),
+        )
+
+    def _kernel_parameters(self) -> np.ndarray:
+        growth = math.log1p(self.monthly_growth) / DAYS_PER_MONTH
+        return np.array([0.0, growth, 0.0, 0.0, 0.0, 0.0, 1.0, self._shock_scale()])
+
+    def _shock_scale(self) -> float:
+        return self.volatility * math.sqrt(self.step_days / DAYS_PER_YEAR)
+
+
+@dataclasses.dataclass(frozen=True)
+class EconomicHashrate:
+    """Hashrate that enters and exits with miners' economics.
+
+    Parameters
+    ----------
+    cost_hashprice : float
+        Hashprice at which the network's marginal machines break even at the
+        start [USD per TH/s per day], > 0. E.g. 25 J/TH at 0.05 USD/kWh:
+        ``25 * 24 / 1000 * 0.05 = 0.03``.
+    entry_rate : float
+        Growth of log hashrate per year per unit of log(hashprice / cost)
+        while hashprice is above cost [1/year], >= 0.
+    exit_rate : float
+        The same while hashprice is below cost [1/year], >= 0; exits are
+        usually faster than entry (switching off is immediate, building is
+        not).
+    cost_decline : float, default 0.0
+        Annual decline of the marginal cost as machines improve [1/year].
+    lag_days : float, default 60
+        Time constant of the moving average of log hashprice the network
+        reacts to [days], >= 1.
+    volatility : float, default 0
+        Noise on log hashrate [per sqrt(year)], >= 0.
+    step_days : int, default 7
+        Days between noise shocks.
+    calibration : Calibration, optional
+        Set by :meth:`fit`.
+
+    Notes
+    -----
+    With ``m_t`` the exponential moving average of ``ln hashprice`` (time
+    constant ``lag_days``) and ``c_t = c_0 exp(-delta t)``:
+
+    .. math::
+
+        d \\ln H = k(s) \\, s \\, dt + \\sigma \\, dW, \\qquad
+        s = m_t - \\ln c_t, \\qquad
+        k(s) = k_{entry} \\text{ if } s > 0 \\text{ else } k_{exit}
+
+    Hashrate rises while mining pays more than the marginal cost, which pushes
+    difficulty up and hashprice down towards that cost: free entry bounds
+    mining revenue (Prat and Walter 2021).
+
+    References
+    ----------
+    J. Prat and B. Walter, "An Equilibrium Model of the Market for Bitcoin
+    Mining", Journal of Political Economy 129(8), 2021.
+    """
+
+    cost_hashprice: float
+    entry_rate: float
+    exit_rate: float
+    cost_decline: float = 0.0
+    lag_days: float = 60.0
+    volatility: float = 0.0
+    step_days: int = 7
+    calibration: Calibration | None = None
+
+    def __post_init__(self) -> None:
+        check("cost_hashprice", self.cost_hashprice, low=0, low_open=True, unit="[USD/TH/day]")
+        check("entry_rate", self.entry_rate, low=0.0, unit="[1/year]")
+        check("exit_rate", self.exit_rate, low=0.0, unit="[1/year]")
+        check("cost_decline", self.cost_decline, low=-1.0, high=1.0, unit="[1/year]")
+        check("lag_days", self.lag_days, low=1.0, unit="[days]")
+        check("volatility", self.volatility, low=0.0, unit="[1/sqrt(year)]")
+        _check_step(self.step_days)
+
+    @classmethod
+    def fit(
+        cls,
+        history: pd.DataFrame | None = None,
+        *,
+        start: Any = None,
+        end: Any = None,
+        lag_days: float = 60.0,
+        cost_decline: float = 0.0,
+    ) -> EconomicHashrate:
+        """Estimate the response of hashrate to hashprice from history.
+
+        Parameters
+        ----------
+        history : pandas.DataFrame, optional
+            Daily ``price_usd``, ``difficulty`` and ``fees_btc_per_block``
+            (the bundled history by default).
+        start, end : date-like, optional
+            Window; by default from the 2024 halving (2024-04-20) to the end.
+        lag_days : float, default 60
+            Time constant of the hashprice moving average.
+        cost_decline : float, default 0
+            Annual decline of the marginal cost, held fixed: the data cannot
+            tell it apart from the response rates.
+
+        Returns
+        -------
+        EconomicHashrate
+
+        Notes
+        -----
+        Nonlinear least squares of the 14-day change of log implied hashrate
+        on the lagged signal ``m_t - ln c_0 + delta t``, with separate slopes
+        above and below zero (``scipy.optimize.least_squares``). Two-week
+        changes of hashrate are mostly noise: on the bundled history since the
+        2024 halving the fit explains a few percent of their variance (the
+        R-squared is recorded in ``calibration.method``), so the response
+        rates are uncertain; the cost level (about 35 USD/PH/day) is the
+        better-determined parameter. Treat the fit as a starting point for
+        scenarios, not as a forecast.
+        """
+        from scipy.optimize import least_squares
+
+        from minerecon import datasets, network
+
+        frame = datasets.load_history() if history is None else history
+        source = "bundled history" if history is None else "user history"
+        if start is None and end is None and history is None:
+            start = "2024-04-20"
+        reward = (
+            network.block_subsidy(datasets.estimate_height(frame.index))
+            + frame["fees_btc_per_block"].to_numpy()
+        )
+        hashprice = frame["price_usd"] * network.btc_per_th_day(frame["difficulty"], 0.0, reward)
+        ema = np.log(hashprice).ewm(alpha=1.0 / lag_days, adjust=False).mean()
+        window = _window(pd.DataFrame({"m": ema, "h": np.log(frame["difficulty"])}), start, end)
+        step = 14
+        signal = window["m"].to_numpy()[:-step:step]
+        growth = np.diff(window["h"].to_numpy()[::step])[: len(signal)] * DAYS_PER_YEAR / step
+        years = np.arange(len(signal)) * step / DAYS_PER_YEAR
+
+        def residual(theta: np.ndarray) -> np.ndarray:
+            entry, exit_, log_cost = theta
+            s = signal - log_cost + cost_decline * years
+            return np.where(s > 0, entry, exit_) * s - growth
+
+        fitted = least_squares(
+            residual, x0=[1.0, 1.0, float(np.median(signal))], bounds=([0, 0, -20], [50, 50, 20])
+        )
+        entry, exit_, log_cost = fitted.x
+        r_squared = 1.0 - np.var(fitted.fun) / np.var(growth)
+        volatility = float(np.std(fitted.fun, ddof=3) * math.sqrt(step / DAYS_PER_YEAR))
+        return cls(
+            cost_hashprice=float(math.exp(log_cost)),
+            entry_rate=float(entry),
+            exit_rate=float(exit_),
+            cost_decline=cost_decline,
+            lag_days=lag_days,
+            volatility=volatility,
+            calibration=Calibration(
+                source,
+                window.index[0],
+                window.index[-1],
+                len(signal),
+                f"nonlinear least squares on 14-day log hashrate changes (R^2 {r_squared:.2f})",
+            ),
+        )
+
+    def _kernel_parameters(self) -> np.ndarray:
+        return np.array(
+            [
+                1.0,
+                0.0,
+                self.entry_rate / DAYS_PER_YEAR,
+                self.exit_rate / DAYS_PER_YEAR,
+                math.log(self.cost_hashprice),
+                self.cost_decline / DAYS_PER_YEAR,
+                float(self.lag_days),
+                self._shock_scale(),
+            ]
+        )
+
+    def _shock_scale(self) -> float:
+        return self.volatility * math.sqrt(self.step_days / DAYS_PER_YEAR)
+
+
+HashrateModel = ConstantGrowth | EconomicHashrate
+
+
+def _check_step(step_days: Any) -> None:
+    if not isinstance(step_days, int | np.integer) or step_days < 1:
+        raise ValueError(f"step_days must be a whole number of days >= 1, got {step_days!r}")
+
+
+def _hashrate_series(hashrate: pd.Series | None) -> tuple[pd.Series, str]:
+    if hashrate is None:
+        return implied_hashrate_history(), "difficulty-implied hashrate of the bundled history"
+    return hashrate.astype(float), "user hashrate series"
+
+
+def _window(frame: Any, start: Any, end: Any) -> Any:
+    if start is None and end is None:
+        start = frame.index[-1] - pd.Timedelta(days=730)
+    window = frame.loc[start:end]
+    if len(window) < 60:
+        raise ValueError(
+            f"the window [{start}, {end}] holds {len(window)} days; fitting needs at least 60"
+        )
+    return window
+
+
+# --- compiled kernels -------------------------------------------------------------------
+
+
+@numba.njit(cache=True)
+def _subsidy(height: float) -> float:
+    """Subsidy of the block after ``height`` [BTC]."""
+    halvings = (int(math.floor(height)) + 1) // HALVING_INTERVAL  # noqa: RUF046 (numba)
+    if halvings >= MAX_HALVINGS:
+        return 0.0
+    return (INITIAL_SUBSIDY_SAT >> halvings) / SATS_PER_BTC
+
+
+@numba.njit(cache=True)
+def advance_chain(
+    chain: np.ndarray, hashrate: float, fee: float, fee_is_share: bool, seconds: float
+) -> tuple[float, float, float]:
+    """Mine ``seconds`` at ``hashrate`` [TH/s], updating ``chain`` in place.
+
+    ``chain`` holds ``[difficulty, height, epoch_start, elapsed]``: the
+    current difficulty, the height of the last block found (continuous), the
+    height of the current epoch's first block and the seconds since it was
+    found. Returns the reward one TH/s earned [BTC], the blocks found, and
+    the second at which a halving was crossed (``-1`` if none).
+    """
+    difficulty, height, epoch_start, elapsed = chain[0], chain[1], chain[2], chain[3]
+    reward = 0.0
+    blocks = 0.0
+    halving_at = -1.0
+    remaining = seconds
+    while remaining > 0.0:
+        rate = hashrate * _HASH_SCALE / difficulty  # blocks per second
+        counting = height >= epoch_start
+        stop = epoch_start + RETARGET_INTERVAL - 1 if counting else epoch_start
+        # The block after a multiple of 210,000 minus one pays the new subsidy.
+        halving = (math.floor((height + 1.0) / HALVING_INTERVAL) + 1.0) * HALVING_INTERVAL - 1.0
+        subsidy = _subsidy(height)
+        fees = subsidy * fee / (1.0 - fee) if fee_is_share else fee
+        if rate <= 0.0:
+            break
+        needed = (min(stop, halving) - height) / rate
+        step = min(needed, remaining)
+        reward += step * _HASH_SCALE / difficulty * (subsidy + fees)
+        blocks += step * rate
+        if counting:
+            elapsed += step
+        remaining -= step
+        if needed > step:
+            height += step * rate
+            break
+        if halving <= stop:
+            height = halving
+            halving_at = seconds - remaining
+            if halving < stop:
+                continue
+        height = stop
+        if counting:
+            actual = min(max(elapsed, TARGET_TIMESPAN / RETARGET_CLAMP), TARGET_TIMESPAN * 4.0)
+            difficulty = difficulty * TARGET_TIMESPAN / actual
+            epoch_start += RETARGET_INTERVAL
+        elapsed = 0.0
+    chain[0], chain[1], chain[2], chain[3] = difficulty, height, epoch_start, elapsed
+    return reward, blocks, halving_at
+
+
+@numba.njit(cache=True)
+def next_log_hashrate(
+    log_hashrate: float,
+    ema: float,
+    day: int,
+    parameters: np.ndarray,
+    shocks: np.ndarray,
+    step_days: int,
+) -> float:
+    """Log hashrate of ``day`` from the day before (both hashrate models).
+
+    ``parameters`` is ``[mode, growth, entry, exit, log_cost, decline, lag,
+    shock_scale]`` (per-day rates) from a model's ``_kernel_parameters``;
+    ``ema`` is the moving average of log hashprice up to yesterday.
+    """
+    if parameters[0] == 0.0:
+        log_hashrate += parameters[1]
+    else:
+        signal = ema - parameters[4] + parameters[5] * day
+        rate = parameters[2] if signal > 0.0 else parameters[3]
+        log_hashrate += rate * signal
+    if parameters[7] > 0.0 and day % step_days == 0:
+        log_hashrate += parameters[7] * shocks[day // step_days - 1]
+    return log_hashrate
+
+
+@numba.njit(cache=True, parallel=True)
+def _network_paths(
+    start_chain: np.ndarray,
+    start_hashrate: float,
+    hashrate_given: np.ndarray,
+    price: np.ndarray,
+    fees: np.ndarray,
+    fee_is_share: bool,
+    parameters: np.ndarray,
+    shocks: np.ndarray,
+    step_days: int,
+    out_difficulty: np.ndarray,
+    out_height: np.ndarray,
+    out_hashrate: np.ndarray,
+    out_blocks: np.ndarray,
+    out_reward: np.ndarray,
+) -> None:
+    n_paths, n_days = out_difficulty.shape
+    given = hashrate_given.shape[0] > 0
+    for p in numba.prange(n_paths):
+        chain = start_chain.copy()
+        log_hashrate = math.log(start_hashrate)
+        ema = 0.0
+        for day in range(n_days):
+            if given:
+                hashrate = hashrate_given[p, day]
+            else:
+                if day > 0:
+                    log_hashrate = next_log_hashrate(
+                        log_hashrate, ema, day, parameters, shocks[p], step_days
+                    )
+                hashrate = math.exp(log_hashrate)
+            out_difficulty[p, day] = chain[0]
+            out_height[p, day] = chain[1]
+            out_hashrate[p, day] = hashrate
+            fee = fees[p, day]
+            reward, blocks, _ = advance_chain(
+                chain, hashrate, fee, fee_is_share, float(SECONDS_PER_DAY)
+            )
+            out_blocks[p, day] = blocks
+            out_reward[p, day] = reward
+            hashprice = price[p, day] * reward
+            log_hashprice = math.log(hashprice) if hashprice > 0.0 else -50.0
+            if day == 0:
+                ema = log_hashprice
+            else:
+                ema += (log_hashprice - ema) / parameters[6]
+
+
+def start_chain(state: NetworkState, epoch_elapsed: float | None = None) -> np.ndarray:
+    """The retarget simulator's state at ``state`` (see :func:`advance_chain`).
+
+    Parameters
+    ----------
+    state : NetworkState
+        Difficulty and height at the start.
+    epoch_elapsed : float, optional
+        Seconds since the current epoch's first block; by default the
+        blocks since then times 600 s.
+    """
+    epoch_start = (state.height // RETARGET_INTERVAL) * RETARGET_INTERVAL
+    last_found = float(state.height - 1)
+    if epoch_elapsed is None:
+        epoch_elapsed = max(last_found - epoch_start, 0.0) * TARGET_BLOCK_INTERVAL
+    return np.array([state.difficulty, last_found, float(epoch_start), float(epoch_elapsed)])
+
+
+def simulate_network(
+    n_days: int,
+    *,
+    start: NetworkState | None = None,
+    hashrate: HashrateModel | np.ndarray | None = None,
+    btc_price: np.ndarray | float | None = None,
+    fees: np.ndarray | float | None = None,
+    fee_is_share: bool = False,
+    n_paths: int | None = None,
+    start_hashrate: float | None = None,
+    epoch_elapsed: float | None = None,
+    seed: Any = None,
+) -> xr.Dataset:
+    """Project difficulty, height and block rewards day by day.
+
+    Parameters
+    ----------
+    n_days : int
+        Days to simulate, >= 1.
+    start : NetworkState, optional
+        Difficulty, height, price and fees on day 0; the last day of the
+        bundled history by default.
+    hashrate : ConstantGrowth, EconomicHashrate or array, optional
+        A hashrate model, or given network hashrate paths [TH/s] of shape
+        ``(n_paths, n_days)`` (or ``(n_days,)``). Constant hashrate at the
+        difficulty-implied level by default.
+    btc_price : float or array, optional
+        BTC price [USD/BTC], a constant or paths ``(n_paths, n_days)``; it
+        drives :class:`EconomicHashrate`. ``start.btc_price`` by default.
+    fees : float or array, optional
+        Fees per block [BTC] (or shares of the reward with
+        ``fee_is_share``), constant or paths. ``start.fees_per_block`` by
+        default.
+    fee_is_share : bool, default False
+        Whether ``fees`` are shares of the total block reward.
+    n_paths : int, optional
+        Paths; inferred from array inputs, 1 otherwise.
+    start_hashrate : float, optional
+        Network hashrate on day 0 [TH/s]; difficulty-implied by default.
+    epoch_elapsed : float, optional
+        Seconds since the first block of the epoch in progress; see
+        :func:`start_chain`.
+    seed : int, SeedSequence or Generator, optional
+        Seed of the hashrate noise.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``path`` and ``time`` (dates from ``start.date``):
+        ``difficulty`` in force at the start of the day [-], ``height`` of
+        the last block found at the start of the day [blocks], network
+        ``hashrate`` [TH/s], ``blocks`` found that day, and ``reward_per_th``
+        [BTC per TH/s per day, before pool fees].
+
+    Examples
+    --------
+    Constant hashrate at the level implied by 150 T keeps difficulty at
+    150 T until the first retarget, which then rises by 2016/2015 because
+    consensus measures an epoch over 2015 intervals:
+
+    >>> state = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+    >>> net = simulate_network(30, start=state)
+    >>> ratio = net.difficulty.isel(path=0, time=-1) / 150e12
+    >>> round(float(ratio) * 2015, 6)
+    2016.0
+    """
+    state = start if start is not None else NetworkState.latest()
+    if not isinstance(n_days, int | np.integer) or n_days < 1:
+        raise ValueError(f"n_days must be a whole number >= 1, got {n_days!r}")
+    given = hashrate if isinstance(hashrate, np.ndarray) else None
+    model = None if given is not None else hashrate
+    arrays = [a for a in (given, btc_price, fees) if isinstance(a, np.ndarray) and a.ndim == 2]
+    if n_paths is None:
+        n_paths = arrays[0].shape[0] if arrays else 1
+    shape = (n_paths, n_days)
+
+    def paths(name: str, value: Any, default: float) -> np.ndarray:
+        value = default if value is None else value
+        value = check(name, value, low=0)
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), shape))
+
+    price = paths("btc_price", btc_price, state.btc_price)
+    fee_paths = paths("fees", fees, state.fees_per_block)
+    if fee_is_share and np.any(fee_paths >= 1):
+        raise ValueError("fees must be shares in [0, 1) when fee_is_share is True")
+    h0 = hashrate_from_difficulty(state.difficulty) if start_hashrate is None else start_hashrate
+    check("start_hashrate", h0, low=0, low_open=True, unit="[TH/s]")
+    if given is not None:
+        given_paths = paths("hashrate", given, 0.0)
+        check("hashrate", given_paths, low=0, low_open=True, unit="[TH/s]")
+    else:
+        given_paths = np.empty((0, 0))
+    model = model if model is not None else ConstantGrowth(0.0)
+    parameters = model._kernel_parameters()
+    shocks = _hashrate_shocks(model, seed, 0, n_paths, n_days)
+    outputs = [np.empty(shape) for _ in range(5)]
+    _network_paths(
+        start_chain(state, epoch_elapsed),
+        float(h0),
+        given_paths,
+        price,
+        fee_paths,
+        fee_is_share,
+        parameters,
+        shocks,
+        model.step_days,
+        *outputs,
+    )
+    names = ("difficulty", "height", "hashrate", "blocks", "reward_per_th")
+    units = ("-", "blocks", "TH/s", "blocks/day", "BTC/TH/day")
+    time = pd.date_range(state.date, periods=n_days, freq="D")
+    return xr.Dataset(
+        {
+            name: (("path", "time"), values, {"units": unit})
+            for name, values, unit in zip(names, outputs, units, strict=True)
+        },
+        coords={"path": np.arange(n_paths), "time": time},
+    )
+
+
+def _hashrate_shocks(
+    model: HashrateModel, seed: Any, start: int, stop: int, n_days: int
+) -> np.ndarray:
+    """Standard normal shocks of the hashrate noise, one per ``step_days``."""
+    n_steps = max((n_days - 1) // model.step_days, 1)
+    if model.volatility == 0.0:
+        return np.zeros((stop - start, n_steps))
+    streams = _random.Streams(seed)
+    return streams.fill(
+        _random.HASHRATE, start, stop, n_steps, lambda rng, out: rng.standard_normal(out=out)
+    )
+
+
+def halving_date(
+    start: NetworkState | None = None,
+    *,
+    block_interval: float = TARGET_BLOCK_INTERVAL,
+) -> pd.Timestamp:
+    """Date of the next halving at a constant block interval from ``start``.
+
+    Parameters
+    ----------
+    start : NetworkState, optional
+        The last day of the bundled history by default.
+    block_interval : float, default 600
+        Mean block interval [s].
+
+    Returns
+    -------
+    pandas.Timestamp
+
+    Examples
+    --------
+    >>> state = NetworkState("2024-11-12", 870_020, 101.65e12, 87_235, 0.15)
+    >>> halving_date(state)
+    Timestamp('2028-04-14 20:40:00')
+    """
+    from minerecon.network import estimate_height_date, next_halving_height
+
+    state = start if start is not None else NetworkState.latest()
+    return estimate_height_date(
+        next_halving_height(state.height), state.height, state.date, block_interval
+    )

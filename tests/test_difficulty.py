@@ -1,0 +1,148 @@
+"""The retarget simulator and the hashrate models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from minerecon import difficulty, network
+from minerecon.difficulty import ConstantGrowth, EconomicHashrate, simulate_network
+from minerecon.network import NetworkState
+
+D0 = 150e12
+# A state whose height is the first block of an epoch (931,392 = 462 * 2016), no fees.
+STATE = NetworkState("2026-01-01", 931_392, D0, 90_000, 0.0)
+IMPLIED = network.hashrate_from_difficulty(D0)  # D * 2**32 / 600 / 1e12 TH/s
+
+
+def test_implied_hashrate_mines_144_blocks_a_day_until_the_first_retarget():
+    net = simulate_network(14, start=STATE)
+    # Blocks every 600 s: 86,400 / 600 = 144 a day, exactly.
+    assert_allclose(net.blocks.values, 144.0, rtol=1e-12)
+    assert_allclose(net.difficulty.values, D0, rtol=0)
+    # One TH/s earns 86,400e12 * 3.125 / (D * 2**32) BTC a day (network.btc_per_th_day).
+    assert_allclose(net.reward_per_th.values, network.btc_per_th_day(D0), rtol=1e-12)
+
+
+def test_first_retarget_follows_the_2015_interval_rule():
+    # The epoch's 2016 blocks take 2016 * 600 s; consensus measures first to last block,
+    # 2015 * 600 s, so the next difficulty is D * 1,209,600 / (2015 * 600) = D * 2016 / 2015.
+    net = simulate_network(20, start=STATE)
+    after = net.difficulty.isel(path=0).values
+    assert_allclose(after[:15], D0, rtol=0)
+    assert_allclose(after[15:], D0 * 2016 / 2015, rtol=1e-12)
+
+
+def test_fixed_point_hashrate_keeps_difficulty_constant():
+    # Blocks every 1,209,600 / 2015 s make the measured timespan exactly two weeks.
+    hashrate = IMPLIED * 600 / (1_209_600 / 2015)
+    net = simulate_network(120, start=STATE, hashrate=np.full(120, hashrate))
+    assert_allclose(net.difficulty.values, D0, rtol=1e-12)
+    # 86,400 * 2015 / 1,209,600 = 143.93 blocks a day, not 144.
+    assert_allclose(net.blocks.values, 86_400 * 2015 / 1_209_600, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("factor", "expected"), [(2.0, 2.0), (0.5, 0.5), (10.0, 4.0), (0.1, 0.25)]
+)
+def test_step_in_hashrate_moves_difficulty_by_the_consensus_rule(factor, expected):
+    # Hashrate x factor from day 0: the epoch (1 block at the start + 2015 counted) takes
+    # 2016 * 600 / factor seconds; the 2015 counted intervals take 2015 * 600 / factor,
+    # so D' = D * 1,209,600 / clamp(2015 * 600 / factor, 302,400, 4,838,400).
+    measured = 2015 * 600 / factor
+    clamped = min(max(measured, 1_209_600 / 4), 1_209_600 * 4)
+    days = int(np.ceil(2016 * 600 / factor / 86_400)) + 2
+    net = simulate_network(days, start=STATE, hashrate=np.full(days, IMPLIED * factor))
+    assert_allclose(net.difficulty.isel(path=0, time=-1), D0 * 1_209_600 / clamped, rtol=1e-12)
+    if expected in (4.0, 0.25):
+        assert_allclose(net.difficulty.isel(path=0, time=-1), D0 * expected, rtol=1e-12)
+
+
+def test_halving_falls_on_the_simulated_day():
+    # From the Hashrate Index countdown of 2024-11-12 (height 870,020) at 600 s blocks, the
+    # 179,980 blocks to 1,050,000 take 1,249.86 days: block 1,050,000 on 2028-04-14 20:40 UTC.
+    state = NetworkState("2024-11-12", 870_020, 101.65e12, 87_235, 0.0)
+    assert difficulty.halving_date(state) == pd.Timestamp("2028-04-14 20:40")
+    # The same with the retarget simulator: hashrate fixed at the level that keeps
+    # difficulty constant gives 600.3 s blocks, a few hours later; doubling the hashrate
+    # brings the halving forward by months, because blocks come faster until retargets.
+    hashrate = network.hashrate_from_difficulty(101.65e12) * 600 / (1_209_600 / 2015)
+    net = simulate_network(1300, start=state, hashrate=np.full(1300, hashrate))
+    crossed = int(np.argmax(net.height.values[0] >= 1_049_999)) - 1
+    expected = 179_980 * 1_209_600 / 2015 / 86_400  # days, = 1250.6
+    assert crossed == int(expected)
+    assert net.time.values[crossed] == np.datetime64("2028-04-15")
+    # The subsidy of the day's blocks halves: reward per TH/s drops by half after it.
+    reward = net.reward_per_th.values[0]
+    assert_allclose(reward[crossed + 1] / reward[crossed - 1], 0.5, rtol=1e-12)
+
+
+def test_constant_growth_compounds_monthly():
+    net = simulate_network(366, start=STATE, hashrate=ConstantGrowth(0.02))
+    # ln H_t = ln H_0 + t / 30.4375 * ln(1.02): after 365.25 days, x 1.02**12.
+    expected = IMPLIED * 1.02 ** (365 / 30.4375)
+    assert_allclose(net.hashrate.isel(path=0, time=365), expected, rtol=1e-12)
+    # Difficulty follows, one epoch behind: it rises every retarget.
+    assert np.all(np.diff(np.unique(net.difficulty.values)) > 0)
+
+
+def test_economic_hashrate_moves_towards_cost():
+    # Hashprice far above cost: hashrate grows; far below: hashrate shrinks.
+    rich = EconomicHashrate(cost_hashprice=0.01, entry_rate=2.0, exit_rate=4.0)
+    poor = EconomicHashrate(cost_hashprice=0.10, entry_rate=2.0, exit_rate=4.0)
+    grow = simulate_network(200, start=STATE, hashrate=rich)
+    shrink = simulate_network(200, start=STATE, hashrate=poor)
+    assert grow.hashrate.values[0, -1] > IMPLIED * 1.5
+    assert shrink.hashrate.values[0, -1] < IMPLIED / 1.5
+    # Equilibrium: with cost equal to today's hashprice nothing moves on day 1.
+    hashprice = network.hashprice(90_000, D0)
+    steady = EconomicHashrate(cost_hashprice=hashprice, entry_rate=2.0, exit_rate=4.0)
+    net = simulate_network(5, start=STATE, hashrate=steady)
+    assert_allclose(net.hashrate.values[0, 1], IMPLIED, rtol=1e-9)
+
+
+def test_noise_is_reproducible_and_chunk_invariant():
+    model = ConstantGrowth(0.01, volatility=0.3)
+    a = simulate_network(100, start=STATE, hashrate=model, n_paths=250, seed=7)
+    b = simulate_network(100, start=STATE, hashrate=model, n_paths=250, seed=7)
+    c = simulate_network(100, start=STATE, hashrate=model, n_paths=250, seed=8)
+    assert a.identical(b)
+    assert not np.array_equal(a.hashrate.values, c.hashrate.values)
+    # Log hashrate changes every 7 days by sigma * sqrt(7 / 365) * z.
+    steps = np.diff(np.log(a.hashrate.values[:, ::7]), axis=1) - 7 * np.log(1.01) / 30.4375
+    assert_allclose(steps.std(), 0.3 * np.sqrt(7 / 365), rtol=0.05)
+
+
+def test_fit_constant_growth_recovers_synthetic_growth():
+    days = pd.date_range("2020-01-01", periods=800, freq="D")
+    series = pd.Series(1e8 * 1.03 ** (np.arange(800) / 30.4375), index=days)
+    fitted = ConstantGrowth.fit(series, start="2020-01-01", end="2022-03-10")
+    assert_allclose(fitted.monthly_growth, 0.03, rtol=1e-9)
+    assert fitted.calibration.start == pd.Timestamp("2020-01-01")
+    assert fitted.calibration.n_observations == 800
+
+
+def test_fit_on_history_is_sane():
+    growth = ConstantGrowth.fit()
+    # Implied hashrate rose from ~620 EH/s (Aug 2024) to ~910 EH/s (Aug 2026): ~1.6 %/month.
+    assert 0.0 < growth.monthly_growth < 0.05
+    economic = EconomicHashrate.fit()
+    assert economic.calibration.start == pd.Timestamp("2024-04-20")
+    assert economic.entry_rate >= 0 and economic.exit_rate >= 0
+    # Cost of the marginal machine between 10 and 100 USD/PH/day.
+    assert 0.01 < economic.cost_hashprice < 0.1
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="monthly_growth"):
+        ConstantGrowth(-1.5)
+    with pytest.raises(ValueError, match="step_days"):
+        ConstantGrowth(0.0, step_days=0)
+    with pytest.raises(ValueError, match="cost_hashprice"):
+        EconomicHashrate(0.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="n_days"):
+        simulate_network(0, start=STATE)
+    with pytest.raises(ValueError, match="hashrate"):
+        simulate_network(5, start=STATE, hashrate=np.zeros(5))
