@@ -1,0 +1,654 @@
+"""Cash-flow metrics: discounting, NPV, IRR and payback of cash-flow streams.
+
+The functions follow numpy-financial, vectorised over paths: a stream of cash
+flows lies along one axis (the last by default) and every other axis is a
+path, scenario or grid cell, so a Monte Carlo result of shape
+``(paths, periods)`` gives one NPV, IRR or payback per path in one call.
+
+Conventions shared by every function
+------------------------------------
+* Flow ``c_t`` (``t = 0 .. n-1``) is paid at the end of period ``t``, measured
+  from the first flow, which is at time 0 and is not discounted.
+* ``rate`` is an annual effective rate [-]; ``periods_per_year`` says how
+  many periods make a year (365 for daily flows, the library's time step; 12
+  for the monthly totals of :func:`aggregate`).
+* numpy arrays (and lists) take ``axis``; an :class:`xarray.DataArray` takes
+  ``dim``, the name of its period dimension, and the result is a DataArray
+  without that dimension. A pandas Series is one stream (a float comes out);
+  a DataFrame holds one stream per row (``axis=-1``, a Series indexed like
+  the rows comes out) or per column (``axis=0``).
+* Cash flows must be finite: NaN or infinite flows raise ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numba
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from minerecon import _contract
+from minerecon._contract import check
+from minerecon.units import DAYS_PER_YEAR
+
+__all__ = [
+    "aggregate",
+    "discount_factors",
+    "discounted_payback_period",
+    "irr",
+    "npv",
+    "payback_period",
+]
+
+
+# --------------------------------------------------------------------------
+# Validation and the array kinds
+# --------------------------------------------------------------------------
+
+
+def _check_flows(name: str, values: np.ndarray) -> np.ndarray:
+    """Float array of finite flows, or ``ValueError`` naming the argument."""
+    if values.dtype == bool or not (
+        np.issubdtype(values.dtype, np.number) and values.dtype.kind != "c"
+    ):
+        raise ValueError(f"{name} must be real numbers, got dtype {values.dtype}")
+    values = values.astype(float, copy=False)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        first = values[bad].flat[0]
+        raise ValueError(f"{name} must be finite, got {first}{_contract._where(values, bad)}")
+    return values
+
+
+def _check_rate(rate: Any) -> Any:
+    return check("rate", rate, low=-1.0, low_open=True, unit="[-, annual effective]")
+
+
+def _check_periods_per_year(periods_per_year: Any) -> float:
+    if isinstance(periods_per_year, bool) or not isinstance(
+        periods_per_year, int | float | np.integer | np.floating
+    ):
+        raise ValueError(f"periods_per_year must be a positive number, got {periods_per_year!r}")
+    return float(check("periods_per_year", periods_per_year, low=0.0, low_open=True))
+
+
+def _along(
+    core: Callable[..., np.ndarray],
+    cash_flows: Any,
+    *args: Any,
+    axis: int,
+    dim: str | None,
+    name: str = "cash_flows",
+) -> Any:
+    """Apply ``core(flows, *args)``, which reduces the last axis, to any kind.
+
+    ``args`` (rates) broadcast against the leading axes of the flows; for a
+    DataArray they may be DataArrays and broadcast by dimension name.
+    """
+    if isinstance(cash_flows, xr.DataArray):
+        if dim is None:
+            raise ValueError(
+                f"{name} is a DataArray: pass dim, the name of its period dimension "
+                f"(one of {list(cash_flows.dims)})"
+            )
+        if dim not in cash_flows.dims:
+            raise ValueError(
+                f"dim must be a dimension of {name}, got {dim!r}; "
+                f"{name} has dims {list(cash_flows.dims)}"
+            )
+        if cash_flows.sizes[dim] == 0:
+            raise ValueError(f"{name} must have at least one period along {dim!r}, got none")
+        _check_flows(name, cash_flows.values)
+        return xr.apply_ufunc(
+            core,
+            cash_flows,
+            *args,
+            input_core_dims=[[dim]] + [[] for _ in args],
+            keep_attrs=False,
+        )
+    if dim is not None:
+        raise ValueError(
+            f"dim is for DataArrays; {name} is a {type(cash_flows).__name__}: use axis"
+        )
+    index = None
+    if isinstance(cash_flows, pd.DataFrame):
+        index = cash_flows.columns if axis in (0, -2) else cash_flows.index
+    values = np.asarray(cash_flows)
+    if values.ndim == 0:
+        raise ValueError(f"{name} must be an array of cash flows along an axis, got a scalar")
+    try:
+        values = np.moveaxis(values, axis, -1)
+    except np.exceptions.AxisError:
+        raise ValueError(
+            f"axis must be in [-{values.ndim}, {values.ndim - 1}] for {name} of shape "
+            f"{values.shape}, got {axis}"
+        ) from None
+    if values.shape[-1] == 0:
+        raise ValueError(f"{name} must have at least one period along axis {axis}, got none")
+    values = _check_flows(name, values)
+    args = tuple(_contract._values(a) for a in args)
+    out = core(values, *args)
+    if index is not None and np.ndim(out) == 1 and len(out) == len(index):
+        return pd.Series(out, index=index)
+    out = np.asarray(out)
+    return float(out) if out.ndim == 0 else out
+
+
+def _times(n_periods: int, periods_per_year: float) -> np.ndarray:
+    return np.arange(n_periods, dtype=float) / periods_per_year
+
+
+# --------------------------------------------------------------------------
+# Discounting and NPV
+# --------------------------------------------------------------------------
+
+
+def discount_factors(n_periods: int, rate: Any, periods_per_year: float = DAYS_PER_YEAR) -> Any:
+    """Discount factor of each period from an annual effective rate.
+
+    Parameters
+    ----------
+    n_periods : int
+        Number of periods ``n`` [-], >= 0.
+    rate : float, array or DataArray
+        Annual effective discount rate [-], > -1.
+    periods_per_year : float, default 365
+        Periods in one year [1/year], > 0.
+
+    Returns
+    -------
+    Discount factors [-], shape ``rate.shape + (n_periods,)``; a DataArray
+    rate gives a DataArray with a trailing ``period`` dimension.
+
+    Notes
+    -----
+    ``d_t = (1 + r) ** (-t / m)`` for ``t = 0 .. n-1`` and ``m`` periods per
+    year, so ``d_0 = 1`` and ``d_m = 1 / (1 + r)``.
+
+    Examples
+    --------
+    >>> discount_factors(3, 0.21, periods_per_year=2)
+    array([1.        , 0.90909091, 0.82644628])
+    """
+    if isinstance(n_periods, bool) or not isinstance(n_periods, int | np.integer) or n_periods < 0:
+        raise ValueError(f"n_periods must be an integer >= 0, got {n_periods!r}")
+    rate = _check_rate(rate)
+    times = _times(int(n_periods), _check_periods_per_year(periods_per_year))
+    if isinstance(rate, xr.DataArray):
+        return (1.0 + rate) ** -xr.DataArray(times, dims="period")
+    rate = np.asarray(_contract._values(rate), dtype=float)
+    return (1.0 + rate[..., None]) ** -times
+
+
+def _npv_core(flows: np.ndarray, rate: np.ndarray, periods_per_year: float) -> np.ndarray:
+    times = _times(flows.shape[-1], periods_per_year)
+    if rate.ndim == 0:
+        return flows @ (1.0 + rate) ** -times
+    return np.sum(flows * (1.0 + rate[..., None]) ** -times, axis=-1)
+
+
+def npv(
+    cash_flows: Any,
+    rate: Any,
+    *,
+    periods_per_year: float = DAYS_PER_YEAR,
+    axis: int = -1,
+    dim: str | None = None,
+) -> Any:
+    """Net present value of a stream of cash flows.
+
+    Parameters
+    ----------
+    cash_flows : array-like, DataFrame or DataArray
+        Cash flows [USD], one per period along ``axis`` (or ``dim``), the
+        first at time 0. Finite.
+    rate : float, array or DataArray
+        Annual effective discount rate [-], > -1. Arrays broadcast against
+        the other axes of ``cash_flows`` (a DataArray by dimension name, so a
+        rate with its own dimension gives an NPV for each rate).
+    periods_per_year : float, default 365
+        Periods in one year [1/year], > 0: 365 for daily flows, 12 monthly.
+    axis : int, default -1
+        Axis of the periods (numpy input).
+    dim : str, optional
+        Dimension of the periods (DataArray input, required there).
+
+    Returns
+    -------
+    NPV [USD]: a float for one stream, else an array or DataArray without
+    the period axis.
+
+    Notes
+    -----
+    ``NPV = sum_t c_t (1 + r) ** (-t / m)``, ``t = 0 .. n-1``: the first flow
+    is not discounted (unlike spreadsheet ``NPV``, which discounts it by one
+    period, and like ``numpy_financial.npv`` at ``m = 1``).
+
+    References
+    ----------
+    R. A. Brealey, S. C. Myers and F. Allen, *Principles of Corporate
+    Finance*, ch. 2 and 5.
+
+    Examples
+    --------
+    >>> round(npv([-100, 110], 0.10, periods_per_year=1), 12)
+    0.0
+    >>> npv([[-100, 60, 60], [-100, 50, 50]], 0.0, periods_per_year=1)
+    array([20.,  0.])
+    """
+    rate = _check_rate(rate)
+    periods_per_year = _check_periods_per_year(periods_per_year)
+    return _along(
+        lambda flows, r: _npv_core(flows, np.asarray(r, dtype=float), periods_per_year),
+        cash_flows,
+        rate,
+        axis=axis,
+        dim=dim,
+    )
+
+
+# --------------------------------------------------------------------------
+# IRR: compiled root search over rows
+# --------------------------------------------------------------------------
+
+#: Search grid of the IRR in ``ln(1 + IRR)``: 0.001 * 1.5**k up to about 60.
+_IRR_GRID = 1e-3 * 1.5 ** np.arange(28)
+
+
+@numba.njit(cache=True, inline="always")
+def _horner(c: np.ndarray, first: int, last: int, x: float, reverse: bool) -> tuple[float, float]:
+    """``p(x)`` and ``p'(x)`` for ``p(x) = sum_j c[first + j] x**j`` (or ``c[last - j]``)."""
+    m = last - first
+    p = c[first] if reverse else c[last]
+    dp = 0.0
+    for j in range(m - 1, -1, -1):
+        dp = dp * x + p
+        p = p * x + (c[last - j] if reverse else c[first + j])
+    return p, dp
+
+
+@numba.njit(cache=True)
+def _bracketed_root(
+    c: np.ndarray,
+    first: int,
+    last: int,
+    reverse: bool,
+    lo: float,
+    f_lo: float,
+    hi: float,
+    f_hi: float,
+) -> float:
+    """Root in ``[lo, hi]`` of the polynomial, by Newton safeguarded by bisection."""
+    # Start from the secant (regula falsi) point of the bracket.
+    x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+    if not (lo < x < hi):
+        x = 0.5 * (lo + hi)
+    for _ in range(200):
+        f, df = _horner(c, first, last, x, reverse)
+        if f == 0.0:
+            return x
+        if (f < 0.0) == (f_lo < 0.0):
+            lo, f_lo = x, f
+        else:
+            hi = x
+        step_ok = df != 0.0
+        if step_ok:
+            x_new = x - f / df
+            step_ok = lo < x_new < hi
+        if not step_ok:
+            x_new = 0.5 * (lo + hi)
+        if abs(x_new - x) <= 1e-15 * x or hi - lo <= 1e-15 * hi:
+            return x_new
+        x = x_new
+    return x
+
+
+@numba.njit(cache=True)
+def _irr_row(c: np.ndarray, periods_per_year: float, grid: np.ndarray) -> float:
+    n = c.shape[0]
+    first = 0
+    while first < n and c[first] == 0.0:
+        first += 1
+    last = n - 1
+    while last > first and c[last] == 0.0:
+        last -= 1
+    if first >= last:
+        return np.nan
+    changes = 0
+    sign = c[first] > 0.0
+    for t in range(first + 1, last + 1):
+        if c[t] != 0.0 and (c[t] > 0.0) != sign:
+            changes += 1
+            sign = not sign
+    if changes == 0:
+        return np.nan
+    total = 0.0
+    for t in range(first, last + 1):
+        total += c[t]
+    if total == 0.0:
+        return 0.0
+    # x = exp(-s / m) with s = ln(1 + IRR) >= 0 for the "up" side (x = v = 1/(1+r_p),
+    # polynomial in c[first..last]) and s = -ln(1 + IRR) >= 0 for the "down" side
+    # (x = 1 + r_p, reversed polynomial). Both sides start at x = 1 (IRR = 0) and
+    # end at x = 0 (IRR = inf, -100 %), where the polynomials equal c[first], c[last].
+    # With one sign change there is exactly one root (Descartes), on the side
+    # where the polynomial changes sign between x = 1 and x = 0.
+    if changes == 1:
+        # The bracket is the whole side: Newton from its secant point.
+        if (total > 0.0) != (c[first] > 0.0):
+            v = _bracketed_root(c, first, last, False, 0.0, c[first], 1.0, total)
+            return math.expm1(-periods_per_year * math.log(v))
+        w = _bracketed_root(c, first, last, True, 0.0, c[last], 1.0, total)
+        return math.expm1(periods_per_year * math.log(w))
+    search_up = True
+    search_down = True
+    x_prev = 1.0
+    up_prev = total
+    down_prev = total
+    k_max = grid.shape[0]
+    for k in range(k_max + 1):
+        x = math.exp(-grid[k] / periods_per_year) if k < k_max else 0.0
+        root_up = np.nan
+        root_down = np.nan
+        if search_up:
+            up = _horner(c, first, last, x, False)[0] if k < k_max else c[first]
+            if (up > 0.0) != (up_prev > 0.0) or up == 0.0:
+                root_up = (
+                    x
+                    if up == 0.0
+                    else _bracketed_root(c, first, last, False, x, up, x_prev, up_prev)
+                )
+            up_prev = up
+        if search_down:
+            down = _horner(c, first, last, x, True)[0] if k < k_max else c[last]
+            if (down > 0.0) != (down_prev > 0.0) or down == 0.0:
+                root_down = (
+                    x
+                    if down == 0.0
+                    else _bracketed_root(c, first, last, True, x, down, x_prev, down_prev)
+                )
+            down_prev = down
+        if root_up == root_up or root_down == root_down:
+            # Both found in this step: keep the one nearer to IRR = 0 (x nearer 1).
+            if root_down != root_down or (root_up == root_up and root_up >= root_down):
+                return math.expm1(-periods_per_year * math.log(root_up))
+            return math.expm1(periods_per_year * math.log(root_down))
+        x_prev = x
+    return np.nan
+
+
+@numba.njit(cache=True, parallel=True)
+def _irr_rows(flows: np.ndarray, periods_per_year: float, grid: np.ndarray) -> np.ndarray:
+    rows = flows.shape[0]
+    out = np.empty(rows)
+    for i in numba.prange(rows):
+        out[i] = _irr_row(flows[i], periods_per_year, grid)
+    return out
+
+
+def _irr_core(flows: np.ndarray, periods_per_year: float) -> np.ndarray:
+    lead = flows.shape[:-1]
+    rows = np.ascontiguousarray(flows.reshape(-1, flows.shape[-1]), dtype=np.float64)
+    with np.errstate(over="ignore"):
+        out = _irr_rows(rows, float(periods_per_year), _IRR_GRID)
+    return out.reshape(lead)
+
+
+def irr(
+    cash_flows: Any,
+    *,
+    periods_per_year: float = 12,
+    axis: int = -1,
+    dim: str | None = None,
+) -> Any:
+    """Internal rate of return, annual effective, of each stream of cash flows.
+
+    Parameters
+    ----------
+    cash_flows : array-like, DataFrame or DataArray
+        Cash flows [USD], one per period along ``axis`` (or ``dim``), the
+        first at time 0. Finite.
+    periods_per_year : float, default 12
+        Periods in one year [1/year], > 0: 12 for monthly totals (see
+        :func:`aggregate`), 365 for daily flows.
+    axis : int, default -1
+        Axis of the periods (numpy input).
+    dim : str, optional
+        Dimension of the periods (DataArray input, required there).
+
+    Returns
+    -------
+    IRR [-, annual effective]: a float for one stream, else an array or
+    DataArray without the period axis. ``nan`` where there is no IRR: the
+    flows never change sign (all >= 0 or all <= 0, including all zero, or a
+    single non-zero flow), or they change sign more than once and the NPV
+    has no root at which it changes sign. Annual rates just above -1 (a
+    stream that returns almost nothing, e.g. ``[-6, 1]`` monthly) keep few
+    significant digits in ``1 + r`` and can round to exactly -1.
+
+    Notes
+    -----
+    The IRR is the annual effective rate ``r`` at which the NPV is zero,
+    ``sum_t c_t v**t = 0`` with ``v = (1 + r) ** (-1 / m)``: a polynomial in
+    ``v`` in (0, 1] for ``r >= 0``, and in ``w = 1 / v`` in (0, 1] for
+    ``r <= 0``, so no power overflows. Leading and trailing zero flows are
+    dropped first (they multiply the polynomial by a power of ``v``).
+
+    *Method*, per stream, compiled with numba and run in parallel over
+    streams. With one sign change in the flows (an investment followed by
+    returns, or the reverse) the NPV has exactly one root (Descartes' rule
+    of signs); its side of 0 follows from the signs of the plain sum and of
+    the first flow, and the whole side, ``v`` or ``w`` in (0, 1], is the
+    bracket. With several sign changes the search steps outward from
+    ``r = 0`` on both sides on the grid ``|ln(1 + r)| = 0.001 * 1.5**k``
+    (``k = 0 .. 27``, up to about 57, then on to ``r = inf`` and
+    ``r = -1``) until the NPV changes sign. In the bracket, Newton's method
+    safeguarded by bisection ("rtsafe") converges to about 1e-15 relative
+    in ``v`` or ``w``.
+
+    *Which root.* With one sign change the root is unique and always found.
+    With several there may be several roots, or none: the one returned is
+    the root nearest to 0 in ``|ln(1 + r)|`` among those at which the NPV
+    changes sign between grid points (if both sides change sign in the same
+    step, the nearer of their two roots; an exact tie goes to ``r > 0``).
+    Two roots within one grid step cancel and are not seen, and a root
+    where the NPV only touches zero is never found: ``nan`` if no other
+    root is.
+
+    References
+    ----------
+    numpy-financial ``irr`` (which instead takes, among the real roots of
+    the polynomial, the one nearest to 0); W. H. Press et al., *Numerical
+    Recipes*, 3rd ed., sec. 9.4 ("rtsafe").
+
+    Examples
+    --------
+    >>> round(irr([-100, 110], periods_per_year=1), 12)
+    0.1
+    >>> irr([[-100, 60, 60], [100, 50, 50]], periods_per_year=1).round(6)
+    array([0.130662,      nan])
+    """
+    periods_per_year = _check_periods_per_year(periods_per_year)
+    return _along(lambda flows: _irr_core(flows, periods_per_year), cash_flows, axis=axis, dim=dim)
+
+
+# --------------------------------------------------------------------------
+# Payback
+# --------------------------------------------------------------------------
+
+
+def _payback_core(flows: np.ndarray) -> np.ndarray:
+    cumulative = np.cumsum(flows, axis=-1)
+    reached = cumulative >= 0.0
+    index = np.argmax(reached, axis=-1)[..., None]
+    before = np.take_along_axis(cumulative, np.maximum(index - 1, 0), axis=-1)[..., 0]
+    flow = np.take_along_axis(flows, index, axis=-1)[..., 0]
+    index = index[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        period = np.where(index == 0, 0.0, index - 1 + (-before) / flow)
+    return np.where(reached.any(axis=-1), period, np.inf)
+
+
+def payback_period(cash_flows: Any, *, axis: int = -1, dim: str | None = None) -> Any:
+    """Periods until the cumulative cash flow first turns non-negative.
+
+    Parameters
+    ----------
+    cash_flows : array-like, DataFrame or DataArray
+        Cash flows [USD], one per period along ``axis`` (or ``dim``), the
+        first (usually the negative investment) at time 0. Finite.
+    axis : int, default -1
+        Axis of the periods (numpy input).
+    dim : str, optional
+        Dimension of the periods (DataArray input, required there).
+
+    Returns
+    -------
+    Payback [periods, from the time of the first flow], a float >= 0; ``inf``
+    where the cumulative cash flow is negative at every period (never pays
+    back). ``0`` where the first flow is already >= 0.
+
+    Notes
+    -----
+    With the cumulative flow ``C_t = c_0 + ... + c_t``, let ``T`` be the
+    *first* period with ``C_T >= 0``. Flow ``c_T`` is taken to accrue evenly
+    over the period from ``T - 1`` to ``T``, so the payback is the linear
+    interpolation
+
+    ``payback = T - 1 + (-C_{T-1}) / c_T``  (``= 0`` when ``T = 0``),
+
+    which lies in ``(T - 1, T]``. A later dip of ``C`` below zero (a second
+    investment) does not move it: this is the first crossing.
+
+    Examples
+    --------
+    >>> round(payback_period([-100, 30, 30, 30, 30]), 4)
+    3.3333
+    >>> payback_period([[-100, 50, 50], [-100, 10, 10]])
+    array([ 2., inf])
+    """
+    return _along(_payback_core, cash_flows, axis=axis, dim=dim)
+
+
+def discounted_payback_period(
+    cash_flows: Any,
+    rate: Any,
+    *,
+    periods_per_year: float = DAYS_PER_YEAR,
+    axis: int = -1,
+    dim: str | None = None,
+) -> Any:
+    """Periods until the cumulative discounted cash flow first turns non-negative.
+
+    Parameters
+    ----------
+    cash_flows : array-like, DataFrame or DataArray
+        Cash flows [USD], one per period along ``axis`` (or ``dim``), the
+        first at time 0. Finite.
+    rate : float, array or DataArray
+        Annual effective discount rate [-], > -1; broadcasts as in :func:`npv`.
+    periods_per_year : float, default 365
+        Periods in one year [1/year], > 0.
+    axis : int, default -1
+        Axis of the periods (numpy input).
+    dim : str, optional
+        Dimension of the periods (DataArray input, required there).
+
+    Returns
+    -------
+    Discounted payback [periods]; ``inf`` where the discounted cumulative
+    flow stays negative (never pays back, so also when NPV < 0).
+
+    Notes
+    -----
+    :func:`payback_period` of the discounted flows
+    ``c_t (1 + r) ** (-t / m)``, interpolated linearly within the period in
+    the same way.
+
+    Examples
+    --------
+    >>> round(discounted_payback_period([-100, 60, 60], 0.1, periods_per_year=1), 4)
+    1.9167
+    """
+    rate = _check_rate(rate)
+    periods_per_year = _check_periods_per_year(periods_per_year)
+
+    def core(flows: np.ndarray, r: Any) -> np.ndarray:
+        r = np.asarray(r, dtype=float)
+        factors = (1.0 + r[..., None]) ** -_times(flows.shape[-1], periods_per_year)
+        return _payback_core(flows * factors)
+
+    return _along(core, cash_flows, rate, axis=axis, dim=dim)
+
+
+# --------------------------------------------------------------------------
+# From daily to monthly or yearly
+# --------------------------------------------------------------------------
+
+_FREQS = ("MS", "QS", "YS")
+_HOWS = ("sum", "mean", "min", "max", "first", "last")
+
+
+def aggregate(daily: Any, freq: str = "MS", how: str = "sum", *, dim: str = "time") -> Any:
+    """Monthly, quarterly or yearly totals of a daily series.
+
+    Parameters
+    ----------
+    daily : DataArray, Series or DataFrame
+        Daily values (e.g. cash flow [USD/day]) with a datetime ``dim``
+        dimension (DataArray) or a DatetimeIndex (pandas). No NaN.
+    freq : {"MS", "QS", "YS"}, default "MS"
+        Month, quarter or year, each labelled by its first day.
+    how : {"sum", "mean", "min", "max", "first", "last"}, default "sum"
+        Reduction over the days of each period; ``"sum"`` turns USD/day into
+        USD per period.
+    dim : str, default "time"
+        Time dimension of a DataArray.
+
+    Returns
+    -------
+    Same kind as ``daily``, one value per calendar period.
+
+    Notes
+    -----
+    Periods are calendar periods: a series starting mid-month gives a short
+    first month, summed as it is (not scaled up). Days missing from the
+    index add nothing to a sum. Feed the monthly totals to :func:`irr` with
+    ``periods_per_year=12``; note that a monthly total is then treated as
+    paid at the end of month ``t`` counted from the first month.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.Series(1.0, index=pd.date_range("2025-01-01", "2025-03-31"))
+    >>> aggregate(days).tolist()
+    [31.0, 28.0, 31.0]
+    """
+    if freq not in _FREQS:
+        raise ValueError(f"freq must be one of {_FREQS}, got {freq!r}")
+    if how not in _HOWS:
+        raise ValueError(f"how must be one of {_HOWS}, got {how!r}")
+    if isinstance(daily, xr.DataArray):
+        if dim not in daily.dims:
+            raise ValueError(
+                f"dim must be a dimension of daily, got {dim!r}; daily has dims {list(daily.dims)}"
+            )
+        if not np.issubdtype(daily[dim].dtype, np.datetime64):
+            raise ValueError(
+                f"daily must have datetime coordinates along {dim!r}, got dtype {daily[dim].dtype}"
+            )
+        _check_flows("daily", daily.values)
+        return getattr(daily.resample({dim: freq}), how)()
+    if isinstance(daily, pd.Series | pd.DataFrame):
+        if not isinstance(daily.index, pd.DatetimeIndex):
+            raise ValueError(f"daily must have a DatetimeIndex, got {type(daily.index).__name__}")
+        _check_flows("daily", daily.to_numpy())
+        return getattr(daily.resample(freq), how)()
+    raise ValueError(
+        "daily must be an xarray DataArray with a time dimension or a pandas Series or "
+        f"DataFrame with a DatetimeIndex, got {type(daily).__name__}"
+    )

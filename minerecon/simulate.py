@@ -1,0 +1,797 @@
+"""Monte Carlo projection of a mining fleet's economics, day by day.
+
+A :class:`MiningScenario` wires the sub-models together: BTC price paths
+(:mod:`minerecon.price`), fees (:mod:`minerecon.fees`), network hashrate and
+the retarget simulator (:mod:`minerecon.difficulty`), and a fleet of
+:class:`~minerecon.hardware.Deployment` with its costs. :func:`simulate`
+runs it over many paths and returns a :class:`SimulationResult`.
+
+How a path is computed, day by day
+----------------------------------
+1. Network hashrate moves (growth or economic response, plus noise).
+2. The chain advances 86,400 s: blocks arrive at the rate difficulty and
+   hashrate imply; retargets and halvings happen where the blocks say.
+   One TH/s earns the expected reward of the day, ``reward`` [BTC].
+3. Each deployment runs if its revenue per TH/s covers its energy cost per
+   TH/s that day, and is switched off (counted) otherwise; fixed costs are
+   paid either way.
+4. Cash flow = revenue (mined BTC sold that day, or held and sold on the
+   last day) - energy - fixed costs - capex on delivery + resale on the
+   last day; it is discounted at the scenario's rate.
+
+Randomness and performance
+--------------------------
+Random numbers come from numpy generators keyed by seed, model component
+and block of 100 paths (:mod:`minerecon._random`), so results do not depend
+on the chunk size or the number of threads, and two scenarios run with the
+same seed see the same price, fee and hashrate paths (common random
+numbers). The day-by-day recursion runs in one compiled kernel (numba),
+parallel over paths; paths are processed in chunks sized to a memory
+budget, and only per-path summaries and monthly series are kept unless the
+daily output is asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal
+
+import numba
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from minerecon import _random, cashflow, risk
+from minerecon._contract import check
+from minerecon.difficulty import (
+    _HASH_SCALE,
+    ConstantGrowth,
+    HashrateModel,
+    _hashrate_shocks,
+    advance_chain,
+    next_log_hashrate,
+    start_chain,
+)
+from minerecon.energy import check_pue
+from minerecon.hardware import Deployment, Fleet, deployments
+from minerecon.network import (
+    HALVING_INTERVAL,
+    TARGET_BLOCK_INTERVAL,
+    NetworkState,
+    hashrate_from_difficulty,
+)
+from minerecon.units import DAYS_PER_YEAR, SECONDS_PER_DAY
+
+_KWH_PER_W_DAY = 24 / 1000
+
+#: Daily variables of the full output, with units.
+DAILY = {
+    "price": "USD/BTC",
+    "difficulty": "-",
+    "hashrate": "TH/s",
+    "fees": "BTC/block",
+    "reward_per_th": "BTC/TH/day",
+    "btc_mined": "BTC/day",
+    "revenue": "USD/day",
+    "energy_cost": "USD/day",
+    "other_cost": "USD/day",
+    "cash_flow": "USD/day",
+    "cumulative_cash": "USD",
+    "fleet_hashrate_on": "TH/s",
+    "breakeven_btc_price": "USD/BTC",
+}
+
+#: Monthly variables kept for every path, with units.
+MONTHLY = {
+    "cash_flow": "USD/month",
+    "btc_mined": "BTC/month",
+    "revenue": "USD/month",
+    "energy_cost": "USD/month",
+    "other_cost": "USD/month",
+    "price": "USD/BTC (month end)",
+    "difficulty": "- (month end)",
+    "hashrate": "TH/s (month end)",
+    "cumulative_cash": "USD (month end)",
+    "btc_all_on": "BTC/month",
+    "energy_all_on": "USD/month",
+}
+_M = {name: index for index, name in enumerate(MONTHLY)}
+_D = {name: index for index, name in enumerate(DAILY)}
+
+#: Per-path summaries, with units.
+SUMMARY = {
+    "npv": "USD",
+    "irr": "1/year",
+    "payback_days": "days",
+    "payback_days_btc": "days",
+    "btc_mined": "BTC",
+    "revenue": "USD",
+    "energy_cost": "USD",
+    "other_cost": "USD",
+    "final_cash": "USD",
+    "halving_day": "days",
+}
+_S = {name: index for index, name in enumerate(SUMMARY)}
+
+
+@dataclasses.dataclass(frozen=True)
+class MiningScenario:
+    """A fleet, its costs and the models of its market, over a horizon.
+
+    Parameters
+    ----------
+    fleet : Fleet, Deployment or sequence of Deployment
+        The machines; a :class:`~minerecon.hardware.Fleet` starts on day 0
+        with no capex.
+    start : NetworkState, optional
+        Network on day 0; the last day of the bundled history by default.
+    days : int, default 1461
+        Horizon [days] (1461 = four years).
+    price : price model, optional
+        BTC price paths (:mod:`minerecon.price`); constant at
+        ``start.btc_price`` by default.
+    fees : fee model, optional
+        Fees (:mod:`minerecon.fees`); constant at ``start.fees_per_block``
+        by default.
+    hashrate : ConstantGrowth or EconomicHashrate, optional
+        Network hashrate; constant by default.
+    power_price : float or sequence, default 0.05
+        Price of electricity [USD/kWh]: a constant, or one value per day.
+    power_price_escalation : float, default 0
+        Annual escalation applied to ``power_price`` [1/year].
+    pue : float, default 1.0
+        Power usage effectiveness [-].
+    pool_fee : float, default 0
+        FPPS pool fee [-]; the pool pays the expected reward net of it.
+    discount_rate : float, default 0.10
+        Annual discount rate for NPV [-].
+    policy : {"sell", "hold"}, default "sell"
+        Sell mined BTC each day, or hold them and sell on the last day.
+    """
+
+    fleet: Any
+    start: NetworkState | None = None
+    days: int = 1461
+    price: Any = None
+    fees: Any = None
+    hashrate: HashrateModel | None = None
+    power_price: float | Sequence[float] | np.ndarray = 0.05
+    power_price_escalation: float = 0.0
+    pue: float = 1.0
+    pool_fee: float = 0.0
+    discount_rate: float = 0.10
+    policy: Literal["sell", "hold"] = "sell"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fleet", deployments(self.fleet))
+        if self.start is None:
+            object.__setattr__(self, "start", NetworkState.latest())
+        if not isinstance(self.days, int | np.integer) or self.days < 2:
+            raise ValueError(f"days must be a whole number >= 2, got {self.days!r}")
+        check("power_price", self.power_price, low=0, unit="[USD/kWh]")
+        if np.ndim(self.power_price) not in (0, 1) or (
+            np.ndim(self.power_price) == 1 and len(self.power_price) != self.days
+        ):
+            raise ValueError(
+                f"power_price must be a number or have one value per day ({self.days})"
+            )
+        check("power_price_escalation", self.power_price_escalation, low=-1, unit="[1/year]")
+        check_pue(self.pue)
+        check("pool_fee", self.pool_fee, low=0, high=1, high_open=True)
+        check("discount_rate", self.discount_rate, low=-1, low_open=True, unit="[1/year]")
+        if self.policy not in ("sell", "hold"):
+            raise ValueError(f"policy must be 'sell' or 'hold', got {self.policy!r}")
+        for deployment in self.fleet:
+            if deployment.delivery_day(self.start.date) >= self.days:
+                raise ValueError(
+                    f"delivery of {deployment.miner.name} falls after the horizon "
+                    f"of {self.days} days"
+                )
+
+    def replace(self, **changes: Any) -> MiningScenario:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def dates(self) -> pd.DatetimeIndex:
+        """The simulated days."""
+        return pd.date_range(self.start.date, periods=self.days, freq="D")
+
+    def _price_model(self) -> Any:
+        from minerecon import price
+
+        return self.price if self.price is not None else price.ConstantPrice()
+
+    def _fee_model(self) -> Any:
+        from minerecon import fees
+
+        return self.fees if self.fees is not None else fees.ConstantFees(self.start.fees_per_block)
+
+    def _hashrate_model(self) -> HashrateModel:
+        return self.hashrate if self.hashrate is not None else ConstantGrowth(0.0)
+
+
+@dataclasses.dataclass(frozen=True)
+class _FleetSchedule:
+    """Deterministic per-deployment arrays over days."""
+
+    hashrate: np.ndarray  # (groups, days) TH/s hashing if on
+    power: np.ndarray  # (groups, days) W drawn if on
+    other_cost: np.ndarray  # (groups, days) USD/day, paid on or off
+    fixed_flow: np.ndarray  # (days,) capex (-) and resale (+), USD
+    names: tuple[str, ...]
+
+
+def fleet_schedule(scenario: MiningScenario) -> _FleetSchedule:
+    """Hashrate, power and fixed cash flows of each deployment per day."""
+    days = np.arange(scenario.days, dtype=float)
+    groups = scenario.fleet
+    hashrate = np.zeros((len(groups), scenario.days))
+    power = np.zeros_like(hashrate)
+    other = np.zeros_like(hashrate)
+    fixed = np.zeros(scenario.days)
+    for index, group in enumerate(groups):
+        delivered_on = group.delivery_day(scenario.start.date)
+        age = np.clip(days - delivered_on, 0, None) / DAYS_PER_YEAR
+        alive = (days >= delivered_on) * np.exp(-group.failure_rate * age)
+        units = group.count * alive
+        hashrate[index] = (
+            units * group.miner.hashrate * (1 - group.degradation) ** age * group.uptime
+        )
+        power[index] = units * group.miner.power * group.uptime
+        other[index] = units * group.miner.hashrate * group.other_opex
+        fixed[delivered_on] -= group.count * group.capex_per_unit
+        fixed[-1] += units[-1] * group.resale_value
+    return _FleetSchedule(hashrate, power, other, fixed, tuple(g.miner.name for g in groups))
+
+
+@numba.njit(cache=True, parallel=True)
+def _mining_kernel(
+    price: np.ndarray,
+    fees: np.ndarray,
+    fee_is_share: bool,
+    given_reward: np.ndarray,
+    given_difficulty: np.ndarray,
+    chain0: np.ndarray,
+    start_hashrate: float,
+    hashrate_parameters: np.ndarray,
+    shocks: np.ndarray,
+    step_days: int,
+    group_hashrate: np.ndarray,
+    group_power: np.ndarray,
+    group_other: np.ndarray,
+    fixed_flow: np.ndarray,
+    power_price: np.ndarray,
+    pue: float,
+    pool_fee: float,
+    discount: np.ndarray,
+    month: np.ndarray,
+    hold: bool,
+    summary: np.ndarray,
+    days_off: np.ndarray,
+    monthly: np.ndarray,
+    daily: np.ndarray,
+) -> None:
+    n_paths, n_days = price.shape
+    n_groups = group_hashrate.shape[0]
+    keep_daily = daily.shape[0] > 0
+    chain_given = given_reward.shape[0] > 0
+    halving_height = (math.floor(chain0[1] / HALVING_INTERVAL) + 1.0) * HALVING_INTERVAL - 1.0
+    for p in numba.prange(n_paths):
+        chain = chain0.copy()
+        log_hashrate = math.log(start_hashrate)
+        ema = 0.0
+        npv = 0.0
+        cumulative = 0.0
+        cumulative_btc = 0.0
+        last_negative = -1
+        last_negative_btc = -1
+        held = 0.0
+        totals = np.zeros(4)  # btc, revenue, energy, other
+        halving_day = math.nan
+        for day in range(n_days):
+            if day > 0 and not chain_given:
+                log_hashrate = next_log_hashrate(
+                    log_hashrate, ema, day, hashrate_parameters, shocks[p], step_days
+                )
+            network_hashrate = math.exp(log_hashrate)
+            difficulty = chain[0]
+            btc_price = price[p, day]
+            if chain_given:
+                reward = given_reward[p, day]
+                difficulty = given_difficulty[p, day]
+                network_hashrate = difficulty / (_HASH_SCALE * TARGET_BLOCK_INTERVAL)
+            else:
+                before = chain[1]
+                reward, _, crossed_at = advance_chain(
+                    chain, network_hashrate, fees[p, day], fee_is_share, float(SECONDS_PER_DAY)
+                )
+                if before < halving_height <= chain[1]:
+                    halving_day = day + crossed_at / SECONDS_PER_DAY
+            net_reward = reward * (1.0 - pool_fee)
+            revenue_per_th = net_reward * btc_price
+            energy_price = _KWH_PER_W_DAY * pue * power_price[day]
+            btc = 0.0
+            energy = 0.0
+            btc_all = 0.0
+            energy_all = 0.0
+            other = 0.0
+            hashing = 0.0
+            for g in range(n_groups):
+                other += group_other[g, day]
+                hashrate = group_hashrate[g, day]
+                if hashrate <= 0.0:
+                    continue
+                group_energy = group_power[g, day] * energy_price
+                btc_all += hashrate * net_reward
+                energy_all += group_energy
+                if revenue_per_th * hashrate < group_energy:
+                    days_off[p, g] += 1
+                    continue
+                btc += hashrate * net_reward
+                energy += group_energy
+                hashing += hashrate
+            if hold:
+                held += btc
+                revenue = held * btc_price if day == n_days - 1 else 0.0
+            else:
+                revenue = btc * btc_price
+            cash = revenue - energy - other + fixed_flow[day]
+            npv += cash * discount[day]
+            cumulative += cash
+            if cumulative < 0.0:
+                last_negative = day
+            cumulative_btc += btc - (energy + other - fixed_flow[day]) / btc_price
+            if cumulative_btc < 0.0:
+                last_negative_btc = day
+            totals[0] += btc
+            totals[1] += revenue
+            totals[2] += energy
+            totals[3] += other
+            m = month[day]
+            monthly[p, m, 0] += cash
+            monthly[p, m, 1] += btc
+            monthly[p, m, 2] += revenue
+            monthly[p, m, 3] += energy
+            monthly[p, m, 4] += other
+            monthly[p, m, 5] = btc_price
+            monthly[p, m, 6] = difficulty
+            monthly[p, m, 7] = network_hashrate
+            monthly[p, m, 8] = cumulative
+            monthly[p, m, 9] += btc_all
+            monthly[p, m, 10] += energy_all
+            if keep_daily:
+                daily[p, day, 0] = btc_price
+                daily[p, day, 1] = difficulty
+                daily[p, day, 2] = network_hashrate
+                daily[p, day, 3] = fees[p, day]
+                daily[p, day, 4] = reward
+                daily[p, day, 5] = btc
+                daily[p, day, 6] = revenue
+                daily[p, day, 7] = energy
+                daily[p, day, 8] = other
+                daily[p, day, 9] = cash
+                daily[p, day, 10] = cumulative
+                daily[p, day, 11] = hashing
+                daily[p, day, 12] = (energy_all + other) / btc_all if btc_all > 0.0 else math.inf
+            if not chain_given:
+                hashprice = btc_price * reward
+                log_hashprice = math.log(hashprice) if hashprice > 0.0 else -50.0
+                if day == 0:
+                    ema = log_hashprice
+                else:
+                    ema += (log_hashprice - ema) / hashrate_parameters[6]
+        summary[p, 0] = npv
+        summary[p, 1] = math.nan
+        summary[p, 2] = math.inf if cumulative < 0.0 else float(last_negative + 1)
+        summary[p, 3] = math.inf if cumulative_btc < 0.0 else float(last_negative_btc + 1)
+        summary[p, 4] = totals[0]
+        summary[p, 5] = totals[1]
+        summary[p, 6] = totals[2]
+        summary[p, 7] = totals[3]
+        summary[p, 8] = cumulative
+        summary[p, 9] = halving_day
+
+
+@dataclasses.dataclass(frozen=True)
+class SimulationResult:
+    """What :func:`simulate` returns.
+
+    Attributes
+    ----------
+    summary : xarray.Dataset
+        Per path (dimension ``path``): ``npv`` [USD], ``irr`` [1/year, from
+        monthly cash flows; nan where undefined], ``payback_days`` and
+        ``payback_days_btc`` [days from the start until cumulative cash,
+        counted in USD or in BTC at each day's price, turns non-negative
+        for good; inf = never], ``btc_mined`` [BTC], ``revenue``,
+        ``energy_cost``, ``other_cost``, ``final_cash`` [USD],
+        ``halving_day`` [days to the next halving; nan if not reached],
+        and ``days_off`` per deployment (dimension ``group``) [days].
+    monthly : xarray.Dataset
+        Per path and calendar month (dimension ``month``): flows summed over
+        the month and levels at its end; see :data:`MONTHLY`.
+        ``cost_per_btc`` and ``breakeven_btc_price`` [USD/BTC] are derived:
+        cash cost per BTC mined, and the BTC price at which the whole fleet,
+        all switched on, would break even.
+    daily : xarray.Dataset or None
+        Per path and day (dimension ``time``), see :data:`DAILY`; only with
+        ``output="full"``.
+    scenario : MiningScenario
+        The scenario run.
+    seed : numpy.random.SeedSequence
+        The root of the random streams; pass it again to reproduce the run.
+    """
+
+    summary: xr.Dataset
+    monthly: xr.Dataset
+    daily: xr.Dataset | None
+    scenario: MiningScenario
+    seed: np.random.SeedSequence
+
+    def risk(self, level: float = 0.95) -> pd.Series:
+        """Distribution of NPV: mean, quantiles, P(loss), VaR and CVaR [USD]."""
+        return risk.summarize(self.summary["npv"].values, level=level)
+
+    def bands(
+        self, variable: str, percentiles: Sequence[float] = (5, 25, 50, 75, 95)
+    ) -> xr.DataArray:
+        """Percentiles over paths of a monthly (or, with daily output, daily) variable."""
+        source = self.daily if self.daily is not None and variable in self.daily else self.monthly
+        if variable not in source:
+            raise ValueError(
+                f"variable must be one of {sorted(source.data_vars)}, got {variable!r}"
+            )
+        return risk.percentile_bands(source[variable], dim="path", percentiles=percentiles)
+
+
+def _memory_per_path(n_days: int, n_months: int, n_groups: int, full: bool) -> int:
+    arrays = 2 + (len(DAILY) if full else 0)  # price and fee paths, daily outputs
+    return 8 * (n_days * arrays + n_months * len(MONTHLY) + len(SUMMARY) + n_groups)
+
+
+@contextlib.contextmanager
+def _threads(threads: int | None) -> Iterator[None]:
+    if threads is None:
+        yield
+        return
+    if not isinstance(threads, int) or not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
+        raise ValueError(
+            f"threads must be a whole number in [1, {numba.config.NUMBA_NUM_THREADS}], "
+            f"got {threads!r}"
+        )
+    previous = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)
+
+
+def simulate(
+    scenario: MiningScenario,
+    n_paths: int = 1000,
+    *,
+    seed: Any = None,
+    output: Literal["summary", "full"] = "summary",
+    chunk_size: int | None = None,
+    memory_budget_mb: float = 1024.0,
+    threads: int | None = None,
+    progress: bool | None = None,
+) -> SimulationResult:
+    """Run a scenario over ``n_paths`` joint price / fee / hashrate paths.
+
+    Parameters
+    ----------
+    scenario : MiningScenario
+        What to simulate.
+    n_paths : int, default 1000
+        Number of paths, >= 1.
+    seed : int, SeedSequence or Generator, optional
+        Seed of every random stream. The same seed gives the same paths in
+        any scenario (common random numbers) and any chunking.
+    output : {"summary", "full"}, default "summary"
+        ``"summary"`` keeps per-path summaries and monthly series;
+        ``"full"`` also keeps every daily series (memory grows with paths x
+        days x 13 variables).
+    chunk_size : int, optional
+        Paths per chunk; by default the largest that fits the memory budget.
+        Results do not depend on it.
+    memory_budget_mb : float, default 1024
+        Memory the working arrays of a chunk may use [MB].
+    threads : int, optional
+        Threads of the compiled kernel; numba's default (all cores) if not
+        given. Results do not depend on it.
+    progress : bool, optional
+        Show a progress bar over chunks (also in Jupyter); by default only
+        for runs of more than ten million path-days.
+
+    Returns
+    -------
+    SimulationResult
+
+    Examples
+    --------
+    >>> from minerecon.hardware import Deployment
+    >>> from minerecon.network import NetworkState
+    >>> state = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+    >>> fleet = Deployment("Antminer S21 XP", 1000, capex_per_unit=6_939)
+    >>> result = simulate(MiningScenario(fleet, start=state, days=365), n_paths=1)
+
+    270 PH/s on a 1.07 ZH/s network mine 2.5e-4 of 144 blocks of 3.125 BTC a
+    day, a little less after each retarget:
+
+    >>> round(float(result.summary.btc_mined[0]), 2)
+    41.28
+    """
+    if not isinstance(n_paths, int | np.integer) or n_paths < 1:
+        raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
+    if output not in ("summary", "full"):
+        raise ValueError(f"output must be 'summary' or 'full', got {output!r}")
+    check("memory_budget_mb", memory_budget_mb, low=1, unit="[MB]")
+    state = scenario.start
+    months, month_index = _calendar(scenario)
+    n_months = int(month_index[-1]) + 1
+    schedule = fleet_schedule(scenario)
+    n_groups = len(schedule.names)
+    full = output == "full"
+    per_path = _memory_per_path(scenario.days, n_months, n_groups, full)
+    if full and per_path * n_paths > memory_budget_mb * 2**20:
+        raise ValueError(
+            f"output='full' needs {per_path * n_paths / 2**20:,.0f} MB for {n_paths} paths, "
+            f"above memory_budget_mb={memory_budget_mb:g}; use output='summary' or a larger budget"
+        )
+    if chunk_size is None:
+        chunk_size = int(memory_budget_mb * 2**20 // per_path)
+        chunk_size = max(
+            _random.BLOCK_PATHS, chunk_size // _random.BLOCK_PATHS * _random.BLOCK_PATHS
+        )
+    if not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+    chunk_size = min(int(chunk_size), n_paths)
+
+    root = _random.seed_sequence(seed)
+    streams = _random.Streams(root)
+    price_model = scenario._price_model()
+    fee_model = scenario._fee_model()
+    hashrate_model = scenario._hashrate_model()
+    outputs = _Outputs.allocate(n_paths, scenario.days, n_months, n_groups, full)
+    bar = _progress_bar(n_paths, scenario.days, progress)
+    with _threads(threads):
+        for first in range(0, n_paths, chunk_size):
+            last = min(first + chunk_size, n_paths)
+            price = streams.fill(
+                _random.PRICE,
+                first,
+                last,
+                scenario.days,
+                lambda rng, out: price_model.sample(rng, out, state.btc_price),
+            )
+            fee_paths = streams.fill(_random.FEES, first, last, scenario.days, fee_model.sample)
+            _run_kernel(
+                scenario,
+                schedule,
+                month_index,
+                price,
+                fee_paths,
+                fee_model.kind == "share",
+                hashrate_model,
+                _hashrate_shocks(hashrate_model, root, first, last, scenario.days),
+                outputs.slice(first, last),
+            )
+            bar.update(last - first)
+    bar.close()
+    return _result(scenario, root, outputs, schedule, months)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Outputs:
+    summary: np.ndarray
+    days_off: np.ndarray
+    monthly: np.ndarray
+    daily: np.ndarray | None
+
+    @classmethod
+    def allocate(
+        cls, n_paths: int, n_days: int, n_months: int, n_groups: int, full: bool
+    ) -> _Outputs:
+        return cls(
+            np.empty((n_paths, len(SUMMARY))),
+            np.zeros((n_paths, n_groups), dtype=np.int64),
+            np.zeros((n_paths, n_months, len(MONTHLY))),
+            np.zeros((n_paths, n_days, len(DAILY))) if full else None,
+        )
+
+    def slice(self, first: int, last: int) -> _Outputs:
+        daily = None if self.daily is None else self.daily[first:last]
+        return _Outputs(
+            self.summary[first:last], self.days_off[first:last], self.monthly[first:last], daily
+        )
+
+
+def _run_kernel(
+    scenario: MiningScenario,
+    schedule: _FleetSchedule,
+    month_index: np.ndarray,
+    price: np.ndarray,
+    fees: np.ndarray,
+    fee_is_share: bool,
+    hashrate_model: HashrateModel,
+    shocks: np.ndarray,
+    outputs: _Outputs,
+    given_reward: np.ndarray | None = None,
+    given_difficulty: np.ndarray | None = None,
+) -> None:
+    days = np.arange(scenario.days) / DAYS_PER_YEAR
+    power_price = np.broadcast_to(np.asarray(scenario.power_price, dtype=float), days.shape)
+    power_price = power_price * (1 + scenario.power_price_escalation) ** days
+    state = scenario.start
+    empty = np.empty((0, 0))
+    _mining_kernel(
+        price,
+        fees,
+        fee_is_share,
+        empty if given_reward is None else given_reward,
+        empty if given_difficulty is None else given_difficulty,
+        start_chain(state),
+        float(hashrate_from_difficulty(state.difficulty)),
+        hashrate_model._kernel_parameters(),
+        shocks,
+        hashrate_model.step_days,
+        schedule.hashrate,
+        schedule.power,
+        schedule.other_cost,
+        schedule.fixed_flow,
+        power_price,
+        float(scenario.pue),
+        float(scenario.pool_fee),
+        cashflow.discount_factors(scenario.days, scenario.discount_rate),
+        month_index,
+        scenario.policy == "hold",
+        outputs.summary,
+        outputs.days_off,
+        outputs.monthly,
+        np.empty((0, 0, 0)) if outputs.daily is None else outputs.daily,
+    )
+    outputs.summary[:, _S["irr"]] = cashflow.irr(
+        outputs.monthly[:, :, _M["cash_flow"]], periods_per_year=12
+    )
+
+
+def _calendar(scenario: MiningScenario) -> tuple[pd.PeriodIndex, np.ndarray]:
+    months = scenario.dates.to_period("M")
+    index = (months.year - months[0].year) * 12 + months.month - months[0].month
+    return months, np.asarray(index, dtype=np.int64)
+
+
+def backtest(
+    fleet: Fleet | Deployment | Sequence[Deployment],
+    start: Any,
+    end: Any = None,
+    **costs: Any,
+) -> SimulationResult:
+    """Replay the bundled history for a fleet bought on ``start``.
+
+    Parameters
+    ----------
+    fleet : Fleet, Deployment or sequence of Deployment
+        The machines, with capex, degradation and the rest as for
+        :class:`MiningScenario`.
+    start, end : date-like
+        First and last day replayed; ``end`` defaults to the last day of
+        the bundled history.
+    **costs
+        ``power_price``, ``power_price_escalation``, ``pue``, ``pool_fee``,
+        ``discount_rate`` and ``policy`` as for :class:`MiningScenario`.
+
+    Returns
+    -------
+    SimulationResult
+        One path with the daily output, computed from the realised BTC
+        price, difficulty and fees per block of each day (the subsidy from
+        the height estimated for the day).
+
+    Examples
+    --------
+    An Antminer S19 XP bought for 4,000 USD on the day of the 2024 halving,
+    run at 0.05 USD/kWh until 2025-04-19:
+
+    >>> from minerecon.hardware import Deployment
+    >>> s19xp = Deployment("Antminer S19 XP", 1, capex_per_unit=4_000)
+    >>> result = backtest(s19xp, "2024-04-20", "2025-04-19", power_price=0.05)
+    >>> round(float(result.summary.btc_mined[0]), 4)
+    0.0351
+    """
+    from minerecon import datasets, fees, network, price
+
+    history = datasets.load_history()
+    first = pd.Timestamp(start).normalize()
+    last = history.index[-1] if end is None else pd.Timestamp(end).normalize()
+    if first not in history.index or last not in history.index or last <= first:
+        raise ValueError(
+            f"start and end must be days of the bundled history "
+            f"({history.index[0].date()} to {history.index[-1].date()}) with start < end, "
+            f"got {first.date()} and {last.date()}"
+        )
+    window = history.loc[first:last]
+    days = len(window)
+    scenario = MiningScenario(
+        fleet,
+        start=NetworkState.from_history(first),
+        days=days,
+        price=price.ConstantPrice(),
+        fees=fees.ConstantFees(0.0),
+        **costs,
+    )
+    subsidy = network.block_subsidy(datasets.estimate_height(window.index))
+    realised = window[["price_usd", "difficulty", "fees_btc_per_block"]].to_numpy().T.copy()
+    reward = network.btc_per_th_day(realised[1], realised[2], subsidy)
+    months, month_index = _calendar(scenario)
+    schedule = fleet_schedule(scenario)
+    outputs = _Outputs.allocate(1, days, int(month_index[-1]) + 1, len(schedule.names), True)
+    _run_kernel(
+        scenario,
+        schedule,
+        month_index,
+        realised[0][np.newaxis],
+        realised[2][np.newaxis],
+        False,
+        ConstantGrowth(0.0),
+        np.zeros((1, 1)),
+        outputs,
+        given_reward=reward[np.newaxis],
+        given_difficulty=realised[1][np.newaxis],
+    )
+    return _result(scenario, _random.seed_sequence(0), outputs, schedule, months)
+
+
+def _progress_bar(n_paths: int, n_days: int, progress: bool | None) -> Any:
+    from tqdm.auto import tqdm
+
+    show = n_paths * n_days > 10_000_000 if progress is None else bool(progress)
+    return tqdm(total=n_paths, unit="path", desc="minerecon", disable=not show, leave=False)
+
+
+def _result(
+    scenario: MiningScenario,
+    root: np.random.SeedSequence,
+    outputs: _Outputs,
+    schedule: _FleetSchedule,
+    months: pd.PeriodIndex,
+) -> SimulationResult:
+    paths = np.arange(outputs.summary.shape[0])
+    summary = xr.Dataset(
+        {
+            name: ("path", outputs.summary[:, index], {"units": SUMMARY[name]})
+            for name, index in _S.items()
+        },
+        coords={"path": paths, "group": list(schedule.names)},
+    )
+    summary["days_off"] = (("path", "group"), outputs.days_off, {"units": "days"})
+    monthly = xr.Dataset(
+        {
+            name: (("path", "month"), outputs.monthly[:, :, index], {"units": MONTHLY[name]})
+            for name, index in _M.items()
+        },
+        coords={"path": paths, "month": months.unique().to_timestamp()},
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        monthly["cost_per_btc"] = (
+            (monthly.energy_cost + monthly.other_cost) / monthly.btc_mined
+        ).assign_attrs(units="USD/BTC")
+        monthly["breakeven_btc_price"] = (
+            (monthly.energy_all_on + monthly.other_cost) / monthly.btc_all_on
+        ).assign_attrs(units="USD/BTC")
+    daily = None
+    if outputs.daily is not None:
+        daily = xr.Dataset(
+            {
+                name: (("path", "time"), outputs.daily[:, :, index], {"units": DAILY[name]})
+                for name, index in _D.items()
+            },
+            coords={"path": paths, "time": scenario.dates},
+        )
+    return SimulationResult(summary, monthly, daily, scenario, root)

@@ -1,0 +1,216 @@
+"""The Monte Carlo engine: protocol exactness, cash flows, reproducibility, backtest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from minerecon import datasets, fees, network, price
+from minerecon.difficulty import ConstantGrowth, EconomicHashrate
+from minerecon.hardware import Deployment, Fleet, get_miner
+from minerecon.network import NetworkState
+from minerecon.simulate import MiningScenario, backtest, simulate
+
+D0 = 150e12
+# Height 931,392 is the first block of epoch 462; no fees, BTC at 90,000 USD.
+STATE = NetworkState("2026-01-01", 931_392, D0, 90_000, 0.0)
+NETWORK_TH = network.hashrate_from_difficulty(D0)  # D * 2**32 / 600 / 1e12
+S21XP = get_miner("Antminer S21 XP")  # 270 TH/s, 3,645 W
+
+
+def deterministic(days=14, **changes):
+    scenario = MiningScenario(Deployment(S21XP, 1000), start=STATE, days=days, **changes)
+    return simulate(scenario, n_paths=1, output="full", seed=0)
+
+
+def test_constant_network_mines_share_times_144_times_subsidy():
+    result = deterministic()
+    daily = result.daily.isel(path=0)
+    share = 1000 * 270 / NETWORK_TH
+    # Hashrate at the difficulty-implied level: 144 blocks a day at 3.125 BTC, no fees.
+    assert_allclose(daily.btc_mined, share * 144 * 3.125, rtol=1e-12)
+    assert_allclose(daily.difficulty, D0, rtol=0)
+    # Revenue at 90,000 USD; energy 3,645 kW * 24 h * 0.05 USD/kWh per 1,000 machines.
+    assert_allclose(daily.revenue, share * 144 * 3.125 * 90_000, rtol=1e-12)
+    assert_allclose(daily.energy_cost, 1000 * 3645 * 24 / 1000 * 0.05, rtol=1e-12)
+
+
+def test_first_retarget_moves_difficulty_by_2016_over_2015():
+    daily = deterministic(days=20).daily.isel(path=0)
+    # The epoch's 2015 measured intervals took 2015 * 600 s: D' = D * 2016 / 2015.
+    assert_allclose(daily.difficulty[15:], D0 * 2016 / 2015, rtol=1e-12)
+
+
+def test_cash_flows_discounting_and_payback_by_hand():
+    capex = 6_939.0  # 25.70 USD/TH * 270 TH (Hashrate Index, 2025-11-03)
+    fleet = Deployment(S21XP, 10, capex_per_unit=capex, resale_value=1_000)
+    scenario = MiningScenario(fleet, start=STATE, days=14, discount_rate=0.10)
+    result = simulate(scenario, n_paths=1, output="full", seed=0)
+    daily = result.daily.isel(path=0)
+    margin = 10 * (270 / NETWORK_TH * 144 * 3.125 * 90_000 - 3645 * 24 / 1000 * 0.05)
+    expected = np.full(14, margin)
+    expected[0] -= 10 * capex
+    expected[-1] += 10 * 1_000
+    assert_allclose(daily.cash_flow, expected, rtol=1e-12)
+    discount = 1.10 ** (-np.arange(14) / 365)
+    assert_allclose(result.summary.npv[0], expected @ discount, rtol=1e-12)
+    # Cumulative cash turns non-negative for good after ceil(69,390 / margin) days
+    # (the resale on the last day does not change that here).
+    cumulative = np.cumsum(expected)
+    never = cumulative[-1] < 0
+    assert result.summary.payback_days[0] == (np.inf if never else np.argmax(cumulative >= 0))
+
+
+def test_switch_off_counts_days_and_stops_energy():
+    # At 0.20 USD/kWh an S19j Pro (29.5 J/TH) loses money: hashprice at 150 T and
+    # 90,000 USD is 0.0377 USD/TH/day, its energy 29.5 * 24 / 1000 * 0.20 = 0.1416.
+    fleet = [Deployment(S21XP, 10), Deployment("Antminer S19j Pro", 10)]
+    scenario = MiningScenario(fleet, start=STATE, days=30, power_price=0.10)
+    result = simulate(scenario, n_paths=1, output="full", seed=0)
+    off = result.summary.days_off.isel(path=0)
+    # S21 XP: 13.5 * 2.4 = 0.0324 < 0.0377, runs; S19j Pro: 0.0708 > 0.0377, off every day.
+    assert off.sel(group="Antminer S21 XP") == 0
+    assert off.sel(group="Antminer S19j Pro") == 30
+    assert_allclose(
+        result.daily.energy_cost.isel(path=0), 10 * 3645 * 24 / 1000 * 0.10, rtol=1e-12
+    )
+
+
+def test_hold_sells_everything_on_the_last_day():
+    sell = deterministic(days=10)
+    hold = deterministic(days=10, policy="hold")
+    btc = float(sell.summary.btc_mined[0])
+    assert_allclose(hold.summary.btc_mined[0], btc, rtol=1e-12)
+    assert_allclose(hold.daily.revenue.isel(path=0)[-1], btc * 90_000, rtol=1e-12)
+    assert_allclose(hold.daily.revenue.isel(path=0)[:-1], 0.0)
+
+
+def test_monthly_series_sum_the_daily_ones():
+    scenario = MiningScenario(
+        Deployment(S21XP, 100, capex_per_unit=5_000),
+        start=STATE,
+        days=200,
+        price=price.GBM(0.2, 0.6),
+        fees=fees.ConstantFees(0.02),
+        hashrate=ConstantGrowth(0.02, volatility=0.2),
+    )
+    result = simulate(scenario, n_paths=150, output="full", seed=3)
+    for name in ("cash_flow", "btc_mined", "revenue", "energy_cost"):
+        monthly = result.monthly[name].sum("month")
+        assert_allclose(monthly, result.daily[name].sum("time"), rtol=1e-12)
+    month_end = result.daily.cumulative_cash.resample(time="MS").last()
+    assert_allclose(result.monthly.cumulative_cash, month_end.values, rtol=1e-12)
+
+
+def stochastic_scenario(**changes):
+    fleet = [
+        Deployment(S21XP, 200, capex_per_unit=6_939, degradation=0.05, failure_rate=0.05),
+        Deployment("Antminer S21", 100, delivery=60, capex_per_unit=3_000),
+        Deployment("Antminer S19j Pro", 300, resale_value=100, other_opex=0.002),
+    ]
+    scenario = MiningScenario(
+        fleet,
+        start=STATE,
+        days=400,
+        price=price.GBM(0.1, 0.6),
+        fees=fees.StochasticFees(0.02, 0.03, 4.0, 1.5, 2.0, 1.0),
+        hashrate=EconomicHashrate(0.035, 0.5, 5.0, volatility=0.2),
+        power_price=0.06,
+        pool_fee=0.02,
+    )
+    return scenario.replace(**changes)
+
+
+def test_results_do_not_depend_on_chunk_size_or_threads():
+    scenario = stochastic_scenario()
+    reference = simulate(scenario, n_paths=1000, seed=11, chunk_size=1000)
+    for kwargs in ({"chunk_size": 100}, {"chunk_size": 333}, {"threads": 1}):
+        other = simulate(scenario, n_paths=1000, seed=11, **kwargs)
+        assert other.summary.identical(reference.summary), kwargs
+        assert other.monthly.identical(reference.monthly), kwargs
+
+
+def test_same_seed_same_paths_across_scenarios():
+    # Common random numbers: a different power price sees the same BTC price paths.
+    cheap = simulate(stochastic_scenario(), n_paths=300, seed=5)
+    dear = simulate(stochastic_scenario(power_price=0.08), n_paths=300, seed=5)
+    assert cheap.monthly.price.identical(dear.monthly.price)
+    assert cheap.monthly.difficulty.identical(dear.monthly.difficulty)
+    other = simulate(stochastic_scenario(power_price=0.08), n_paths=300, seed=6)
+    # The NPV difference varies far less on shared paths than on independent ones.
+    shared = (cheap.summary.npv - dear.summary.npv).std()
+    independent = (cheap.summary.npv - other.summary.npv).std()
+    assert shared < 0.2 * independent
+
+
+def test_seed_generator_and_reproducibility():
+    scenario = stochastic_scenario(days=90)
+    a = simulate(scenario, n_paths=50, seed=np.random.SeedSequence(9))
+    b = simulate(scenario, n_paths=50, seed=a.seed)
+    assert a.summary.identical(b.summary)
+    c = simulate(scenario, n_paths=50, seed=np.random.default_rng(1))
+    assert not np.array_equal(a.summary.npv, c.summary.npv)
+
+
+def test_halving_day_is_recorded():
+    # 118,608 blocks from 931,392 to 1,049,999 (the block before the halving) at 144 a day,
+    # slowed after the first retarget to 143.93 a day: about 824 days.
+    result = deterministic(days=900)
+    halving_day = float(result.summary.halving_day[0])
+    assert 823 < halving_day < 825
+    reward = result.daily.reward_per_th.isel(path=0).values
+    day = int(halving_day)
+    assert_allclose(reward[day + 1] / reward[day - 1], 0.5, rtol=1e-3)
+
+
+def test_risk_and_bands():
+    result = simulate(stochastic_scenario(), n_paths=400, seed=2)
+    summary = result.risk()
+    assert 0 <= summary["probability_of_loss"] <= 1
+    bands = result.bands("price")
+    assert bands.sizes["percentile"] == 5
+    assert np.all(bands.diff("percentile") >= 0)
+
+
+def test_full_output_beyond_the_budget_is_refused():
+    with pytest.raises(ValueError, match="memory_budget_mb"):
+        simulate(stochastic_scenario(), n_paths=10_000, output="full", memory_budget_mb=10)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="n_paths"):
+        simulate(stochastic_scenario(), n_paths=0)
+    with pytest.raises(ValueError, match="policy"):
+        stochastic_scenario(policy="lend")
+    with pytest.raises(ValueError, match="power_price"):
+        stochastic_scenario(power_price=-0.01)
+    with pytest.raises(ValueError, match="delivery"):
+        MiningScenario(Deployment(S21XP, 1, delivery=500), start=STATE, days=100)
+    with pytest.raises(ValueError, match="threads"):
+        simulate(stochastic_scenario(days=90), n_paths=1, threads=0)
+
+
+def test_backtest_matches_an_independent_calculation():
+    start, end = "2024-04-20", "2025-04-19"
+    s19xp = Deployment("Antminer S19 XP", 1, capex_per_unit=4_000)
+    result = backtest(s19xp, start, end, power_price=0.05)
+    history = datasets.load_history().loc[start:end]
+    subsidy = network.block_subsidy(datasets.estimate_height(history.index))
+    reward = network.btc_per_th_day(history.difficulty, history.fees_btc_per_block, subsidy)
+    revenue = 140 * reward * history.price_usd
+    energy = 3010 * 24 / 1000 * 0.05
+    running = revenue >= energy
+    assert_allclose(result.summary.btc_mined[0], (140 * reward)[running].sum(), rtol=1e-12)
+    cash = np.where(running, revenue - energy, 0.0)
+    cash[0] -= 4_000
+    assert_allclose(result.daily.cash_flow.isel(path=0), cash, rtol=1e-12)
+    assert int(result.summary.days_off[0, 0]) == int((~running).sum())
+    assert_allclose(result.daily.difficulty.isel(path=0), history.difficulty, rtol=0)
+
+
+def test_fleet_object_runs_from_day_zero():
+    result = simulate(
+        MiningScenario(Fleet.from_counts({"Antminer S21": 2}), start=STATE, days=5), n_paths=1
+    )
+    assert result.summary.sizes["group"] == 1
