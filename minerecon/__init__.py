@@ -15,9 +15,23 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from minerecon import datasets, economics, energy, hardware, network, units
-from minerecon.hardware import Fleet, Miner, get_miner, list_miners
+from minerecon import (
+    cashflow,
+    datasets,
+    difficulty,
+    economics,
+    energy,
+    fees,
+    hardware,
+    network,
+    price,
+    risk,
+    simulate,
+    units,
+)
+from minerecon.hardware import Deployment, Fleet, Miner, get_miner, list_miners
 from minerecon.network import NetworkState, block_subsidy, hashprice
+from minerecon.simulate import MiningScenario, backtest, calibrate
 
 try:
     __version__ = version("minerecon")
@@ -30,19 +44,29 @@ class MinereconWarning(UserWarning):
 
 
 __all__ = [
+    "Deployment",
     "Fleet",
     "Miner",
     "MinereconWarning",
+    "MiningScenario",
     "NetworkState",
     "__version__",
+    "backtest",
     "block_subsidy",
+    "calibrate",
+    "cashflow",
     "datasets",
+    "difficulty",
     "economics",
     "energy",
+    "fees",
     "get_miner",
     "hardware",
     "hashprice",
     "list_miners",
     "network",
+    "price",
+    "risk",
+    "simulate",
     "units",
 ]

@@ -9,6 +9,7 @@ locates them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from importlib import resources
 from pathlib import Path
@@ -27,6 +28,39 @@ def data_path(name: str = "") -> Path:
     if name and not path.exists():
         raise FileNotFoundError(f"no bundled data file named {name!r} in {path.parent}")
     return path
+
+
+@dataclasses.dataclass(frozen=True)
+class Calibration:
+    """Where a fitted model's parameters came from.
+
+    Every ``fit`` classmethod of the price, fee and hashrate models records
+    one, so that the model's ``repr`` shows the window and the method.
+
+    Parameters
+    ----------
+    source : str
+        The series fitted: the bundled history or a user series.
+    start, end : pandas.Timestamp
+        First and last day of the window (inclusive).
+    n_observations : int
+        Observations in the window (daily values, or epochs for hashrate).
+    method : str
+        The estimator, in words.
+    """
+
+    source: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    n_observations: int
+    method: str
+
+    def __repr__(self) -> str:
+        return (
+            f"Calibration(source={self.source!r}, start='{self.start.date()}', "
+            f"end='{self.end.date()}', n_observations={self.n_observations}, "
+            f"method={self.method!r})"
+        )
 
 
 @functools.cache

@@ -43,6 +43,7 @@ import xarray as xr
 
 from minerecon import _random
 from minerecon._contract import check
+from minerecon.datasets import Calibration
 from minerecon.network import (
     HALVING_INTERVAL,
     HASHES_PER_DIFFICULTY,
@@ -61,29 +62,6 @@ from minerecon.units import DAYS_PER_YEAR, SATS_PER_BTC, SECONDS_PER_DAY, TH
 DAYS_PER_MONTH = 30.4375
 
 _HASH_SCALE = TH / HASHES_PER_DIFFICULTY  # blocks per second per (TH/s / difficulty)
-
-
-@dataclasses.dataclass(frozen=True)
-class Calibration:
-    """Where a model's parameters came from.
-
-    Parameters
-    ----------
-    source : str
-        The series fitted.
-    start, end : pandas.Timestamp
-        First and last day of the window.
-    n_observations : int
-        Observations used.
-    method : str
-        The estimator.
-    """
-
-    source: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-    n_observations: int
-    method: str
 
 
 def implied_hashrate_history(

@@ -48,6 +48,7 @@ import pandas as pd
 
 from minerecon import _random, datasets, network
 from minerecon._contract import check
+from minerecon.datasets import Calibration
 from minerecon.units import DAYS_PER_YEAR
 
 __all__ = [
@@ -74,35 +75,6 @@ RUNES_DAY_FEES = 9.6
 _RUNES_DAY = pd.Timestamp("2024-04-20")
 
 _YEARS_PER_DAY = 1.0 / DAYS_PER_YEAR
-
-
-@dataclasses.dataclass(frozen=True)
-class Calibration:
-    """Where a fitted model's parameters come from.
-
-    Parameters
-    ----------
-    source : str
-        The fee series: the bundled history (with any patch applied) or the
-        name of the series passed in.
-    start, end : pandas.Timestamp
-        First and last day of the series used (inclusive).
-    n_observations : int
-        Daily values used [days].
-    method : str
-        The estimator, in words.
-    """
-
-    source: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-    n_observations: int
-    method: str
-
-
-# --------------------------------------------------------------------------
-# Helpers shared by the models
-# --------------------------------------------------------------------------
 
 
 def _check_out(out: Any) -> np.ndarray:

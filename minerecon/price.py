@@ -46,6 +46,7 @@ from scipy import optimize
 
 from minerecon import _random, datasets
 from minerecon._contract import check
+from minerecon.datasets import Calibration
 
 #: Days per year used to annualise every rate in this module.
 DAYS_PER_YEAR = 365
@@ -118,37 +119,6 @@ def _side_output(name: str, array: Any, shape: tuple[int, int], dtype: Any) -> n
 # --------------------------------------------------------------------------
 # Calibration and price windows
 # --------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Calibration:
-    """Where a model's parameters came from.
-
-    Parameters
-    ----------
-    source : str
-        The price series (the bundled history or a user series).
-    start, end : pandas.Timestamp
-        First and last day of the window used.
-    n_observations : int
-        Daily prices in the window; the fit uses ``n_observations - 1``
-        daily log returns.
-    method : str
-        The estimator.
-    """
-
-    source: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-    n_observations: int
-    method: str
-
-    def __repr__(self) -> str:
-        return (
-            f"Calibration(source={self.source!r}, start='{self.start.date()}', "
-            f"end='{self.end.date()}', n_observations={self.n_observations}, "
-            f"method={self.method!r})"
-        )
 
 
 _HISTORY_SOURCE = f"bundled history price_usd (as of {datasets.HISTORY_AS_OF})"

@@ -795,3 +795,85 @@ def _result(
             coords={"path": paths, "time": scenario.dates},
         )
     return SimulationResult(summary, monthly, daily, scenario, root)
+
+
+@dataclasses.dataclass(frozen=True)
+class Calibrated:
+    """Price, fee and hashrate models fitted to one history window.
+
+    Attributes
+    ----------
+    price : minerecon.price.GBM
+    fees : minerecon.fees.StochasticFees
+    hashrate : minerecon.difficulty.EconomicHashrate
+    """
+
+    price: Any
+    fees: Any
+    hashrate: HashrateModel
+
+    def table(self) -> pd.DataFrame:
+        """Fitted parameters with the window and method of each fit."""
+        rows = []
+        for component in ("price", "fees", "hashrate"):
+            model = getattr(self, component)
+            calibration = model.calibration
+            for field in dataclasses.fields(model):
+                value = getattr(model, field.name)
+                if field.name == "calibration" or not isinstance(value, int | float):
+                    continue
+                rows.append(
+                    {
+                        "component": component,
+                        "model": type(model).__name__,
+                        "parameter": field.name,
+                        "value": float(value),
+                        "start": calibration.start.date(),
+                        "end": calibration.end.date(),
+                        "n_observations": calibration.n_observations,
+                        "method": calibration.method,
+                    }
+                )
+        return pd.DataFrame(rows).set_index(["component", "parameter"])
+
+    def scenario(self, fleet: Any, **fields: Any) -> MiningScenario:
+        """A :class:`MiningScenario` using these three models."""
+        return MiningScenario(
+            fleet, price=self.price, fees=self.fees, hashrate=self.hashrate, **fields
+        )
+
+
+def calibrate(start: Any = None, end: Any = None) -> Calibrated:
+    """Fit GBM price, stochastic fees and economic hashrate to the bundled history.
+
+    Parameters
+    ----------
+    start, end : date-like, optional
+        Window of the price and fee fits; by default the last four years
+        of the history (2022-08-17 to 2026-08-16). The hashrate response is
+        fitted from ``start`` too, or from the 2024 halving by default, so
+        that one subsidy era sets the miners' cost level.
+
+    Returns
+    -------
+    Calibrated
+        The three models; ``.table()`` lists every fitted value with its
+        window.
+
+    Examples
+    --------
+    >>> fitted = calibrate()
+    >>> str(fitted.price.calibration.start.date()), round(fitted.price.volatility, 2)
+    ('2022-08-17', 0.48)
+    """
+    from minerecon import datasets, fees, price
+    from minerecon.difficulty import EconomicHashrate
+
+    history = datasets.load_history()
+    last = history.index[-1] if end is None else pd.Timestamp(end)
+    first = last - pd.DateOffset(years=4) + pd.Timedelta(days=1) if start is None else start
+    return Calibrated(
+        price=price.GBM.fit(start=first, end=last),
+        fees=fees.StochasticFees.fit(start=first, end=last),
+        hashrate=EconomicHashrate.fit(start=start, end=end),
+    )
