@@ -436,6 +436,24 @@ class SimulationResult:
         """Distribution of NPV: mean, quantiles, P(loss), VaR and CVaR [USD]."""
         return risk.summarize(self.summary["npv"].values, level=level)
 
+    def payback(self, currency: Literal["usd", "btc"] = "usd") -> pd.Series:
+        """Distribution of payback days: share that never pays back, quantiles."""
+        if currency not in ("usd", "btc"):
+            raise ValueError(f"currency must be 'usd' or 'btc', got {currency!r}")
+        name = "payback_days" if currency == "usd" else "payback_days_btc"
+        return risk.payback_distribution(self.summary[name].values)
+
+    def yearly(self) -> xr.Dataset:
+        """Flows of :attr:`monthly` summed by calendar year (levels at year end)."""
+        flows = [name for name, unit in MONTHLY.items() if "/month" in unit]
+        grouped = self.monthly.groupby("month.year")
+        yearly = grouped.sum()[flows]
+        for name in set(MONTHLY) - set(flows):
+            yearly[name] = grouped.last()[name]
+        for name in yearly.data_vars:
+            yearly[name].attrs["units"] = MONTHLY[name].replace("/month", "/year")
+        return yearly
+
     def bands(
         self, variable: str, percentiles: Sequence[float] = (5, 25, 50, 75, 95)
     ) -> xr.DataArray:

@@ -125,7 +125,13 @@ def stochastic_scenario(**changes):
 def test_results_do_not_depend_on_chunk_size_or_threads():
     scenario = stochastic_scenario()
     reference = simulate(scenario, n_paths=1000, seed=11, chunk_size=1000)
-    for kwargs in ({"chunk_size": 100}, {"chunk_size": 333}, {"threads": 1}):
+    for kwargs in (
+        {"chunk_size": 100_000},
+        {"chunk_size": 100},
+        {"chunk_size": 333},
+        {"threads": 1},
+        {"threads": 2},
+    ):
         other = simulate(scenario, n_paths=1000, seed=11, **kwargs)
         assert other.summary.identical(reference.summary), kwargs
         assert other.monthly.identical(reference.monthly), kwargs
@@ -164,10 +170,17 @@ def test_halving_day_is_recorded():
     assert_allclose(reward[day + 1] / reward[day - 1], 0.5, rtol=1e-3)
 
 
-def test_risk_and_bands():
+def test_risk_bands_payback_and_yearly():
     result = simulate(stochastic_scenario(), n_paths=400, seed=2)
     summary = result.risk()
     assert 0 <= summary["probability_of_loss"] <= 1
+    never = float(np.isinf(result.summary.payback_days).mean())
+    assert result.payback()["share_never"] == never
+    yearly = result.yearly()
+    # 2026-01-01 + 400 days: 2026 and 2027; flows add up, levels are the last month's.
+    assert list(yearly.year.values) == [2026, 2027]
+    assert_allclose(yearly.cash_flow.sum("year"), result.summary.final_cash, rtol=1e-9)
+    assert_allclose(yearly.price.sel(year=2027), result.monthly.price.isel(month=-1))
     bands = result.bands("price")
     assert bands.sizes["percentile"] == 5
     assert np.all(bands.diff("percentile") >= 0)
