@@ -150,6 +150,13 @@ class MiningScenario:
         Annual discount rate for NPV [-].
     policy : {"sell", "hold"}, default "sell"
         Sell mined BTC each day, or hold them and sell on the last day.
+    fleet_scale : sequence, optional
+        Share of the fleet at work each day [-], in [0, 1]: it scales
+        hashrate, power and fixed costs (not capex or resale). Site splits
+        use it to shrink the fleet as power goes to another use.
+    extra_cash_flow : sequence, optional
+        Other deterministic cash flows per day [USD/day], such as
+        demand-response revenue or site capex, added to every path.
     """
 
     fleet: Any
@@ -164,6 +171,8 @@ class MiningScenario:
     pool_fee: float = 0.0
     discount_rate: float = 0.10
     policy: Literal["sell", "hold"] = "sell"
+    fleet_scale: Sequence[float] | np.ndarray | None = None
+    extra_cash_flow: Sequence[float] | np.ndarray | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fleet", deployments(self.fleet))
@@ -182,6 +191,17 @@ class MiningScenario:
         check_pue(self.pue)
         check("pool_fee", self.pool_fee, low=0, high=1, high_open=True)
         check("discount_rate", self.discount_rate, low=-1, low_open=True, unit="[1/year]")
+        for name in ("fleet_scale", "extra_cash_flow"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            value = np.asarray(value, dtype=float)
+            if value.shape != (self.days,):
+                raise ValueError(f"{name} must have one value per day ({self.days})")
+            if name == "fleet_scale":
+                check(name, value, low=0.0, high=1.0)
+            else:
+                check(name, value, unit="[USD/day]")
         if self.policy not in ("sell", "hold"):
             raise ValueError(f"policy must be 'sell' or 'hold', got {self.policy!r}")
         for deployment in self.fleet:
@@ -221,7 +241,7 @@ class _FleetSchedule:
     hashrate: np.ndarray  # (groups, days) TH/s hashing if on
     power: np.ndarray  # (groups, days) W drawn if on
     other_cost: np.ndarray  # (groups, days) USD/day, paid on or off
-    fixed_flow: np.ndarray  # (days,) capex (-) and resale (+), USD
+    fixed_flow: np.ndarray  # (days,) capex (-), resale (+) and extra flows, USD
     names: tuple[str, ...]
 
 
@@ -245,6 +265,11 @@ def fleet_schedule(scenario: MiningScenario) -> _FleetSchedule:
         other[index] = units * group.miner.hashrate * group.other_opex
         fixed[delivered_on] -= group.count * group.capex_per_unit
         fixed[-1] += units[-1] * group.resale_value
+    if scenario.fleet_scale is not None:
+        scale = np.asarray(scenario.fleet_scale, dtype=float)
+        hashrate, power, other = hashrate * scale, power * scale, other * scale
+    if scenario.extra_cash_flow is not None:
+        fixed = fixed + np.asarray(scenario.extra_cash_flow, dtype=float)
     return _FleetSchedule(hashrate, power, other, fixed, tuple(g.miner.name for g in groups))
 
 

@@ -227,3 +227,17 @@ def test_fleet_object_runs_from_day_zero():
         MiningScenario(Fleet.from_counts({"Antminer S21": 2}), start=STATE, days=5), n_paths=1
     )
     assert result.summary.sizes["group"] == 1
+
+
+def test_fleet_scale_and_extra_cash_flow():
+    whole = deterministic(days=10)
+    scale = np.linspace(1.0, 0.0, 10)
+    extra = np.full(10, 1_000.0)
+    part = deterministic(days=10, fleet_scale=scale, extra_cash_flow=extra)
+    # Mining flows are linear in the share of the fleet at work; extra flows add on.
+    for name in ("btc_mined", "energy_cost"):
+        assert_allclose(part.daily[name], whole.daily[name] * scale, rtol=1e-12, atol=1e-12)
+    expected = whole.daily.cash_flow * scale + 1_000.0
+    assert_allclose(part.daily.cash_flow, expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="fleet_scale"):
+        deterministic(days=10, fleet_scale=np.full(10, 1.5))
