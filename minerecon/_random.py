@@ -22,6 +22,7 @@ BLOCK_PATHS = 100
 PRICE = 1
 FEES = 2
 HASHRATE = 3
+TENANT = 4
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 
