@@ -29,6 +29,7 @@ from minerecon import (
     simulate,
     units,
 )
+from minerecon._contract import MinereconWarning
 from minerecon.hardware import Deployment, Fleet, Miner, get_miner, list_miners
 from minerecon.network import NetworkState, block_subsidy, hashprice
 from minerecon.simulate import MiningScenario, backtest, calibrate
@@ -37,10 +38,6 @@ try:
     __version__ = version("minerecon")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
-
-
-class MinereconWarning(UserWarning):
-    """Base class of the warnings minerecon emits."""
 
 
 __all__ = [

@@ -20,6 +20,11 @@ import xarray as xr
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class MinereconWarning(UserWarning):
+    """Base class of the warnings minerecon emits."""
+
+
 _LABELLED = (pd.Series, xr.DataArray)
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from typing import Any
 
 import numba
@@ -42,7 +43,7 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _random
-from minerecon._contract import check
+from minerecon._contract import MinereconWarning, check
 from minerecon.datasets import Calibration
 from minerecon.network import (
     HALVING_INTERVAL,
@@ -57,6 +58,12 @@ from minerecon.network import (
     hashrate_from_difficulty,
 )
 from minerecon.units import DAYS_PER_YEAR, SATS_PER_BTC, SECONDS_PER_DAY, TH
+
+#: Range of the marginal cost :meth:`EconomicHashrate.fit` searches [USD/TH/day]
+#: (5 to 200 USD/PH/day, beyond any network cost on record).
+COST_BOUNDS = (0.005, 0.2)
+#: Largest response rate :meth:`EconomicHashrate.fit` searches [1/year].
+RATE_BOUND = 50.0
 
 #: Days per month used by monthly growth rates (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
@@ -296,10 +303,22 @@ class EconomicHashrate:
             s = signal - log_cost + cost_decline * years
             return np.where(s > 0, entry, exit_) * s - growth
 
-        fitted = least_squares(
-            residual, x0=[1.0, 1.0, float(np.median(signal))], bounds=([0, 0, -20], [50, 50, 20])
-        )
+        lower = np.array([0.0, 0.0, math.log(COST_BOUNDS[0])])
+        upper = np.array([RATE_BOUND, RATE_BOUND, math.log(COST_BOUNDS[1])])
+        start_cost = float(np.clip(np.median(signal), lower[2] + 0.1, upper[2] - 0.1))
+        fitted = least_squares(residual, x0=[1.0, 1.0, start_cost], bounds=(lower, upper))
         entry, exit_, log_cost = fitted.x
+        # A rate of zero is an answer; a rate at its cap or a cost at either end is not.
+        at_bound = np.isclose(fitted.x, upper, atol=1e-6)
+        at_bound[2] |= np.isclose(log_cost, lower[2], atol=1e-6)
+        if at_bound.any():
+            names = np.array(["entry_rate", "exit_rate", "cost_hashprice"])[at_bound]
+            warnings.warn(
+                f"EconomicHashrate.fit: {', '.join(names)} reached the bound of its range; "
+                "the window does not pin the response down, so set it by judgement",
+                MinereconWarning,
+                stacklevel=2,
+            )
         r_squared = 1.0 - np.var(fitted.fun) / np.var(growth)
         volatility = float(np.std(fitted.fun, ddof=3) * math.sqrt(step / DAYS_PER_YEAR))
         return cls(

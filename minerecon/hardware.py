@@ -226,6 +226,11 @@ class Fleet(_Hashing):
         items = counts.items() if isinstance(counts, Mapping) else counts
         return cls(tuple((get_miner(m) if isinstance(m, str) else m, n) for m, n in items))
 
+    @classmethod
+    def from_deployments(cls, deployed: Deployment | Iterable[Deployment]) -> Fleet:
+        """The machines of some deployments as one fleet (delivery dates ignored)."""
+        return cls(tuple((d.miner, d.count) for d in deployments(deployed)))
+
     @property
     def count(self) -> int:
         """Number of machines."""

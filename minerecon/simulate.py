@@ -461,6 +461,11 @@ class SimulationResult:
         """Distribution of NPV: mean, quantiles, P(loss), VaR and CVaR [USD]."""
         return risk.summarize(self.summary["npv"].values, level=level)
 
+    def halving_dates(self) -> pd.Series:
+        """Date and time each path reaches the next halving (NaT if it does not)."""
+        days = pd.to_timedelta(self.summary.halving_day.values, unit="D")
+        return pd.Series(self.scenario.start.date + days, index=self.summary.path.values)
+
     def payback(self, currency: Literal["usd", "btc"] = "usd") -> pd.Series:
         """Distribution of payback days: share that never pays back, quantiles."""
         if currency not in ("usd", "btc"):
@@ -735,7 +740,8 @@ def backtest(
     SimulationResult
         One path with the daily output, computed from the realised BTC
         price, difficulty and fees per block of each day (the subsidy from
-        the height estimated for the day).
+        the height estimated for the day; ``halving_day`` is the first day
+        of a new subsidy era within the window).
 
     Examples
     --------
@@ -788,13 +794,17 @@ def backtest(
         given_reward=reward[np.newaxis],
         given_difficulty=realised[1][np.newaxis],
     )
+    halving = np.flatnonzero(np.diff(subsidy) < 0)
+    outputs.summary[0, _S["halving_day"]] = float(halving[0] + 1) if halving.size else np.nan
     return _result(scenario, _random.seed_sequence(0), outputs, schedule, months)
 
 
 def _progress_bar(n_paths: int, n_days: int, progress: bool | None) -> Any:
-    from tqdm.auto import tqdm
-
     show = n_paths * n_days > 10_000_000 if progress is None else bool(progress)
+    if show:
+        from tqdm.auto import tqdm
+    else:  # the plain class: tqdm.auto warns in notebooks without ipywidgets
+        from tqdm import tqdm
     return tqdm(total=n_paths, unit="path", desc="minerecon", disable=not show, leave=False)
 
 
@@ -857,6 +867,7 @@ class Calibrated:
 
     def table(self) -> pd.DataFrame:
         """Fitted parameters with the window and method of each fit."""
+        settings = {"step_days", "lag_days", "cost_decline"}
         rows = []
         for component in ("price", "fees", "hashrate"):
             model = getattr(self, component)
@@ -871,6 +882,7 @@ class Calibrated:
                         "model": type(model).__name__,
                         "parameter": field.name,
                         "value": float(value),
+                        "fitted": field.name not in settings,
                         "start": calibration.start.date(),
                         "end": calibration.end.date(),
                         "n_observations": calibration.n_observations,
@@ -918,5 +930,5 @@ def calibrate(start: Any = None, end: Any = None) -> Calibrated:
     return Calibrated(
         price=price.GBM.fit(start=first, end=last),
         fees=fees.StochasticFees.fit(start=first, end=last),
-        hashrate=EconomicHashrate.fit(start=start, end=end),
+        hashrate=EconomicHashrate.fit(start="2024-04-20" if start is None else start, end=last),
     )
