@@ -25,14 +25,14 @@ from minerecon import (
     hardware,
     network,
     price,
+    projection,
     risk,
-    simulate,
     units,
 )
 from minerecon._contract import MinereconWarning
 from minerecon.hardware import Deployment, Fleet, Miner, get_miner, list_miners
 from minerecon.network import NetworkState, block_subsidy, hashprice
-from minerecon.simulate import MiningScenario, backtest, calibrate
+from minerecon.projection import MiningScenario, backtest, calibrate, simulate
 
 try:
     __version__ = version("minerecon")
@@ -63,6 +63,7 @@ __all__ = [
     "list_miners",
     "network",
     "price",
+    "projection",
     "risk",
     "simulate",
     "units",

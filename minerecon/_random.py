@@ -74,7 +74,7 @@ class Streams:
         n_columns: int,
         sampler: Callable[[np.random.Generator, np.ndarray], None],
     ) -> np.ndarray:
-        """Array of paths ``start .. stop - 1``, each row drawn from its block's stream.
+        """Paths ``start:stop`` as rows, each drawn from its own block's stream.
 
         ``sampler(generator, out)`` fills ``out`` (``BLOCK_PATHS`` rows,
         ``n_columns`` columns) in place. Blocks cut by ``start`` or ``stop``

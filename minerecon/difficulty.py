@@ -355,6 +355,7 @@ class EconomicHashrate:
         return self.volatility * math.sqrt(self.step_days / DAYS_PER_YEAR)
 
 
+#: Either hashrate model.
 HashrateModel = ConstantGrowth | EconomicHashrate
 
 

@@ -474,7 +474,7 @@ class SimulationResult:
         return risk.payback_distribution(self.summary[name].values)
 
     def yearly(self) -> xr.Dataset:
-        """Flows of :attr:`monthly` summed by calendar year (levels at year end)."""
+        """Monthly flows summed by calendar year, and levels at year end."""
         flows = [name for name, unit in MONTHLY.items() if "/month" in unit]
         grouped = self.monthly.groupby("month.year")
         yearly = grouped.sum()[flows]

@@ -10,7 +10,7 @@ from minerecon import datasets, fees, network, price
 from minerecon.difficulty import ConstantGrowth, EconomicHashrate
 from minerecon.hardware import Deployment, Fleet, get_miner
 from minerecon.network import NetworkState
-from minerecon.simulate import MiningScenario, backtest, simulate
+from minerecon.projection import MiningScenario, backtest, simulate
 
 D0 = 150e12
 # Height 931,392 is the first block of epoch 462; no fees, BTC at 90,000 USD.
