@@ -445,7 +445,8 @@ class LoopModel:
         decline = h["cost_decline"] / YEAR_DAYS
         hash_scale = h["volatility"] * math.sqrt(h["step_days"] / YEAR_DAYS)
         chain = list(self.chain0)
-        log_hashrate = math.log(self.hashrate0)
+        network = self.hashrate0
+        growth = 1.0  # daily factor, set on day 1 and every step from the hashprice average
         ema = 0.0
         keep = 1.0 - COSTS["pool_fee"]
 
@@ -468,12 +469,14 @@ class LoopModel:
                         + spikes[k]
                     )
                     fee = math.exp(log_fee)
-                signal = ema - log_cost + decline * day
-                log_hashrate += (entry if signal > 0.0 else exit_) * signal
-                if hash_scale > 0.0 and day % h["step_days"] == 0:
-                    log_hashrate += hash_scale * z_hash[day // h["step_days"] - 1]
+                network *= growth
+                step = day % h["step_days"] == 0
+                if step or day == 1:
+                    signal = math.log(ema) - log_cost + decline * day
+                    growth = math.exp((entry if signal > 0.0 else exit_) * signal)
+                if hash_scale > 0.0 and step:
+                    network *= math.exp(hash_scale * z_hash[day // h["step_days"] - 1])
             btc_price = math.exp(log_price) if day > 0 else START["btc_price"]
-            network = math.exp(log_hashrate)
             difficulty = chain[0]
             before = chain[1]
             reward, crossed = mine_one_day(chain, network, fee)
@@ -519,8 +522,7 @@ class LoopModel:
             ):
                 row[m] = value
             hashprice = btc_price * reward
-            log_hashprice = math.log(hashprice) if hashprice > 0.0 else -50.0
-            ema = log_hashprice if day == 0 else ema + (log_hashprice - ema) / h["lag_days"]
+            ema = hashprice if day == 0 else ema + (hashprice - ema) / h["lag_days"]
         return {
             "npv": npv,
             "irr": loop_irr(sums[0], 12.0),

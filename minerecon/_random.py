@@ -11,6 +11,7 @@ the scenario, and two scenarios run with the same seed share their paths
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -73,24 +74,42 @@ class Streams:
         stop: int,
         n_columns: int,
         sampler: Callable[[np.random.Generator, np.ndarray], None],
+        *,
+        out: np.ndarray | None = None,
+        threads: int = 1,
     ) -> np.ndarray:
         """Paths ``start:stop`` as rows, each drawn from its own block's stream.
 
         ``sampler(generator, out)`` fills ``out`` (``BLOCK_PATHS`` rows,
         ``n_columns`` columns) in place. Blocks cut by ``start`` or ``stop``
         are drawn whole and sliced, so row ``i`` never depends on the chunk.
+        ``out`` (at least ``stop - start`` rows) is filled instead of a new
+        array when given; ``threads`` > 1 fills blocks concurrently (numpy's
+        generators and minerecon's samplers release the GIL), with the same
+        result.
         """
-        out = np.empty((stop - start, n_columns))
-        spare: np.ndarray | None = None
-        for block in range(start // BLOCK_PATHS, (stop - 1) // BLOCK_PATHS + 1):
+        n_rows = stop - start
+        if out is None:
+            out = np.empty((n_rows, n_columns))
+        else:
+            out = out[:n_rows]
+        blocks = range(start // BLOCK_PATHS, (stop - 1) // BLOCK_PATHS + 1)
+
+        def draw(block: int) -> None:
             lo, hi = block * BLOCK_PATHS, (block + 1) * BLOCK_PATHS
             rng = self.generator(component, block)
             if lo >= start and hi <= stop:
                 sampler(rng, out[lo - start : hi - start])
-                continue
-            if spare is None:
-                spare = np.empty((BLOCK_PATHS, n_columns))
+                return
+            spare = np.empty((BLOCK_PATHS, n_columns))
             sampler(rng, spare)
             first, last = max(lo, start), min(hi, stop)
             out[first - start : last - start] = spare[first - lo : last - lo]
+
+        if threads > 1 and len(blocks) > 1:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                list(pool.map(draw, blocks))
+        else:
+            for block in blocks:
+                draw(block)
         return out

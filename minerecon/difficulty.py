@@ -37,27 +37,22 @@ import math
 import warnings
 from typing import Any
 
-import numba
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from minerecon import _random
 from minerecon._contract import MinereconWarning, check
+from minerecon._kernels import HASH_SCALE, _subsidy, network_paths
 from minerecon.datasets import Calibration
 from minerecon.network import (
     HALVING_INTERVAL,
-    HASHES_PER_DIFFICULTY,
-    INITIAL_SUBSIDY_SAT,
-    MAX_HALVINGS,
-    RETARGET_CLAMP,
     RETARGET_INTERVAL,
     TARGET_BLOCK_INTERVAL,
-    TARGET_TIMESPAN,
     NetworkState,
     hashrate_from_difficulty,
 )
-from minerecon.units import DAYS_PER_YEAR, SATS_PER_BTC, SECONDS_PER_DAY, TH
+from minerecon.units import DAYS_PER_YEAR
 
 #: Range of the marginal cost :meth:`EconomicHashrate.fit` searches [USD/TH/day]
 #: (5 to 200 USD/PH/day, beyond any network cost on record).
@@ -67,8 +62,6 @@ RATE_BOUND = 50.0
 
 #: Days per month used by monthly growth rates (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
-
-_HASH_SCALE = TH / HASHES_PER_DIFFICULTY  # blocks per second per (TH/s / difficulty)
 
 
 def implied_hashrate_history(
@@ -163,7 +156,7 @@ class ConstantGrowth:
 
     def _kernel_parameters(self) -> np.ndarray:
         growth = math.log1p(self.monthly_growth) / DAYS_PER_MONTH
-        return np.array([0.0, growth, 0.0, 0.0, 0.0, 0.0, 1.0, self._shock_scale()])
+        return np.array([0.0, growth, 0.0, 0.0, 0.0, 0.0, 0.0, self._shock_scale()])
 
     def _shock_scale(self) -> float:
         return self.volatility * math.sqrt(self.step_days / DAYS_PER_YEAR)
@@ -189,25 +182,30 @@ class EconomicHashrate:
     cost_decline : float, default 0.0
         Annual decline of the marginal cost as machines improve [1/year].
     lag_days : float, default 60
-        Time constant of the moving average of log hashprice the network
-        reacts to [days], >= 1.
+        Time constant of the moving average of hashprice the network reacts
+        to [days], >= 1.
     volatility : float, default 0
         Noise on log hashrate [per sqrt(year)], >= 0.
     step_days : int, default 7
-        Days between noise shocks.
+        Days between noise shocks and between updates of the growth rate.
     calibration : Calibration, optional
         Set by :meth:`fit`.
 
     Notes
     -----
-    With ``m_t`` the exponential moving average of ``ln hashprice`` (time
-    constant ``lag_days``) and ``c_t = c_0 exp(-delta t)``:
+    With ``m_t`` the log of the exponential moving average of hashprice
+    (time constant ``lag_days``) and ``c_t = c_0 exp(-delta t)``:
 
     .. math::
 
         d \\ln H = k(s) \\, s \\, dt + \\sigma \\, dW, \\qquad
         s = m_t - \\ln c_t, \\qquad
         k(s) = k_{entry} \\text{ if } s > 0 \\text{ else } k_{exit}
+
+    The growth rate ``k(s) s`` is set on day 1 and every ``step_days`` days
+    and held in between: miners commit capacity on a scale of weeks, and a
+    weekly update spares the simulation a logarithm and an exponential a
+    day.
 
     Hashrate rises while mining pays more than the marginal cost, which pushes
     difficulty up and hashprice down towards that cost: free entry bounds
@@ -291,7 +289,7 @@ class EconomicHashrate:
             + frame["fees_btc_per_block"].to_numpy()
         )
         hashprice = frame["price_usd"] * network.btc_per_th_day(frame["difficulty"], 0.0, reward)
-        ema = np.log(hashprice).ewm(alpha=1.0 / lag_days, adjust=False).mean()
+        ema = np.log(hashprice.ewm(alpha=1.0 / lag_days, adjust=False).mean())
         window = _window(pd.DataFrame({"m": ema, "h": np.log(frame["difficulty"])}), start, end)
         step = 14
         signal = window["m"].to_numpy()[:-step:step]
@@ -346,7 +344,7 @@ class EconomicHashrate:
                 self.exit_rate / DAYS_PER_YEAR,
                 math.log(self.cost_hashprice),
                 self.cost_decline / DAYS_PER_YEAR,
-                float(self.lag_days),
+                1.0 / self.lag_days,
                 self._shock_scale(),
             ]
         )
@@ -381,147 +379,8 @@ def _window(frame: Any, start: Any, end: Any) -> Any:
     return window
 
 
-# --- compiled kernels -------------------------------------------------------------------
-
-
-@numba.njit(cache=True)
-def _subsidy(height: float) -> float:
-    """Subsidy of the block after ``height`` [BTC]."""
-    halvings = (int(math.floor(height)) + 1) // HALVING_INTERVAL  # noqa: RUF046 (numba)
-    if halvings >= MAX_HALVINGS:
-        return 0.0
-    return (INITIAL_SUBSIDY_SAT >> halvings) / SATS_PER_BTC
-
-
-@numba.njit(cache=True)
-def advance_chain(
-    chain: np.ndarray, hashrate: float, fee: float, fee_is_share: bool, seconds: float
-) -> tuple[float, float, float]:
-    """Mine ``seconds`` at ``hashrate`` [TH/s], updating ``chain`` in place.
-
-    ``chain`` holds ``[difficulty, height, epoch_start, elapsed]``: the
-    current difficulty, the height of the last block found (continuous), the
-    height of the current epoch's first block and the seconds since it was
-    found. Returns the reward one TH/s earned [BTC], the blocks found, and
-    the second at which a halving was crossed (``-1`` if none).
-    """
-    difficulty, height, epoch_start, elapsed = chain[0], chain[1], chain[2], chain[3]
-    reward = 0.0
-    blocks = 0.0
-    halving_at = -1.0
-    remaining = seconds
-    while remaining > 0.0:
-        rate = hashrate * _HASH_SCALE / difficulty  # blocks per second
-        counting = height >= epoch_start
-        stop = epoch_start + RETARGET_INTERVAL - 1 if counting else epoch_start
-        # The block after a multiple of 210,000 minus one pays the new subsidy.
-        halving = (math.floor((height + 1.0) / HALVING_INTERVAL) + 1.0) * HALVING_INTERVAL - 1.0
-        subsidy = _subsidy(height)
-        fees = subsidy * fee / (1.0 - fee) if fee_is_share else fee
-        if rate <= 0.0:
-            break
-        needed = (min(stop, halving) - height) / rate
-        step = min(needed, remaining)
-        reward += step * _HASH_SCALE / difficulty * (subsidy + fees)
-        blocks += step * rate
-        if counting:
-            elapsed += step
-        remaining -= step
-        if needed > step:
-            height += step * rate
-            break
-        if halving <= stop:
-            height = halving
-            halving_at = seconds - remaining
-            if halving < stop:
-                continue
-        height = stop
-        if counting:
-            actual = min(max(elapsed, TARGET_TIMESPAN / RETARGET_CLAMP), TARGET_TIMESPAN * 4.0)
-            difficulty = difficulty * TARGET_TIMESPAN / actual
-            epoch_start += RETARGET_INTERVAL
-        elapsed = 0.0
-    chain[0], chain[1], chain[2], chain[3] = difficulty, height, epoch_start, elapsed
-    return reward, blocks, halving_at
-
-
-@numba.njit(cache=True)
-def next_log_hashrate(
-    log_hashrate: float,
-    ema: float,
-    day: int,
-    parameters: np.ndarray,
-    shocks: np.ndarray,
-    step_days: int,
-) -> float:
-    """Log hashrate of ``day`` from the day before (both hashrate models).
-
-    ``parameters`` is ``[mode, growth, entry, exit, log_cost, decline, lag,
-    shock_scale]`` (per-day rates) from a model's ``_kernel_parameters``;
-    ``ema`` is the moving average of log hashprice up to yesterday.
-    """
-    if parameters[0] == 0.0:
-        log_hashrate += parameters[1]
-    else:
-        signal = ema - parameters[4] + parameters[5] * day
-        rate = parameters[2] if signal > 0.0 else parameters[3]
-        log_hashrate += rate * signal
-    if parameters[7] > 0.0 and day % step_days == 0:
-        log_hashrate += parameters[7] * shocks[day // step_days - 1]
-    return log_hashrate
-
-
-@numba.njit(cache=True, parallel=True)
-def _network_paths(
-    start_chain: np.ndarray,
-    start_hashrate: float,
-    hashrate_given: np.ndarray,
-    price: np.ndarray,
-    fees: np.ndarray,
-    fee_is_share: bool,
-    parameters: np.ndarray,
-    shocks: np.ndarray,
-    step_days: int,
-    out_difficulty: np.ndarray,
-    out_height: np.ndarray,
-    out_hashrate: np.ndarray,
-    out_blocks: np.ndarray,
-    out_reward: np.ndarray,
-) -> None:
-    n_paths, n_days = out_difficulty.shape
-    given = hashrate_given.shape[0] > 0
-    for p in numba.prange(n_paths):
-        chain = start_chain.copy()
-        log_hashrate = math.log(start_hashrate)
-        ema = 0.0
-        for day in range(n_days):
-            if given:
-                hashrate = hashrate_given[p, day]
-            else:
-                if day > 0:
-                    log_hashrate = next_log_hashrate(
-                        log_hashrate, ema, day, parameters, shocks[p], step_days
-                    )
-                hashrate = math.exp(log_hashrate)
-            out_difficulty[p, day] = chain[0]
-            out_height[p, day] = chain[1]
-            out_hashrate[p, day] = hashrate
-            fee = fees[p, day]
-            reward, blocks, _ = advance_chain(
-                chain, hashrate, fee, fee_is_share, float(SECONDS_PER_DAY)
-            )
-            out_blocks[p, day] = blocks
-            out_reward[p, day] = reward
-            hashprice = price[p, day] * reward
-            log_hashprice = math.log(hashprice) if hashprice > 0.0 else -50.0
-            if day == 0:
-                ema = log_hashprice
-            else:
-                ema += (log_hashprice - ema) / parameters[6]
-
-
 def start_chain(state: NetworkState, epoch_elapsed: float | None = None) -> np.ndarray:
-    """The retarget simulator's state at ``state`` (see :func:`advance_chain`).
+    """The retarget simulator's state at ``state``, as ``_kernels.advance_chain`` takes it.
 
     Parameters
     ----------
@@ -535,7 +394,18 @@ def start_chain(state: NetworkState, epoch_elapsed: float | None = None) -> np.n
     last_found = float(state.height - 1)
     if epoch_elapsed is None:
         epoch_elapsed = max(last_found - epoch_start, 0.0) * TARGET_BLOCK_INTERVAL
-    return np.array([state.difficulty, last_found, float(epoch_start), float(epoch_elapsed)])
+    next_halving = (state.height // HALVING_INTERVAL + 1) * HALVING_INTERVAL - 1
+    return np.array(
+        [
+            state.difficulty,
+            last_found,
+            float(epoch_start),
+            float(epoch_elapsed),
+            HASH_SCALE / state.difficulty,
+            float(next_halving),
+            _subsidy(last_found),
+        ]
+    )
 
 
 def simulate_network(
@@ -634,7 +504,7 @@ def simulate_network(
     parameters = model._kernel_parameters()
     shocks = _hashrate_shocks(model, seed, 0, n_paths, n_days)
     outputs = [np.empty(shape) for _ in range(5)]
-    _network_paths(
+    network_paths(
         start_chain(state, epoch_elapsed),
         float(h0),
         given_paths,

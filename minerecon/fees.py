@@ -329,7 +329,7 @@ class FeeShare:
 # --------------------------------------------------------------------------
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _ou_hold_kernel(level0, x0, mu, decay, shocks, step_days, out):  # pragma: no cover - numba
     """Log-level recursion over steps, held for ``step_days`` days, into ``out``.
 
@@ -340,11 +340,17 @@ def _ou_hold_kernel(level0, x0, mu, decay, shocks, step_days, out):  # pragma: n
     for p in range(n_paths):
         x = x0
         level = level0
-        for t in range(n_days):
-            if t > 0 and t % step_days == 0:
-                x = mu + decay * (x - mu) + shocks[t // step_days - 1, p]
+        first = 0
+        step = 0
+        while first < n_days:
+            # Days first .. first + step_days - 1 hold one level.
+            last = min(first + step_days, n_days)
+            out[p, first:last] = level
+            first = last
+            if first < n_days:
+                x = mu + decay * (x - mu) + shocks[step, p]
                 level = math.exp(x)
-            out[p, t] = level
+                step += 1
 
 
 @dataclasses.dataclass(frozen=True)

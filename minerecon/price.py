@@ -482,7 +482,7 @@ class GBM(_PriceModel):
 # --------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _poisson_inverse(u: float, lam: float) -> int:
     """Smallest k with P(N <= k) > u for N ~ Poisson(lam) (inversion)."""
     p = math.exp(-lam)
@@ -497,7 +497,7 @@ def _poisson_inverse(u: float, lam: float) -> int:
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _merton_paths(out, u, zj, a, b, lam, m, d, log_s0, jumps):  # pragma: no cover - numba
     n_paths, n_days = out.shape
     store = jumps.shape[0] > 0
@@ -519,7 +519,7 @@ _MERTON_MAX_JUMPS = 20  # Poisson terms kept in the daily likelihood
 _MERTON_MAX_DAILY_INTENSITY = 2.0  # upper bound of lambda dt in the fit [1/day]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _merton_negloglik_kernel(x, a, s, lam, m, d):  # pragma: no cover - numba
     n_terms = _MERTON_MAX_JUMPS + 1
     log_w = np.empty(n_terms)
@@ -814,7 +814,7 @@ class MertonJump(_PriceModel):
 # --------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pick(cumulative, u):  # pragma: no cover - numba
     k = cumulative.shape[0]
     for j in range(k - 1):
@@ -823,7 +823,7 @@ def _pick(cumulative, u):  # pragma: no cover - numba
     return k - 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _regime_paths(out, u, cum_init, cum_trans, a, b, init_state, log_s0, states):
     n_paths, n_days = out.shape
     store = states.shape[0] > 0
@@ -1083,7 +1083,7 @@ class RegimeSwitching(_PriceModel):
         )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _baum_welch(x, mu, var, P, pi0, max_iter, tol, var_floor):  # pragma: no cover - numba
     n = x.shape[0]
     k = mu.shape[0]
@@ -1211,7 +1211,7 @@ def _fit_hmm(r: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 # --------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bootstrap_paths(out, v, returns, p_new, log_s0, indices):  # pragma: no cover - numba
     n_paths, n_days = out.shape
     n = returns.shape[0]

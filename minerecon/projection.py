@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import math
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
@@ -46,26 +45,18 @@ import xarray as xr
 
 from minerecon import _random, cashflow, risk
 from minerecon._contract import check
-from minerecon.difficulty import (
-    _HASH_SCALE,
-    ConstantGrowth,
-    HashrateModel,
-    _hashrate_shocks,
-    advance_chain,
-    next_log_hashrate,
-    start_chain,
-)
+from minerecon._kernels import mining_kernel
+from minerecon.difficulty import ConstantGrowth, HashrateModel, _hashrate_shocks, start_chain
 from minerecon.energy import check_pue
 from minerecon.hardware import Deployment, Fleet, deployments
 from minerecon.network import (
-    HALVING_INTERVAL,
-    TARGET_BLOCK_INTERVAL,
     NetworkState,
     hashrate_from_difficulty,
 )
-from minerecon.units import DAYS_PER_YEAR, SECONDS_PER_DAY
+from minerecon.units import DAYS_PER_YEAR
 
-_KWH_PER_W_DAY = 24 / 1000
+#: Largest chunk of paths by default: beyond it, bigger buffers buy no speed.
+MAX_CHUNK_PATHS = 10_000
 
 #: Daily variables of the full output, with units.
 DAILY = {
@@ -273,154 +264,6 @@ def fleet_schedule(scenario: MiningScenario) -> _FleetSchedule:
     return _FleetSchedule(hashrate, power, other, fixed, tuple(g.miner.name for g in groups))
 
 
-@numba.njit(cache=True, parallel=True)
-def _mining_kernel(
-    price: np.ndarray,
-    fees: np.ndarray,
-    fee_is_share: bool,
-    given_reward: np.ndarray,
-    given_difficulty: np.ndarray,
-    chain0: np.ndarray,
-    start_hashrate: float,
-    hashrate_parameters: np.ndarray,
-    shocks: np.ndarray,
-    step_days: int,
-    group_hashrate: np.ndarray,
-    group_power: np.ndarray,
-    group_other: np.ndarray,
-    fixed_flow: np.ndarray,
-    power_price: np.ndarray,
-    pue: float,
-    pool_fee: float,
-    discount: np.ndarray,
-    month: np.ndarray,
-    hold: bool,
-    summary: np.ndarray,
-    days_off: np.ndarray,
-    monthly: np.ndarray,
-    daily: np.ndarray,
-) -> None:
-    n_paths, n_days = price.shape
-    n_groups = group_hashrate.shape[0]
-    keep_daily = daily.shape[0] > 0
-    chain_given = given_reward.shape[0] > 0
-    halving_height = (math.floor(chain0[1] / HALVING_INTERVAL) + 1.0) * HALVING_INTERVAL - 1.0
-    for p in numba.prange(n_paths):
-        chain = chain0.copy()
-        log_hashrate = math.log(start_hashrate)
-        ema = 0.0
-        npv = 0.0
-        cumulative = 0.0
-        cumulative_btc = 0.0
-        last_negative = -1
-        last_negative_btc = -1
-        held = 0.0
-        totals = np.zeros(4)  # btc, revenue, energy, other
-        halving_day = math.nan
-        for day in range(n_days):
-            if day > 0 and not chain_given:
-                log_hashrate = next_log_hashrate(
-                    log_hashrate, ema, day, hashrate_parameters, shocks[p], step_days
-                )
-            network_hashrate = math.exp(log_hashrate)
-            difficulty = chain[0]
-            btc_price = price[p, day]
-            if chain_given:
-                reward = given_reward[p, day]
-                difficulty = given_difficulty[p, day]
-                network_hashrate = difficulty / (_HASH_SCALE * TARGET_BLOCK_INTERVAL)
-            else:
-                before = chain[1]
-                reward, _, crossed_at = advance_chain(
-                    chain, network_hashrate, fees[p, day], fee_is_share, float(SECONDS_PER_DAY)
-                )
-                if before < halving_height <= chain[1]:
-                    halving_day = day + crossed_at / SECONDS_PER_DAY
-            net_reward = reward * (1.0 - pool_fee)
-            revenue_per_th = net_reward * btc_price
-            energy_price = _KWH_PER_W_DAY * pue * power_price[day]
-            btc = 0.0
-            energy = 0.0
-            btc_all = 0.0
-            energy_all = 0.0
-            other = 0.0
-            hashing = 0.0
-            for g in range(n_groups):
-                other += group_other[g, day]
-                hashrate = group_hashrate[g, day]
-                if hashrate <= 0.0:
-                    continue
-                group_energy = group_power[g, day] * energy_price
-                btc_all += hashrate * net_reward
-                energy_all += group_energy
-                if revenue_per_th * hashrate < group_energy:
-                    days_off[p, g] += 1
-                    continue
-                btc += hashrate * net_reward
-                energy += group_energy
-                hashing += hashrate
-            if hold:
-                held += btc
-                revenue = held * btc_price if day == n_days - 1 else 0.0
-            else:
-                revenue = btc * btc_price
-            cash = revenue - energy - other + fixed_flow[day]
-            npv += cash * discount[day]
-            cumulative += cash
-            if cumulative < 0.0:
-                last_negative = day
-            cumulative_btc += btc - (energy + other - fixed_flow[day]) / btc_price
-            if cumulative_btc < 0.0:
-                last_negative_btc = day
-            totals[0] += btc
-            totals[1] += revenue
-            totals[2] += energy
-            totals[3] += other
-            m = month[day]
-            monthly[p, m, 0] += cash
-            monthly[p, m, 1] += btc
-            monthly[p, m, 2] += revenue
-            monthly[p, m, 3] += energy
-            monthly[p, m, 4] += other
-            monthly[p, m, 5] = btc_price
-            monthly[p, m, 6] = difficulty
-            monthly[p, m, 7] = network_hashrate
-            monthly[p, m, 8] = cumulative
-            monthly[p, m, 9] += btc_all
-            monthly[p, m, 10] += energy_all
-            if keep_daily:
-                daily[p, day, 0] = btc_price
-                daily[p, day, 1] = difficulty
-                daily[p, day, 2] = network_hashrate
-                daily[p, day, 3] = fees[p, day]
-                daily[p, day, 4] = reward
-                daily[p, day, 5] = btc
-                daily[p, day, 6] = revenue
-                daily[p, day, 7] = energy
-                daily[p, day, 8] = other
-                daily[p, day, 9] = cash
-                daily[p, day, 10] = cumulative
-                daily[p, day, 11] = hashing
-                daily[p, day, 12] = (energy_all + other) / btc_all if btc_all > 0.0 else math.inf
-            if not chain_given:
-                hashprice = btc_price * reward
-                log_hashprice = math.log(hashprice) if hashprice > 0.0 else -50.0
-                if day == 0:
-                    ema = log_hashprice
-                else:
-                    ema += (log_hashprice - ema) / hashrate_parameters[6]
-        summary[p, 0] = npv
-        summary[p, 1] = math.nan
-        summary[p, 2] = math.inf if cumulative < 0.0 else float(last_negative + 1)
-        summary[p, 3] = math.inf if cumulative_btc < 0.0 else float(last_negative_btc + 1)
-        summary[p, 4] = totals[0]
-        summary[p, 5] = totals[1]
-        summary[p, 6] = totals[2]
-        summary[p, 7] = totals[3]
-        summary[p, 8] = cumulative
-        summary[p, 9] = halving_day
-
-
 @dataclasses.dataclass(frozen=True)
 class SimulationResult:
     """What :func:`simulate` returns.
@@ -546,13 +389,13 @@ def simulate(
         ``"full"`` also keeps every daily series (memory grows with paths x
         days x 13 variables).
     chunk_size : int, optional
-        Paths per chunk; by default the largest that fits the memory budget.
-        Results do not depend on it.
+        Paths per chunk; by default the largest that fits the memory budget,
+        at most :data:`MAX_CHUNK_PATHS`. Results do not depend on it.
     memory_budget_mb : float, default 1024
         Memory the working arrays of a chunk may use [MB].
     threads : int, optional
-        Threads of the compiled kernel; numba's default (all cores) if not
-        given. Results do not depend on it.
+        Threads of the compiled kernel and of the random draws; numba's
+        default (all cores) if not given. Results do not depend on it.
     progress : bool, optional
         Show a progress bar over chunks (also in Jupyter); by default only
         for runs of more than ten million path-days.
@@ -593,7 +436,7 @@ def simulate(
             f"above memory_budget_mb={memory_budget_mb:g}; use output='summary' or a larger budget"
         )
     if chunk_size is None:
-        chunk_size = int(memory_budget_mb * 2**20 // per_path)
+        chunk_size = min(int(memory_budget_mb * 2**20 // per_path), MAX_CHUNK_PATHS)
         chunk_size = max(
             _random.BLOCK_PATHS, chunk_size // _random.BLOCK_PATHS * _random.BLOCK_PATHS
         )
@@ -607,8 +450,12 @@ def simulate(
     fee_model = scenario._fee_model()
     hashrate_model = scenario._hashrate_model()
     outputs = _Outputs.allocate(n_paths, scenario.days, n_months, n_groups, full)
+    # One pair of buffers for all chunks: no page faults after the first chunk.
+    price_buffer = np.empty((chunk_size, scenario.days))
+    fee_buffer = np.empty((chunk_size, scenario.days))
     bar = _progress_bar(n_paths, scenario.days, progress)
     with _threads(threads):
+        workers = numba.get_num_threads()
         for first in range(0, n_paths, chunk_size):
             last = min(first + chunk_size, n_paths)
             price = streams.fill(
@@ -617,8 +464,18 @@ def simulate(
                 last,
                 scenario.days,
                 lambda rng, out: price_model.sample(rng, out, state.btc_price),
+                out=price_buffer,
+                threads=workers,
             )
-            fee_paths = streams.fill(_random.FEES, first, last, scenario.days, fee_model.sample)
+            fee_paths = streams.fill(
+                _random.FEES,
+                first,
+                last,
+                scenario.days,
+                fee_model.sample,
+                out=fee_buffer,
+                threads=workers,
+            )
             _run_kernel(
                 scenario,
                 schedule,
@@ -678,7 +535,7 @@ def _run_kernel(
     power_price = power_price * (1 + scenario.power_price_escalation) ** days
     state = scenario.start
     empty = np.empty((0, 0))
-    _mining_kernel(
+    mining_kernel(
         price,
         fees,
         fee_is_share,

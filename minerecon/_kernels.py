@@ -1,0 +1,393 @@
+"""Compiled day-by-day kernels of the projection engine.
+
+Everything numba compiles for the projections lives in this one module on
+purpose: numba caches compiled code per source file and does not notice a
+change in a helper it inlined from another file, so keeping callers and
+helpers together means an edit here invalidates them all.
+
+The retarget simulator's state is one small array per path (layout ``_D``
+... ``_SUBSIDY``), the network hashrate's another (``_H`` ... ``_UNTIL_STEP``);
+:func:`minerecon.difficulty.start_chain` builds the first.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from minerecon.network import (
+    HALVING_INTERVAL,
+    HASHES_PER_DIFFICULTY,
+    INITIAL_SUBSIDY_SAT,
+    MAX_HALVINGS,
+    RETARGET_CLAMP,
+    RETARGET_INTERVAL,
+    TARGET_BLOCK_INTERVAL,
+    TARGET_TIMESPAN,
+)
+from minerecon.units import SATS_PER_BTC, SECONDS_PER_DAY, TH
+
+#: Blocks per second per (TH/s / difficulty).
+HASH_SCALE = TH / HASHES_PER_DIFFICULTY
+_KWH_PER_W_DAY = 24 / 1000
+
+# Layout of the retarget simulator's state (one small array per path).
+_D, _HEIGHT, _EPOCH_START, _ELAPSED, _BLOCK_RATE, _NEXT_HALVING, _SUBSIDY = range(7)
+# Layout of the hashrate state: hashrate [TH/s], daily growth factor, moving average of
+# hashprice [USD/TH/day], days until the next step.
+_H, _FACTOR, _EMA, _UNTIL_STEP = range(4)
+
+
+@numba.njit(cache=True)
+def _subsidy(height: float) -> float:
+    """Subsidy of the block after ``height`` [BTC]."""
+    halvings = (int(math.floor(height)) + 1) // HALVING_INTERVAL  # noqa: RUF046 (numba)
+    if halvings >= MAX_HALVINGS:
+        return 0.0
+    return (INITIAL_SUBSIDY_SAT >> halvings) / SATS_PER_BTC
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def advance_chain(
+    chain: np.ndarray, hashrate: float, fee: float, fee_is_share: bool, seconds: float
+) -> tuple[float, float, float]:
+    """Mine ``seconds`` at ``hashrate`` [TH/s], updating ``chain`` in place.
+
+    ``chain`` (from :func:`start_chain`) holds the difficulty, the height of
+    the last block found (continuous), the height of the current epoch's
+    first block, the seconds since it was found, the blocks per second one
+    TH/s finds, the height after which the next halving applies and the
+    current subsidy. Returns the reward one TH/s earned [BTC], the blocks
+    found, and the second at which a halving was crossed (``-1`` if none).
+    """
+    per_th = chain[_BLOCK_RATE]
+    height = chain[_HEIGHT]
+    rate = hashrate * per_th  # blocks per second
+    counting = height >= chain[_EPOCH_START]
+    stop = chain[_EPOCH_START] + (RETARGET_INTERVAL - 1 if counting else 0.0)
+    blocks = rate * seconds
+    if height + blocks < min(stop, chain[_NEXT_HALVING]):
+        # No retarget and no halving today, the common case: one multiply-add.
+        subsidy = chain[_SUBSIDY]
+        fees = subsidy * fee / (1.0 - fee) if fee_is_share else fee
+        chain[_HEIGHT] = height + blocks
+        if counting:
+            chain[_ELAPSED] += seconds
+        return seconds * per_th * (subsidy + fees), blocks, -1.0
+    reward = 0.0
+    blocks = 0.0
+    halving_at = -1.0
+    remaining = seconds
+    while remaining > 0.0:
+        rate = hashrate * chain[_BLOCK_RATE]
+        if rate <= 0.0:
+            break
+        height = chain[_HEIGHT]
+        counting = height >= chain[_EPOCH_START]
+        stop = chain[_EPOCH_START] + (RETARGET_INTERVAL - 1 if counting else 0.0)
+        halving = chain[_NEXT_HALVING]
+        subsidy = chain[_SUBSIDY]
+        fees = subsidy * fee / (1.0 - fee) if fee_is_share else fee
+        needed = (min(stop, halving) - height) / rate
+        step = min(needed, remaining)
+        reward += step * chain[_BLOCK_RATE] * (subsidy + fees)
+        blocks += step * rate
+        if counting:
+            chain[_ELAPSED] += step
+        remaining -= step
+        if needed > step:
+            chain[_HEIGHT] = height + step * rate
+            break
+        if halving <= stop:
+            chain[_HEIGHT] = halving
+            chain[_NEXT_HALVING] = halving + HALVING_INTERVAL
+            chain[_SUBSIDY] = _subsidy(halving)
+            halving_at = seconds - remaining
+            if halving < stop:
+                continue
+        chain[_HEIGHT] = stop
+        if counting:
+            elapsed = chain[_ELAPSED]
+            actual = min(max(elapsed, TARGET_TIMESPAN / RETARGET_CLAMP), TARGET_TIMESPAN * 4.0)
+            chain[_D] = chain[_D] * TARGET_TIMESPAN / actual
+            chain[_BLOCK_RATE] = HASH_SCALE / chain[_D]
+            chain[_EPOCH_START] += RETARGET_INTERVAL
+        chain[_ELAPSED] = 0.0
+    return reward, blocks, halving_at
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def start_hashrate_state(hashrate: float, parameters: np.ndarray, step_days: int) -> np.ndarray:
+    """The hashrate state of day 0 (see :func:`advance_hashrate`)."""
+    state = np.empty(4)
+    state[_H] = hashrate
+    state[_FACTOR] = math.exp(parameters[1]) if parameters[0] == 0.0 else 1.0
+    state[_EMA] = 0.0
+    state[_UNTIL_STEP] = step_days
+    return state
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def advance_hashrate(
+    state: np.ndarray, day: int, parameters: np.ndarray, shocks: np.ndarray, step_days: int
+) -> float:
+    """Network hashrate of ``day`` >= 1 [TH/s], updating ``state`` in place.
+
+    ``parameters`` is ``[mode, growth, entry, exit, log_cost, decline,
+    1 / lag, shock_scale]`` (rates per day) from a model's
+    ``_kernel_parameters``. Hashrate grows by a daily factor; every
+    ``step_days`` days (and on day 1) the economic model sets that factor
+    from the moving average of hashprice, and the noise shock of the step
+    applies.
+    """
+    state[_H] *= state[_FACTOR]
+    state[_UNTIL_STEP] -= 1.0
+    step = state[_UNTIL_STEP] == 0.0
+    if parameters[0] != 0.0 and (step or day == 1):
+        signal = math.log(state[_EMA]) - parameters[4] + parameters[5] * day
+        rate = parameters[2] if signal > 0.0 else parameters[3]
+        state[_FACTOR] = math.exp(rate * signal)
+    if step:
+        state[_UNTIL_STEP] = step_days
+        if parameters[7] > 0.0:
+            state[_H] *= math.exp(parameters[7] * shocks[day // step_days - 1])
+    return state[_H]
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def observe_hashprice(
+    state: np.ndarray, day: int, hashprice: float, parameters: np.ndarray
+) -> None:
+    """Fold the day's hashprice [USD/TH/day] into the moving average."""
+    if day == 0:
+        state[_EMA] = hashprice
+    else:
+        state[_EMA] += (hashprice - state[_EMA]) * parameters[6]
+
+
+@numba.njit(cache=True, parallel=True, error_model="numpy")
+def network_paths(
+    start_chain: np.ndarray,
+    start_hashrate: float,
+    hashrate_given: np.ndarray,
+    price: np.ndarray,
+    fees: np.ndarray,
+    fee_is_share: bool,
+    parameters: np.ndarray,
+    shocks: np.ndarray,
+    step_days: int,
+    out_difficulty: np.ndarray,
+    out_height: np.ndarray,
+    out_hashrate: np.ndarray,
+    out_blocks: np.ndarray,
+    out_reward: np.ndarray,
+) -> None:
+    n_paths, n_days = out_difficulty.shape
+    given = hashrate_given.shape[0] > 0
+    for p in numba.prange(n_paths):
+        chain = start_chain.copy()
+        network = start_hashrate_state(start_hashrate, parameters, step_days)
+        for day in range(n_days):
+            if given:
+                hashrate = hashrate_given[p, day]
+            elif day > 0:
+                hashrate = advance_hashrate(network, day, parameters, shocks[p], step_days)
+            else:
+                hashrate = start_hashrate
+            out_difficulty[p, day] = chain[_D]
+            out_height[p, day] = chain[_HEIGHT]
+            out_hashrate[p, day] = hashrate
+            reward, blocks, _ = advance_chain(
+                chain, hashrate, fees[p, day], fee_is_share, float(SECONDS_PER_DAY)
+            )
+            out_blocks[p, day] = blocks
+            out_reward[p, day] = reward
+            observe_hashprice(network, day, price[p, day] * reward, parameters)
+
+
+@numba.njit(cache=True, parallel=True, error_model="numpy")
+def mining_kernel(
+    price: np.ndarray,
+    fees: np.ndarray,
+    fee_is_share: bool,
+    given_reward: np.ndarray,
+    given_difficulty: np.ndarray,
+    chain0: np.ndarray,
+    start_hashrate: float,
+    hashrate_parameters: np.ndarray,
+    shocks: np.ndarray,
+    step_days: int,
+    group_hashrate: np.ndarray,
+    group_power: np.ndarray,
+    group_other: np.ndarray,
+    fixed_flow: np.ndarray,
+    power_price: np.ndarray,
+    pue: float,
+    pool_fee: float,
+    discount: np.ndarray,
+    month: np.ndarray,
+    hold: bool,
+    summary: np.ndarray,
+    days_off: np.ndarray,
+    monthly: np.ndarray,
+    daily: np.ndarray,
+) -> None:
+    n_paths, n_days = price.shape
+    n_groups = group_hashrate.shape[0]
+    keep_daily = daily.shape[0] > 0
+    chain_given = given_reward.shape[0] > 0
+    energy_price = _KWH_PER_W_DAY * pue * power_price  # USD per W-day
+    for p in numba.prange(n_paths):
+        chain = chain0.copy()
+        network = start_hashrate_state(start_hashrate, hashrate_parameters, step_days)
+        network_hashrate = start_hashrate
+        npv = 0.0
+        cumulative = 0.0
+        cumulative_btc = 0.0
+        last_negative = -1
+        last_negative_btc = -1
+        held = 0.0
+        total_btc = 0.0
+        total_revenue = 0.0
+        total_energy = 0.0
+        total_other = 0.0
+        halving_day = math.nan
+        # Sums over the current month, written out when it ends.
+        m = month[0]
+        m_cash = m_btc = m_revenue = m_energy = m_other = m_btc_all = m_energy_all = 0.0
+        for day in range(n_days):
+            if month[day] != m:
+                _flush_month(
+                    monthly,
+                    p,
+                    m,
+                    m_cash,
+                    m_btc,
+                    m_revenue,
+                    m_energy,
+                    m_other,
+                    m_btc_all,
+                    m_energy_all,
+                )
+                m = month[day]
+                m_cash = m_btc = m_revenue = m_energy = m_other = m_btc_all = 0.0
+                m_energy_all = 0.0
+            btc_price = price[p, day]
+            if chain_given:
+                reward = given_reward[p, day]
+                difficulty = given_difficulty[p, day]
+                network_hashrate = difficulty / (HASH_SCALE * TARGET_BLOCK_INTERVAL)
+            else:
+                if day > 0:
+                    network_hashrate = advance_hashrate(
+                        network, day, hashrate_parameters, shocks[p], step_days
+                    )
+                difficulty = chain[0]
+                reward, _, crossed_at = advance_chain(
+                    chain, network_hashrate, fees[p, day], fee_is_share, float(SECONDS_PER_DAY)
+                )
+                if crossed_at >= 0.0 and math.isnan(halving_day):
+                    halving_day = day + crossed_at / SECONDS_PER_DAY
+                observe_hashprice(network, day, btc_price * reward, hashrate_parameters)
+            net_reward = reward * (1.0 - pool_fee)
+            revenue_per_th = net_reward * btc_price
+            btc = 0.0
+            energy = 0.0
+            btc_all = 0.0
+            energy_all = 0.0
+            other = 0.0
+            hashing = 0.0
+            for g in range(n_groups):
+                other += group_other[g, day]
+                hashrate = group_hashrate[g, day]
+                if hashrate <= 0.0:
+                    continue
+                group_energy = group_power[g, day] * energy_price[day]
+                btc_all += hashrate * net_reward
+                energy_all += group_energy
+                if revenue_per_th * hashrate < group_energy:
+                    days_off[p, g] += 1
+                    continue
+                btc += hashrate * net_reward
+                energy += group_energy
+                hashing += hashrate
+            if hold:
+                held += btc
+                revenue = held * btc_price if day == n_days - 1 else 0.0
+            else:
+                revenue = btc * btc_price
+            cash = revenue - energy - other + fixed_flow[day]
+            npv += cash * discount[day]
+            cumulative += cash
+            if cumulative < 0.0:
+                last_negative = day
+            cumulative_btc += btc - (energy + other - fixed_flow[day]) / btc_price
+            if cumulative_btc < 0.0:
+                last_negative_btc = day
+            total_btc += btc
+            total_revenue += revenue
+            total_energy += energy
+            total_other += other
+            m_cash += cash
+            m_btc += btc
+            m_revenue += revenue
+            m_energy += energy
+            m_other += other
+            m_btc_all += btc_all
+            m_energy_all += energy_all
+            # Month-end levels: overwritten every day, the last day's stays.
+            monthly[p, m, 5] = btc_price
+            monthly[p, m, 6] = difficulty
+            monthly[p, m, 7] = network_hashrate
+            monthly[p, m, 8] = cumulative
+            if keep_daily:
+                daily[p, day, 0] = btc_price
+                daily[p, day, 1] = difficulty
+                daily[p, day, 2] = network_hashrate
+                daily[p, day, 3] = fees[p, day]
+                daily[p, day, 4] = reward
+                daily[p, day, 5] = btc
+                daily[p, day, 6] = revenue
+                daily[p, day, 7] = energy
+                daily[p, day, 8] = other
+                daily[p, day, 9] = cash
+                daily[p, day, 10] = cumulative
+                daily[p, day, 11] = hashing
+                daily[p, day, 12] = (energy_all + other) / btc_all if btc_all > 0.0 else math.inf
+        _flush_month(
+            monthly, p, m, m_cash, m_btc, m_revenue, m_energy, m_other, m_btc_all, m_energy_all
+        )
+        summary[p, 0] = npv
+        summary[p, 1] = math.nan
+        summary[p, 2] = math.inf if cumulative < 0.0 else float(last_negative + 1)
+        summary[p, 3] = math.inf if cumulative_btc < 0.0 else float(last_negative_btc + 1)
+        summary[p, 4] = total_btc
+        summary[p, 5] = total_revenue
+        summary[p, 6] = total_energy
+        summary[p, 7] = total_other
+        summary[p, 8] = cumulative
+        summary[p, 9] = halving_day
+
+
+@numba.njit(cache=True, inline="always")
+def _flush_month(
+    monthly: np.ndarray,
+    p: int,
+    m: int,
+    cash: float,
+    btc: float,
+    revenue: float,
+    energy: float,
+    other: float,
+    btc_all: float,
+    energy_all: float,
+) -> None:
+    monthly[p, m, 0] = cash
+    monthly[p, m, 1] = btc
+    monthly[p, m, 2] = revenue
+    monthly[p, m, 3] = energy
+    monthly[p, m, 4] = other
+    monthly[p, m, 9] = btc_all
+    monthly[p, m, 10] = energy_all

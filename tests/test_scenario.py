@@ -1,0 +1,533 @@
+"""Site splits: the laws of the issue, common random numbers, break-even, options."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from minerecon import cashflow, price, risk
+from minerecon.difficulty import ConstantGrowth
+from minerecon.fees import StochasticFees
+from minerecon.hardware import Deployment, get_miner
+from minerecon.hosting import ColocationLease
+from minerecon.network import NetworkState
+from minerecon.projection import MiningScenario, simulate
+from minerecon.scenario import Site, Split, _payback_months, compare, optimal_split
+
+# Height 931,392 is the first block of epoch 462; no fees, BTC at 90,000 USD.
+STATE = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+S21XP = get_miner("Antminer S21 XP")  # 270 TH/s, 3,645 W
+PUE = 1.05
+N = 1000
+# 1,000 S21 XP at PUE 1.05: 1000 * 3,645 W * 1.05 = 3.82725 MW of site power.
+FLEET_MW = N * 3645 * PUE / 1e6
+RATE = 0.10
+GBM = price.GBM(drift=0.0, volatility=0.7)
+NOISY_HASHRATE = ConstantGrowth(0.02, volatility=0.3)
+NOISY_FEES = StochasticFees(
+    level=0.02, mean_level=0.03, reversion=6.0, volatility=2.0, spike_rate=3.0, spike_mean=0.5
+)
+
+
+def filled_site(**fields):
+    """A site whose gross MW is exactly the fleet's MW (the same float)."""
+    fleet = fields.pop("fleet", Deployment(S21XP, N))
+    gross = Site(1.0, fleet, mining_pue=PUE).fleet_mw
+    return Site(gross, fleet, mining_pue=PUE, **fields)
+
+
+def lease(**fields):
+    """A lease with no build lag, ramp, capex or opex unless told otherwise."""
+    terms = dict(
+        rate=120.0, term_years=10, build_days=0, ramp_days=0, capex_per_it_mw=0.0, noi_margin=1.0
+    )
+    return ColocationLease(**{**terms, **fields})
+
+
+def scenario(days=400, **fields):
+    """Market and horizon; compare() replaces the fleet and costs by the site's."""
+    fields.setdefault("start", STATE)
+    return MiningScenario(Deployment(S21XP, 1), days=days, **fields)
+
+
+def npv_of(result, option):
+    return result.npv.sel(option=option).values
+
+
+def test_fleet_mw_is_nameplate_power_with_pue():
+    # 1000 * 3,645 W * 1.05 = 3.82725 MW; uptime lowers the average draw, not
+    # the power the site must carry while the machines are up.
+    site = Site(10.0, Deployment(S21XP, N, uptime=0.9), mining_pue=PUE)
+    assert_allclose(site.fleet_mw, FLEET_MW, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# The four laws of the issue
+# --------------------------------------------------------------------------
+
+
+def test_zero_lease_rate_never_beats_mining():
+    # Rent 0: the contract only costs (build capex, the tenant's power paid by the
+    # landlord). Mining's daily cash is >= 0 for every machine group (the engine
+    # switches a group off when its revenue is below its energy cost, and there is
+    # no per-TH fixed cost here), so shrinking the fleet can only lower it, and
+    # the converted share gives up demand-response revenue too. Hence on every
+    # path NPV(split) <= NPV(pure mining).
+    site = filled_site(power_price=0.07, demand_response=30_000.0)
+    contract = lease(
+        rate=0.0, build_days=90, ramp_days=60, capex_per_it_mw=1e6, power_pass_through=False
+    )
+    splits = [Split(contract, fraction=f, decision=30) for f in (0.25, 0.5, 1.0)]
+    result = compare(
+        site,
+        splits,
+        scenario=scenario(days=730, price=GBM, hashrate=NOISY_HASHRATE),
+        n_paths=200,
+        seed=11,
+    )
+    base = npv_of(result, "pure mining")
+    for option in result.options[1:]:
+        assert (npv_of(result, option) <= base).all()
+        assert result.probability_mining_wins(option) == 1.0
+
+
+def test_negative_mining_margin_makes_full_conversion_optimal():
+    # At 0.30 USD/kWh an S21 XP needs 13.5 J/TH * 24 h * 0.30 = 0.097 USD/TH/day
+    # against a hashprice of ~0.038 at 90,000 USD: the fleet is switched off and
+    # pays 0.02 USD/TH/day of other opex, -5,400 USD/day; each converted MW stops
+    # that loss and earns rent instead, so every step towards full conversion adds
+    # NPV (the price paths would have to triple to change that).
+    fleet = Deployment(S21XP, N, other_opex=0.02)
+    site = filled_site(fleet=fleet, power_price=0.30)
+    contract = lease(rate=100.0, build_days=60, ramp_days=60)
+    best, scores = optimal_split(
+        site,
+        contract,
+        fractions=(0.0, 0.25, 0.5, 0.75, 1.0),
+        scenario=scenario(days=400, price=price.GBM(drift=0.0, volatility=0.3)),
+        n_paths=50,
+        seed=3,
+    )
+    assert best == 1.0
+    assert (np.diff(scores.values) > 0).all()
+
+
+def test_zero_lag_equal_per_mw_cash_flow_gives_equal_npv():
+    # Make mining's daily margin a known constant m: run the fleet once to get its
+    # revenue R_t (which does not depend on the power price while it runs), then
+    # set the power price of day t to (R_t - m) / E, with E = 3.82725 MW * 24,000
+    # = 91,854 kWh/day the fleet's energy with PUE. The site's margin is then m per
+    # day, m / G per gross MW-day. A lease with no lag, ramp, capex or opex, power
+    # passed through, pays rate * 12,000 / 365 per IT MW-day, i.e. that over
+    # gross_to_it per gross MW-day; rate = m / G * gross_to_it * 365 / 12,000 makes
+    # the two equal, so any split has pure mining's NPV.
+    days = 400
+    fleet = Deployment(S21XP, N)
+    revenue = (
+        simulate(
+            MiningScenario(fleet, start=STATE, days=days, power_price=0.0, pue=PUE),
+            n_paths=1,
+            output="full",
+            seed=0,
+        )
+        .daily.revenue.isel(path=0)
+        .values
+    )
+    margin = 0.5 * revenue.min()
+    power_price = (revenue - margin) / (FLEET_MW * 24_000)
+    site = filled_site(power_price=power_price)
+    gross_to_it = 1.3
+    rate = margin / site.gross_mw * gross_to_it * 365 / 12_000
+    contract = lease(rate=rate, term_years=2, gross_to_it=gross_to_it)
+    result = compare(
+        site,
+        [Split(contract, fraction=f) for f in (0.3, 0.7)] + [Split(contract, mw=site.gross_mw)],
+        scenario=scenario(days=days),
+        n_paths=1,
+        seed=0,
+        output="full",
+    )
+    assert_allclose(result.mining["pure mining"].daily.cash_flow.isel(path=0), margin, rtol=1e-9)
+    base = npv_of(result, "pure mining")
+    # Hand value: m * sum_t 1.1 ** (-t / 365).
+    assert_allclose(base, margin * cashflow.discount_factors(days, RATE).sum(), rtol=1e-9)
+    for option in result.options[1:]:
+        assert_allclose(npv_of(result, option), base, rtol=1e-9)
+
+
+def test_npv_is_affine_in_the_fraction_path_by_path():
+    # The fleet exactly fills the site, so its scale on day t is 1 - f L_t (L_t the
+    # tenant's load share); every mining flow (revenue, energy, switch-off
+    # decisions are per TH and do not depend on the scale), demand response and
+    # every hosting flow (rent, opex, capex, power, defaults drawn from the same
+    # stream) is linear in f, and the mining capex is for the full fleet because
+    # mining runs at full size before the decision on day 20.
+    site = filled_site(power_price=0.07, demand_response=40_000.0, mining_capex_per_mw=3e5)
+    contract = lease(
+        rate=110.0,
+        build_days=60,
+        ramp_days=90,
+        capex_per_it_mw=2e6,
+        noi_margin=0.8,
+        power_pass_through=False,
+        default_hazard=0.3,
+        backstop_share=0.5,
+    )
+    fractions = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    result = compare(
+        site,
+        {f"f={f}": Split(contract, fraction=f, decision=20) for f in fractions},
+        scenario=scenario(days=730, price=GBM, hashrate=NOISY_HASHRATE, fees=NOISY_FEES),
+        n_paths=100,
+        seed=5,
+    )
+    npv = result.npv.values[1:]  # (fraction, path)
+    line = npv[0] + fractions[:, None] * (npv[-1] - npv[0])
+    assert_allclose(npv, line, rtol=0, atol=1e-9 * np.abs(npv).max())
+    monthly = result.monthly_cash_flow.values[1:]
+    line = monthly[0] + fractions[:, None, None] * (monthly[-1] - monthly[0])
+    assert_allclose(monthly, line, rtol=0, atol=1e-9 * np.abs(monthly).max())
+    # Fraction 0 is pure mining itself.
+    assert_allclose(npv[0], npv_of(result, "pure mining"), rtol=1e-12)
+
+
+def test_common_random_numbers_shrink_the_variance_of_the_difference():
+    # With one seed, pure mining and the split see the same price and hashrate
+    # paths: the split's random part is about c = 0.8 times mining's (all of it
+    # for 9 months, 75 % after), so Var(M - S) ~ (1 - c)**2 Var(M) = 0.04 Var(M).
+    # With different seeds the variances add: (1 + c**2) Var(M) = 1.64 Var(M).
+    site = filled_site(power_price=0.06)
+    split = Split(lease(build_days=180, ramp_days=90), fraction=0.25)
+    market = scenario(days=730, price=GBM, hashrate=NOISY_HASHRATE)
+    one = compare(site, [split], scenario=market, n_paths=200, seed=1)
+    other = compare(site, [split], scenario=market, n_paths=200, seed=2)
+    common = np.var(npv_of(one, "pure mining") - npv_of(one, "25% hosted"))
+    independent = np.var(npv_of(one, "pure mining") - npv_of(other, "25% hosted"))
+    assert common < 0.1 * independent
+
+
+# --------------------------------------------------------------------------
+# Break-even BTC price of the decision
+# --------------------------------------------------------------------------
+
+
+def test_breakeven_btc_price_equalises_the_deterministic_npvs():
+    # breakeven_btc_price values both options with the price held constant and the
+    # hashrate and fee models without noise; re-running those deterministic models
+    # at the break-even must give equal NPVs, and mining, which keeps more
+    # exposure to the price, must win above it and lose below it.
+    days = 730
+    site = filled_site(power_price=0.06, demand_response=20_000.0)
+    contract = lease(rate=100.0, build_days=90, ramp_days=60, capex_per_it_mw=1e6, term_years=5)
+    split = Split(contract, fraction=0.5)
+    market = scenario(days=days, price=GBM, hashrate=NOISY_HASHRATE, fees=NOISY_FEES)
+    breakeven = compare(site, [split], scenario=market, n_paths=20, seed=0).breakeven_btc_price(
+        "50% hosted"
+    )
+    assert 1_000 < breakeven < 1_000_000
+
+    def deterministic(btc_price):
+        quiet = scenario(
+            days=days,
+            start=STATE.replace(btc_price=btc_price),
+            price=price.ConstantPrice(),
+            hashrate=ConstantGrowth(0.02),
+            fees=StochasticFees(
+                level=0.02,
+                mean_level=0.03,
+                reversion=6.0,
+                volatility=0.0,
+                spike_rate=0.0,
+                spike_mean=0.5,
+            ),
+        )
+        result = compare(site, [split], scenario=quiet, n_paths=1, seed=0)
+        return npv_of(result, "pure mining")[0], npv_of(result, "50% hosted")[0]
+
+    mining, hosted = deterministic(breakeven)
+    assert_allclose(mining, hosted, rtol=1e-8)
+    mining, hosted = deterministic(1.2 * breakeven)
+    assert mining > hosted
+    mining, hosted = deterministic(0.8 * breakeven)
+    assert mining < hosted
+
+
+def test_breakeven_btc_price_values_tenant_default_in_expectation():
+    # With a default hazard the break-even must not hang on one sampled default
+    # day: it values the contract with the survival probability, so at the
+    # break-even pure mining's NPV equals the split's mining NPV plus the
+    # contract's expected NPV (ColocationLease.npv with default_day=None).
+    days = 200
+    site = filled_site(power_price=0.06)
+    contract = lease(rate=100.0, build_days=60, default_hazard=0.5)
+    split = Split(contract, fraction=0.5)
+    breakeven = compare(
+        site, [split], scenario=scenario(days=days), n_paths=1, seed=0
+    ).breakeven_btc_price("50% hosted")
+    quiet = scenario(days=days, start=STATE.replace(btc_price=breakeven))
+    result = compare(site, [split], scenario=quiet, n_paths=1, seed=0)
+    mining = {label: float(run.summary.npv[0]) for label, run in result.mining.items()}
+    it_mw = 0.5 * site.gross_mw / contract.gross_to_it
+    expected_lease = contract.npv(RATE, days, it_mw=it_mw)
+    assert_allclose(mining["pure mining"], mining["50% hosted"] + expected_lease, rtol=1e-8)
+
+
+def test_breakeven_btc_price_is_nan_without_a_sign_change():
+    # 5,000 USD/kW-month is 60 M USD per IT MW-year, far above what a MW mines at
+    # up to 200,000 USD/BTC (~1-2 M USD a year): the gap keeps its sign, no root.
+    site = filled_site(power_price=0.06)
+    result = compare(
+        site, [Split(lease(rate=5_000.0), fraction=1.0)], scenario=scenario(days=200), n_paths=1
+    )
+    assert np.isnan(result.breakeven_btc_price("100% hosted", high=200_000.0))
+
+
+# --------------------------------------------------------------------------
+# Optimal split
+# --------------------------------------------------------------------------
+
+
+def test_zero_lease_rate_makes_pure_mining_optimal():
+    # Mining's margin is positive at 0.05 USD/kWh and 90,000 USD/BTC; with no rent
+    # every converted MW only loses it (first law), so the best fraction is 0.
+    site = filled_site(power_price=0.05)
+    best, scores = optimal_split(
+        site,
+        lease(rate=0.0, build_days=30),
+        fractions=(0.0, 0.5, 1.0),
+        scenario=scenario(days=400, price=GBM),
+        n_paths=50,
+        seed=2,
+    )
+    assert best == 0.0
+    assert scores.idxmax() == 0.0 and (np.diff(scores.values) < 0).all()
+
+
+def test_cvar_objective_scores_minus_the_expected_shortfall():
+    # "cvar" maximises minus the expected shortfall of NPV; with the same seed the
+    # scores equal that statistic computed from compare() directly, and a fraction
+    # of 0 is scored from pure mining's paths.
+    site = filled_site(power_price=0.06)
+    contract = lease(rate=110.0, build_days=60, capex_per_it_mw=1e6)
+    market = scenario(days=600, price=GBM)
+    best, scores = optimal_split(
+        site,
+        contract,
+        fractions=(0.0, 0.5, 1.0),
+        objective="cvar",
+        level=0.9,
+        scenario=market,
+        n_paths=100,
+        seed=4,
+    )
+    assert best in (0.0, 0.5, 1.0)
+    assert list(scores.index) == [0.0, 0.5, 1.0] and scores.name == "cvar"
+    result = compare(
+        site,
+        [Split(contract, fraction=f) for f in (0.5, 1.0)],
+        scenario=market,
+        n_paths=100,
+        seed=4,
+    )
+    expected = [-risk.expected_shortfall(npv_of(result, option), 0.9) for option in result.options]
+    assert_allclose(scores.values, expected, rtol=1e-12)
+    assert best == scores.idxmax()
+
+
+# --------------------------------------------------------------------------
+# Spare capacity, demand response, capex and the calendar
+# --------------------------------------------------------------------------
+
+
+def test_converting_spare_capacity_leaves_mining_unchanged():
+    # A 10 MW site with a 3.83 MW fleet has 6.17 MW spare: giving 5 MW to a tenant
+    # leaves the fleet at full size, so the mining part is pure mining's exactly and
+    # the site gains the lease's NPV on 5 / 1.25 = 4 IT MW. Giving 8 MW leaves 2 MW:
+    # once the load is in (at once here) the fleet runs at 2 / 3.82725 of its size.
+    days = 400
+    site = Site(10.0, Deployment(S21XP, N), mining_pue=PUE, power_price=0.05)
+    contract = lease(gross_to_it=1.25)
+    result = compare(
+        site,
+        {"spare": Split(contract, mw=5.0), "beyond": Split(contract, mw=8.0)},
+        scenario=scenario(days=days, price=GBM),
+        n_paths=50,
+        seed=9,
+    )
+    mining = {label: run.summary.npv.values for label, run in result.mining.items()}
+    assert_allclose(mining["spare"], mining["pure mining"], rtol=1e-12)
+    rent = contract.npv(RATE, days, it_mw=4.0)
+    assert_allclose(npv_of(result, "spare"), npv_of(result, "pure mining") + rent, rtol=1e-12)
+    assert_allclose(mining["beyond"], mining["pure mining"] * 2.0 / FLEET_MW, rtol=1e-9)
+
+
+def test_demand_response_is_given_up_in_proportion_from_the_load_date():
+    # At 0.50 USD/kWh the fleet is always off and, with no other opex, earns only
+    # demand response: 100,000 USD/MW-year * G / 365 a day. A 40 % split decided on
+    # 2026-02-01 (day 31) with a 100-day build keeps it all until day 131, then
+    # 60 %; the lease (0 rent here) adds nothing. Monthly sums follow the
+    # calendar: January has 31 days of full demand response.
+    days = 400
+    site = filled_site(power_price=0.50, demand_response=100_000.0)
+    split = Split(lease(rate=0.0, build_days=100), fraction=0.4, decision="2026-02-01")
+    result = compare(site, [split], scenario=scenario(days=days), n_paths=1, seed=0)
+    daily = 100_000.0 * site.gross_mw / 365
+    discount = cashflow.discount_factors(days, RATE)
+    assert_allclose(npv_of(result, "pure mining"), daily * discount.sum(), rtol=1e-12)
+    expected = daily * (discount[:131].sum() + 0.6 * discount[131:].sum())
+    assert_allclose(npv_of(result, "40% hosted"), expected, rtol=1e-12)
+    monthly = result.monthly_cash_flow.sel(option="40% hosted").isel(path=0).values
+    assert_allclose(monthly[0], 31 * daily, rtol=1e-12)  # January 2026
+    assert_allclose(monthly.sum(), daily * (131 + 0.6 * (days - 131)), rtol=1e-12)
+    assert result.monthly_cash_flow.sizes["month"] == 14  # 2026-01 .. 2027-02
+
+
+def test_decision_date_delays_the_hosting_flows():
+    # Rent starts on the decision day (build 0): 150 USD/kW-month * 12,000 / 365
+    # per IT MW-day on G / 1.25 IT MW, discounted from day 31 (2026-02-01) on.
+    days = 200
+    site = filled_site(power_price=0.50)  # fleet off, no other cost: mining earns 0
+    contract = lease(rate=150.0, gross_to_it=1.25)
+    result = compare(
+        site,
+        [Split(contract, fraction=1.0, decision="2026-02-01")],
+        scenario=scenario(days=days),
+        n_paths=1,
+    )
+    rent = 150.0 * 12_000 / 365 * site.gross_mw / 1.25
+    discount = cashflow.discount_factors(days, RATE)
+    assert_allclose(npv_of(result, "100% hosted"), rent * discount[31:].sum(), rtol=1e-12)
+
+
+def test_mining_capex_is_paid_for_the_peak_mining_load():
+    # 300,000 USD per MW of mining load on day 0 (fleet off, so nothing else flows).
+    # Pure mining and a split whose load arrives after 100 days mine on the whole
+    # site first: G * 300,000. Converting half at once, the site never mines on
+    # more than half of it: 0.5 G * 300,000.
+    site = filled_site(power_price=0.50, mining_capex_per_mw=3e5)
+    contract = lease(rate=0.0)
+    result = compare(
+        site,
+        {
+            "at once": Split(contract, fraction=0.5),
+            "later": Split(lease(rate=0.0, build_days=100), fraction=0.5),
+        },
+        scenario=scenario(days=200),
+        n_paths=1,
+    )
+    assert_allclose(npv_of(result, "pure mining"), -3e5 * site.gross_mw, rtol=1e-12)
+    assert_allclose(npv_of(result, "later"), -3e5 * site.gross_mw, rtol=1e-12)
+    assert_allclose(npv_of(result, "at once"), -1.5e5 * site.gross_mw, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# Results and labels
+# --------------------------------------------------------------------------
+
+
+def test_table_and_probability_mining_wins_agree_with_npv():
+    site = filled_site(power_price=0.06, mining_capex_per_mw=5e5)
+    result = compare(
+        site,
+        [Split(lease(rate=60.0, build_days=90), fraction=f) for f in (0.5, 1.0)],
+        scenario=scenario(days=600, price=GBM),
+        n_paths=200,
+        seed=8,
+    )
+    table = result.table(level=0.9)
+    assert list(table.index) == ["pure mining", "50% hosted", "100% hosted"]
+    assert list(table.columns) == [
+        "mean_npv",
+        "p5_npv",
+        "median_npv",
+        "p95_npv",
+        "probability_of_loss",
+        "expected_shortfall_90",
+        "median_irr",
+        "median_payback_months",
+        "probability_beats_pure_mining",
+        "probability_mining_wins",
+    ]
+    base = npv_of(result, "pure mining")
+    for option in result.options:
+        values = npv_of(result, option)
+        row = table.loc[option]
+        # Each statistic is numpy's on the option's NPV per path.
+        assert_allclose(row.mean_npv, values.mean(), rtol=1e-12)
+        assert_allclose(row.median_npv, np.median(values), rtol=1e-12)
+        assert_allclose(row.p5_npv, np.quantile(values, 0.05), rtol=1e-12)
+        assert row.probability_of_loss == np.mean(values < 0)
+        assert row.probability_mining_wins == result.probability_mining_wins(option)
+        assert row.probability_mining_wins == np.mean(base > values)
+        assert row.probability_beats_pure_mining == np.mean(values > base)
+    assert table.loc["pure mining", "probability_mining_wins"] == 0.0
+
+
+def test_payback_months_counts_to_the_last_negative_month():
+    # Cumulative -10, -5, 1, -1, 2: negative for the last time in month 4.
+    assert _payback_months(np.array([-10.0, 5, 6, -2, 3])) == 4
+    assert _payback_months(np.array([1.0, 2.0])) == 0
+    assert _payback_months(np.array([-1.0, 0.5])) == np.inf
+
+
+def test_labels_from_fraction_name_and_mapping():
+    # Default labels say the converted share; Split.name and mapping keys win.
+    site = filled_site()
+    contract = lease()
+    result = compare(
+        site,
+        [
+            Split(contract, fraction=0.125),
+            Split(contract, mw=site.gross_mw / 4),
+            Split(contract, fraction=0.5, name="half"),
+        ],
+        scenario=scenario(days=60),
+        n_paths=1,
+    )
+    assert result.options == ("pure mining", "12.5% hosted", "25% hosted", "half")
+    mapped = compare(site, {"A": Split(contract, fraction=0.1)}, scenario=scenario(days=60))
+    assert mapped.options == ("pure mining", "A")
+
+
+def test_bad_inputs_raise_value_errors_naming_the_argument():
+    site = filled_site()
+    contract = lease()
+    market = scenario(days=60)
+    with pytest.raises(ValueError, match="fraction"):
+        Split(contract, fraction=1.5)
+    with pytest.raises(ValueError, match="fraction"):
+        Split(contract, fraction=float("nan"))
+    with pytest.raises(ValueError, match="fraction and mw"):
+        Split(contract, fraction=0.5, mw=1.0)
+    with pytest.raises(ValueError, match="fraction and mw"):
+        Split(contract)
+    with pytest.raises(ValueError, match="mw"):
+        Split(contract, mw=-1.0)
+    with pytest.raises(ValueError, match="mw must be <= the site's gross_mw"):
+        compare(site, [Split(contract, mw=site.gross_mw + 1)], scenario=market)
+    with pytest.raises(ValueError, match="unique labels"):
+        compare(site, [Split(contract, fraction=0.5)] * 2, scenario=market)
+    with pytest.raises(ValueError, match="unique labels"):
+        compare(site, {"pure mining": Split(contract, fraction=0.5)}, scenario=market)
+    with pytest.raises(ValueError, match="decision"):
+        compare(site, [Split(contract, fraction=0.5, decision=60)], scenario=market)
+    with pytest.raises(ValueError, match="decision"):
+        compare(site, [Split(contract, fraction=0.5, decision="2025-12-01")], scenario=market)
+    with pytest.raises(ValueError, match="decision"):
+        compare(site, [Split(contract, fraction=0.5, decision=1.5)], scenario=market)
+    with pytest.raises(ValueError, match="gross_mw"):
+        Site(0.0, Deployment(S21XP, 1))
+    with pytest.raises(ValueError, match="objective"):
+        optimal_split(site, contract, objective="median", scenario=market)
+    with pytest.raises(ValueError, match="fractions"):
+        optimal_split(site, contract, fractions=(0.5, 0.5), scenario=market)
+    with pytest.raises(ValueError, match="fractions"):
+        optimal_split(site, contract, fractions=(0.5, 2.0), scenario=market)
+    result = compare(site, [Split(contract, fraction=0.5)], scenario=market, n_paths=1)
+    with pytest.raises(ValueError, match="option"):
+        result.breakeven_btc_price("pure mining")
+    with pytest.raises(ValueError, match="option"):
+        result.probability_mining_wins("nope")
+    with pytest.raises(ValueError, match="high"):
+        result.breakeven_btc_price("50% hosted", low=5e4, high=1e4)
