@@ -529,7 +529,7 @@ def simulate_network(
 
 
 def _hashrate_shocks(
-    model: HashrateModel, seed: Any, start: int, stop: int, n_days: int
+    model: HashrateModel, seed: Any, start: int, stop: int, n_days: int, threads: int = 1
 ) -> np.ndarray:
     """Standard normal shocks of the hashrate noise, one per ``step_days``."""
     n_steps = max((n_days - 1) // model.step_days, 1)
@@ -537,7 +537,12 @@ def _hashrate_shocks(
         return np.zeros((stop - start, n_steps))
     streams = _random.Streams(seed)
     return streams.fill(
-        _random.HASHRATE, start, stop, n_steps, lambda rng, out: rng.standard_normal(out=out)
+        _random.HASHRATE,
+        start,
+        stop,
+        n_steps,
+        lambda rng, out: rng.standard_normal(out=out),
+        threads=threads,
     )
 
 

@@ -484,7 +484,7 @@ def simulate(
                 fee_paths,
                 fee_model.kind == "share",
                 hashrate_model,
-                _hashrate_shocks(hashrate_model, root, first, last, scenario.days),
+                _hashrate_shocks(hashrate_model, root, first, last, scenario.days, workers),
                 outputs.slice(first, last),
             )
             bar.update(last - first)
