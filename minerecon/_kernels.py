@@ -6,8 +6,7 @@ change in a helper it inlined from another file, so keeping callers and
 helpers together means an edit here invalidates them all.
 
 The retarget simulator's state is one small array per path (layout ``_D``
-... ``_SUBSIDY``), the network hashrate's another (``_H`` ... ``_UNTIL_STEP``);
-:func:`minerecon.difficulty.start_chain` builds the first.
+... ``_SUBSIDY``), built by :func:`minerecon.difficulty.start_chain`.
 """
 
 from __future__ import annotations
@@ -35,9 +34,6 @@ _KWH_PER_W_DAY = 24 / 1000
 
 # Layout of the retarget simulator's state (one small array per path).
 _D, _HEIGHT, _EPOCH_START, _ELAPSED, _BLOCK_RATE, _NEXT_HALVING, _SUBSIDY = range(7)
-# Layout of the hashrate state: hashrate [TH/s], daily growth factor, moving average of
-# hashprice [USD/TH/day], days until the next step.
-_H, _FACTOR, _EMA, _UNTIL_STEP = range(4)
 
 
 @numba.njit(cache=True)
@@ -119,52 +115,50 @@ def advance_chain(
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def start_hashrate_state(hashrate: float, parameters: np.ndarray, step_days: int) -> np.ndarray:
-    """The hashrate state of day 0 (see :func:`advance_hashrate`)."""
-    state = np.empty(4)
-    state[_H] = hashrate
-    state[_FACTOR] = math.exp(parameters[1]) if parameters[0] == 0.0 else 1.0
-    state[_EMA] = 0.0
-    state[_UNTIL_STEP] = step_days
-    return state
+def start_growth(parameters: np.ndarray) -> float:
+    """Daily growth factor of hashrate on day 0 (1 until the economic model sets it)."""
+    return math.exp(parameters[1]) if parameters[0] == 0.0 else 1.0
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
 def advance_hashrate(
-    state: np.ndarray, day: int, parameters: np.ndarray, shocks: np.ndarray, step_days: int
-) -> float:
-    """Network hashrate of ``day`` >= 1 [TH/s], updating ``state`` in place.
+    hashrate: float,
+    growth: float,
+    until_step: int,
+    average_hashprice: float,
+    day: int,
+    parameters: np.ndarray,
+    shocks: np.ndarray,
+    step_days: int,
+) -> tuple[float, float, int]:
+    """Network hashrate of ``day`` >= 1 [TH/s], the daily growth factor and days to the next step.
 
     ``parameters`` is ``[mode, growth, entry, exit, log_cost, decline,
     1 / lag, shock_scale]`` (rates per day) from a model's
-    ``_kernel_parameters``. Hashrate grows by a daily factor; every
-    ``step_days`` days (and on day 1) the economic model sets that factor
-    from the moving average of hashprice, and the noise shock of the step
-    applies.
+    ``_kernel_parameters``. Hashrate grows by the daily factor; on day 1 and
+    every ``step_days`` days the economic model sets that factor from the
+    moving average of hashprice [USD/TH/day], and a step's noise applies.
     """
-    state[_H] *= state[_FACTOR]
-    state[_UNTIL_STEP] -= 1.0
-    step = state[_UNTIL_STEP] == 0.0
+    hashrate *= growth
+    until_step -= 1
+    step = until_step == 0
     if parameters[0] != 0.0 and (step or day == 1):
-        signal = math.log(state[_EMA]) - parameters[4] + parameters[5] * day
+        signal = math.log(average_hashprice) - parameters[4] + parameters[5] * day
         rate = parameters[2] if signal > 0.0 else parameters[3]
-        state[_FACTOR] = math.exp(rate * signal)
+        growth = math.exp(rate * signal)
     if step:
-        state[_UNTIL_STEP] = step_days
+        until_step = step_days
         if parameters[7] > 0.0:
-            state[_H] *= math.exp(parameters[7] * shocks[day // step_days - 1])
-    return state[_H]
+            hashrate *= math.exp(parameters[7] * shocks[day // step_days - 1])
+    return hashrate, growth, until_step
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def observe_hashprice(
-    state: np.ndarray, day: int, hashprice: float, parameters: np.ndarray
-) -> None:
-    """Fold the day's hashprice [USD/TH/day] into the moving average."""
+def average(previous: float, day: int, hashprice: float, parameters: np.ndarray) -> float:
+    """The moving average of hashprice [USD/TH/day] after ``day``."""
     if day == 0:
-        state[_EMA] = hashprice
-    else:
-        state[_EMA] += (hashprice - state[_EMA]) * parameters[6]
+        return hashprice
+    return previous + (hashprice - previous) * parameters[6]
 
 
 @numba.njit(cache=True, parallel=True, error_model="numpy")
@@ -188,14 +182,25 @@ def network_paths(
     given = hashrate_given.shape[0] > 0
     for p in numba.prange(n_paths):
         chain = start_chain.copy()
-        network = start_hashrate_state(start_hashrate, parameters, step_days)
+        hashrate = start_hashrate
+        growth = start_growth(parameters)
+        until_step = step_days
+        mean_hashprice = 0.0
+        path_shocks = shocks[p]
         for day in range(n_days):
             if given:
                 hashrate = hashrate_given[p, day]
             elif day > 0:
-                hashrate = advance_hashrate(network, day, parameters, shocks[p], step_days)
-            else:
-                hashrate = start_hashrate
+                hashrate, growth, until_step = advance_hashrate(
+                    hashrate,
+                    growth,
+                    until_step,
+                    mean_hashprice,
+                    day,
+                    parameters,
+                    path_shocks,
+                    step_days,
+                )
             out_difficulty[p, day] = chain[_D]
             out_height[p, day] = chain[_HEIGHT]
             out_hashrate[p, day] = hashrate
@@ -204,7 +209,7 @@ def network_paths(
             )
             out_blocks[p, day] = blocks
             out_reward[p, day] = reward
-            observe_hashprice(network, day, price[p, day] * reward, parameters)
+            mean_hashprice = average(mean_hashprice, day, price[p, day] * reward, parameters)
 
 
 @numba.njit(cache=True, parallel=True, error_model="numpy")
@@ -219,6 +224,7 @@ def mining_kernel(
     hashrate_parameters: np.ndarray,
     shocks: np.ndarray,
     step_days: int,
+    fleet_hashrate: np.ndarray,
     group_hashrate: np.ndarray,
     group_power: np.ndarray,
     group_other: np.ndarray,
@@ -241,8 +247,11 @@ def mining_kernel(
     energy_price = _KWH_PER_W_DAY * pue * power_price  # USD per W-day
     for p in numba.prange(n_paths):
         chain = chain0.copy()
-        network = start_hashrate_state(start_hashrate, hashrate_parameters, step_days)
         network_hashrate = start_hashrate
+        growth = start_growth(hashrate_parameters)
+        until_step = step_days
+        mean_hashprice = 0.0
+        path_shocks = shocks[p]
         npv = 0.0
         cumulative = 0.0
         cumulative_btc = 0.0
@@ -281,16 +290,30 @@ def mining_kernel(
                 network_hashrate = difficulty / (HASH_SCALE * TARGET_BLOCK_INTERVAL)
             else:
                 if day > 0:
-                    network_hashrate = advance_hashrate(
-                        network, day, hashrate_parameters, shocks[p], step_days
+                    network_hashrate, growth, until_step = advance_hashrate(
+                        network_hashrate,
+                        growth,
+                        until_step,
+                        mean_hashprice,
+                        day,
+                        hashrate_parameters,
+                        path_shocks,
+                        step_days,
                     )
                 difficulty = chain[0]
+                # The network includes the fleet: never less hashrate than the fleet's own.
                 reward, _, crossed_at = advance_chain(
-                    chain, network_hashrate, fees[p, day], fee_is_share, float(SECONDS_PER_DAY)
+                    chain,
+                    max(network_hashrate, fleet_hashrate[day]),
+                    fees[p, day],
+                    fee_is_share,
+                    float(SECONDS_PER_DAY),
                 )
                 if crossed_at >= 0.0 and math.isnan(halving_day):
                     halving_day = day + crossed_at / SECONDS_PER_DAY
-                observe_hashprice(network, day, btc_price * reward, hashrate_parameters)
+                mean_hashprice = average(
+                    mean_hashprice, day, btc_price * reward, hashrate_parameters
+                )
             net_reward = reward * (1.0 - pool_fee)
             revenue_per_th = net_reward * btc_price
             btc = 0.0

@@ -4,6 +4,11 @@
 network snapshot (the last day of the bundled history) and writes the
 break-even BTC price figure; ``minerecon breakeven --miner NAME`` answers for
 one machine; ``minerecon miners`` lists the catalogue.
+
+``minerecon report --preset cleanspark-fy2025`` and ``minerecon compare
+FILE.toml`` value pure mining against splits of a site's power with AI/HPC
+hosting (``minerecon.presets``, ``minerecon.config``): they print the
+comparison table and write the NPV-distribution and split-fraction figures.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+import numpy as np
 import pandas as pd
 
 from minerecon import report
@@ -51,6 +57,38 @@ def _positive(text: str) -> float:
     if value == 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
     return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def _add_study_options(parser: argparse.ArgumentParser, *, preset: bool) -> None:
+    study = parser.add_argument_group("site study (with --preset)" if preset else "site study")
+    study.add_argument(
+        "--paths",
+        type=_count,
+        help="Monte Carlo paths (default: the preset's or the file's n_paths)",
+    )
+    study.add_argument(
+        "--seed", type=_seed, help="random seed shared by every option (default: the study's)"
+    )
 
 
 def _add_market_options(parser: argparse.ArgumentParser) -> None:
@@ -119,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
         "BTC price figure.",
     )
     _add_market_options(report_parser)
+    from minerecon.presets import PRESETS
+
+    report_parser.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        help="instead of the catalogue: compare pure mining with AI/HPC splits of a "
+        "preset site (network and cost options do not apply)",
+    )
+    _add_study_options(report_parser, preset=True)
     report_parser.add_argument(
         "--out",
         type=Path,
@@ -142,6 +189,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_market_options(breakeven_parser)
     commands.add_parser("miners", help="list the ASIC catalogue")
+    compare_parser = commands.add_parser(
+        "compare",
+        help="pure mining against splits of a site's power, from a scenario file",
+        description="Value pure mining and each split of a site's power with AI/HPC hosting "
+        "on common Monte Carlo paths, from a TOML scenario file (see examples/site.toml "
+        "and minerecon.config): NPV statistics, P(loss), CVaR, IRR, payback, "
+        "probability of beating pure mining and break-even BTC price per option; writes "
+        "the NPV-distribution and split-fraction figures.",
+    )
+    compare_parser.add_argument("file", type=Path, help="scenario file (TOML)")
+    _add_study_options(compare_parser, preset=False)
+    compare_parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("minerecon-compare"),
+        help="folder for figures and tables (default: %(default)s)",
+    )
+    compare_parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="how to print the results (default: %(default)s)",
+    )
+    compare_parser.add_argument(
+        "--figure-format",
+        choices=("png", "svg", "pdf"),
+        default="png",
+        help="file format of the figures (default: %(default)s)",
+    )
     return parser
 
 
@@ -295,13 +371,163 @@ def _miners() -> None:
     print(table.to_string())
 
 
+_MARKET_OPTIONS = (
+    "date",
+    "btc_price",
+    "difficulty",
+    "fees",
+    "power_price",
+    "pool_fee",
+    "pue",
+    "uptime",
+    "other_opex",
+)
+
+
+def _preset_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    from minerecon.presets import get_preset
+
+    report_parser = parser._subparsers._group_actions[0].choices["report"]  # type: ignore[union-attr]
+    for name in _MARKET_OPTIONS:
+        if getattr(args, name) != report_parser.get_default(name):
+            option = "--" + name.replace("_", "-")
+            raise _OptionError(option, "does not apply with --preset (the preset sets it)")
+    _study_report(get_preset(args.preset), args)
+
+
+_STUDY_HEADINGS = {
+    "mean_npv": "mean NPV $M",
+    "median_npv": "median $M",
+    "p5_npv": "p5 $M",
+    "probability_of_loss": "P(loss)",
+    "expected_shortfall_95": "CVaR95 loss $M",
+    "median_irr": "median IRR",
+    "median_payback_months": "payback mo",
+    "probability_beats_pure_mining": "P(beats mining)",
+    "breakeven_btc_price_usd": "break-even BTC $",
+}
+
+
+def _study_table(comparison: Any) -> pd.DataFrame:
+    table = comparison.table()
+    breakeven = [float("nan")]
+    breakeven += [comparison.breakeven_btc_price(option) for option in comparison.options[1:]]
+    table["breakeven_btc_price_usd"] = breakeven
+    return table
+
+
+def _print_study(study: Any, table: pd.DataFrame, best: float, scores: pd.Series) -> None:
+    scenario = study.scenario
+    print(study.name)
+    print(
+        f"Start {scenario.start.date.date()} (BTC {scenario.start.btc_price:,.0f} USD, "
+        f"difficulty {scenario.start.difficulty / 1e12:.2f} T), horizon {scenario.days:,} days, "
+        f"{study.n_paths:,} paths, seed {study.seed}, "
+        f"discount rate {scenario.discount_rate:.0%}/year; site {study.site.gross_mw:g} MW at "
+        f"{float(np.mean(study.site.power_price)):.3f} USD/kWh"
+    )
+    print()
+    shown = table[[c for c in _STUDY_HEADINGS if c in table]].rename(columns=_STUDY_HEADINGS)
+    millions = "{:,.1f}".format
+
+    def money(value: float) -> str:
+        return millions(value / 1e6)
+
+    def share(value: float) -> str:
+        return "n/a" if not math.isfinite(value) else f"{value:.1%}"
+
+    def months(value: float) -> str:
+        return "never" if value == math.inf else f"{value:.0f}"
+
+    def btc(value: float) -> str:
+        return "-" if not math.isfinite(value) else f"{value:,.0f}"
+
+    formats = {
+        "mean NPV $M": money,
+        "median $M": money,
+        "p5 $M": money,
+        "P(loss)": "{:.1%}".format,
+        "CVaR95 loss $M": money,
+        "median IRR": share,
+        "payback mo": months,
+        "P(beats mining)": "{:.1%}".format,
+        "break-even BTC $": btc,
+    }
+    print(shown.to_string(formatters=formats, na_rep="-"))
+    print()
+    print(
+        f"Break-even BTC $: constant price at which mining and the split are worth the same "
+        f"(- = none between 1,000 and 1,000,000 USD). Best split by mean NPV: {best:.0%} "
+        f"leased ({scores.loc[best] / 1e6:,.1f} M USD)."
+    )
+
+
+def _study_report(study: Any, args: argparse.Namespace) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from minerecon import plot
+
+    changes = {"n_paths": args.paths, "seed": args.seed}
+    study = study.replace(**{k: v for k, v in changes.items() if v is not None})
+    comparison = study.run()
+    table = _study_table(comparison)
+    best, scores = study.split_curve() if study.splits else (0.0, pd.Series(dtype=float))
+    if args.format == "table":
+        _print_study(study, table, best, scores)
+    elif args.format == "csv":
+        print(table.to_csv(), end="")
+    else:
+        payload = {
+            "study": study.name,
+            "start": str(study.scenario.start.date.date()),
+            "days": study.scenario.days,
+            "n_paths": study.n_paths,
+            "seed": study.seed,
+            "notes": list(study.notes),
+            "options": table.reset_index().to_dict("records"),
+            "split_curve": {
+                "best_fraction": best,
+                "mean_npv": {f"{k:g}": v for k, v in scores.items()},
+            },
+        }
+        print(_to_json(payload))
+    args.out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out / "site_comparison.csv")
+    written = [args.out / "site_comparison.csv"]
+    drawings = [("npv_distribution", lambda: plot.npv_distribution(comparison))]
+    if study.splits:
+        drawings.append(
+            ("split_fraction_curve", lambda: plot.split_fraction_curve(scores, best=best))
+        )
+    for name, draw in drawings:
+        ax = draw()
+        path = args.out / f"{name}.{args.figure_format}"
+        ax.figure.savefig(path, dpi=150)
+        matplotlib.pyplot.close(ax.figure)
+        written.append(path)
+    if args.format == "table":
+        print()
+        for path in written:
+            print(f"wrote {path}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``minerecon`` command; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "report":
+        if args.command == "report" and args.preset:
+            _preset_report(args, parser)
+        elif args.command == "report":
+            if args.paths is not None or args.seed is not None:
+                option = "--paths" if args.paths is not None else "--seed"
+                raise _OptionError(option, "only applies with --preset")
             _report(args)
+        elif args.command == "compare":
+            from minerecon.config import load_scenario
+
+            _study_report(load_scenario(args.file), args)
         elif args.command == "breakeven":
             _breakeven(args)
         else:

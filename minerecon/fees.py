@@ -330,7 +330,7 @@ class FeeShare:
 
 
 @numba.njit(cache=True, nogil=True)
-def _ou_hold_kernel(level0, x0, mu, decay, shocks, step_days, out):  # pragma: no cover - numba
+def _ou_hold_kernel(level0, x0, mu, decay, shocks, step_days, ceiling, out):  # pragma: no cover
     """Log-level recursion over steps, held for ``step_days`` days, into ``out``.
 
     ``x[k + 1] = mu + decay * (x[k] - mu) + shocks[k, p]``, day ``t`` gets
@@ -349,7 +349,7 @@ def _ou_hold_kernel(level0, x0, mu, decay, shocks, step_days, out):  # pragma: n
             first = last
             if first < n_days:
                 x = mu + decay * (x - mu) + shocks[step, p]
-                level = math.exp(x)
+                level = min(math.exp(x), ceiling)
                 step += 1
 
 
@@ -376,6 +376,10 @@ class StochasticFees:
         by ``exp(J)``, ``J`` exponential with mean ``m``.
     step_days : int, default 7
         Days between shocks [days], >= 1.
+    max_level : float, default 10.0
+        Ceiling on the level [BTC], > 0. The log-normal tail with spikes is
+        unbounded, while block space is not: the highest daily average in
+        the bundled history is 9.65 BTC per block (2017-12-22).
     calibration : Calibration, optional
         Set by :meth:`fit`.
 
@@ -456,10 +460,12 @@ class StochasticFees:
     spike_rate: float
     spike_mean: float
     step_days: int = 7
+    max_level: float = 10.0
     calibration: Calibration | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         fields = {
+            "max_level": dict(low=0.0, low_open=True, unit="[BTC]"),
             "level": dict(low=0.0, low_open=True, unit="[BTC]"),
             "mean_level": dict(low=0.0, low_open=True, unit="[BTC]"),
             "reversion": dict(low=0.0, low_open=True, unit="[1/year]"),
@@ -472,6 +478,10 @@ class StochasticFees:
             if not isinstance(value, float) or not math.isfinite(value):
                 raise ValueError(f"{name} must be a finite scalar, got {getattr(self, name)!r}")
             object.__setattr__(self, name, value)
+        if self.level > self.max_level:
+            raise ValueError(
+                f"level must not exceed max_level ({self.max_level:g} BTC), got {self.level:g}"
+            )
         step = self.step_days
         if isinstance(step, bool) or not isinstance(step, int | np.integer) or step < 1:
             raise ValueError(f"step_days must be an integer >= 1 [days], got {step!r}")
@@ -531,6 +541,7 @@ class StochasticFees:
             decay,
             shocks,
             self.step_days,
+            self.max_level,
             out,
         )
 

@@ -185,3 +185,119 @@ def margin_vs_btc_price(
     ax.legend(fontsize="small", loc="upper left", frameon=False)
     ax.grid(alpha=0.3)
     return ax
+
+
+def npv_distribution(
+    npv: Any,
+    *,
+    kind: str = "violin",
+    ax: Axes | None = None,
+) -> Axes:
+    """Distribution of NPV per option of a site comparison.
+
+    Parameters
+    ----------
+    npv : SiteComparison or xarray.DataArray
+        A ``minerecon.scenario.SiteComparison`` or its ``npv`` (dims
+        ``option`` and ``path``) [USD].
+    kind : {"violin", "box"}, default "violin"
+        Violins (density) or box plots (quartiles, whiskers at p5 and p95).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One horizontal violin or box per option, pure mining on top, NPV in
+        millions of USD; the mean of each option is a black diamond, the zero
+        line marks loss.
+    """
+    values = getattr(npv, "npv", npv)
+    if kind not in ("violin", "box"):
+        raise ValueError(f"kind must be 'violin' or 'box', got {kind!r}")
+    options = [str(option) for option in values.coords["option"].values]
+    data = [np.asarray(values.sel(option=option).values, float) / 1e6 for option in options]
+    ax = _axes(ax, (8.0, 0.7 * len(options) + 1.6))
+    positions = np.arange(len(options))[::-1]
+    if kind == "violin":
+        parts = ax.violinplot(
+            data,
+            positions=positions,
+            orientation="horizontal",
+            showextrema=False,
+            showmedians=True,
+        )
+        for index, body in enumerate(parts["bodies"]):
+            body.set_facecolor(PALETTE[index % len(PALETTE)])
+            body.set_alpha(0.6)
+        parts["cmedians"].set_color(PALETTE[7])
+    else:
+        boxes = ax.boxplot(
+            data,
+            positions=positions,
+            orientation="horizontal",
+            whis=(5, 95),
+            showfliers=False,
+            patch_artist=True,
+        )
+        for index, box in enumerate(boxes["boxes"]):
+            box.set_facecolor(PALETTE[index % len(PALETTE)])
+            box.set_alpha(0.6)
+    ax.plot([d.mean() for d in data], positions, "D", color=PALETTE[7], markersize=5, label="mean")
+    ax.axvline(0.0, color=LOSS_COLOUR, linewidth=1.0, linestyle="--")
+    ax.set_yticks(positions, options)
+    ax.xaxis.set_major_formatter(_usd)
+    ax.set_xlabel("NPV [million USD]")
+    ax.set_title(f"NPV per option over {data[0].size:,} common paths", fontsize="medium")
+    ax.legend(fontsize="small", loc="lower right", frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def split_fraction_curve(
+    scores: pd.Series,
+    *,
+    best: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Objective of site NPV against the share of the site converted.
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        The objective [USD] indexed by ``fraction`` [-], as returned by
+        ``minerecon.scenario.optimal_split`` (second item).
+    best : float, optional
+        The optimal fraction; the maximum of ``scores`` by default.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The curve in millions of USD against the converted share in %, with
+        the optimum marked and labelled.
+    """
+    scores = scores.sort_index()
+    best = float(scores.idxmax()) if best is None else float(best)
+    ax = _axes(ax, (7.0, 4.5))
+    x = np.asarray(scores.index, float) * 100
+    y = scores.to_numpy(float) / 1e6
+    ax.plot(x, y, "-o", color=PALETTE[0], markersize=4)
+    at = float(scores.loc[best]) / 1e6
+    ax.plot([best * 100], [at], "*", color=PALETTE[3], markersize=14, zorder=3)
+    ax.annotate(
+        f"optimum {best:.0%}: {at:,.0f} M USD",
+        (best * 100, at),
+        xytext=(6, 6),
+        textcoords="offset points",
+        fontsize="small",
+    )
+    ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
+    ax.yaxis.set_major_formatter(_usd)
+    ax.set_xlabel("Share of site power leased to the AI tenant [%]")
+    label = scores.name if isinstance(scores.name, str) else "objective"
+    ax.set_ylabel(f"{'Mean' if label == 'mean' else label} NPV [million USD]")
+    ax.set_title("Site NPV against the split of its power", fontsize="medium")
+    ax.grid(alpha=0.3)
+    return ax

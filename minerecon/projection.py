@@ -546,6 +546,7 @@ def _run_kernel(
         hashrate_model._kernel_parameters(),
         shocks,
         hashrate_model.step_days,
+        schedule.hashrate.sum(axis=0),
         schedule.hashrate,
         schedule.power,
         schedule.other_cost,

@@ -152,3 +152,91 @@ def test_console_script_runs_the_report(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("miner,")
+
+
+# --------------------------------------------------------------------------
+# Site studies: ``compare FILE.toml`` and ``report --preset``
+# --------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "site.toml"
+
+
+def test_compare_prints_every_option_and_writes_figures(tmp_path, capsys):
+    status, out = run(["compare", str(EXAMPLE), "--paths", "50", "--out", str(tmp_path)], capsys)
+    assert status == 0
+    for option in ("pure mining", "quarter", "half", "all"):
+        assert option in out.out
+    for heading in ("mean NPV $M", "P(loss)", "CVaR95", "median IRR", "break-even BTC $"):
+        assert heading in out.out
+    assert "50 paths, seed 42" in out.out
+    for name in ("npv_distribution.png", "split_fraction_curve.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "site_comparison.csv").stat().st_size > 100
+
+
+def test_compare_json_and_csv(tmp_path, capsys):
+    argv = ["compare", str(EXAMPLE), "--paths", "20", "--seed", "3", "--out", str(tmp_path)]
+    status, out = run([*argv, "--format", "json"], capsys)
+    assert status == 0
+    payload = json.loads(out.out)
+    assert payload["n_paths"] == 20 and payload["seed"] == 3
+    assert [row["option"] for row in payload["options"]] == [
+        "pure mining",
+        "quarter",
+        "half",
+        "all",
+    ]
+    status, out = run([*argv, "--format", "csv"], capsys)
+    table = pd.read_csv(pd.io.common.StringIO(out.out), index_col="option")
+    # Same paths (same seed) give the same numbers in both formats.
+    assert_allclose(table["mean_npv"], [row["mean_npv"] for row in payload["options"]], rtol=1e-9)
+
+
+def test_report_preset_prints_the_table_and_writes_pngs(tmp_path, capsys):
+    argv = ["report", "--preset", "cleanspark-fy2025", "--paths", "50", "--out", str(tmp_path)]
+    status, out = run(argv, capsys)
+    assert status == 0
+    for option in ("pure mining", "25% hosted", "50% hosted", "75% hosted", "full conversion"):
+        assert option in out.out
+    assert "285 MW" in out.out and "0.056 USD/kWh" in out.out
+    for name in ("npv_distribution.png", "split_fraction_curve.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[site]\ngross_mw = \n", "line 2"),  # TOML syntax error
+        ("[site]\ngross_kw = 5\n", "site.gross_kw"),  # wrong unit
+        ("[site]\ngross_mw = 5\n", "site.fleet"),  # missing required
+        ('[site]\ngross_mw = "5"\n', "site.gross_mw"),  # wrong type
+    ],
+)
+def test_compare_malformed_file_exits_2_with_one_line(text, fragment, tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["compare", str(path), "--out", str(tmp_path)])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert fragment in err and "bad.toml" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["report", "--preset", "cleanspark-fy2025", "--btc-price", "90000"], "--btc-price"),
+        (["report", "--preset", "nope"], "--preset"),
+        (["report", "--paths", "10"], "--paths"),
+        (["compare", str(EXAMPLE), "--paths", "0"], "--paths"),
+        (["compare", str(EXAMPLE), "--format", "xml"], "--format"),
+    ],
+)
+def test_bad_study_options_exit_2(argv, option, tmp_path, capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.main([*argv, "--out", str(tmp_path)])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert option in err

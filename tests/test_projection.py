@@ -241,3 +241,22 @@ def test_fleet_scale_and_extra_cash_flow():
     assert_allclose(part.daily.cash_flow, expected, rtol=1e-12)
     with pytest.raises(ValueError, match="fleet_scale"):
         deterministic(days=10, fleet_scale=np.full(10, 1.5))
+
+
+def test_fleet_larger_than_the_network_mines_every_block_not_more():
+    # A fleet of twice the difficulty-implied hashrate: the network includes the fleet,
+    # so blocks come at the fleet's rate (288 a day) and the fleet mines all of them.
+    count = int(2 * NETWORK_TH / 270)
+    scenario = MiningScenario(Deployment(S21XP, count), start=STATE, days=3)
+    daily = simulate(scenario, n_paths=1, output="full", seed=0).daily.isel(path=0)
+    blocks = count * 270 * 86_400 / (D0 * 2**32 / 1e12)
+    assert_allclose(daily.btc_mined[0], blocks * 3.125, rtol=1e-12)
+
+
+def test_stochastic_fees_stay_below_their_ceiling():
+    wild = fees.StochasticFees(1.0, 5.0, 0.5, 5.0, 20.0, 3.0, max_level=10.0)
+    paths = fees.simulate(wild, 200, 730, seed=4)
+    # Diffusion of 5 per sqrt(year) and large spikes reach the ceiling, never pass it.
+    assert paths.max() == 10.0
+    with pytest.raises(ValueError, match="max_level"):
+        fees.StochasticFees(20.0, 5.0, 0.5, 1.0, 0.0, 0.0, max_level=10.0)

@@ -1,0 +1,1076 @@
+"""Scenario files: a site, its fleet, power splits and simulation settings in TOML.
+
+:func:`load_scenario` reads a TOML file (stdlib :mod:`tomllib`) into a
+:class:`SiteStudy`: a :class:`~minerecon.scenario.Site`, one or more
+:class:`~minerecon.scenario.Split` with their hosting contracts, and a
+:class:`~minerecon.projection.MiningScenario` with the market models.
+:meth:`SiteStudy.run` values pure mining and every split on the same paths
+(:func:`minerecon.scenario.compare`). ``examples/site.toml`` in the
+repository is a complete, commented example.
+
+File layout
+-----------
+``[site]``
+    ``gross_mw`` (required), ``power_price_usd_per_kwh``,
+    ``power_price_escalation_per_year``, ``mining_pue``, ``pool_fee``,
+    ``demand_response_usd_per_mw_year``, ``mining_capex_per_mw_usd``, ``name``.
+``[[site.fleet]]`` (one table per deployment, at least one)
+    ``miner`` (catalogue name, or the name of a custom machine given by
+    ``hashrate_th`` and ``power_w``), ``count`` (required), ``delivery_day``
+    or ``delivery_date``, ``capex_per_unit_usd``, ``degradation_per_year``,
+    ``failure_rate_per_year``, ``uptime``, ``resale_value_usd``,
+    ``other_opex_usd_per_th_day``.
+``[splits.<label>]`` (any number; the label names the option)
+    ``fraction`` or ``converted_mw`` (one of the two), ``decision_day`` or
+    ``decision_date``, and a ``hosting`` table.
+``[splits.<label>.hosting]``
+    ``deal = "<slug>"`` of :func:`minerecon.hosting.list_deals` (a
+    colocation deal goes through :func:`~minerecon.hosting.lease_from_deal`,
+    a GPU-cloud deal through :func:`~minerecon.hosting.gpu_cloud_from_deal`)
+    with any contract key below as an override; or ``kind = "colocation"``
+    / ``"gpu_cloud"`` with the contract's keys given explicitly.
+``[simulation]``
+    ``start_date`` (a day of the bundled history) or a
+    ``[simulation.network]`` table (``date``, ``height``, ``difficulty``,
+    ``btc_price_usd``, ``fees_btc_per_block``); neither: the last day of
+    the history. ``horizon_days`` (3650), ``n_paths`` (1000), ``seed``,
+    ``discount_rate_per_year`` (0.10), ``policy`` ("sell"), and the tables
+    ``price``, ``fees`` and ``hashrate``, each with a ``model`` key
+    (``model = "calibrated"`` takes that component from
+    :func:`minerecon.projection.calibrate`, optionally over
+    ``start_date``/``end_date``).
+
+Units in key names
+------------------
+A key is the library's argument name followed by its unit
+(``power_price_usd_per_kwh``, ``capex_per_unit_usd``,
+``rate_usd_per_kw_month``, ``escalator_per_year``); where the argument's
+name already ends in its unit it is kept (``gross_mw``, ``term_years``,
+``build_days``, ``hashrate_th``). Shares, ratios, counts and annualised
+volatilities carry no suffix (``fraction``, ``pool_fee``, ``mining_pue``,
+``noi_margin``, ``volatility``). A key whose quantity is known but whose
+unit is not the one expected (``gross_kw``, ``power_price_usd_per_mwh``,
+``drift`` without ``_per_year``) is rejected with the expected key: the
+file is never converted silently.
+
+Errors
+------
+Every problem raises :class:`ConfigError` (a ``ValueError``) whose one-line
+message names the file, the line, the key path (``splits.half.hosting.rate``;
+``site.fleet[0].count`` for the first ``[[site.fleet]]``) and the valid
+keys, options or range. TOML syntax errors carry tomllib's line and column.
+
+How lines are found
+-------------------
+:mod:`tomllib` returns no positions, so :func:`key_lines` scans the text:
+it follows ``[table]`` and ``[[array]]`` headers (counting the arrays),
+records each ``key = value`` line under the current table and the keys of
+inline tables ``{...}`` on the same line. A missing key is reported at the
+line of its table's header (line 1 when the table is absent). Multi-line
+strings and arrays whose continuation lines look like ``key = value``
+could mislead the scan; that is the only known limitation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import functools
+import math
+import re
+import tomllib
+import types
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from minerecon import difficulty, fees, hosting, price
+from minerecon.hardware import Deployment, Miner, get_miner
+from minerecon.network import NetworkState
+from minerecon.projection import MiningScenario, calibrate
+from minerecon.scenario import Site, SiteComparison, Split, compare, optimal_split
+
+__all__ = ["ConfigError", "SiteStudy", "key_lines", "load_scenario"]
+
+
+#: Shares of a site converted in :meth:`SiteStudy.split_curve` by default [-].
+SPLIT_FRACTIONS = tuple(float(f) for f in np.linspace(0.0, 1.0, 11))
+
+
+class ConfigError(ValueError):
+    """A scenario file that cannot be used.
+
+    Attributes
+    ----------
+    file : str
+        The file.
+    key : str
+        Dotted path of the faulty key (empty for a syntax error).
+    line : int or None
+        1-based line where the key (or its table) appears.
+    """
+
+    def __init__(self, file: Any, key: str, line: int | None, problem: str) -> None:
+        self.file, self.key, self.line, self.problem = str(file), key, line, problem
+        where = f"{self.file}, line {line}" if line else self.file
+        super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+
+
+# --------------------------------------------------------------------------
+# The study
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteStudy:
+    """A site and the splits of its power to compare, with the market models.
+
+    Parameters
+    ----------
+    site : Site
+        The site, fleet and costs.
+    splits : mapping of str to Split
+        The alternatives to pure mining, by label (stored read-only).
+    scenario : MiningScenario
+        Start, horizon, discount rate and price, fee and hashrate models.
+    n_paths : int, default 1000
+        Monte Carlo paths.
+    seed : int, optional
+        Seed shared by all options (common random numbers).
+    name : str, default ""
+        Title of the study.
+    notes : tuple of str, default ()
+        Sources and assumptions, one per entry.
+    """
+
+    site: Site
+    splits: Mapping[str, Split]
+    scenario: MiningScenario
+    n_paths: int = 1000
+    seed: Any = None
+    name: str = ""
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "splits", types.MappingProxyType(dict(self.splits)))
+        if not isinstance(self.n_paths, int | np.integer) or self.n_paths < 1:
+            raise ValueError(f"n_paths must be a whole number >= 1, got {self.n_paths!r}")
+
+    def replace(self, **changes: Any) -> SiteStudy:
+        """A copy with some fields changed (``n_paths``, ``seed``, ...)."""
+        return dataclasses.replace(self, **changes)
+
+    def run(self, **run: Any) -> SiteComparison:
+        """Pure mining and every split on common random paths.
+
+        ``run`` is passed to :func:`minerecon.scenario.compare` (``threads``,
+        ``progress``, ...).
+        """
+        return compare(
+            self.site,
+            dict(self.splits),
+            scenario=self.scenario,
+            n_paths=self.n_paths,
+            seed=self.seed,
+            **run,
+        )
+
+    def split_curve(
+        self,
+        hosting: Any = None,
+        *,
+        fractions: Any = SPLIT_FRACTIONS,
+        objective: str = "mean",
+        **run: Any,
+    ) -> tuple[float, pd.Series]:
+        """Objective of NPV against the share of the site converted.
+
+        Parameters
+        ----------
+        hosting : ColocationLease or GpuCloud, optional
+            The contract; by default that of the split converting the most
+            power (the first split on a tie).
+        fractions : sequence of float
+            Shares of the site's gross MW converted [-], in [0, 1].
+        objective : str, default "mean"
+            See :func:`minerecon.scenario.optimal_split`.
+
+        Returns
+        -------
+        (float, pandas.Series)
+            The best fraction and the objective [USD] at each fraction.
+        """
+        if hosting is None:
+            if not self.splits:
+                raise ValueError("split_curve needs a hosting contract: the study has no splits")
+            hosting = max(
+                self.splits.values(), key=lambda split: split.converted_mw(self.site)
+            ).hosting
+        return optimal_split(
+            self.site,
+            hosting,
+            fractions=fractions,
+            objective=objective,
+            scenario=self.scenario,
+            n_paths=self.n_paths,
+            seed=self.seed,
+            **run,
+        )
+
+
+# --------------------------------------------------------------------------
+# Where keys are: a line scanner
+# --------------------------------------------------------------------------
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_KEY_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"'  # basic string
+    r"|'[^']*'"  # literal string
+    r"|[A-Za-z0-9_-]+"  # bare key part
+    r"|\s*\.\s*"  # dot
+)
+
+
+def _strip_comment(line: str) -> str:
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == "\\" and quote == '"':
+                continue
+            if char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[:index]
+    return line
+
+
+def _key_parts(text: str) -> list[str]:
+    parts = []
+    for piece in re.findall(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^.]+', text):
+        piece = piece.strip()
+        if piece[:1] in "\"'":
+            piece = piece[1:-1]
+        parts.append(piece)
+    return parts
+
+
+def _inline_keys(value: str, prefix: str, number: int, lines: dict[str, int]) -> None:
+    """Record ``key =`` inside inline tables ``{...}`` of one line."""
+    stack = [prefix]
+    pending = prefix
+    token = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|\{|\}|([A-Za-z0-9_.-]+)\s*=')
+    for match in token.finditer(value):
+        text = match.group(0)
+        if text == "{":
+            stack.append(pending)
+        elif text == "}":
+            if len(stack) > 1:
+                stack.pop()
+        elif match.group(1) and len(stack) > 1:
+            pending = ".".join([stack[-1], *_key_parts(match.group(1))])
+            lines.setdefault(pending, number)
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Line (1-based) of every key and table of a TOML text.
+
+    Keys are dotted paths from the root; the n-th table of an array of
+    tables ``[[a.b]]`` is ``a.b[n]`` (from 0). Table headers map to their
+    own line; a parent never declared maps to the first line that opens
+    one of its children.
+
+    Examples
+    --------
+    >>> lines = key_lines('[site]\\ngross_mw = 5\\n[[site.fleet]]\\ncount = 2\\n'
+    ...                   'price = {model = "gbm"}\\n')
+    >>> lines["site.gross_mw"], lines["site.fleet[0].count"], lines["site.fleet[0].price.model"]
+    (2, 4, 5)
+    """
+    lines: dict[str, int] = {}
+    arrays: dict[str, int] = {}
+    table = ""
+
+    def resolve(parts: list[str]) -> str:
+        # Inside [[a.b]], a header [a.b.c] belongs to the latest a.b[n].
+        path = ""
+        for part in parts:
+            path = f"{path}.{part}" if path else part
+            if path in arrays:
+                path = f"{path}[{arrays[path]}]"
+        return path
+
+    def record(path: str, number: int) -> None:
+        pieces = path.split(".")
+        for end in range(1, len(pieces) + 1):
+            lines.setdefault(".".join(pieces[:end]), number)
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _strip_comment(raw).strip()
+        if not line:
+            continue
+        array = re.fullmatch(r"\[\[(.+)\]\]", line)
+        header = re.fullmatch(r"\[([^\[\]].*)\]", line)
+        if array:
+            parts = _key_parts(array.group(1))
+            parent = resolve(parts[:-1])
+            name = f"{parent}.{parts[-1]}" if parent else parts[-1]
+            arrays[name] = arrays.get(name, -1) + 1
+            table = f"{name}[{arrays[name]}]"
+            record(name, number)
+            record(table, number)
+        elif header:
+            table = resolve(_key_parts(header.group(1)))
+            record(table, number)
+        else:
+            match = re.match(
+                r"""((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=(.*)""", line
+            )
+            if match:
+                path = ".".join(filter(None, [table, *_key_parts(match.group(1))]))
+                record(path, number)
+                _inline_keys(match.group(2), path, number, lines)
+    return lines
+
+
+# --------------------------------------------------------------------------
+# Schema
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Key:
+    """One key of a table: type, bounds, unit and the library argument."""
+
+    name: str
+    kind: str  # float | int | str | bool | date | table | tables | floats
+    stem: str  # quantity part; the unit suffix is the rest of the name
+    target: str
+    required: bool = False
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        text = self.name + (f" {self.unit}" if self.unit else "")
+        if self.choices:
+            return f"{text} (one of {', '.join(map(repr, self.choices))})"
+        if self.low is not None or self.high is not None:
+            left = "(" if self.low_open else "["
+            right = ")" if self.high_open else "]"
+            low = "-inf" if self.low is None else f"{self.low:g}"
+            high = "inf" if self.high is None else f"{self.high:g}"
+            text += f" in {left}{low}, {high}{right}"
+        return text
+
+
+def _k(
+    name: str, kind: str = "float", *, unit_suffix: str = "", target: str = "", **kw: Any
+) -> _Key:
+    """A key ``stem + "_" + unit_suffix`` (or without suffix)."""
+    stem = name[: -len(unit_suffix) - 1] if unit_suffix else name
+    return _Key(name=name, kind=kind, stem=stem, target=target or stem, **kw)
+
+
+def _schema(*keys: _Key) -> dict[str, _Key]:
+    return {key.name: key for key in keys}
+
+
+_SITE = _schema(
+    _k("name", "str"),
+    _k(
+        "gross_mw",
+        unit_suffix="mw",
+        target="gross_mw",
+        required=True,
+        low=0,
+        low_open=True,
+        unit="[MW]",
+    ),
+    _k("power_price_usd_per_kwh", unit_suffix="usd_per_kwh", low=0, unit="[USD/kWh]"),
+    _k(
+        "power_price_escalation_per_year",
+        unit_suffix="per_year",
+        low=-1,
+        low_open=True,
+        unit="[1/year]",
+    ),
+    _k("mining_pue", low=1, unit="[-]"),
+    _k("pool_fee", low=0, high=1, high_open=True, unit="[-]"),
+    _k(
+        "demand_response_usd_per_mw_year",
+        unit_suffix="usd_per_mw_year",
+        low=0,
+        unit="[USD per MW-year]",
+    ),
+    _k("mining_capex_per_mw_usd", unit_suffix="usd", low=0, unit="[USD per MW]"),
+    _k("fleet", "tables", required=True),
+)
+
+_FLEET = _schema(
+    _k("miner", "str", required=True),
+    _k("hashrate_th", unit_suffix="th", target="hashrate", low=0, low_open=True, unit="[TH/s]"),
+    _k("power_w", unit_suffix="w", target="power", low=0, low_open=True, unit="[W]"),
+    _k("count", "int", required=True, low=0),
+    _k("delivery_day", "int", unit_suffix="day", target="delivery", low=0, unit="[day]"),
+    _k("delivery_date", "date", unit_suffix="date", target="delivery"),
+    _k("capex_per_unit_usd", unit_suffix="usd", low=0, unit="[USD]"),
+    _k(
+        "degradation_per_year",
+        unit_suffix="per_year",
+        low=0,
+        high=1,
+        high_open=True,
+        unit="[1/year]",
+    ),
+    _k("failure_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+    _k("uptime", low=0, high=1, low_open=True, unit="[-]"),
+    _k("resale_value_usd", unit_suffix="usd", low=0, unit="[USD]"),
+    _k(
+        "other_opex_usd_per_th_day",
+        unit_suffix="usd_per_th_day",
+        low=0,
+        unit="[USD per TH/s per day]",
+    ),
+)
+
+_SPLIT = _schema(
+    _k("fraction", low=0, high=1, unit="[-]"),
+    _k("converted_mw", unit_suffix="mw", target="mw", low=0, unit="[MW]"),
+    _k("decision_day", "int", unit_suffix="day", target="decision", low=0, unit="[day]"),
+    _k("decision_date", "date", unit_suffix="date", target="decision"),
+    _k("hosting", "table", required=True),
+)
+
+_CONTRACT_COMMON = (
+    _k("gross_to_it", low=1, unit="[-]"),
+    _k("build_days", unit_suffix="days", target="build_days", low=0, unit="[day]"),
+    _k("ramp_days", unit_suffix="days", target="ramp_days", low=0, unit="[day]"),
+    _k("power_pass_through", "bool"),
+    _k("default_hazard_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+)
+_COLOCATION = _schema(
+    _k(
+        "rate_usd_per_kw_month",
+        unit_suffix="usd_per_kw_month",
+        low=0,
+        unit="[USD per kW of IT per month]",
+    ),
+    _k(
+        "term_years", unit_suffix="years", target="term_years", low=0, low_open=True, unit="[year]"
+    ),
+    _k("escalator_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
+    _k("extension_years", unit_suffix="years", target="extension_years", low=0, unit="[year]"),
+    _k("capex_per_it_mw_usd", unit_suffix="usd", low=0, unit="[USD per IT MW]"),
+    _k("tenant_capex_share", low=0, high=1, unit="[-]"),
+    _k("noi_margin", low=0, high=1, unit="[-]"),
+    _k("opex_per_it_mw_year_usd", unit_suffix="usd", low=0, unit="[USD per IT MW-year]"),
+    _k("backstop_share", low=0, high=1, unit="[-]"),
+    *_CONTRACT_COMMON,
+)
+_GPU_CLOUD = _schema(
+    _k("gpus_per_it_mw", low=0, low_open=True, unit="[GPU per IT MW]"),
+    _k("price_per_gpu_hour_usd", unit_suffix="usd", low=0, unit="[USD per GPU-hour]"),
+    _k("capex_per_gpu_usd", unit_suffix="usd", low=0, unit="[USD]"),
+    _k("utilisation", low=0, high=1, low_open=True, unit="[-]"),
+    _k(
+        "gpu_life_years",
+        unit_suffix="years",
+        target="gpu_life_years",
+        low=0,
+        low_open=True,
+        unit="[year]",
+    ),
+    _k("opex_share", low=0, high=1, unit="[-]"),
+    _k("opex_per_gpu_hour_usd", unit_suffix="usd", low=0, unit="[USD per GPU-hour]"),
+    _k("fitout_capex_per_it_mw_usd", unit_suffix="usd", low=0, unit="[USD per IT MW]"),
+    _k(
+        "contract_years",
+        unit_suffix="years",
+        target="contract_years",
+        low=0,
+        low_open=True,
+        unit="[year]",
+    ),
+    _k("prepayment_share", low=0, high=1, unit="[-]"),
+    *_CONTRACT_COMMON,
+)
+_KINDS = {"colocation": _COLOCATION, "gpu_cloud": _GPU_CLOUD}
+_REQUIRED_CONTRACT = {
+    "colocation": ("rate_usd_per_kw_month", "term_years"),
+    "gpu_cloud": ("gpus_per_it_mw", "price_per_gpu_hour_usd", "capex_per_gpu_usd"),
+}
+_HOSTING_HEAD = _schema(
+    _k("deal", "str"),
+    _k("kind", "str", choices=tuple(_KINDS)),
+)
+
+_NETWORK = _schema(
+    _k("date", "date", required=True),
+    _k("height", "int", required=True, low=0),
+    _k("difficulty", required=True, low=0, low_open=True, unit="[-]"),
+    _k(
+        "btc_price_usd",
+        unit_suffix="usd",
+        target="btc_price",
+        required=True,
+        low=0,
+        low_open=True,
+        unit="[USD/BTC]",
+    ),
+    _k(
+        "fees_btc_per_block",
+        unit_suffix="btc_per_block",
+        target="fees_per_block",
+        required=True,
+        low=0,
+        unit="[BTC per block]",
+    ),
+)
+
+_SIMULATION = _schema(
+    _k("start_date", "date", unit_suffix="date", target="start"),
+    _k("network", "table"),
+    _k("horizon_days", "int", unit_suffix="days", target="days", low=2, unit="[day]"),
+    _k("n_paths", "int", low=1),
+    _k("seed", "int", low=0),
+    _k("discount_rate_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
+    _k("policy", "str", choices=("sell", "hold")),
+    _k("price", "table"),
+    _k("fees", "table"),
+    _k("hashrate", "table"),
+)
+
+_CALIBRATED = (
+    _k("start_date", "date", unit_suffix="date", target="start"),
+    _k("end_date", "date", unit_suffix="date", target="end"),
+)
+_VOLATILITY = _k("volatility", low=0, unit="[1/sqrt(year)]")
+_STEP = _k("step_days", "int", unit_suffix="days", target="step_days", low=1, unit="[day]")
+
+# model name -> (schema, required keys, factory of the library object)
+_MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | None]]] = {
+    "price": {
+        "constant": (_schema(), (), lambda: price.ConstantPrice()),
+        "growth": (
+            _schema(
+                _k(
+                    "growth_per_year",
+                    unit_suffix="per_year",
+                    target="annual_growth",
+                    low=-1,
+                    low_open=True,
+                    unit="[1/year]",
+                )
+            ),
+            ("growth_per_year",),
+            price.GrowthPrice,
+        ),
+        "gbm": (
+            _schema(_k("drift_per_year", unit_suffix="per_year", unit="[1/year]"), _VOLATILITY),
+            ("volatility",),
+            lambda drift=0.0, volatility=0.0: price.GBM(drift, volatility),
+        ),
+        "merton": (
+            _schema(
+                _k("drift_per_year", unit_suffix="per_year", unit="[1/year]"),
+                _VOLATILITY,
+                _k("jump_intensity_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+                _k("jump_mean", unit="[-]"),
+                _k("jump_volatility", low=0, unit="[-]"),
+            ),
+            ("volatility", "jump_intensity_per_year", "jump_mean", "jump_volatility"),
+            lambda drift=0.0, **kw: price.MertonJump(drift=drift, **kw),
+        ),
+        "calibrated": (_schema(*_CALIBRATED), (), None),
+    },
+    "fees": {
+        "constant": (
+            _schema(
+                _k(
+                    "btc_per_block",
+                    unit_suffix="btc_per_block",
+                    target="btc_per_block",
+                    low=0,
+                    unit="[BTC per block]",
+                )
+            ),
+            (),
+            None,  # default: the start's fees
+        ),
+        "share": (
+            _schema(_k("share", low=0, high=1, high_open=True, unit="[-]")),
+            ("share",),
+            fees.FeeShare,
+        ),
+        "stochastic": (
+            _schema(
+                _k("level_btc", unit_suffix="btc", low=0, low_open=True, unit="[BTC per block]"),
+                _k(
+                    "mean_level_btc",
+                    unit_suffix="btc",
+                    low=0,
+                    low_open=True,
+                    unit="[BTC per block]",
+                ),
+                _k(
+                    "reversion_per_year",
+                    unit_suffix="per_year",
+                    low=0,
+                    low_open=True,
+                    unit="[1/year]",
+                ),
+                _VOLATILITY,
+                _k("spike_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+                _k("spike_mean", low=0, unit="[-]"),
+                _STEP,
+            ),
+            (
+                "mean_level_btc",
+                "reversion_per_year",
+                "volatility",
+                "spike_rate_per_year",
+                "spike_mean",
+            ),
+            None,  # default level: the start's fees
+        ),
+        "calibrated": (_schema(*_CALIBRATED), (), None),
+    },
+    "hashrate": {
+        "constant": (
+            _schema(
+                _k(
+                    "growth_per_month",
+                    unit_suffix="per_month",
+                    target="monthly_growth",
+                    low=-1,
+                    low_open=True,
+                    unit="[1/month]",
+                ),
+                _VOLATILITY,
+                _STEP,
+            ),
+            (),
+            lambda monthly_growth=0.0, **kw: difficulty.ConstantGrowth(monthly_growth, **kw),
+        ),
+        "economic": (
+            _schema(
+                _k(
+                    "cost_hashprice_usd_per_th_day",
+                    unit_suffix="usd_per_th_day",
+                    low=0,
+                    low_open=True,
+                    unit="[USD per TH/s per day]",
+                ),
+                _k("entry_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+                _k("exit_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+                _k("cost_decline_per_year", unit_suffix="per_year", unit="[1/year]"),
+                _k("lag_days", unit_suffix="days", target="lag_days", low=1, unit="[day]"),
+                _VOLATILITY,
+                _STEP,
+            ),
+            ("cost_hashprice_usd_per_th_day", "entry_rate_per_year", "exit_rate_per_year"),
+            difficulty.EconomicHashrate,
+        ),
+        "calibrated": (_schema(*_CALIBRATED), (), None),
+    },
+}
+
+
+# --------------------------------------------------------------------------
+# Reading tables
+# --------------------------------------------------------------------------
+
+
+class _Reader:
+    """Validates tables against schemas; errors carry file, key and line."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = key_lines(text)
+
+    def line(self, key: str) -> int | None:
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = re.sub(r"(\[\d+\]|\.[^.\[\]]+|^[^.\[\]]+)$", "", key)
+        return 1
+
+    def error(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(self.path, key, self.line(key), problem)
+
+    def read(
+        self,
+        table: Any,
+        schema: Mapping[str, _Key],
+        where: str,
+        *,
+        required: tuple[str, ...] = (),
+        extra: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
+        """Values of ``table`` by TOML key, checked; ``extra`` keys are left alone."""
+        if not isinstance(table, dict):
+            raise self.error(where, f"must be a table, got {_type_name(table)}")
+        for name in table:
+            if name not in schema and name not in extra:
+                raise self._unknown(name, schema, where, extra)
+        out: dict[str, Any] = {}
+        for name, key in schema.items():
+            path = f"{where}.{name}"
+            if name not in table:
+                if key.required or name in required:
+                    raise self.error(
+                        path, f"missing required key in [{where}]; expected {key.describe()}"
+                    )
+                continue
+            out[name] = self._value(table[name], key, path)
+        return out
+
+    def _unknown(
+        self, name: str, schema: Mapping[str, _Key], where: str, extra: tuple[str, ...]
+    ) -> ConfigError:
+        path = f"{where}.{name}"
+        # The longest known quantity the key starts with: a wrong or missing unit.
+        stems = [k for k in schema.values() if k.stem != k.name]
+        matches = [k for k in stems if name == k.stem or name.startswith(k.stem + "_")]
+        if matches:
+            key = max(matches, key=lambda k: len(k.stem))
+            given = name[len(key.stem) + 1 :]
+            problem = f"wrong unit {given!r}" if given else "missing unit"
+            return self.error(
+                path, f"{problem} for {key.stem!r}; use {key.name} {key.unit}".rstrip()
+            )
+        valid = sorted([*schema, *extra])
+        close = difflib.get_close_matches(name, valid, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return self.error(path, f"unknown key{hint}; valid keys: {', '.join(valid)}")
+
+    def _value(self, value: Any, key: _Key, path: str) -> Any:
+        kind = key.kind
+        if kind == "float":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise self.error(path, f"must be a number, got {_type_name(value)} {value!r}")
+            value = float(value)
+            if math.isnan(value):
+                raise self.error(path, f"must be a number, got nan; expected {key.describe()}")
+        elif kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise self.error(
+                    path, f"must be a whole number, got {_type_name(value)} {value!r}"
+                )
+        elif kind == "str":
+            if not isinstance(value, str):
+                raise self.error(path, f"must be a string, got {_type_name(value)} {value!r}")
+            if key.choices and value not in key.choices:
+                raise self.error(path, f"got {value!r}; expected {key.describe()}")
+            return value
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise self.error(path, f"must be true or false, got {_type_name(value)}")
+            return value
+        elif kind == "date":
+            return self._date(value, path)
+        elif kind == "table":
+            if not isinstance(value, dict):
+                raise self.error(path, f"must be a table, got {_type_name(value)}")
+            return value
+        elif kind == "tables":
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, dict) for v in value)
+            ):
+                raise self.error(
+                    path,
+                    f"must be one or more [[{path}]] tables, got {_type_name(value)}",
+                )
+            return value
+        low, high = key.low, key.high
+        below = low is not None and (value <= low if key.low_open else value < low)
+        above = high is not None and (value >= high if key.high_open else value > high)
+        if below or above or (kind == "float" and math.isinf(value)):
+            raise self.error(path, f"got {value!r}; expected {key.describe()}")
+        return value
+
+    def _date(self, value: Any, path: str) -> pd.Timestamp:
+        if isinstance(value, dt.datetime | dt.date) and not isinstance(value, dt.time):
+            return pd.Timestamp(value)
+        if isinstance(value, str):
+            try:
+                return pd.Timestamp(dt.date.fromisoformat(value))
+            except ValueError:
+                pass
+        raise self.error(path, f"must be a date YYYY-MM-DD, got {value!r}")
+
+    def exclusive(self, values: Mapping[str, Any], names: tuple[str, str], where: str) -> None:
+        if all(name in values for name in names):
+            raise self.error(f"{where}.{names[1]}", f"give {names[0]} or {names[1]}, not both")
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a float",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _targets(values: Mapping[str, Any], schema: Mapping[str, _Key]) -> dict[str, Any]:
+    return {schema[name].target: value for name, value in values.items()}
+
+
+# --------------------------------------------------------------------------
+# Building the objects
+# --------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> SiteStudy:
+    """Read a scenario file into a :class:`SiteStudy`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A TOML file laid out as described in :mod:`minerecon.config`.
+
+    Returns
+    -------
+    SiteStudy
+
+    Raises
+    ------
+    ConfigError
+        For a syntax error, an unknown key, a missing required key, a value
+        of the wrong type or out of range, or a key with a wrong unit; the
+        message names the file, the line and the key.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(path, "", None, f"cannot read the file ({error.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        line = int(found.group(1)) if found else None
+        raise ConfigError(path, "", line, f"TOML syntax error: {error}") from None
+    reader = _Reader(path, text)
+    for name in data:
+        if name not in ("site", "splits", "simulation"):
+            raise reader.error(name, "unknown table; valid: site, splits, simulation")
+    if "site" not in data:
+        raise ConfigError(path, "site", 1, "missing required table [site]")
+    site = _site(reader, data["site"])
+    simulation = data.get("simulation", {})
+    if not isinstance(simulation, dict):
+        raise reader.error("simulation", f"must be a table, got {_type_name(simulation)}")
+    settings = reader.read(simulation, _SIMULATION, "simulation")
+    start = _start(reader, settings)
+    days = settings.get("horizon_days", 3650)
+    splits_table = data.get("splits", {})
+    if not isinstance(splits_table, dict):
+        raise reader.error("splits", f"must be a table, got {_type_name(splits_table)}")
+    splits = {
+        label: _split(reader, body, f"splits.{label}", site)
+        for label, body in splits_table.items()
+    }
+    models = {
+        component: _model(reader, settings.get(component), component, start)
+        for component in ("price", "fees", "hashrate")
+    }
+    try:
+        scenario = MiningScenario(
+            site.fleet,
+            start=start,
+            days=days,
+            power_price=site.power_price,
+            power_price_escalation=site.power_price_escalation,
+            pue=site.mining_pue,
+            pool_fee=site.pool_fee,
+            discount_rate=settings.get("discount_rate_per_year", 0.10),
+            policy=settings.get("policy", "sell"),
+            **models,
+        )
+    except ValueError as error:
+        raise reader.error("simulation", str(error)) from None
+    return SiteStudy(
+        site=site,
+        splits=splits,
+        scenario=scenario,
+        n_paths=settings.get("n_paths", 1000),
+        seed=settings.get("seed"),
+        name=site.name or path.stem,
+    )
+
+
+def _site(reader: _Reader, table: Any) -> Site:
+    values = reader.read(table, _SITE, "site")
+    fleet = [
+        _deployment(reader, item, f"site.fleet[{index}]")
+        for index, item in enumerate(values.pop("fleet"))
+    ]
+    kwargs = {
+        "gross_mw": values.get("gross_mw"),
+        "fleet": fleet,
+        "power_price": values.get("power_price_usd_per_kwh", 0.05),
+        "power_price_escalation": values.get("power_price_escalation_per_year", 0.0),
+        "mining_pue": values.get("mining_pue", 1.05),
+        "pool_fee": values.get("pool_fee", 0.0),
+        "demand_response": values.get("demand_response_usd_per_mw_year", 0.0),
+        "mining_capex_per_mw": values.get("mining_capex_per_mw_usd", 0.0),
+        "name": values.get("name", ""),
+    }
+    try:
+        return Site(**kwargs)
+    except ValueError as error:
+        raise reader.error("site", str(error)) from None
+
+
+def _deployment(reader: _Reader, table: Any, where: str) -> Deployment:
+    values = reader.read(table, _FLEET, where)
+    reader.exclusive(values, ("delivery_day", "delivery_date"), where)
+    custom = [name for name in ("hashrate_th", "power_w") if name in values]
+    if len(custom) == 1:
+        other = ({"hashrate_th", "power_w"} - set(custom)).pop()
+        raise reader.error(
+            f"{where}.{other}", "missing: a custom machine needs both hashrate_th and power_w"
+        )
+    name = values.pop("miner")
+    if custom:
+        miner = Miner(name, values.pop("hashrate_th"), values.pop("power_w"))
+    else:
+        try:
+            miner = get_miner(name)
+        except KeyError as error:
+            raise reader.error(f"{where}.miner", str(error.args[0])) from None
+    kwargs = _targets(values, _FLEET)
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("hashrate", "power")}
+    kwargs.setdefault("delivery", 0)
+    try:
+        return Deployment(miner, **kwargs)
+    except ValueError as error:
+        raise reader.error(where, str(error)) from None
+
+
+def _split(reader: _Reader, table: Any, where: str, site: Site) -> Split:
+    values = reader.read(table, _SPLIT, where)
+    reader.exclusive(values, ("fraction", "converted_mw"), where)
+    if "fraction" not in values and "converted_mw" not in values:
+        raise reader.error(where, "missing required key: give fraction [-] or converted_mw [MW]")
+    reader.exclusive(values, ("decision_day", "decision_date"), where)
+    contract = _hosting(reader, values.pop("hosting"), f"{where}.hosting")
+    kwargs = _targets(values, _SPLIT)
+    if kwargs.get("mw", 0.0) > site.gross_mw:
+        raise reader.error(
+            f"{where}.converted_mw",
+            f"got {kwargs['mw']!r}; expected converted_mw in [0, {site.gross_mw:g}] "
+            "(the site's gross_mw)",
+        )
+    try:
+        return Split(contract, **kwargs)
+    except ValueError as error:
+        raise reader.error(where, str(error)) from None
+
+
+def _hosting(reader: _Reader, table: Any, where: str) -> Any:
+    if not isinstance(table, dict):
+        raise reader.error(where, f"must be a table, got {_type_name(table)}")
+    head = {
+        name: reader._value(table[name], key, f"{where}.{name}")
+        for name, key in _HOSTING_HEAD.items()
+        if name in table
+    }
+    deal = head.get("deal")
+    kind = head.get("kind")
+    if deal is not None:
+        try:
+            deal_kind = str(hosting.get_deal(deal)["kind"])
+        except KeyError as error:
+            raise reader.error(f"{where}.deal", str(error.args[0])) from None
+        if kind is not None and kind != deal_kind:
+            raise reader.error(
+                f"{where}.kind", f"got {kind!r} but deal {deal!r} is of kind {deal_kind!r}"
+            )
+        kind = deal_kind
+    elif kind is None:
+        raise reader.error(
+            where,
+            "missing required key: give deal (see minerecon.hosting.list_deals()) "
+            f"or kind (one of {', '.join(map(repr, _KINDS))})",
+        )
+    schema = _KINDS[kind]
+    body = {name: value for name, value in table.items() if name not in _HOSTING_HEAD}
+    required = () if deal is not None else _REQUIRED_CONTRACT[kind]
+    values = reader.read(body, schema, where, required=required, extra=tuple(_HOSTING_HEAD))
+    overrides = _targets(values, schema)
+    try:
+        if deal is None:
+            cls = hosting.ColocationLease if kind == "colocation" else hosting.GpuCloud
+            return cls(**overrides)
+        if kind == "colocation":
+            return hosting.lease_from_deal(deal, **overrides)
+        return hosting.gpu_cloud_from_deal(deal, **overrides)
+    except ValueError as error:
+        raise reader.error(where, str(error)) from None
+
+
+def _start(reader: _Reader, settings: Mapping[str, Any]) -> NetworkState:
+    reader.exclusive(settings, ("start_date", "network"), "simulation")
+    if "network" in settings:
+        values = reader.read(settings["network"], _NETWORK, "simulation.network")
+        try:
+            return NetworkState(**_targets(values, _NETWORK))
+        except ValueError as error:
+            raise reader.error("simulation.network", str(error)) from None
+    if "start_date" in settings:
+        try:
+            return NetworkState.from_history(settings["start_date"])
+        except ValueError as error:
+            raise reader.error("simulation.start_date", str(error)) from None
+    return NetworkState.latest()
+
+
+@functools.cache
+def _calibrated(start: Any, end: Any) -> Any:
+    return calibrate(start, end)
+
+
+def _model(reader: _Reader, table: Any, component: str, start: NetworkState) -> Any:
+    if table is None:
+        return None
+    where = f"simulation.{component}"
+    models = _MODELS[component]
+    if "model" not in table:
+        raise reader.error(
+            f"{where}.model", f"missing required key; expected one of {', '.join(models)}"
+        )
+    name = table["model"]
+    if not isinstance(name, str) or name not in models:
+        raise reader.error(f"{where}.model", f"got {name!r}; expected one of {', '.join(models)}")
+    schema, required, factory = models[name]
+    body = {key: value for key, value in table.items() if key != "model"}
+    values = reader.read(body, schema, where, required=required, extra=("model",))
+    kwargs = _targets(values, schema)
+    try:
+        if name == "calibrated":
+            fitted = _calibrated(kwargs.get("start"), kwargs.get("end"))
+            return getattr(fitted, component)
+        if component == "fees" and name == "constant":
+            return fees.ConstantFees(kwargs.get("btc_per_block", start.fees_per_block))
+        if component == "fees" and name == "stochastic":
+            kwargs.setdefault("level", start.fees_per_block)
+            return fees.StochasticFees(**kwargs)
+        return factory(**kwargs)
+    except ValueError as error:
+        raise reader.error(where, str(error)) from None
