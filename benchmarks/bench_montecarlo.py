@@ -45,7 +45,6 @@ import multiprocessing
 import os
 import platform
 import resource
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -83,6 +82,7 @@ FEES = {
     "spike_rate": 2.8,  # [1/yr]
     "spike_mean": 1.2,  # [-]
     "step_days": 7,
+    "max_level": 10.0,  # [BTC/block] ceiling, the record daily mean rounded up
 }
 HASHRATE = {
     "cost_hashprice": 0.0354,  # [USD/TH/day]
@@ -468,7 +468,7 @@ class LoopModel:
                         + fee_scale * z_fee[k]
                         + spikes[k]
                     )
-                    fee = math.exp(log_fee)
+                    fee = min(math.exp(log_fee), f["max_level"])
                 network *= growth
                 step = day % h["step_days"] == 0
                 if step or day == 1:
@@ -479,7 +479,8 @@ class LoopModel:
             btc_price = math.exp(log_price) if day > 0 else START["btc_price"]
             difficulty = chain[0]
             before = chain[1]
-            reward, crossed = mine_one_day(chain, network, fee)
+            fleet = sum(self.group_hashrate[g][day] for g in groups)
+            reward, crossed = mine_one_day(chain, max(network, fleet), fee)
             if crossed >= 0.0 and math.isnan(halving_day) and before < chain[1]:
                 halving_day = day + crossed / DAY_SECONDS
             net = reward * keep
@@ -555,77 +556,27 @@ def deterministic_check(days: int) -> tuple[float, float, float]:
 
 
 def profile(paths: int, days: int) -> dict[str, float]:
-    """Time the engine's stages separately through its private functions (diagnosis only)."""
-    from minerecon import _random, cashflow
-    from minerecon.difficulty import _hashrate_shocks
+    """Time spent per function inside one run of ``simulate`` (cProfile, diagnosis only).
 
-    engine = sys.modules[simulate.__module__]
+    Compiled kernels show as single calls; the random draws run in worker
+    threads, so they appear as the main thread waiting on them.
+    """
+    import cProfile
+    import pstats
 
     sc = scenario(days)
     simulate(sc, WARMUP_PATHS, seed=SEED, progress=False)
-    months, month_index = engine._calendar(sc)
-    n_months = int(month_index[-1]) + 1
-    schedule = engine.fleet_schedule(sc)
-    per_path = engine._memory_per_path(days, n_months, len(FLEET), False)
-    chunk = max(100, int(1024 * 2**20 // per_path) // 100 * 100)
-    root = _random.seed_sequence(SEED)
-    streams = _random.Streams(root)
-    start_price = sc.start.btc_price
-    times: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        """Add the time since the previous lap to stage ``name``."""
-        nonlocal clock
-        now = time.perf_counter()
-        times[name] = times.get(name, 0.0) + now - clock
-        clock = now
-
-    def normals_only(rng: np.random.Generator, out: np.ndarray) -> None:
-        rng.standard_normal(out=out)
-
-    def gbm(rng: np.random.Generator, out: np.ndarray) -> None:
-        sc.price.sample(rng, out, start_price)
-
-    outputs = engine._Outputs.allocate(paths, days, n_months, len(FLEET), False)
-    parameters = sc.hashrate._kernel_parameters()
-    power_price = COSTS["power_price"] * (1 + COSTS["power_price_escalation"]) ** (
-        np.arange(days) / YEAR_DAYS
+    profiler = cProfile.Profile()
+    profiler.runcall(simulate, sc, paths, seed=SEED, progress=False)
+    stats = pstats.Stats(profiler).stats
+    rows = sorted(
+        (
+            (entry[2], f"{func[2]} ({os.path.basename(func[0])}:{func[1]})")
+            for func, entry in stats.items()
+        ),
+        reverse=True,
     )
-    discount = cashflow.discount_factors(days, COSTS["discount_rate"])
-    chain = engine.start_chain(sc.start)
-    hashrate0 = float(engine.hashrate_from_difficulty(sc.start.difficulty))
-    no_given, no_daily = np.empty((0, 0)), np.empty((0, 0, 0))
-    for first in range(0, paths, chunk):
-        last = min(first + chunk, paths)
-        clock = time.perf_counter()
-        streams.fill(_random.PRICE, first, last, days, normals_only)
-        lap("price normals only")
-        price = streams.fill(_random.PRICE, first, last, days, gbm)
-        lap("price (GBM.sample)")
-        fees = streams.fill(_random.FEES, first, last, days, sc.fees.sample)
-        lap("fees (StochasticFees.sample)")
-        shocks = _hashrate_shocks(sc.hashrate, root, first, last, days)
-        lap("hashrate shocks")
-        out = outputs.slice(first, last)
-        engine._mining_kernel(
-            price, fees, False, no_given, no_given, chain, hashrate0, parameters, shocks,
-            sc.hashrate.step_days, schedule.hashrate, schedule.power, schedule.other_cost,
-            schedule.fixed_flow, power_price, float(COSTS["pue"]), float(COSTS["pool_fee"]),
-            discount, month_index, False, out.summary, out.days_off, out.monthly, no_daily,
-        )  # fmt: skip
-        lap("kernel (_mining_kernel)")
-        cashflow.irr(out.monthly[:, :, 0], periods_per_year=12)
-        lap("irr")
-        del price, fees, shocks
-    clock = time.perf_counter()
-    engine._result(sc, root, outputs, schedule, months)
-    lap("result assembly (_result)")
-    times["chunk_paths"] = float(chunk)
-    return times
-
-
-# --- main ---------------------------------------------------------------------------------------
+    return {name: seconds for seconds, name in rows[:8]}
 
 
 def main() -> None:
@@ -724,12 +675,9 @@ def main() -> None:
     stages: dict[str, float] = {}
     if args.profile:
         stages = profile(args.paths, args.days)
-        print(
-            f"stages of the engine ({args.paths:,} paths, chunks of {stages['chunk_paths']:,.0f}):"
-        )
+        print(f"own time of the engine's busiest functions ({args.paths:,} paths):")
         for name, seconds in stages.items():
-            if name != "chunk_paths":
-                print(f"  {name:32s} {seconds:8.2f} s  {seconds / normals_s:5.2f} x normals")
+            print(f"  {name:60s} {seconds:8.2f} s  {seconds / normals_s:5.2f} x normals")
 
     print(
         json.dumps(
