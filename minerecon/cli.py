@@ -440,7 +440,13 @@ def _print_study(study: Any, table: pd.DataFrame, best: float, scores: pd.Series
         return "never" if value == math.inf else f"{value:.0f}"
 
     def btc(value: float) -> str:
-        return "-" if not math.isfinite(value) else f"{value:,.0f}"
+        if math.isnan(value):
+            return "-"
+        if value == 0.0:
+            return "mining always"
+        if value == math.inf:
+            return "split always"
+        return f"{value:,.0f}"
 
     formats = {
         "mean NPV $M": money,
@@ -456,8 +462,9 @@ def _print_study(study: Any, table: pd.DataFrame, best: float, scores: pd.Series
     print(shown.to_string(formatters=formats, na_rep="-"))
     print()
     print(
-        f"Break-even BTC $: constant price at which mining and the split are worth the same "
-        f"(- = none between 1,000 and 1,000,000 USD). Best split by mean NPV: {best:.0%} "
+        f"Break-even BTC $: constant price above which mining is worth more than the split "
+        f"('mining always' / 'split always': one side wins at every price from 1,000 to "
+        f"1,000,000 USD). Best split by mean NPV: {best:.0%} "
         f"leased ({scores.loc[best] / 1e6:,.1f} M USD)."
     )
 

@@ -346,9 +346,11 @@ class SiteComparison:
         Returns
         -------
         float
-            The break-even BTC price of the decision [USD/BTC]; ``nan`` if
-            the NPV difference does not change sign between ``low`` and
-            ``high``.
+            The break-even BTC price of the decision [USD/BTC]. When the
+            difference keeps one sign over the whole bracket: ``0.0`` if
+            mining is worth more everywhere in it (mining wins at any price
+            from ``low`` up), ``inf`` if the split is worth more everywhere
+            (the split wins at any price up to ``high``).
 
         Notes
         -----
@@ -382,8 +384,10 @@ class SiteComparison:
             return float(low)
         if hi == 0.0:
             return float(high)
-        if np.sign(lo) == np.sign(hi):
-            return float("nan")
+        if lo > 0.0 and hi > 0.0:
+            return 0.0
+        if lo < 0.0 and hi < 0.0:
+            return float("inf")
         return float(brentq(gap, low, high, xtol=1e-9, rtol=1e-13, maxiter=200))
 
 

@@ -273,14 +273,19 @@ def test_breakeven_btc_price_values_tenant_default_in_expectation():
     assert_allclose(mining["pure mining"], mining["50% hosted"] + expected_lease, rtol=1e-8)
 
 
-def test_breakeven_btc_price_is_nan_without_a_sign_change():
+def test_breakeven_btc_price_without_a_sign_change_says_who_wins():
     # 5,000 USD/kW-month is 60 M USD per IT MW-year, far above what a MW mines at
-    # up to 200,000 USD/BTC (~1-2 M USD a year): the gap keeps its sign, no root.
+    # up to 200,000 USD/BTC (~1-2 M USD a year): the split wins at every price (inf).
     site = filled_site(power_price=0.06)
-    result = compare(
+    rich = compare(
         site, [Split(lease(rate=5_000.0), fraction=1.0)], scenario=scenario(days=200), n_paths=1
     )
-    assert np.isnan(result.breakeven_btc_price("100% hosted", high=200_000.0))
+    assert rich.breakeven_btc_price("100% hosted", high=200_000.0) == np.inf
+    # A lease paying nothing for a fit-out that costs money loses to mining at every price
+    # from 1,000 USD up (0.0); mining, switched off below its cost, never goes negative.
+    costly = lease(rate=0.0, capex_per_it_mw=100_000.0)
+    poor = compare(site, [Split(costly, fraction=1.0)], scenario=scenario(days=200), n_paths=1)
+    assert poor.breakeven_btc_price("100% hosted", high=200_000.0) == 0.0
 
 
 # --------------------------------------------------------------------------
