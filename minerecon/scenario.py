@@ -223,6 +223,7 @@ class _Plan:
     hosting: Any
     it_mw: float
     decision_day: int
+    contract_tail: bool = False
 
 
 def _plan(site: Site, split: Split | None, start: pd.Timestamp, days: int) -> _Plan:
@@ -482,12 +483,19 @@ def _hosting_paths(
         np.arange(days) / DAYS_PER_YEAR
     )
     local_days = days - plan.decision_day
+    # With the contract's tail, flows run to its end (extensions included) and the part
+    # after the horizon comes back as one discounted lump on the last day.
+    contract_days = max(local_days, contract.horizon_days) if plan.contract_tail else local_days
     local_price = power_price[plan.decision_day :]
+    if contract_days > local_days:
+        beyond = np.arange(1, contract_days - local_days + 1) / DAYS_PER_YEAR
+        growth = (1 + site.power_price_escalation) ** beyond
+        local_price = np.concatenate([local_price, local_price[-1] * growth])
     if expected:
         flows = contract.expected_daily_cash_flows(
-            local_days, it_mw=plan.it_mw, power_price=local_price
+            contract_days, it_mw=plan.it_mw, power_price=local_price
         )["cash_flow"]
-        flows = np.broadcast_to(flows, (n_paths, local_days))
+        flows = np.broadcast_to(flows, (n_paths, contract_days))
     else:
         defaults = _random.Streams(root).fill(
             _random.TENANT,
@@ -499,8 +507,15 @@ def _hosting_paths(
             ),
         )[:, 0]
         flows = contract.daily_cash_flows(
-            local_days, it_mw=plan.it_mw, power_price=local_price, default_day=defaults
+            contract_days, it_mw=plan.it_mw, power_price=local_price, default_day=defaults
         )["cash_flow"]
+    if contract_days > local_days:
+        tail = (
+            flows[:, local_days:]
+            @ cashflow.discount_factors(contract_days - local_days + 1, scenario.discount_rate)[1:]
+        )
+        flows = flows[:, :local_days].copy()
+        flows[:, -1] += tail
     flows = np.concatenate([np.zeros((n_paths, plan.decision_day)), flows], axis=1)
     discount = cashflow.discount_factors(days, scenario.discount_rate)
     months = scenario.dates.to_period("M")
@@ -515,6 +530,7 @@ def compare(
     scenario: MiningScenario | None = None,
     n_paths: int = 1000,
     seed: Any = None,
+    contract_tail: bool = False,
     **run: Any,
 ) -> SiteComparison:
     """Value pure mining and each split of a site on common random paths.
@@ -537,6 +553,11 @@ def compare(
     seed : int, SeedSequence or Generator, optional
         One seed for all options, so they share their price, fee, hashrate
         and tenant-default paths (common random numbers).
+    contract_tail : bool, default False
+        Value the hosting contract to its end (term and extensions) even
+        where it outlasts the horizon: the flows after the horizon are
+        discounted and booked on its last day. Without it a contract is cut
+        at the horizon, which undervalues long leases against mining.
     **run
         Passed to :func:`minerecon.projection.simulate` (``chunk_size``,
         ``memory_budget_mb``, ``threads``, ``progress``).
@@ -589,10 +610,14 @@ def compare(
     )
     items = list(splits.items()) if isinstance(splits, Mapping) else [(None, s) for s in splits]
     plans = [_plan(site, None, base.start.date, base.days)]
+    if not isinstance(contract_tail, bool):
+        raise ValueError(f"contract_tail must be True or False, got {contract_tail!r}")
     for label, split in items:
         if not isinstance(split, Split):
             raise ValueError(f"splits must hold Split objects, got {type(split).__name__}")
-        plan = _plan(site, split, base.start.date, base.days)
+        plan = dataclasses.replace(
+            _plan(site, split, base.start.date, base.days), contract_tail=contract_tail
+        )
         plans.append(dataclasses.replace(plan, label=str(label)) if label is not None else plan)
     labels = [plan.label for plan in plans]
     if len(set(labels)) != len(labels):

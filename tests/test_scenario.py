@@ -536,3 +536,22 @@ def test_bad_inputs_raise_value_errors_naming_the_argument():
         result.probability_mining_wins("nope")
     with pytest.raises(ValueError, match="high"):
         result.breakeven_btc_price("50% hosted", low=5e4, high=1e4)
+
+
+def test_contract_tail_values_the_lease_to_its_end():
+    # A 10-year lease on the whole site, no lag or capex, rent flat: with the tail, the
+    # hosting NPV over a 400-day horizon equals the lease's own NPV over its 3,650 days.
+    site = filled_site(power_price=0.05)
+    terms = lease(rate=120.0, term_years=10)
+    split = Split(terms, fraction=1.0)
+    cut = compare(site, [split], scenario=scenario(days=400), n_paths=1, seed=1)
+    whole = compare(
+        site, [split], scenario=scenario(days=400), n_paths=1, seed=1, contract_tail=True
+    )
+    it_mw = site.gross_mw / terms.gross_to_it
+    expected = terms.npv(0.10, 3650, it_mw=it_mw, default_day=np.inf)
+    assert_allclose(npv_of(whole, "100% hosted"), expected, rtol=1e-9)
+    # Without it, only the first 400 days of rent count.
+    assert npv_of(cut, "100% hosted")[0] < 0.2 * expected
+    # Pure mining is the same either way.
+    assert_allclose(npv_of(whole, "pure mining"), npv_of(cut, "pure mining"), rtol=0)
