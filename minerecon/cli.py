@@ -218,7 +218,37 @@ def build_parser() -> argparse.ArgumentParser:
         default="png",
         help="file format of the figures (default: %(default)s)",
     )
+    calibrate_parser = commands.add_parser(
+        "calibrate",
+        help="fit the price, fee and hashrate models to the bundled history",
+        description="Fit GBM price, stochastic fees and economic hashrate to the bundled "
+        "history and print every parameter with its window and method.",
+    )
+    calibrate_parser.add_argument("--start", help="first day of the window (YYYY-MM-DD)")
+    calibrate_parser.add_argument(
+        "--end", help="last day of the window (YYYY-MM-DD; default 2026-08-16)"
+    )
+    calibrate_parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="how to print the results (default: %(default)s)",
+    )
     return parser
+
+
+def _calibrate(args: argparse.Namespace) -> None:
+    from minerecon.projection import calibrate
+
+    table = calibrate(args.start, args.end).table().reset_index()
+    for column in ("start", "end"):
+        table[column] = table[column].astype(str)
+    if args.format == "csv":
+        print(table.to_csv(index=False), end="")
+    elif args.format == "json":
+        print(_to_json(table.to_dict("records")))
+    else:
+        print(table.to_string(index=False, formatters={"value": "{:.6g}".format}))
 
 
 def _network(args: argparse.Namespace) -> NetworkState:
@@ -537,6 +567,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _study_report(load_scenario(args.file), args)
         elif args.command == "breakeven":
             _breakeven(args)
+        elif args.command == "calibrate":
+            _calibrate(args)
         else:
             _miners()
     except _OptionError as error:

@@ -725,7 +725,7 @@ class Calibrated:
 
     def table(self) -> pd.DataFrame:
         """Fitted parameters with the window and method of each fit."""
-        settings = {"step_days", "lag_days", "cost_decline"}
+        settings = {"step_days", "lag_days", "cost_decline", "max_level"}
         rows = []
         for component in ("price", "fees", "hashrate"):
             model = getattr(self, component)

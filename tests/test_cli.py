@@ -240,3 +240,22 @@ def test_bad_study_options_exit_2(argv, option, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
     assert option in err
+
+
+def test_calibrate_prints_every_fitted_value_with_its_window(capsys):
+    status, out = run(["calibrate", "--format", "json"], capsys)
+    assert status == 0
+    rows = {(row["component"], row["parameter"]): row for row in json.loads(out.out)}
+    drift = rows[("price", "drift")]
+    # Default window: the four years to the last day of the bundled history.
+    assert (drift["start"], drift["end"]) == ("2022-08-17", "2026-08-16")
+    assert drift["fitted"] and not rows[("fees", "step_days")]["fitted"]
+    # The hashrate response is fitted from the 2024 halving.
+    assert rows[("hashrate", "cost_hashprice")]["start"] == "2024-04-20"
+
+
+def test_calibrate_outside_the_history_exits_2(capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["calibrate", "--start", "2030-01-01"])
+    assert raised.value.code == 2
+    assert "start" in capsys.readouterr().err
