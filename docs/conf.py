@@ -79,12 +79,12 @@ html_context = {"default_mode": "light"}
 
 # -- Nitpicky references that cannot resolve ---------------------------------
 
-# Without intersphinx, references to numpy and xarray in docstrings have no
-# target; they render as code. ``monthly`` is a dataclass field of
-# SimulationResult (listed in its Attributes section, which creates no
-# cross-reference target).
+# Without intersphinx, references to numpy, xarray and the standard library
+# in docstrings have no target; they render as code.
 nitpick_ignore = [
     ("py:class", "xarray.DataArray"),
     ("py:func", "numpy.quantile"),
     ("py:func", "numpy.percentile"),
+    ("py:mod", "tomllib"),
 ]
+

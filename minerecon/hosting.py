@@ -36,7 +36,8 @@ Conventions shared by both contracts
   survival probability ``S(t) = exp(-h t / 365)``: every flow is linear in
   the indicator ``1[t < d]`` and ``P(d > t) = S(t)`` for an exponential
   default time, so the expected flows are exact, and equal the mean of
-  ``daily_cash_flows`` over many :meth:`sample_default_days` draws.
+  ``daily_cash_flows`` over many
+  :meth:`ColocationLease.sample_default_days` draws.
 * The metrics (``npv``, ``irr``, ``payback_days``) use the expected flows
   when ``default_day`` is None (identical to the no-default flows when the
   hazard is 0); pass ``default_day=numpy.inf`` to value the contract as if
@@ -249,8 +250,10 @@ def lease_from_deal(name: str, **overrides: Any) -> ColocationLease:
     Notes
     -----
     * ``rate``: the first-year rate whose escalated rents over the deal's
-      term add up to the contract value,
-      ``rate = flat / mean_k (1 + e) ** k`` (``k = 0 .. term - 1``), with
+      term at full load add up to the contract value,
+      ``rate = flat / mean_k (1 + e) ** k`` (``k = 0 .. term - 1``); the
+      term starts at the first IT load, so a ramp of ``r`` days collects
+      about ``r / 2`` days of rent less than the headline value; with
       ``flat`` the deal's ``usd_per_kw_month`` and ``e`` its escalator (or
       an ``escalator`` override; 0 when none is published, then
       ``rate = flat``).
@@ -527,6 +530,13 @@ class _Contract:
     def _inputs(self, n_days: Any, it_mw: Any, power_price: Any) -> tuple[int, float, np.ndarray]:
         n_days = self.horizon_days if n_days is None else _check_n_days(n_days)
         it_mw = _scalar("it_mw", it_mw, low=0, unit="[MW]")
+        if power_price is None:
+            if not self.power_pass_through:
+                raise ValueError(
+                    "power_price is required [USD/kWh]: the operator pays the power "
+                    "(power_pass_through=False)"
+                )
+            power_price = 0.0
         price = check("power_price", power_price, low=0, unit="[USD/kWh]")
         price = np.asarray(price, dtype=float)
         if price.ndim > 1 or (price.ndim == 1 and price.shape[0] != n_days):
@@ -541,7 +551,7 @@ class _Contract:
         n_days: int | None = None,
         *,
         it_mw: float = 1.0,
-        power_price: Any = 0.0,
+        power_price: Any = None,
         default_day: Any = None,
     ) -> dict[str, np.ndarray]:
         """Daily cash flows with an optional tenant default.
@@ -552,9 +562,10 @@ class _Contract:
             Days from the decision, >= 0; default :attr:`horizon_days`.
         it_mw : float, default 1
             Contracted critical IT load [MW], >= 0.
-        power_price : float or array, default 0
-            Site power price [USD/kWh], >= 0, constant or one per day; used
-            only when the operator pays the power.
+        power_price : float or array, optional
+            Site power price [USD/kWh], >= 0, constant or one per day;
+            required when the operator pays the power
+            (``power_pass_through=False``), unused otherwise.
         default_day : None, float or array, optional
             Day of the tenant's default [day from the decision], >= 0
             (``inf``: never). None: no default. An array of shape
@@ -581,7 +592,7 @@ class _Contract:
         return self._finish(self._flows(n_days, it_mw, price, alive))
 
     def expected_daily_cash_flows(
-        self, n_days: int | None = None, *, it_mw: float = 1.0, power_price: Any = 0.0
+        self, n_days: int | None = None, *, it_mw: float = 1.0, power_price: Any = None
     ) -> dict[str, np.ndarray]:
         """Daily cash flows in expectation over the tenant's default.
 
@@ -632,7 +643,7 @@ class _Contract:
         n_days: int | None = None,
         *,
         it_mw: float = 1.0,
-        power_price: Any = 0.0,
+        power_price: Any = None,
         default_day: Any = None,
     ) -> Any:
         """Net present value of the daily cash flows.
@@ -665,7 +676,7 @@ class _Contract:
         n_days: int | None = None,
         *,
         it_mw: float = 1.0,
-        power_price: Any = 0.0,
+        power_price: Any = None,
         default_day: Any = None,
     ) -> Any:
         """Internal rate of return of the monthly cash flows.
@@ -695,7 +706,7 @@ class _Contract:
         n_days: int | None = None,
         *,
         it_mw: float = 1.0,
-        power_price: Any = 0.0,
+        power_price: Any = None,
         default_day: Any = None,
     ) -> Any:
         """Days from the decision until the cumulative cash flow turns non-negative.

@@ -286,18 +286,26 @@ def split_fraction_curve(
     ax.plot(x, y, "-o", color=PALETTE[0], markersize=4)
     at = float(scores.loc[best]) / 1e6
     ax.plot([best * 100], [at], "*", color=PALETTE[3], markersize=14, zorder=3)
+    # Label towards the middle so it stays inside the axes at either end.
+    right = best <= 0.5
     ax.annotate(
         f"optimum {best:.0%}: {at:,.0f} M USD",
         (best * 100, at),
-        xytext=(6, 6),
+        xytext=(8 if right else -8, 6),
         textcoords="offset points",
+        ha="left" if right else "right",
         fontsize="small",
     )
     ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
     ax.yaxis.set_major_formatter(_usd)
     ax.set_xlabel("Share of site power leased to the AI tenant [%]")
+    names = {
+        "mean": "Mean NPV",
+        "cvar": "Minus expected shortfall of NPV",
+        "objective": "Objective of NPV",
+    }
     label = scores.name if isinstance(scores.name, str) else "objective"
-    ax.set_ylabel(f"{'Mean' if label == 'mean' else label} NPV [million USD]")
+    ax.set_ylabel(f"{names.get(label, label)} [million USD]")
     ax.set_title("Site NPV against the split of its power", fontsize="medium")
     ax.grid(alpha=0.3)
     return ax

@@ -20,11 +20,11 @@ How a split changes the site, day by day
   their other opex is not paid).
 * Demand-response revenue is earned per MW of mining load, ``s_t F``, so
   the converted share gives it up.
-* Mining infrastructure capex (:attr:`Site.mining_capex_per_mw`) is paid on
+* Mining infrastructure capex (``Site.mining_capex_per_mw``) is paid on
   day 0 for the largest mining load of the horizon, ``max_t s_t F``.
 * The hosting contract's own cash flows (rent, opex, landlord capex, power
   if not passed through, tenant default with a guarantor backstop) add on,
-  from the day of the decision (:attr:`Split.decision`).
+  from the day of the decision (``Split.decision``).
 
 The NPV of a split is then linear in the split fraction whenever the fleet
 fills the site (``F`` equal to the gross MW), because every mining flow
@@ -257,7 +257,7 @@ class SiteComparison:
     monthly_cash_flow : xarray.DataArray
         Site cash flow per calendar month of the scenario [USD/month] over
         ``option``, ``path`` and ``month`` (the months of
-        :attr:`minerecon.projection.SimulationResult.monthly`).
+        ``SimulationResult.monthly``).
     mining : dict of SimulationResult
         The mining part of each option (its ``summary.npv`` includes the
         site's demand-response revenue and mining capex).
@@ -340,7 +340,7 @@ class SiteComparison:
         Parameters
         ----------
         option : str
-            A split of :attr:`options` (not pure mining).
+            A split among ``options`` (not pure mining).
         low, high : float, default 1,000 and 1,000,000
             Bracket searched [USD/BTC], ``0 < low < high``.
 
@@ -357,7 +357,7 @@ class SiteComparison:
         -----
         Both options are valued on one deterministic path: the BTC price
         held at the candidate price from the start, the fee and hashrate
-        models with their noise switched off (a :class:`StochasticFees`
+        models with their noise switched off (a :class:`~minerecon.fees.StochasticFees`
         level reverts to ``mean_level`` without shocks or spikes; hashrate
         keeps its growth or economic response, volatility 0), and the
         tenant's default in expectation (survival probability instead of a

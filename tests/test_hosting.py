@@ -457,7 +457,7 @@ def test_iren_preset_daily_revenue_without_ramp():
     # With no build or ramp the 5 contract years bill ~$9.7 B for 200 MW,
     # 20 % of it as a prepayment on the day the GPUs are delivered (day 0 here).
     cloud = hosting.gpu_cloud_from_deal(build_days=0, ramp_days=0)
-    flows = cloud.daily_cash_flows(it_mw=200)
+    flows = cloud.daily_cash_flows(it_mw=200, power_price=0.05)
     assert flows["revenue"].shape == (5 * 365,)
     assert_allclose(flows["revenue"].sum(), 9.7e9, rtol=1e-12)
     assert_allclose(flows["revenue"][0], 0.2 * 9.7e9 + 0.8 * 1.94e9 / 365, rtol=1e-12)
@@ -501,26 +501,34 @@ def test_gpu_power_opex_and_replacement():
     assert_allclose(flows["capex"].sum(), 3e6)
     # Opex per GPU-hour takes precedence over the share.
     fixed = GpuCloud(100, 2.0, 10_000, opex_per_gpu_hour=0.25, build_days=0, ramp_days=0)
-    assert_allclose(fixed.daily_cash_flows(3)["opex"], 100 * 24 * 0.25)
+    assert_allclose(fixed.daily_cash_flows(3, power_price=0.05)["opex"], 100 * 24 * 0.25)
 
 
 def test_gpu_gpus_bought_as_load_ramps():
     cloud = GpuCloud(100, 2.0, 10_000, build_days=3, ramp_days=4, fitout_capex_per_it_mw=0.0)
-    capex = cloud.daily_cash_flows(10)["capex"]
+    capex = cloud.daily_cash_flows(10, power_price=0.05)["capex"]
     # Load 0.125, 0.375, 0.625, 0.875, 1 on days 3..7 -> purchases of 1 M * increments.
     assert_allclose(capex, 1e6 * np.array([0, 0, 0, 0.125, 0.25, 0.25, 0.25, 0.125, 0, 0]))
+
+
+def test_gpu_cloud_needs_the_power_price_it_pays():
+    # The operator of a GPU cloud pays the power: leaving its price out is an error,
+    # not a silent zero.
+    with pytest.raises(ValueError, match="power_price is required"):
+        hosting.gpu_cloud_from_deal().npv(0.10)
 
 
 def test_gpu_default_and_expected_flows():
     cloud = GpuCloud(
         100, 2.0, 10_000, build_days=0, ramp_days=0, default_hazard=1.0, prepayment_share=0.2
     )
-    flows = cloud.daily_cash_flows(400, default_day=100)
+    flows = cloud.daily_cash_flows(400, power_price=0.05, default_day=100)
     assert_allclose(flows["revenue"][100:], 0.0)
     assert flows["revenue"][0] > flows["revenue"][1]  # the prepayment arrives on day 0
     days = cloud.sample_default_days(np.random.default_rng(5), 4000)
-    sampled = cloud.daily_cash_flows(400, default_day=days)["cash_flow"].mean(axis=0)
-    expected = cloud.expected_daily_cash_flows(400)["cash_flow"]
+    sampled = cloud.daily_cash_flows(400, power_price=0.05, default_day=days)["cash_flow"]
+    sampled = sampled.mean(axis=0)
+    expected = cloud.expected_daily_cash_flows(400, power_price=0.05)["cash_flow"]
     assert_allclose(sampled[1:], expected[1:], atol=5 * 4800 / np.sqrt(4000))
     assert_allclose(sampled[0], expected[0], rtol=1e-12)  # day 0: no default yet
 
