@@ -79,12 +79,14 @@ html_context = {"default_mode": "light"}
 
 # -- Nitpicky references that cannot resolve ---------------------------------
 
-# Without intersphinx, references to numpy, xarray and the standard library
+# Without intersphinx, references to numpy, scipy, xarray and the standard library
 # in docstrings have no target; they render as code.
 nitpick_ignore = [
     ("py:class", "xarray.DataArray"),
     ("py:func", "numpy.quantile"),
     ("py:func", "numpy.percentile"),
     ("py:mod", "tomllib"),
+    ("py:class", "numpy.vectorize"),
+    ("py:func", "scipy.stats.sobol_indices"),
 ]
 

@@ -23,10 +23,13 @@ from minerecon import (
     energy,
     fees,
     hardware,
+    hosting,
     network,
     price,
     projection,
     risk,
+    scenario,
+    sensitivity,
     units,
 )
 from minerecon._contract import MinereconWarning
@@ -60,11 +63,14 @@ __all__ = [
     "get_miner",
     "hardware",
     "hashprice",
+    "hosting",
     "list_miners",
     "network",
     "price",
     "projection",
     "risk",
+    "scenario",
+    "sensitivity",
     "simulate",
     "units",
 ]

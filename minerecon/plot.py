@@ -309,3 +309,110 @@ def split_fraction_curve(
     ax.set_title("Site NPV against the split of its power", fontsize="medium")
     ax.grid(alpha=0.3)
     return ax
+
+
+def tornado(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Tornado chart of a one-at-a-time sensitivity.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        Output of :func:`minerecon.sensitivity.tornado`; ``attrs["output"]``
+        (the output and its unit) labels the x axis.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two horizontal bars per parameter, largest swing on top, each
+        starting at the base output (the black line): blue to the output at
+        the parameter's low value, orange to the output at its high value.
+        Tick labels give the parameter and its range.
+    """
+    ax = _axes(ax, (8.0, 0.5 * len(result) + 1.6))
+    rows = result.iloc[::-1]
+    base = float(rows["base_output"].iloc[0]) if len(rows) else 0.0
+    positions = np.arange(len(rows))
+    for column, colour, label in (
+        ("output_low", PALETTE[0], "parameter at low value"),
+        ("output_high", PALETTE[1], "parameter at high value"),
+    ):
+        values = rows[column].to_numpy(float)
+        ax.barh(positions, values - base, left=base, color=colour, height=0.6, label=label)
+    ticks = [
+        f"{name}\n{low:,.4g} to {high:,.4g}"
+        for name, low, high in zip(rows.index, rows["low_value"], rows["high_value"], strict=True)
+    ]
+    ax.set_yticks(positions, ticks, fontsize="small")
+    ax.axvline(base, color=PALETTE[7], linewidth=1.0)
+    output = result.attrs.get("output", "output")
+    ax.set_xlabel(str(output))
+    ax.set_title(
+        f"One-at-a-time sensitivity around the base case ({base:,.4g})", fontsize="medium"
+    )
+    ax.legend(fontsize="small", loc="lower right", frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def sobol_indices(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """First-order and total Sobol' indices per parameter.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        Output of :func:`minerecon.sensitivity.sobol`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two bars per parameter, first-order (blue) and total (orange), with
+        their confidence intervals as error bars where the result has them;
+        the gap between the two is the share of variance due to
+        interactions.
+    """
+    ax = _axes(ax, (max(5.0, 0.9 * len(result) + 2.0), 4.5))
+    positions = np.arange(len(result))
+    width = 0.38
+    level = result.attrs.get("confidence_level")
+    for offset, column, colour, label in (
+        (-width / 2, "first_order", PALETTE[0], "first order"),
+        (width / 2, "total", PALETTE[1], "total"),
+    ):
+        values = result[column].to_numpy(float)
+        low = result.get(f"{column}_low")
+        high = result.get(f"{column}_high")
+        error = None
+        if low is not None and high is not None and np.isfinite(low).all():
+            error = np.vstack(
+                [
+                    np.clip(values - low.to_numpy(float), 0, None),
+                    np.clip(high.to_numpy(float) - values, 0, None),
+                ]
+            )
+        ax.bar(
+            positions + offset,
+            values,
+            width,
+            yerr=error,
+            color=colour,
+            label=label,
+            error_kw={"ecolor": PALETTE[7], "capsize": 3, "linewidth": 1.0},
+        )
+    ax.set_xticks(positions, [str(name) for name in result.index])
+    ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
+    ax.set_ylim(min(0.0, float(np.nanmin(result["first_order"])) - 0.05), 1.05)
+    ax.set_xlabel("Parameter")
+    ax.set_ylabel("Sobol' index (share of output variance) [-]")
+    title = f"Sobol' indices of {result.attrs.get('output', 'the output')}"
+    if "n" in result.attrs:
+        title += f"\n{result.attrs.get('method', '')}, n = {result.attrs['n']:,}"
+        if level is not None and error is not None:
+            title += f", {level:.0%} intervals"
+    ax.set_title(title, fontsize="medium")
+    ax.legend(fontsize="small", frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    return ax

@@ -1,0 +1,457 @@
+"""Tests of minerecon.sensitivity: tornado, Morris, Sobol and the scenario wrapper.
+
+Reference values:
+
+* Ishigami function ``sin x1 + a sin^2 x2 + b x3^4 sin x1`` with ``a = 7``,
+  ``b = 0.1`` and ``x_i ~ U(-pi, pi)``: analytic Sobol' indices
+  S1 = 0.3139, S2 = 0.4424, S3 = 0 and ST1 = 0.5576, ST2 = 0.4424,
+  ST3 = 0.2437 (Ishigami & Homma 1990; Saltelli et al., *Global Sensitivity
+  Analysis. The Primer*, 2008, section 4.9; UQLab benchmark page).
+* Margin per TH/s at the difficulty ``D = 1e7 * 86400e12 / 2**32`` of
+  tests/test_economics.py, where one TH/s earns ``subsidy * 1e-7`` BTC per
+  day, so every swing is a pocket-calculator product.
+"""
+
+from __future__ import annotations
+
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from numpy.testing import assert_allclose
+
+from minerecon import economics, plot, sensitivity
+from minerecon.hardware import Deployment
+from minerecon.hosting import ColocationLease
+from minerecon.network import NetworkState
+from minerecon.price import GBM
+from minerecon.projection import MiningScenario
+from minerecon.scenario import Site, Split
+
+# --------------------------------------------------------------------------
+# Ishigami
+# --------------------------------------------------------------------------
+
+ISHIGAMI_BOUNDS = {name: (-np.pi, np.pi) for name in ("x1", "x2", "x3")}
+# Analytic indices for a = 7, b = 0.1 (references in the module docstring).
+S1 = np.array([0.3139, 0.4424, 0.0])
+ST = np.array([0.5576, 0.4424, 0.2437])
+
+
+def ishigami(x1, x2, x3, a=7.0, b=0.1):
+    return np.sin(x1) + a * np.sin(x2) ** 2 + b * x3**4 * np.sin(x1)
+
+
+def test_sobol_scipy_matches_ishigami_analytic_indices():
+    # n = 2**13 (40,960 runs): over seeds 0-19 the largest error was 0.003;
+    # tolerance 0.01 leaves room for other seeds and platforms.
+    table = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=2**13, seed=0, n_resamples=0)
+    assert table.index.tolist() == ["x1", "x2", "x3"]
+    assert_allclose(table["first_order"], S1, atol=0.01)
+    assert_allclose(table["total"], ST, atol=0.01)
+    assert table.attrs["evaluations"] == 2**13 * 5
+    assert table["first_order_low"].isna().all()  # n_resamples=0: no intervals
+
+
+def test_sobol_salib_matches_ishigami_analytic_indices():
+    # SALib's Saltelli sample, N = 2**13 (40,960 runs): largest error 0.0074
+    # over seeds 0-19; tolerance 0.02.
+    table = sensitivity.sobol(
+        ishigami, ISHIGAMI_BOUNDS, n=2**13, seed=0, method="salib", n_resamples=100
+    )
+    assert_allclose(table["first_order"], S1, atol=0.02)
+    assert_allclose(table["total"], ST, atol=0.02)
+    assert (table["first_order_low"] < table["first_order_high"]).all()
+    assert table.attrs["method"] == "salib"
+
+
+def test_sobol_scipy_bootstrap_intervals_cover_the_analytic_indices():
+    # A small sample (n = 1024) with scipy's BCa bootstrap: the 95 % intervals
+    # bracket the estimates and, for this seed, the analytic values.
+    table = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=1024, seed=3, n_resamples=199)
+    for column, exact in (("first_order", S1), ("total", ST)):
+        low, high = table[f"{column}_low"].to_numpy(), table[f"{column}_high"].to_numpy()
+        assert (low <= table[column]).all() and (table[column] <= high).all()
+        assert ((low - 0.01 <= exact) & (exact <= high + 0.01)).all()
+
+
+@pytest.mark.parametrize("method", ["scipy", "salib"])
+def test_sobol_is_reproducible_with_a_seed(method):
+    kwargs = {"n": 256, "seed": 7, "method": method, "n_resamples": 50}
+    first = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, **kwargs)
+    second = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, **kwargs)
+    pd.testing.assert_frame_equal(first, second)
+    other = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, **{**kwargs, "seed": 8})
+    assert not np.allclose(first["first_order"], other["first_order"])
+
+
+def test_sobol_does_not_touch_numpy_global_state():
+    # scipy's bootstrap draws from the legacy global generator; sobol() seeds
+    # it for reproducibility and must restore it afterwards.
+    np.random.seed(123)  # noqa: NPY002
+    expected = np.random.random()  # noqa: NPY002
+    np.random.seed(123)  # noqa: NPY002
+    sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=64, seed=0, n_resamples=20)
+    assert np.random.random() == expected  # noqa: NPY002
+
+
+def test_sobol_of_a_scalar_only_function_falls_back_to_a_loop():
+    calls = []
+
+    def scalar_only(x1, x2, x3):
+        calls.append(1)
+        return float(ishigami(float(x1), float(x2), float(x3)))  # TypeError on arrays
+
+    looped = sensitivity.sobol(scalar_only, ISHIGAMI_BOUNDS, n=64, seed=1, n_resamples=0)
+    direct = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=64, seed=1, n_resamples=0)
+    assert_allclose(looped["first_order"], direct["first_order"], rtol=1e-12)
+    # one vectorised attempt that fails, then one call per point, n (k + 2)
+    assert len(calls) == 1 + 64 * 5
+
+
+def test_sobol_rejects_a_function_that_ignores_broadcasting_when_told_it_does():
+    with pytest.raises(ValueError, match="one value per point"):
+        sensitivity.sobol(lambda x1, x2, x3: 1.0, ISHIGAMI_BOUNDS, n=64, seed=1, vectorized=True)
+
+
+def test_sobol_runtime_of_the_ishigami_tests_is_small():
+    # the two accuracy tests above must stay cheap (brief: < 10 s in all)
+    start = time.perf_counter()
+    sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=2**13, seed=0, n_resamples=0)
+    assert time.perf_counter() - start < 5.0
+
+
+# --------------------------------------------------------------------------
+# Morris
+# --------------------------------------------------------------------------
+
+
+def linear(a, b, c):
+    return 50.0 * a + 5.0 * b + 0.5 * c
+
+
+def test_morris_ranks_the_dominant_parameter_of_a_linear_function_first():
+    # All inputs on [0, 1]: SALib's elementary effects are changes over the
+    # whole range, so mu = mu_star = the coefficients 50, 5 and 0.5 and
+    # sigma = 0 (a linear function has constant effects).
+    table = sensitivity.morris(
+        linear, {"c": (0, 1), "a": (0, 1), "b": (0, 1)}, trajectories=10, seed=2
+    )
+    assert table.index.tolist() == ["a", "b", "c"]
+    assert list(table.columns) == ["mu", "mu_star", "sigma", "mu_star_conf"]
+    assert_allclose(table["mu_star"], [50.0, 5.0, 0.5], rtol=1e-9)
+    assert_allclose(table["mu"], [50.0, 5.0, 0.5], rtol=1e-9)
+    assert_allclose(table["sigma"], 0.0, atol=1e-9)
+
+
+def test_morris_effects_scale_with_the_range():
+    # doubling the range of a doubles its effect over the range: 50 * 2 = 100
+    table = sensitivity.morris(
+        linear, {"a": (1, 3), "b": (0, 1), "c": (0, 1)}, trajectories=6, seed=0
+    )
+    assert_allclose(table.loc["a", "mu_star"], 100.0, rtol=1e-9)
+
+
+def test_morris_is_reproducible_and_checks_its_arguments():
+    bounds = {"a": (0, 1), "b": (0, 1), "c": (0, 1)}
+    nonlinear = lambda a, b, c: a * b + np.sin(3 * c)  # noqa: E731
+    first = sensitivity.morris(nonlinear, bounds, trajectories=8, seed=5)
+    second = sensitivity.morris(nonlinear, bounds, trajectories=8, seed=5)
+    pd.testing.assert_frame_equal(first, second)
+    with pytest.raises(ValueError, match="levels must be even"):
+        sensitivity.morris(linear, bounds, levels=3)
+    with pytest.raises(ValueError, match="trajectories"):
+        sensitivity.morris(linear, bounds, trajectories=1)
+
+
+def test_morris_without_salib_says_how_to_install(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_salib(name, *args, **kwargs):
+        if name.startswith("SALib"):
+            raise ImportError("No module named 'SALib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_salib)
+    with pytest.raises(ImportError, match=r"pip install minerecon\[sensitivity\]"):
+        sensitivity.morris(linear, {"a": (0, 1)})
+    with pytest.raises(ImportError, match=r"pip install minerecon\[sensitivity\]"):
+        sensitivity.sobol(linear, {"a": (0, 1)}, method="salib", fixed={"b": 0, "c": 0})
+
+
+# --------------------------------------------------------------------------
+# Tornado on core functions
+# --------------------------------------------------------------------------
+
+# 1e7 * 86400e12 / 2**32: one TH/s earns subsidy * 1e-7 = 3.125e-7 BTC per day.
+D = 1e7 * 86400e12 / 2**32
+MARGIN_BASE = {
+    "btc_price": 100_000.0,
+    "difficulty": D,
+    "efficiency": 20.0,
+    "power_price": 0.05,
+    "pool_fee": 0.01,
+}
+MARGIN_RANGES = {"pool_fee": (0.0, 0.03), "btc_price": (50_000.0, 150_000.0)}
+
+
+def test_tornado_on_margin_ranks_btc_price_above_pool_fee_with_hand_computed_swings():
+    table = sensitivity.tornado(economics.margin_per_th, MARGIN_BASE, MARGIN_RANGES)
+    assert table.index.tolist() == ["btc_price", "pool_fee"]
+    # btc_price: 3.125e-7 BTC * (150,000 - 50,000) USD * (1 - 0.01) = 0.0309375 USD/TH/day
+    assert_allclose(table.loc["btc_price", "swing"], 0.0309375, rtol=1e-12)
+    # pool_fee: 3.125e-7 * 100,000 = 0.03125 USD gross, times 0.03 = 0.0009375 USD/TH/day
+    assert_allclose(table.loc["pool_fee", "swing"], 0.0009375, rtol=1e-12)
+    # base: 0.03125 * 0.99 - 20 * 24 / 1000 * 0.05 = 0.0309375 - 0.024 = 0.0069375
+    assert_allclose(table["base_output"], 0.0069375, rtol=1e-12)
+    assert table.loc["pool_fee", "output_low"] > table.loc["pool_fee", "output_high"]
+    expected_columns = {"low_value", "high_value", "output_low", "output_high", "swing"}
+    assert expected_columns | {"base_output"} <= set(table.columns)
+    assert table.attrs["output"] == "margin_per_th"
+
+
+def test_tornado_agrees_between_vectorised_call_and_loop():
+    vectorised = sensitivity.tornado(economics.margin_per_th, MARGIN_BASE, MARGIN_RANGES)
+    looped = sensitivity.tornado(
+        economics.margin_per_th, MARGIN_BASE, MARGIN_RANGES, vectorized=False
+    )
+    pd.testing.assert_frame_equal(vectorised, looped, rtol=1e-12)
+
+
+def test_tornado_calls_a_broadcasting_function_once_plus_one_check():
+    calls = []
+
+    def margin(**kwargs):
+        calls.append(1)
+        return economics.margin_per_th(**kwargs)
+
+    sensitivity.tornado(margin, MARGIN_BASE, MARGIN_RANGES)
+    assert len(calls) == 2  # the 2k + 1 = 5 points at once, and the base as floats
+
+
+def test_tornado_selects_one_output_of_a_dict_or_dataset():
+    def outputs(btc_price, power_price):
+        margin = economics.margin_per_th(btc_price, D, 20.0, power_price)
+        return {"margin": margin, "revenue": btc_price * 3.125e-7}
+
+    base = {"btc_price": 100_000.0, "power_price": 0.05}
+    ranges = {"btc_price": (50_000.0, 150_000.0), "power_price": (0.04, 0.06)}
+    table = sensitivity.tornado(outputs, base, ranges, output="revenue")
+    # revenue does not depend on the power price
+    assert_allclose(table.loc["power_price", "swing"], 0.0, atol=1e-15)
+    assert_allclose(table.loc["btc_price", "swing"], 0.03125, rtol=1e-12)
+
+    def dataset(**kw):
+        return xr.Dataset(
+            {k: ((), v) if np.ndim(v) == 0 else ("x", v) for k, v in outputs(**kw).items()}
+        )
+
+    from_dataset = sensitivity.tornado(dataset, base, ranges, output="margin")
+    assert from_dataset.index[0] == "btc_price"
+    with pytest.raises(ValueError, match="choose one with output="):
+        sensitivity.tornado(outputs, base, ranges)
+    with pytest.raises(ValueError, match="'profit' is not among"):
+        sensitivity.tornado(outputs, base, ranges, output="profit")
+
+
+@pytest.mark.parametrize(
+    ("ranges", "match"),
+    [
+        (
+            {"btc_price": (150_000.0, 50_000.0)},
+            r"ranges\['btc_price'\] must have finite low < high",
+        ),
+        ({"btc_price": (1.0, 1.0)}, "low < high"),
+        ({"btc_price": (np.nan, 1.0)}, "must not be NaN"),
+        ({"btc_price": 5.0}, "must be a pair"),
+        ({}, "non-empty"),
+        ({"subsidy": (3.0, 4.0)}, "base must give a value for 'subsidy'"),
+    ],
+)
+def test_tornado_rejects_bad_ranges(ranges, match):
+    with pytest.raises(ValueError, match=match):
+        sensitivity.tornado(economics.margin_per_th, MARGIN_BASE, ranges)
+
+
+def test_sobol_and_morris_reject_bad_bounds_and_sizes():
+    with pytest.raises(ValueError, match=r"bounds\['x1'\] must have finite low < high"):
+        sensitivity.sobol(ishigami, {**ISHIGAMI_BOUNDS, "x1": (1.0, -1.0)})
+    with pytest.raises(ValueError, match="power of 2"):
+        sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=1000)
+    with pytest.raises(ValueError, match="method must be"):
+        sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, method="jansen")
+    with pytest.raises(ValueError, match=r"bounds\['b'\] must have finite"):
+        sensitivity.morris(linear, {"a": (0, 1), "b": (0, np.inf), "c": (0, 1)})
+
+
+# --------------------------------------------------------------------------
+# Scenario functions
+# --------------------------------------------------------------------------
+
+STATE = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+
+
+def tiny_scenario(days=90):
+    fleet = Deployment("Antminer S21 XP", 100, capex_per_unit=5_000)
+    return MiningScenario(fleet, start=STATE, days=days, price=GBM(drift=0.0, volatility=0.5))
+
+
+def test_scenario_function_tornado_runs_and_is_reproducible():
+    f = sensitivity.scenario_function(tiny_scenario(), "mean_npv", n_paths=30, seed=4)
+    ranges = {
+        "power_price": (0.03, 0.08),
+        "price.volatility": (0.2, 0.8),
+        "discount_rate": (0.05, 0.15),
+        "fleet.0.capex_per_unit": (3_000.0, 7_000.0),
+    }
+    first = sensitivity.tornado(f, {}, ranges)
+    second = sensitivity.tornado(f, {}, ranges)
+    pd.testing.assert_frame_equal(first, second)
+    # capex is paid on day 0 for 100 machines: its swing is exactly 100 * 4,000 USD
+    assert_allclose(first.loc["fleet.0.capex_per_unit", "swing"], 400_000.0, rtol=1e-9)
+    assert first.index[0] == "fleet.0.capex_per_unit"
+    assert first.loc["power_price", "output_low"] > first.loc["power_price", "output_high"]
+    assert_allclose(first["base_value"].loc["price.volatility"], 0.5)
+    assert first.attrs["output"] == "Mean NPV [USD]"
+    # common random numbers: the base output equals a direct call
+    assert_allclose(first["base_output"], f(), rtol=1e-12)
+
+
+def test_scenario_function_uses_common_random_numbers():
+    f = sensitivity.scenario_function(tiny_scenario(), "mean_npv", n_paths=20, seed=None)
+    assert f() == f()  # one seed drawn at creation, reused
+    g = sensitivity.scenario_function(tiny_scenario(), "probability_of_loss", n_paths=20, seed=1)
+    assert 0.0 <= g() <= 1.0
+    assert g.label == "Probability of loss (NPV < 0) [-]"
+
+
+def test_scenario_function_statistics_and_callables():
+    scenario = tiny_scenario()
+    npv = sensitivity.scenario_function(scenario, "median_npv", n_paths=20, seed=1)
+    by_hand = sensitivity.scenario_function(
+        scenario, lambda result: float(np.median(result.summary.npv)), n_paths=20, seed=1
+    )
+    assert_allclose(npv(pool_fee=0.02), by_hand(pool_fee=0.02), rtol=1e-12)
+    irr = sensitivity.scenario_function(scenario, "median_irr", n_paths=20, seed=1)
+    assert np.isfinite(irr()) or np.isnan(irr())
+
+
+@pytest.mark.parametrize(
+    ("name", "match"),
+    [
+        ("power_prize", "unknown parameter 'power_prize'"),
+        ("price.vol", "unknown parameter 'price.vol'.*no field 'vol'"),
+        ("hashrate.cost_hashprice", "unknown parameter 'hashrate.cost_hashprice'.*NoneType"),
+        ("fleet.3.capex_per_unit", "unknown parameter 'fleet.3.capex_per_unit'"),
+        ("price..drift", "unknown parameter"),
+    ],
+)
+def test_scenario_function_rejects_unknown_parameters(name, match):
+    f = sensitivity.scenario_function(tiny_scenario(), n_paths=5, seed=0)
+    with pytest.raises(ValueError, match=match):
+        f(**{name: 0.1})
+    with pytest.raises(ValueError, match="unknown parameter"):
+        sensitivity.tornado(f, {}, {name: (0.0, 0.2)})
+
+
+def test_scenario_function_checks_its_arguments():
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        sensitivity.scenario_function(tiny_scenario(), "mean_npv_gain")
+    with pytest.raises(ValueError, match="n_paths"):
+        sensitivity.scenario_function(tiny_scenario(), n_paths=0)
+    with pytest.raises(ValueError, match="split needs a site"):
+        sensitivity.scenario_function(tiny_scenario(), split=object())
+    f = sensitivity.scenario_function(tiny_scenario(), n_paths=5, seed=0)
+    with pytest.raises(ValueError, match="pool_fee must be in"):  # the scenario's own check
+        f(pool_fee=1.5)
+    with pytest.raises(ValueError, match="single number"):
+        f(power_price=np.array([0.04, 0.05]))
+
+
+def test_site_split_function_moves_site_split_and_market():
+    site = Site(gross_mw=4.0, fleet=Deployment("Antminer S21 XP", 1000))
+    lease = ColocationLease(
+        rate=150.0,
+        term_years=10,
+        gross_to_it=1.25,
+        build_days=0,
+        ramp_days=0,
+        capex_per_it_mw=0.0,
+        noi_margin=1.0,
+    )
+    market = MiningScenario(site.fleet, start=STATE, days=120, price=GBM(0.0, 0.5))
+    gain = sensitivity.scenario_function(
+        market,
+        "mean_npv_gain",
+        n_paths=20,
+        seed=3,
+        site=site,
+        split=Split(lease, fraction=0.5),
+    )
+    table = sensitivity.tornado(
+        gain,
+        {},
+        {"split.hosting.rate": (100.0, 200.0), "site.power_price": (0.03, 0.08)},
+    )
+    # A higher lease rate raises the split's gain; dearer power makes mining
+    # worth less, so the gain of leasing rises as well.
+    assert (
+        table.loc["split.hosting.rate", "output_high"]
+        > table.loc["split.hosting.rate", "output_low"]
+    )
+    assert (
+        table.loc["site.power_price", "output_high"] > table.loc["site.power_price", "output_low"]
+    )
+    with pytest.raises(ValueError, match=r"vary 'site\.power_price' instead"):
+        gain(power_price=0.04)
+    mining_only = sensitivity.scenario_function(market, n_paths=20, seed=3, site=site)
+    assert np.isfinite(mining_only(**{"site.pool_fee": 0.01}))
+
+
+def test_sobol_and_morris_run_on_a_scenario_function():
+    f = sensitivity.scenario_function(tiny_scenario(days=30), n_paths=10, seed=0)
+    bounds = {"power_price": (0.03, 0.08), "pool_fee": (0.0, 0.03)}
+    indices = sensitivity.sobol(f, bounds, n=8, seed=0, n_resamples=0)
+    assert indices.attrs["evaluations"] == 8 * 4
+    screening = sensitivity.morris(f, bounds, trajectories=3, seed=0)
+    assert screening.index[0] == "power_price"  # 0.05 USD/kWh of range vs a 3 % fee
+
+
+# --------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------
+
+
+def test_plot_tornado_draws_two_bars_per_parameter_with_labels():
+    table = sensitivity.tornado(economics.margin_per_th, MARGIN_BASE, MARGIN_RANGES)
+    table.attrs["output"] = "Margin [USD per TH/s per day]"
+    ax = plot.tornado(table)
+    assert len(ax.patches) == 2 * len(table)
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert labels[-1].startswith("btc_price")  # largest swing on top
+    assert "[USD per TH/s per day]" in ax.get_xlabel()
+    plt.close(ax.figure)
+
+
+def test_plot_sobol_indices_draws_first_order_and_total_with_intervals():
+    table = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=256, seed=0, n_resamples=50)
+    fig, ax = plt.subplots()
+    assert plot.sobol_indices(table, ax=ax) is ax
+    assert len(ax.patches) == 2 * len(table)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["x1", "x2", "x3"]
+    assert "[-]" in ax.get_ylabel()
+    from matplotlib.container import BarContainer, ErrorbarContainer
+
+    assert sum(isinstance(c, BarContainer) for c in ax.containers) == 2
+    assert sum(isinstance(c, ErrorbarContainer) for c in ax.containers) == 2
+    plt.close(fig)
+    without = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=256, seed=0, n_resamples=0)
+    ax = plot.sobol_indices(without)
+    assert len(ax.patches) == 6
+    assert not any(isinstance(c, ErrorbarContainer) for c in ax.containers)
+    plt.close(ax.figure)
