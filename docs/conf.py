@@ -83,6 +83,7 @@ html_context = {"default_mode": "light"}
 # in docstrings have no target; they render as code.
 nitpick_ignore = [
     ("py:class", "xarray.DataArray"),
+    ("py:class", "xarray.Dataset"),
     ("py:func", "numpy.quantile"),
     ("py:func", "numpy.percentile"),
     ("py:mod", "tomllib"),

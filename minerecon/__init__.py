@@ -30,6 +30,7 @@ from minerecon import (
     risk,
     scenario,
     sensitivity,
+    sweep,
     units,
 )
 from minerecon._contract import MinereconWarning
@@ -72,5 +73,6 @@ __all__ = [
     "scenario",
     "sensitivity",
     "simulate",
+    "sweep",
     "units",
 ]
