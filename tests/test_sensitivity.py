@@ -118,7 +118,7 @@ def test_sobol_rejects_a_function_that_ignores_broadcasting_when_told_it_does():
 
 
 def test_sobol_runtime_of_the_ishigami_tests_is_small():
-    # the two accuracy tests above must stay cheap (brief: < 10 s in all)
+    # the two accuracy tests above must stay cheap (< 10 s in all)
     start = time.perf_counter()
     sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=2**13, seed=0, n_resamples=0)
     assert time.perf_counter() - start < 5.0
