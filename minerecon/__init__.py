@@ -13,30 +13,45 @@ pandas Series or xarray DataArrays and return the same kind.
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-from minerecon import (
-    cashflow,
-    datasets,
-    difficulty,
-    economics,
-    energy,
-    fees,
-    hardware,
-    hosting,
-    network,
-    price,
-    projection,
-    risk,
-    scenario,
-    sensitivity,
-    sweep,
-    units,
-)
+from minerecon import datasets, economics, energy, hardware, network, units
 from minerecon._contract import MinereconWarning
 from minerecon.hardware import Deployment, Fleet, Miner, get_miner, list_miners
 from minerecon.network import NetworkState, block_subsidy, hashprice
-from minerecon.projection import MiningScenario, backtest, calibrate, simulate
+
+# Modules that load numba, scipy.optimize or the engine are imported on first use,
+# so the core functions and the command line start fast.
+_LAZY_MODULES = {
+    "cashflow",
+    "difficulty",
+    "fees",
+    "hosting",
+    "price",
+    "projection",
+    "risk",
+    "scenario",
+    "sensitivity",
+    "sweep",
+}
+_LAZY_NAMES = {
+    name: "projection" for name in ("MiningScenario", "backtest", "calibrate", "simulate")
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"minerecon.{name}")
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(f"minerecon.{_LAZY_NAMES[name]}"), name)
+    raise AttributeError(f"module 'minerecon' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 try:
     __version__ = version("minerecon")
