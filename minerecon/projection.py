@@ -372,6 +372,7 @@ def simulate(
     memory_budget_mb: float = 1024.0,
     threads: int | None = None,
     progress: bool | None = None,
+    client: Any = None,
 ) -> SimulationResult:
     """Run a scenario over ``n_paths`` joint price / fee / hashrate paths.
 
@@ -399,6 +400,12 @@ def simulate(
     progress : bool, optional
         Show a progress bar over chunks (also in Jupyter); by default only
         for runs of more than ten million path-days.
+    client : distributed.Client, optional
+        Run the chunks on a Dask cluster (``pip install minerecon[dask]``):
+        one task per chunk, each drawing its own paths from ``seed`` and
+        running the kernel on a worker (``threads`` applies there). Without
+        ``chunk_size`` the chunks are sized to give every worker a few.
+        The result is identical to the local run; see :doc:`/user_guide/scale_out`.
 
     Returns
     -------
@@ -423,7 +430,6 @@ def simulate(
     if output not in ("summary", "full"):
         raise ValueError(f"output must be 'summary' or 'full', got {output!r}")
     check("memory_budget_mb", memory_budget_mb, low=1, unit="[MB]")
-    state = scenario.start
     months, month_index = _calendar(scenario)
     n_months = int(month_index[-1]) + 1
     schedule = fleet_schedule(scenario)
@@ -435,8 +441,15 @@ def simulate(
             f"output='full' needs {per_path * n_paths / 2**20:,.0f} MB for {n_paths} paths, "
             f"above memory_budget_mb={memory_budget_mb:g}; use output='summary' or a larger budget"
         )
+    if client is not None:
+        from minerecon import _dask
+
+        _dask.check_client(client)
     if chunk_size is None:
         chunk_size = min(int(memory_budget_mb * 2**20 // per_path), MAX_CHUNK_PATHS)
+        if client is not None:  # a few chunks per worker, whole blocks of paths
+            chunk_size = min(chunk_size, _dask.split_evenly(n_paths, _dask.tasks_wanted(client)))
+            chunk_size = -(-chunk_size // _random.BLOCK_PATHS) * _random.BLOCK_PATHS
         chunk_size = max(
             _random.BLOCK_PATHS, chunk_size // _random.BLOCK_PATHS * _random.BLOCK_PATHS
         )
@@ -445,51 +458,131 @@ def simulate(
     chunk_size = min(int(chunk_size), n_paths)
 
     root = _random.seed_sequence(seed)
-    streams = _random.Streams(root)
-    price_model = scenario._price_model()
-    fee_model = scenario._fee_model()
-    hashrate_model = scenario._hashrate_model()
+    job = _Job(
+        scenario,
+        schedule,
+        month_index,
+        root,
+        scenario._price_model(),
+        scenario._fee_model(),
+        scenario._hashrate_model(),
+        n_months,
+        full,
+    )
     outputs = _Outputs.allocate(n_paths, scenario.days, n_months, n_groups, full)
+    bar = _progress_bar(n_paths, scenario.days, progress)
+    if client is not None:
+        _simulate_on_cluster(client, job, n_paths, chunk_size, threads, outputs, bar)
+        bar.close()
+        return _result(scenario, root, outputs, schedule, months)
     # One pair of buffers for all chunks: no page faults after the first chunk.
     price_buffer = np.empty((chunk_size, scenario.days))
     fee_buffer = np.empty((chunk_size, scenario.days))
-    bar = _progress_bar(n_paths, scenario.days, progress)
     with _threads(threads):
         workers = numba.get_num_threads()
         for first in range(0, n_paths, chunk_size):
             last = min(first + chunk_size, n_paths)
-            price = streams.fill(
-                _random.PRICE,
-                first,
-                last,
-                scenario.days,
-                lambda rng, out: price_model.sample(rng, out, state.btc_price),
-                out=price_buffer,
-                threads=workers,
-            )
-            fee_paths = streams.fill(
-                _random.FEES,
-                first,
-                last,
-                scenario.days,
-                fee_model.sample,
-                out=fee_buffer,
-                threads=workers,
-            )
-            _run_kernel(
-                scenario,
-                schedule,
-                month_index,
-                price,
-                fee_paths,
-                fee_model.kind == "share",
-                hashrate_model,
-                _hashrate_shocks(hashrate_model, root, first, last, scenario.days, workers),
-                outputs.slice(first, last),
-            )
+            job.run(first, last, outputs.slice(first, last), workers, price_buffer, fee_buffer)
             bar.update(last - first)
     bar.close()
     return _result(scenario, root, outputs, schedule, months)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    """Everything a chunk of :func:`simulate` needs; picklable, to run on a worker."""
+
+    scenario: MiningScenario
+    schedule: _FleetSchedule
+    month_index: np.ndarray
+    root: np.random.SeedSequence
+    price_model: Any
+    fee_model: Any
+    hashrate_model: HashrateModel
+    n_months: int
+    full: bool
+
+    def run(
+        self,
+        first: int,
+        last: int,
+        outputs: _Outputs,
+        workers: int,
+        price_buffer: np.ndarray | None = None,
+        fee_buffer: np.ndarray | None = None,
+    ) -> None:
+        """Paths ``first:last`` into ``outputs`` (that chunk's rows), from their own streams."""
+        scenario = self.scenario
+        start_price = scenario.start.btc_price
+        streams = _random.Streams(self.root)
+        price = streams.fill(
+            _random.PRICE,
+            first,
+            last,
+            scenario.days,
+            lambda rng, out: self.price_model.sample(rng, out, start_price),
+            out=price_buffer,
+            threads=workers,
+        )
+        fee_paths = streams.fill(
+            _random.FEES,
+            first,
+            last,
+            scenario.days,
+            self.fee_model.sample,
+            out=fee_buffer,
+            threads=workers,
+        )
+        shocks = _hashrate_shocks(
+            self.hashrate_model, self.root, first, last, scenario.days, workers
+        )
+        _run_kernel(
+            scenario,
+            self.schedule,
+            self.month_index,
+            price,
+            fee_paths,
+            self.fee_model.kind == "share",
+            self.hashrate_model,
+            shocks,
+            outputs,
+        )
+
+
+def _simulate_task(job: _Job, first: int, last: int, threads: int | None) -> _Outputs:
+    """One chunk of :func:`simulate` on a Dask worker: its output arrays."""
+    outputs = _Outputs.allocate(
+        last - first, job.scenario.days, job.n_months, len(job.schedule.names), job.full
+    )
+    with _threads(threads):
+        job.run(first, last, outputs, numba.get_num_threads())
+    return outputs
+
+
+def _simulate_on_cluster(
+    client: Any,
+    job: _Job,
+    n_paths: int,
+    chunk_size: int,
+    threads: int | None,
+    outputs: _Outputs,
+    bar: Any,
+) -> None:
+    """Submit one task per chunk of paths; write each chunk in place as it finishes."""
+    from minerecon import _dask
+
+    shared = _dask.share(client, job)
+    futures = {}
+    for first in range(0, n_paths, chunk_size):
+        last = min(first + chunk_size, n_paths)
+        future = client.submit(_simulate_task, shared, first, last, threads, pure=False)
+        futures[future] = (first, last)
+    for (first, last), chunk in _dask.completed(futures):
+        target = outputs.slice(first, last)
+        for name in ("summary", "days_off", "monthly", "daily"):
+            if getattr(target, name) is not None:
+                getattr(target, name)[...] = getattr(chunk, name)
+        bar.update(last - first)
 
 
 @dataclasses.dataclass(frozen=True)

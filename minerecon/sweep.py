@@ -56,7 +56,7 @@ import numba
 import numpy as np
 import xarray as xr
 
-from minerecon import economics, energy, hardware, network
+from minerecon import _dask, economics, energy, hardware, network
 
 __all__ = [
     "ARGUMENT_UNITS",
@@ -419,6 +419,8 @@ def _build_axes(
     for name, value in arguments.items():
         if not known(name):
             raise ValueError(f"{name!r} is not an argument of {what}")
+        if _dask.is_dask_collection(value):  # a dask array: its values, computed here
+            value = np.asarray(value.compute())
         if name == "miner":
             if _is_scalar(value) or isinstance(value, hardware.Miner):
                 fixed["efficiency"] = _miner_efficiency(value)[1]
@@ -710,6 +712,21 @@ class _State:
             if whole.size:
                 whole[part] = chunk
 
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The running state (what a task sends back for its cells)."""
+        if self.spec.how == "quantile":
+            return (self.result,)
+        return (self.acc, self.cnt, self.pos)
+
+    def write(self, arrays: tuple[np.ndarray, ...], part: tuple[slice, ...]) -> None:
+        """Put the state of a sub-grid (from :meth:`arrays`) in place at kept cells ``part``."""
+        if self.spec.how == "quantile":
+            self.result[(Ellipsis, *part)] = arrays[0]
+            return
+        for whole, piece in zip((self.acc, self.cnt, self.pos), arrays, strict=True):
+            if whole.size:
+                whole[part] = piece
+
     def quantile(self, values: np.ndarray, part: tuple[slice, ...]) -> None:
         self.result[(Ellipsis, *part)] = np.quantile(values, self.q, axis=self.axis)
 
@@ -780,6 +797,28 @@ def _chunks(shape: Sequence[int], chunk: Sequence[int]) -> list[tuple[slice, ...
     return list(itertools.product(*ranges))
 
 
+def _split_for_tasks(
+    dims: Sequence[str], shape: Sequence[int], chunk: Sequence[int], keep: set[str], tasks: int
+) -> list[int]:
+    """``chunk`` halved along its longest axes not in ``keep`` until ``tasks`` chunks of them.
+
+    The chunks along ``keep`` (the reduced axes) stay as they are; results do
+    not depend on the chunks, so this only spreads the work over more tasks.
+    """
+    chunk = list(chunk)
+    free = [i for i, d in enumerate(dims) if d not in keep]
+
+    def count() -> int:
+        return math.prod(-(-shape[i] // chunk[i]) for i in free)
+
+    while count() < tasks:
+        longest = max(free, key=lambda i: chunk[i], default=None)
+        if longest is None or chunk[longest] <= 1:
+            break
+        chunk[longest] = -(-chunk[longest] // 2)
+    return chunk
+
+
 def _progress_bar(total: int, cells: int, progress: bool | None) -> Any:
     show = (total > 1 and cells > _SHOW_PROGRESS_CELLS) if progress is None else bool(progress)
     if show:
@@ -801,6 +840,7 @@ def sweep(
     reduce: Any = None,
     zip: Any = None,
     progress: bool | None = None,
+    client: Any = None,
     **axes: Any,
 ) -> xr.Dataset:
     """Evaluate a core function over a labelled grid of its arguments.
@@ -836,11 +876,18 @@ def sweep(
     progress : bool, optional
         Progress bar over chunks (also in Jupyter); by default shown for
         grids of more than 10**8 cells that take more than one chunk.
+    client : distributed.Client, optional
+        Evaluate the chunks on a Dask cluster (``pip install minerecon[dask]``):
+        one task per chunk of the axes that are not reduced, each folding its
+        cells over the reduced axes in order, so the result is identical to
+        the local run. ``func`` must be importable or picklable on the
+        workers. See :doc:`/user_guide/scale_out`.
     **axes
         Arguments of ``func``: a 1-D sequence is an axis (a dimension of the
         result, in the order given), a scalar is held fixed. ``miner`` takes
         catalogue names (or :class:`~minerecon.hardware.Miner` objects), sets
-        ``efficiency`` and labels the axis by name.
+        ``efficiency`` and labels the axis by name. A dask array is computed
+        (on the client's side) and used as a sequence.
 
     Returns
     -------
@@ -879,6 +926,8 @@ def sweep(
     """
     func = _resolve(func)
     check_budget = _budget(memory_budget_mb)
+    if client is not None:
+        _dask.check_client(client)
     what = getattr(func, "__name__", repr(func))
     names, open_ = _parameters(func)
 
@@ -896,7 +945,7 @@ def sweep(
     else:
         evaluator = _Broadcast(func, fixed, [what])
     specs = _parse_reduce(reduce, dims)
-    return _run(evaluator, grid_axes, dims, shape, specs, check_budget, progress, func)
+    return _run(evaluator, grid_axes, dims, shape, specs, check_budget, progress, func, client)
 
 
 def _resolve(func: Any) -> Callable[..., Any]:
@@ -946,6 +995,7 @@ def _run(
     budget: int,
     progress: bool | None,
     func: Any,
+    client: Any = None,
 ) -> xr.Dataset:
     cells = math.prod(shape)
     # The names of the outputs come from a one-cell call (cheap, and it
@@ -956,7 +1006,9 @@ def _run(
     coords = _coords(grid_axes)
 
     if callable(specs):
-        return _run_callable(evaluator, grid_axes, dims, shape, specs, budget, progress, coords)
+        return _run_callable(
+            evaluator, grid_axes, dims, shape, specs, budget, progress, coords, client
+        )
 
     if specs is None:
         result_bytes = cells * 8 * len(outputs)
@@ -969,13 +1021,24 @@ def _run(
         per_cell = 0 if evaluator.fused else _WORK_BYTES * len(outputs)
         work = max(budget - result_bytes, budget // 4)
         chunk = shape if per_cell == 0 else _chunk_shape(dims, shape, work // per_cell, set())
+        if client is not None:
+            chunk = _split_for_tasks(dims, shape, chunk, set(), _dask.tasks_wanted(client))
         parts = _chunks(shape, chunk)
         results: dict[str, np.ndarray] = {}
         bar = _progress_bar(len(parts), cells, progress)
-        for part in parts:
-            sub = [s.stop - s.start for s in part]
-            where = dict(zip(dims, part, strict=True))
-            values = evaluator.values(_arrays(grid_axes, where), dims, sub)
+        if client is not None:
+            shared = _dask.share(client, (evaluator, grid_axes))
+            futures = {
+                client.submit(_values_task, shared, dims, part, pure=False): part for part in parts
+            }
+            done: Iterable[tuple[Any, Any]] = _dask.completed(futures)
+        else:
+            done = ((part, None) for part in parts)
+        for part, values in done:
+            if values is None:
+                sub = [s.stop - s.start for s in part]
+                where = dict(zip(dims, part, strict=True))
+                values = evaluator.values(_arrays(grid_axes, where), dims, sub)
             for name, array in values.items():
                 if len(parts) == 1:
                     results[name] = array
@@ -1005,28 +1068,33 @@ def _run(
         limit = work // per_cell
     reduced = {spec.dim for spec in specs}
     chunk = _chunk_shape(dims, shape, max(1, min(limit, cells)), whole, reduced)
-    parts = _chunks(shape, chunk)
-    bar = _progress_bar(len(parts), cells, progress)
-    zero = np.zeros((1,) * len(dims))
-    for part in parts:
-        sub = [s.stop - s.start for s in part]
-        arrays = _arrays(grid_axes, dict(zip(dims, part, strict=True)))
-        factors = values = None
-        if evaluator.fused:
-            factors = {outputs[0]: evaluator.factors(arrays, dims, sub)}
-        if not evaluator.fused or whole:
-            values = evaluator.values(arrays, dims, sub)
-        for (out, _), state in states.items():
-            axis = state.axis
-            kept = tuple(s for d, s in enumerate(part) if d != axis)
-            if state.spec.how == "quantile":
-                state.quantile(values[out], kept)
-            elif factors is not None:
-                state.fold(*factors[out], sub, kept, part[axis].start)
-            else:
-                state.fold(values[out], zero, sub, kept, part[axis].start)
-        bar.update(1)
-    bar.close()
+    if client is None:
+        parts = _chunks(shape, chunk)
+        bar = _progress_bar(len(parts), cells, progress)
+        _fold_parts(evaluator, grid_axes, dims, parts, states, outputs, bool(whole), bar)
+        bar.close()
+    else:
+        # One task per chunk of the kept axes, holding the reduced axes whole:
+        # it folds its chunks along them in order, as the local run does.
+        chunk = _split_for_tasks(dims, shape, chunk, reduced, _dask.tasks_wanted(client))
+        group_chunk = [
+            n if d in reduced else c for d, n, c in zip(dims, shape, chunk, strict=True)
+        ]
+        groups = _chunks(shape, group_chunk)
+        per_group = len(_chunks(shape, chunk)) // len(groups)
+        bar = _progress_bar(len(groups) * per_group, cells, progress)
+        shared = _dask.share(client, (evaluator, grid_axes))
+        futures = {
+            client.submit(
+                _fold_task, shared, dims, specs, outputs, chunk, group, bool(whole), pure=False
+            ): group
+            for group in groups
+        }
+        for group, pieces in _dask.completed(futures):
+            for key, state in states.items():
+                state.write(pieces[key], tuple(s for d, s in enumerate(group) if d != state.axis))
+            bar.update(per_group)
+        bar.close()
 
     data: dict[str, Any] = {}
     for (out, _), state in states.items():
@@ -1065,6 +1133,109 @@ def _run(
     return dataset
 
 
+def _fold_parts(
+    evaluator: Any,
+    grid_axes: Sequence[_Axis],
+    dims: list[str],
+    parts: Sequence[tuple[slice, ...]],
+    states: Mapping[tuple[str, int], _State],
+    outputs: Sequence[str],
+    whole: bool,
+    bar: Any = None,
+) -> None:
+    """Fold the chunks ``parts`` (in order) into ``states``."""
+    zero = np.zeros((1,) * len(dims))
+    for part in parts:
+        sub = [s.stop - s.start for s in part]
+        arrays = _arrays(grid_axes, dict(zip(dims, part, strict=True)))
+        factors = values = None
+        if evaluator.fused:
+            factors = {outputs[0]: evaluator.factors(arrays, dims, sub)}
+        if not evaluator.fused or whole:
+            values = evaluator.values(arrays, dims, sub)
+        for (out, _), state in states.items():
+            axis = state.axis
+            kept = tuple(s for d, s in enumerate(part) if d != axis)
+            if state.spec.how == "quantile":
+                state.quantile(values[out], kept)
+            elif factors is not None:
+                state.fold(*factors[out], sub, kept, part[axis].start)
+            else:
+                state.fold(values[out], zero, sub, kept, part[axis].start)
+        if bar is not None:
+            bar.update(1)
+
+
+# Tasks run on Dask workers: plain functions of picklable arguments.
+
+
+def _sub_axes(grid_axes: Sequence[_Axis], part: Sequence[slice]) -> list[_Axis]:
+    """The axes cut to one chunk (values only: coordinates stay with the caller)."""
+    return [
+        _Axis(axis.dim, s.stop - s.start, {k: v[s] for k, v in axis.values.items()}, {})
+        for axis, s in zip(grid_axes, part, strict=True)
+    ]
+
+
+def _values_task(
+    shared: tuple[Any, Sequence[_Axis]], dims: list[str], part: tuple[slice, ...]
+) -> dict[str, np.ndarray]:
+    """One chunk of an unreduced sweep: its values per output."""
+    evaluator, grid_axes = shared
+    sub = [s.stop - s.start for s in part]
+    return evaluator.values(_arrays(grid_axes, dict(zip(dims, part, strict=True))), dims, sub)
+
+
+def _fold_task(
+    shared: tuple[Any, Sequence[_Axis]],
+    dims: list[str],
+    specs: Sequence[_Reduction],
+    outputs: Sequence[str],
+    chunk: Sequence[int],
+    group: tuple[slice, ...],
+    whole: bool,
+) -> dict[tuple[str, int], tuple[np.ndarray, ...]]:
+    """The reduced state of the cells of ``group`` (reduced axes whole), folded in order."""
+    evaluator, grid_axes = shared
+    axes = _sub_axes(grid_axes, group)
+    shape = [axis.size for axis in axes]
+    states = {
+        (out, i): _State(spec, dims, shape) for out in outputs for i, spec in enumerate(specs)
+    }
+    parts = _chunks(shape, [min(c, n) for c, n in zip(chunk, shape, strict=True)])
+    _fold_parts(evaluator, axes, dims, parts, states, outputs, whole)
+    return {key: state.arrays() for key, state in states.items()}
+
+
+def _callable_task(
+    shared: tuple[Any, Sequence[_Axis], Mapping[str, Any], Callable[..., Any]],
+    dims: list[str],
+    part: tuple[slice, ...],
+) -> xr.Dataset:
+    """One chunk of a sweep reduced by a callable: the callable's result."""
+    evaluator, grid_axes, coords, func = shared
+    return _callable_part(evaluator, grid_axes, dims, part, func, coords)
+
+
+def _callable_part(
+    evaluator: Any,
+    grid_axes: Sequence[_Axis],
+    dims: list[str],
+    part: tuple[slice, ...],
+    func: Callable[..., Any],
+    coords: Mapping[str, Any],
+) -> xr.Dataset:
+    sub = [s.stop - s.start for s in part]
+    where = dict(zip(dims, part, strict=True))
+    values = evaluator.values(_arrays(grid_axes, where), dims, sub)
+    chunk_coords = {name: value[where[value.dims[0]]] for name, value in coords.items()}
+    ds = xr.Dataset({k: (dims, v) for k, v in values.items()}, coords=chunk_coords)
+    out = func(ds)
+    if isinstance(out, xr.DataArray):
+        out = out.to_dataset(name=out.name or "result")
+    return out
+
+
 def _run_callable(
     evaluator: Any,
     grid_axes: Sequence[_Axis],
@@ -1074,22 +1245,29 @@ def _run_callable(
     budget: int,
     progress: bool | None,
     coords: Mapping[str, Any],
+    client: Any = None,
 ) -> xr.Dataset:
     outputs = len(evaluator.names)
     chunk = _chunk_shape(dims, shape, max(1, budget // (_WORK_BYTES * outputs)), set())
     parts = _chunks(shape, chunk)
     split = [d for d, c, n in zip(dims, chunk, shape, strict=True) if c < n]
     bar = _progress_bar(len(parts), math.prod(shape), progress)
+    # The callable may reduce over any axis not split for memory: a cluster
+    # runs the same chunks as the local run, one task each.
+    if client is not None:
+        shared = _dask.share(client, (evaluator, grid_axes, coords, func))
+        futures = {
+            client.submit(_callable_task, shared, dims, part, pure=False): index
+            for index, part in enumerate(parts)
+        }
+        found = dict(_dask.completed(futures))
+        results: Iterable[xr.Dataset] = (found[i] for i in range(len(parts)))
+    else:
+        results = (
+            _callable_part(evaluator, grid_axes, dims, part, func, coords) for part in parts
+        )
     pieces = []
-    for part in parts:
-        sub = [s.stop - s.start for s in part]
-        where = dict(zip(dims, part, strict=True))
-        values = evaluator.values(_arrays(grid_axes, where), dims, sub)
-        chunk_coords = {name: value[where[value.dims[0]]] for name, value in coords.items()}
-        ds = xr.Dataset({k: (dims, v) for k, v in values.items()}, coords=chunk_coords)
-        out = func(ds)
-        if isinstance(out, xr.DataArray):
-            out = out.to_dataset(name=out.name or "result")
+    for out in results:
         lost = [d for d in split if all(d not in v.dims for v in out.data_vars.values())]
         if lost:
             raise ValueError(
@@ -1283,6 +1461,22 @@ def _statistic(name: str) -> tuple[Callable[[Any], float], str, str]:
     raise ValueError(f"statistics: unknown statistic {stat!r} in {name!r}")
 
 
+def _scenario_cell(
+    base: Any,
+    settings: Mapping[str, Any],
+    n_paths: int,
+    root: np.random.SeedSequence,
+    stats: Mapping[str, Any] | Sequence[str],
+) -> dict[str, float]:
+    """Statistics of one cell of :func:`sweep_scenario` (locally or as a Dask task)."""
+    from minerecon import projection
+
+    if not isinstance(stats, Mapping):  # names, on a worker: the functions are lambdas
+        stats = {name: _statistic(name) for name in stats}
+    result = projection.simulate(_with(base, settings), n_paths, seed=root, progress=False)
+    return {name: function(result.summary) for name, (function, _, _) in stats.items()}
+
+
 def sweep_scenario(
     scenario: Any,
     *,
@@ -1291,6 +1485,7 @@ def sweep_scenario(
     statistics: Sequence[str] = ("mean_npv", "p5_npv", "probability_of_loss"),
     zip: Any = None,
     progress: bool | None = None,
+    client: Any = None,
     **axes: Any,
 ) -> xr.Dataset:
     """Monte Carlo statistics of a scenario over a grid of its settings.
@@ -1315,6 +1510,10 @@ def sweep_scenario(
     progress : bool, optional
         Progress bar over cells; by default shown for more than 10**8
         path-days in all.
+    client : distributed.Client, optional
+        Run the cells on a Dask cluster (``pip install minerecon[dask]``),
+        one task per cell; the result is identical to the local run. See
+        :doc:`/user_guide/scale_out`.
     **axes
         Scenario fields (``power_price``, ``discount_rate``, ``pue``, ...)
         or dotted fields of its models (``"price.drift"``,
@@ -1341,6 +1540,8 @@ def sweep_scenario(
     stats = {name: _statistic(name) for name in statistics}
     if not stats:
         raise ValueError("statistics must name at least one statistic")
+    if client is not None:
+        _dask.check_client(client)
 
     def known(name: str) -> bool:
         return _scenario_setter(scenario, name)
@@ -1353,15 +1554,31 @@ def sweep_scenario(
     cells = math.prod(shape)
     show = cells * n_paths * scenario.days > _SHOW_PROGRESS_CELLS if progress is None else progress
     bar = _progress_bar(cells, cells, bool(show))
-    for index in itertools.product(*(range(n) for n in shape)):
-        settings = {
+    settings = {
+        index: {
             name: values[i]
             for axis, i in builtins.zip(grid_axes, index, strict=True)
             for name, values in axis.values.items()
         }
-        result = projection.simulate(_with(base, settings), n_paths, seed=root, progress=False)
-        for name, (function, _, _) in stats.items():
-            out[name][index] = function(result.summary)
+        for index in itertools.product(*(range(n) for n in shape))
+    }
+    if client is not None:
+        shared = _dask.share(client, base)
+        futures = {
+            client.submit(
+                _scenario_cell, shared, cell, n_paths, root, list(stats), pure=False
+            ): index
+            for index, cell in settings.items()
+        }
+        done: Iterable[tuple[Any, dict[str, float]]] = _dask.completed(futures)
+    else:
+        done = (
+            (index, _scenario_cell(base, cell, n_paths, root, stats))
+            for index, cell in settings.items()
+        )
+    for index, values in done:
+        for name, value in values.items():
+            out[name][index] = value
         bar.update(1)
     bar.close()
     data = {name: (dims, out[name], {"units": units}) for name, (_, _, units) in stats.items()}
