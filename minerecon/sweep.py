@@ -65,6 +65,7 @@ __all__ = [
     "profitable_miners",
     "sweep",
     "sweep_scenario",
+    "zero_margin_contour",
 ]
 
 #: Units of the arguments the core functions take, for the coordinates.
@@ -1354,6 +1355,60 @@ def breakeven_surface(*, x_axis: Any, y_axis: Any, **fixed: Any) -> xr.DataArray
             raise ValueError(f"{name} of a surface must be a sequence, got the scalar {values!r}")
     result = sweep(economics.breakeven_btc_price, **arguments)["breakeven_btc_price"]
     return result.transpose(*[d for d in result.dims if d != x_name], x_name)
+
+
+_BREAKEVENS = {
+    "btc_price": economics.breakeven_btc_price,
+    "power_price": economics.breakeven_power_price,
+    "difficulty": economics.breakeven_difficulty,
+}
+
+
+def zero_margin_contour(solve_for: str, **axes: Any) -> xr.DataArray:
+    """The zero-margin contour: the value of one input that makes margin zero.
+
+    Parameters
+    ----------
+    solve_for : {"btc_price", "power_price", "difficulty"}
+        The input solved for, exactly (margin is linear in BTC price and
+        power price and falls as ``1 / difficulty``).
+    **axes
+        The other arguments of :func:`~minerecon.economics.margin_per_th`:
+        sequences become axes (``miner`` allowed), scalars stay fixed.
+        ``btc_price``, ``difficulty``, ``fees_per_block`` and ``subsidy``
+        default to the latest bundled network state.
+
+    Returns
+    -------
+    xarray.DataArray
+        The break-even ``solve_for`` over the swept axes, in its unit:
+        margin is positive below a break-even power price or difficulty and
+        above a break-even BTC price. Over one axis it is the contour line
+        ``margin = 0`` of the corresponding two-axis margin map.
+
+    Examples
+    --------
+    The power price at which an S21 XP and an S19j Pro break even, as BTC
+    moves (difficulty 152.27 T, no fees):
+
+    >>> line = zero_margin_contour(
+    ...     "power_price",
+    ...     btc_price=[60_000, 90_000],
+    ...     miner=["Antminer S21 XP", "Antminer S19j Pro"],
+    ...     difficulty=152.27e12,
+    ...     fees_per_block=0.0,
+    ... )
+    >>> line.round(4).values.tolist()
+    [[0.0765, 0.035], [0.1147, 0.0525]]
+    """
+    if solve_for not in _BREAKEVENS:
+        raise ValueError(f"solve_for must be one of {sorted(_BREAKEVENS)}, got {solve_for!r}")
+    if solve_for in axes:
+        raise ValueError(f"{solve_for} is solved for; it cannot also be an axis or fixed")
+    func = _BREAKEVENS[solve_for]
+    names, _ = _parameters(func)
+    arguments = _market_defaults(axes, names)
+    return sweep(func, **arguments)[func.__name__]
 
 
 def profitable_miners(

@@ -361,3 +361,32 @@ def test_sweep_scenario_uses_common_random_numbers(scenario):
         sweep_scenario(scenario, n_paths=10, seed=1, **{"price.drfit": [0.1, 0.2]})
     with pytest.raises(ValueError, match="statistics"):
         sweep_scenario(scenario, n_paths=10, seed=1, statistics=("average_npv",))
+
+
+def test_zero_margin_contour_is_where_the_margin_vanishes():
+    # Solving for each input in turn: the margin at the contour is zero (exact roots).
+    fixed = {"difficulty": 152.27e12, "fees_per_block": 0.01, "pool_fee": 0.02}
+    prices = np.array([50_000.0, 90_000.0, 130_000.0])
+    power = sweep_module.zero_margin_contour(
+        "power_price", btc_price=prices, efficiency=[13.5, 29.5], **fixed
+    )
+    assert power.dims == ("btc_price", "efficiency")
+    eff = power.efficiency.values[None, :]
+    margin = economics.margin_per_th(
+        prices[:, None], 152.27e12, eff, power.values, fees_per_block=0.01, pool_fee=0.02
+    )
+    assert_allclose(margin, 0.0, atol=1e-15)
+    btc = sweep_module.zero_margin_contour(
+        "btc_price", power_price=[0.04, 0.07], efficiency=17.5, **fixed
+    )
+    assert_allclose(
+        btc.values,
+        economics.breakeven_btc_price(
+            152.27e12, 17.5, np.array([0.04, 0.07]), fees_per_block=0.01, pool_fee=0.02
+        ),
+        rtol=1e-12,
+    )
+    with pytest.raises(ValueError, match="solve_for"):
+        sweep_module.zero_margin_contour("pool_fee", btc_price=prices)
+    with pytest.raises(ValueError, match="power_price"):
+        sweep_module.zero_margin_contour("power_price", power_price=0.05)
