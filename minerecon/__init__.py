@@ -27,6 +27,7 @@ from minerecon.network import NetworkState, block_subsidy, hashprice
 _LAZY_MODULES = {
     "cashflow",
     "difficulty",
+    "explorer",
     "fees",
     "hosting",
     "price",
@@ -75,6 +76,7 @@ __all__ = [
     "difficulty",
     "economics",
     "energy",
+    "explorer",
     "fees",
     "get_miner",
     "hardware",
