@@ -416,3 +416,584 @@ def sobol_indices(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.legend(fontsize="small", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return ax
+
+
+# --------------------------------------------------------------------------
+# Break-even power price, sweep maps, history and fan charts
+# --------------------------------------------------------------------------
+
+#: Halvings inside the bundled history: block height and UTC day it was mined.
+HALVINGS = {
+    420_000: "2016-07-09",
+    630_000: "2020-05-11",
+    840_000: "2024-04-20",
+}
+
+#: Colour-blind-safe colormaps: diverging (ColorBrewer RdBu, red = loss,
+#: blue = profit) and sequential (cividis).
+DIVERGING_CMAP = "RdBu"
+SEQUENTIAL_CMAP = "cividis"
+
+_NAMES = {
+    "btc_price": "BTC price",
+    "price": "BTC price",
+    "power_price": "Power price",
+    "efficiency": "Efficiency",
+    "difficulty": "Difficulty",
+    "hashrate": "Network hashrate",
+    "fees_per_block": "Fees per block",
+    "fees": "Fees per block",
+    "subsidy": "Subsidy",
+    "pool_fee": "Pool fee",
+    "pue": "PUE",
+    "uptime": "Uptime",
+    "other_opex": "Other opex",
+    "miner": "Machine",
+    "margin_per_th": "Margin",
+    "revenue_per_th": "Revenue",
+    "breakeven_btc_price": "Break-even BTC price",
+    "breakeven_power_price": "Break-even power price",
+    "cash_flow": "Cash flow",
+    "cumulative_cash": "Cumulative cash",
+    "btc_mined": "BTC mined",
+    "revenue": "Revenue",
+    "energy_cost": "Energy cost",
+    "other_cost": "Other cost",
+    "cost_per_btc": "Cash cost per BTC",
+}
+
+
+#: Thousands separated, and up to four significant digits below 1,000.
+_number = FuncFormatter(
+    lambda value, _: f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+)
+
+
+def _name(name: Any) -> str:
+    name = str(name)
+    return _NAMES.get(name, name.replace("_", " ").capitalize())
+
+
+def _dates(axis: Any) -> None:
+    """Compact date ticks that stay apart on a narrow axes."""
+    from matplotlib import dates
+
+    locator = dates.AutoDateLocator()
+    axis.set_major_locator(locator)
+    axis.set_major_formatter(dates.ConciseDateFormatter(locator))
+
+
+def _inline(name: Any) -> str:
+    """The name inside a sentence: "power price", but "BTC price" and "PUE"."""
+    text = _name(name)
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _scale(name: Any, units: str) -> tuple[float, str]:
+    """Factor and unit that put a quantity in a readable range."""
+    if "difficulty" in str(name) and units in ("-", ""):
+        return 1e-12, "T"
+    if units == "TH/s" and "hashrate" in str(name):
+        return 1e-6, "EH/s"
+    return 1.0, units
+
+
+def _label(name: Any, units: str) -> str:
+    return f"{_name(name)} [{units}]" if units else _name(name)
+
+
+def _units_of(coord: Any) -> str:
+    from minerecon.sweep import ARGUMENT_UNITS
+
+    return str(coord.attrs.get("units") or ARGUMENT_UNITS.get(str(coord.name), ""))
+
+
+def _numeric_along(data: Any, dim: str) -> str | None:
+    """A numeric coordinate along a non-numeric dim (``efficiency`` along ``miner``)."""
+    names = [
+        name
+        for name, coord in data.coords.items()
+        if coord.dims == (dim,) and name != dim and np.asarray(coord.values).dtype.kind in "iuf"
+    ]
+    return "efficiency" if "efficiency" in names else (names[0] if names else None)
+
+
+def _grid_axis(data: Any, dim: str, axis: Any) -> np.ndarray:
+    """Positions of a grid dimension on ``axis`` (x or y), labelled with units."""
+    coord = data.coords[dim] if dim in data.coords else None
+    values = np.asarray(coord.values) if coord is not None else np.arange(data.sizes[dim])
+    if values.dtype.kind in "iuf":
+        factor, units = _scale(dim, _units_of(coord) if coord is not None else "")
+        axis.set_label_text(_label(dim, units))
+        if dim == "btc_price":
+            axis.set_major_formatter(_usd)
+        return values.astype(float) * factor
+    along = _numeric_along(data, dim)
+    if along is None:
+        positions = np.arange(values.size, dtype=float)
+        axis.set_ticks(positions, [str(value) for value in values])
+        axis.set_label_text(_name(dim))
+        return positions
+    # Machines at their efficiency: contours between them are then exact.
+    positions = np.asarray(data.coords[along].values, dtype=float)
+    kept: list[int] = []
+    gap = 0.06 * (np.ptp(positions) or 1.0)
+    for index in np.argsort(positions):
+        if not kept or positions[index] - positions[kept[-1]] >= gap:
+            kept.append(int(index))
+    axis.set_ticks(
+        positions[kept], [f"{values[i]} ({positions[i]:g})" for i in kept], fontsize="small"
+    )
+    axis.set_label_text(f"{_name(dim)}, at its {_inline(along)} [{_units_of(data.coords[along])}]")
+    return positions
+
+
+def _grid(data: Any, ax: Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if data.ndim != 2:
+        raise ValueError(f"need a 2-D grid, got dims {data.dims}")
+    for dim in data.dims:
+        along = _numeric_along(data, dim)
+        if np.asarray(data[dim].values).dtype.kind not in "iuf" and along is not None:
+            data = data.sortby(along)
+    y_dim, x_dim = data.dims
+    x = _grid_axis(data, x_dim, ax.xaxis)
+    y = _grid_axis(data, y_dim, ax.yaxis)
+    return x, y, np.asarray(data.values, dtype=float)
+
+
+def breakeven_power_price(
+    table: pd.DataFrame | None = None,
+    *,
+    ax: Axes | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Break-even power price of each machine against the site's power price.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        Output of :func:`minerecon.report.miner_economics`; computed from
+        ``kwargs`` (``miners``, ``network``, ``power_price``, ``pool_fee``,
+        ``pue``, ``uptime``, ``other_opex``) when not given.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One horizontal bar per machine, most efficient on top: the highest
+        power price [USD/kWh] at which it still breaks even at the table's
+        BTC price and difficulty. Blue where that is at or above the site's
+        power price (the dashed line), vermilion where it is below; each bar
+        is labelled with its value.
+    """
+    table = table if table is not None else report.miner_economics(**kwargs)
+    ax = _axes(ax, (8.0, 0.38 * len(table) + 1.6))
+    site = table.attrs["power_price_usd_per_kwh"]
+    breakeven = table["breakeven_power_price_usd_per_kwh"].iloc[::-1]
+    colours = [PROFIT_COLOUR if value >= site else LOSS_COLOUR for value in breakeven]
+    positions = np.arange(len(breakeven))
+    ax.barh(positions, breakeven.to_numpy(), color=colours, height=0.7)
+    ax.set_yticks(positions, breakeven.index)
+    for y, value in zip(positions, breakeven, strict=True):
+        ax.annotate(
+            f"{value:.3f}",
+            (max(value, 0.0), y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="small",
+        )
+    ax.axvline(site, color=PALETTE[7], linestyle="--", linewidth=1.2)
+    ax.annotate(
+        f"site {site:.3f} USD/kWh",
+        (site, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -3),
+        textcoords="offset points",
+        va="top",
+        fontsize="small",
+        backgroundcolor="white",
+    )
+    low = min(0.0, float(np.nanmin(breakeven)) * 1.1)
+    ax.set_xlim(low, max(float(np.nanmax(breakeven)), site) * 1.18)
+    ax.set_xlabel("Break-even power price [USD/kWh]")
+    ax.set_title(
+        f"Break-even power price per machine at BTC {table.attrs['btc_price_usd']:,.0f} USD\n"
+        f"{_subtitle(table.attrs)}",
+        fontsize="medium",
+    )
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def margin_map(
+    data: Any,
+    *,
+    ax: Axes | None = None,
+    levels: Iterable[float] | None = None,
+) -> Axes:
+    """Heatmap of a two-axis sweep result, with its zero contour.
+
+    Parameters
+    ----------
+    data : xarray.DataArray
+        A 2-D result of :func:`minerecon.sweep.sweep`, e.g. ``margin_per_th``
+        over ``btc_price`` x ``power_price``; the last dim goes on the x
+        axis. Axes are labelled from the coordinates' names and ``units``
+        attributes, the colour bar from the data's.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+    levels : iterable of float, optional
+        Further contour levels to draw and label, in the data's units.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A diverging red (below zero) to blue (above) map centred on zero,
+        the zero contour as a thick black line labelled "break-even", the
+        extra levels as thin labelled grey lines, and a colour bar.
+    """
+    from matplotlib.colors import CenteredNorm
+
+    ax = _axes(ax, (7.5, 5.0))
+    x, y, values = _grid(data, ax)
+    halfrange = float(np.nanmax(np.abs(values))) or 1.0
+    mesh = ax.pcolormesh(
+        x,
+        y,
+        values,
+        shading="nearest",
+        cmap=DIVERGING_CMAP,
+        norm=CenteredNorm(vcenter=0.0, halfrange=halfrange),
+    )
+    units = data.attrs.get("units", "")
+    name = data.name if data.name is not None else "value"
+    bar = ax.figure.colorbar(mesh, ax=ax)
+    bar.set_label(_label(name, units))
+    if np.nanmin(values) < 0 < np.nanmax(values):
+        zero = ax.contour(x, y, values, levels=[0.0], colors=PALETTE[7], linewidths=2.0)
+        ax.clabel(zero, fmt={0.0: "break-even"}, fontsize="small")
+    extra = sorted(float(level) for level in levels or () if level != 0)
+    if extra:
+        lines = ax.contour(x, y, values, levels=extra, colors="0.25", linewidths=0.9)
+        ax.clabel(lines, fmt=lambda level: f"{level:,.4g}", fontsize="small")
+    ax.set_title(
+        f"{_name(name)} [{units}] over {_inline(data.dims[1])} and {_inline(data.dims[0])}"
+        "\nblack line: break-even (zero)",
+        fontsize="medium",
+    )
+    return ax
+
+
+def breakeven_contours(
+    surface: Any,
+    *,
+    ax: Axes | None = None,
+    levels: Iterable[float] | int | None = None,
+    btc_price: float | None = None,
+) -> Axes:
+    """Labelled contours of a break-even BTC price surface.
+
+    Parameters
+    ----------
+    surface : xarray.DataArray
+        Output of :func:`minerecon.sweep.breakeven_surface` [USD/BTC], dims
+        ``(y, x)``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+    levels : iterable of float or int, optional
+        Contour levels [USD/BTC], or how many to aim for; about eight round
+        levels by default.
+    btc_price : float, optional
+        A BTC price to mark (e.g. today's) [USD/BTC]: its contour is drawn as
+        a thick dashed vermilion line; cells below it are profitable.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Filled contours (cividis) with labelled black contour lines, a
+        colour bar in USD/BTC and, if asked, the ``btc_price`` contour.
+    """
+    from matplotlib import patheffects
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
+
+    ax = _axes(ax, (7.5, 5.0))
+    x, y, values = _grid(surface, ax)
+    if levels is None or isinstance(levels, int):
+        finite = values[np.isfinite(values)]
+        locator = MaxNLocator(nbins=levels or 8)
+        levels = locator.tick_values(finite.min(), finite.max())
+    levels = np.asarray(list(levels), dtype=float)
+    filled = ax.contourf(x, y, values, levels=levels, cmap=SEQUENTIAL_CMAP, alpha=0.85)
+    lines = ax.contour(x, y, values, levels=levels, colors=PALETTE[7], linewidths=0.8)
+    ax.clabel(lines, fmt=lambda level: f"{level:,.0f}", fontsize="small")
+    bar = ax.figure.colorbar(filled, ax=ax)
+    bar.set_label("Break-even BTC price [USD/BTC]")
+    bar.formatter = _usd
+    bar.update_ticks()
+    dims = [_inline(dim) for dim in surface.dims]
+    title = f"Break-even BTC price [USD/BTC] over {dims[1]} and {dims[0]}"
+    if btc_price is not None:
+        if np.nanmin(values) <= btc_price <= np.nanmax(values):
+            ax.contour(
+                x,
+                y,
+                values,
+                levels=[float(btc_price)],
+                colors=PALETTE[3],
+                linewidths=2.5,
+                linestyles="--",
+                path_effects=[patheffects.withStroke(linewidth=4.5, foreground="white")],
+            )
+        bar.ax.axhline(btc_price, color=PALETTE[3], linewidth=2.5, linestyle="--")
+        ax.legend(
+            handles=[
+                Line2D(
+                    [],
+                    [],
+                    color=PALETTE[3],
+                    linewidth=2.5,
+                    linestyle="--",
+                    label=f"BTC {btc_price:,.0f} USD/BTC: profitable below",
+                )
+            ],
+            loc="upper left",
+            fontsize="small",
+            framealpha=0.9,
+        )
+    ax.set_title(title, fontsize="medium")
+    return ax
+
+
+def _hashprice_history(history: pd.DataFrame) -> pd.Series:
+    from minerecon import datasets, network
+
+    subsidy = network.block_subsidy(datasets.estimate_height(history.index))
+    reward = network.btc_per_th_day(
+        history["difficulty"].to_numpy(), history["fees_btc_per_block"].to_numpy(), subsidy
+    )
+    return pd.Series(history["price_usd"].to_numpy() * reward * 1000, index=history.index)
+
+
+def history(
+    *,
+    start: Any = None,
+    end: Any = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Hashprice and difficulty over the bundled history, halvings marked.
+
+    Parameters
+    ----------
+    start, end : str or Timestamp, optional
+        First and last day to draw; the whole history by default.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given. Difficulty goes on a
+        twin y axis (the other Axes of the figure sharing this x axis).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Hashprice [USD/PH/day] (blue, left axis): BTC price times the
+        expected BTC per PH/s per day, subsidy by estimated block height plus
+        that day's fees per block, before pool fees. Difficulty [T] (orange,
+        right axis). Both on log scales when they span more than a factor of
+        20. Halvings in the range are dotted vertical lines labelled with
+        their date and block height.
+    """
+    from matplotlib.ticker import NullFormatter
+
+    from minerecon import datasets
+
+    frame = datasets.load_history().loc[start:end]
+    if frame.empty:
+        raise ValueError(f"no bundled history between {start} and {end}")
+    hashprice = _hashprice_history(frame)
+    ax = _axes(ax, (9.0, 5.0))
+    twin = ax.twinx()
+    # Hashprice, halvings and legend on top of the difficulty line.
+    ax.set_zorder(twin.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    left = ax.plot(
+        hashprice.index,
+        hashprice.to_numpy(),
+        color=PALETTE[0],
+        linewidth=1.0,
+        label="Hashprice (left)",
+    )
+    right = twin.plot(
+        frame.index,
+        frame["difficulty"].to_numpy() / 1e12,
+        color=PALETTE[1],
+        linewidth=1.8,
+        label="Difficulty (right)",
+    )
+    general = FuncFormatter(lambda value, _: f"{value:,.4g}")
+    for axes, series, formatter in ((ax, hashprice, _usd), (twin, frame["difficulty"], general)):
+        if series.max() / series.min() > 20:
+            axes.set_yscale("log")
+            axes.yaxis.set_minor_formatter(NullFormatter())
+        axes.yaxis.set_major_formatter(formatter)
+    ax.set_ylabel("Hashprice [USD/PH/day]", color=PALETTE[0])
+    twin.set_ylabel("Difficulty [T]", color=PALETTE[1])
+    ax.tick_params(axis="y", colors=PALETTE[0])
+    twin.tick_params(axis="y", colors=PALETTE[1])
+    for height, day in HALVINGS.items():
+        when = pd.Timestamp(day)
+        if not frame.index[0] <= when <= frame.index[-1]:
+            continue
+        ax.axvline(when, color=PALETTE[7], linestyle=":", linewidth=1.2)
+        ax.annotate(
+            f"halving {day}\nblock {height:,}",
+            (when, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -3),
+            textcoords="offset points",
+            va="top",
+            fontsize="small",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+        )
+    ax.set_xlim(frame.index[0], frame.index[-1])
+    _dates(ax.xaxis)
+    ax.set_xlabel("Date (UTC)")
+    ax.legend(handles=left + right, loc="center right", fontsize="small", framealpha=0.9)
+    ax.set_title(
+        f"Hashprice and difficulty, {frame.index[0].date()} to {frame.index[-1].date()}\n"
+        "bundled daily history; hashprice with fees, before pool fees",
+        fontsize="medium",
+    )
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def fan_chart(
+    result: Any,
+    variable: str = "price",
+    *,
+    ax: Axes | None = None,
+    percentiles: Iterable[float] = (5, 25, 50, 75, 95),
+) -> Axes:
+    """Fan chart of a Monte Carlo variable: percentile bands over paths.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        Output of :func:`minerecon.projection.simulate`; daily series are
+        used when it has them, monthly otherwise.
+    variable : str, default "price"
+        A series of the result, e.g. ``"price"``, ``"difficulty"``,
+        ``"hashrate"``, ``"cumulative_cash"`` or ``"cash_flow"``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+    percentiles : iterable of float, default (5, 25, 50, 75, 95)
+        Percentiles over paths [%]: the outermost pair is the lightest band,
+        each inner pair a darker one, and 50 (if given) the median line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Shaded bands between symmetric pairs of percentiles, the median as a
+        line, the y axis in the variable's units (difficulty in T, hashrate
+        in EH/s, USD amounts over a million in million USD); cash variables
+        get a zero line.
+    """
+    percentiles = sorted(float(p) for p in percentiles)
+    bands = result.bands(variable, percentiles=percentiles)
+    time_dim = next(dim for dim in bands.dims if dim != "percentile")
+    times = pd.DatetimeIndex(bands.coords[time_dim].values)
+    units = str(bands.attrs.get("units", ""))
+    base, _, note = units.partition(" (")
+    factor, base = _scale(variable, base)
+    values = np.asarray(bands.values, dtype=float) * factor
+    finite = values[np.isfinite(values)]
+    if base.startswith("USD") and not base.startswith(("USD/BTC", "USD/kWh", "USD/TH", "USD/PH")):
+        if finite.size and np.abs(finite).max() >= 1e6:
+            values, base = values / 1e6, base.replace("USD", "million USD", 1)
+    ax = _axes(ax, (8.0, 4.8))
+    n = len(percentiles)
+    for index in range(n // 2):
+        low, high = percentiles[index], percentiles[n - 1 - index]
+        ax.fill_between(
+            times,
+            values[index],
+            values[n - 1 - index],
+            color=PALETTE[0],
+            alpha=0.18 + 0.22 * index,
+            linewidth=0,
+            label=f"{low:g}-{high:g} %",
+        )
+    if n % 2:
+        middle = percentiles[n // 2]
+        label = "median" if middle == 50 else f"{middle:g} %"
+        ax.plot(times, values[n // 2], color=PALETTE[0], linewidth=2.0, label=label)
+    if base.startswith(("USD", "million USD")) and finite.size and finite.min() < 0:
+        ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
+    ax.yaxis.set_major_formatter(_number)
+    label = _label(variable, base)
+    ax.set_ylabel(f"{label}, {note.rstrip(')')}" if note else label)
+    _dates(ax.xaxis)
+    ax.set_xlabel("Date" if time_dim == "time" else "Month")
+    paths = result.summary.sizes.get("path", 0)
+    ax.set_title(f"{_name(variable)}: percentiles over {paths:,} paths", fontsize="medium")
+    ax.legend(fontsize="small", loc="upper left", frameon=False)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def profitable_map(data: Any, *, ax: Axes | None = None) -> Axes:
+    """How many catalogue machines are profitable over two axes.
+
+    Parameters
+    ----------
+    data : xarray.Dataset
+        Output of :func:`minerecon.sweep.profitable_miners` with two axes
+        (e.g. BTC price and power price); its ``count`` is drawn, the last
+        dim on the x axis.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A discrete heatmap (cividis, one colour per count from 0 to the
+        number of machines), contour lines where the count steps up,
+        labelled "\u2265 k", and a colour bar of whole counts.
+    """
+    from matplotlib.colors import BoundaryNorm
+    from matplotlib.ticker import MaxNLocator
+
+    total = data.sizes.get("miner", int(np.nanmax(data["count"].values)))
+    count = data["count"]
+    ax = _axes(ax, (7.5, 5.0))
+    x, y, values = _grid(count, ax)
+    bounds = np.arange(-0.5, total + 1.0)
+    cmap = _colormap(SEQUENTIAL_CMAP, total + 1)
+    mesh = ax.pcolormesh(
+        x, y, values, shading="nearest", cmap=cmap, norm=BoundaryNorm(bounds, cmap.N)
+    )
+    bar = ax.figure.colorbar(mesh, ax=ax, boundaries=bounds)
+    bar.set_label(f"Profitable machines (margin \u2265 0) [of {total}]")
+    bar.locator = MaxNLocator(nbins=min(total + 1, 10), integer=True)
+    bar.update_ticks()
+    present = np.unique(values[np.isfinite(values)])
+    steps = [k - 0.5 for k in range(1, total + 1) if present.min() < k <= present.max()]
+    if len(steps) > 8:
+        steps = list(np.asarray(steps)[np.linspace(0, len(steps) - 1, 8).round().astype(int)])
+    if steps and min(values.shape) > 1:
+        # Dark lines over the light (high) counts, white over the dark ones.
+        colours = ["white" if level < total / 2 else PALETTE[7] for level in steps]
+        lines = ax.contour(x, y, values, levels=steps, colors=colours, linewidths=0.9)
+        ax.clabel(lines, fmt=lambda level: f"\u2265 {level + 0.5:.0f}", fontsize="small")
+    ax.set_title(
+        f"Machines of the catalogue with margin \u2265 0, out of {total}", fontsize="medium"
+    )
+    return ax
+
+
+def _colormap(name: str, n: int) -> Any:
+    """A registered colormap resampled to ``n`` colours."""
+    import matplotlib
+
+    return matplotlib.colormaps[name].resampled(n)

@@ -73,3 +73,267 @@ def test_margin_vs_btc_price_default_machines_span_the_catalogue():
     assert len(names) == 6
     assert "Antminer S9" not in names
     assert np.all(np.diff(ax.get_lines()[0].get_xdata()) > 0)
+
+
+# --------------------------------------------------------------------------
+# Break-even power price, sweep maps, history and fan charts
+# --------------------------------------------------------------------------
+
+from matplotlib import dates as mdates  # noqa: E402
+from matplotlib.collections import QuadMesh  # noqa: E402
+from matplotlib.contour import ContourSet  # noqa: E402
+
+from minerecon import datasets, risk, sweep  # noqa: E402
+
+D0 = 152.27e12
+
+
+def _colourbar_label(ax):
+    (bar,) = [other for other in ax.figure.axes if other is not ax]
+    return bar.get_ylabel()
+
+
+def _contour_points(contours, level):
+    index = list(contours.levels).index(level)
+    return np.vstack([path.vertices for path in contours.get_paths()[index : index + 1]])
+
+
+def test_breakeven_power_price_bars_and_site_line():
+    table = report.miner_economics(network=STATE, power_price=0.06)
+    ax = plot.breakeven_power_price(table)
+    bars = ax.patches
+    assert len(bars) == len(table)
+    widths = [bar.get_width() for bar in bars]
+    # Most efficient machine on top (last bar).
+    assert_allclose(widths, table["breakeven_power_price_usd_per_kwh"].iloc[::-1], rtol=1e-12)
+    for bar in bars:
+        expected = plot.PROFIT_COLOUR if bar.get_width() >= 0.06 else plot.LOSS_COLOUR
+        assert to_hex(bar.get_facecolor()) == expected.lower()
+    (site_line,) = ax.get_lines()
+    assert_allclose(site_line.get_xdata(), [0.06, 0.06])
+    assert ax.get_xlabel() == "Break-even power price [USD/kWh]"
+    texts = [text.get_text() for text in ax.texts]
+    assert "site 0.060 USD/kWh" in texts
+    best = table["breakeven_power_price_usd_per_kwh"].iloc[0]
+    assert f"{best:.3f}" in texts
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == table.index[0]
+
+
+def test_breakeven_power_price_from_kwargs_on_a_given_axes():
+    _, (left, right) = plt.subplots(1, 2)
+    returned = plot.breakeven_power_price(network=STATE, miners=["Antminer S21"], ax=right)
+    assert returned is right
+    assert len(right.patches) == 1 and not left.patches
+    assert "87,000" in right.get_title()
+
+
+def _margin_grid():
+    return sweep.sweep(
+        "margin_per_th",
+        btc_price=np.linspace(40e3, 120e3, 9),
+        power_price=np.linspace(0.02, 0.10, 7),
+        efficiency=17.5,
+        difficulty=D0,
+    )["margin_per_th"]
+
+
+def test_margin_map_heatmap_zero_contour_and_labels():
+    margin = _margin_grid()
+    ax = plot.margin_map(margin, levels=[0.02])
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    assert_allclose(np.asarray(mesh.get_array()).reshape(9, 7), margin.values, rtol=1e-12)
+    # Diverging map centred on zero.
+    assert mesh.norm.vcenter == 0.0
+    assert_allclose(mesh.norm.vmin, -mesh.norm.vmax)
+    zero, extra = [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert list(zero.levels) == [0.0] and list(extra.levels) == [0.02]
+    # The margin is linear in both axes, so the zero contour is exact.
+    points = _contour_points(zero, 0.0)
+    assert len(points) > 1
+    on_line = economics.margin_per_th(points[:, 1], D0, 17.5, points[:, 0])
+    assert_allclose(on_line, 0.0, atol=1e-12)
+    assert ax.get_xlabel() == "Power price [USD/kWh]"
+    assert ax.get_ylabel() == "BTC price [USD/BTC]"
+    assert _colourbar_label(ax) == "Margin [USD/TH/day]"
+    texts = [text.get_text() for text in ax.texts]
+    assert "break-even" in texts and "0.02" in texts
+
+
+def test_margin_map_without_a_sign_change_has_no_contour():
+    margin = _margin_grid().isel(btc_price=[-2, -1], power_price=[0, 1])
+    assert (margin > 0).all()
+    ax = plot.margin_map(margin)
+    assert not [c for c in ax.collections if isinstance(c, ContourSet)]
+
+
+def test_breakeven_contours_levels_and_todays_price():
+    surface = sweep.breakeven_surface(
+        x_axis=("power_price", np.linspace(0.02, 0.12, 11)),
+        y_axis=("efficiency", np.linspace(12, 35, 12)),
+        difficulty=D0,
+        fees_per_block=0.0,
+    )
+    ax = plot.breakeven_contours(surface, levels=[40e3, 80e3, 120e3], btc_price=87_000)
+    filled, lines, today = [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert filled.filled and list(lines.levels) == [40e3, 80e3, 120e3]
+    # Break-even is linear along each grid edge, so contour points there are
+    # exact; labels break the lines at points inside cells, close to the level.
+    for contours, level, rtol in ((lines, 80e3, 5e-3), (today, 87_000.0, 1e-9)):
+        points = _contour_points(contours, level)
+        value = economics.breakeven_btc_price(D0, points[:, 1], points[:, 0])
+        assert_allclose(value, level, rtol=rtol)
+    assert {"40,000", "80,000", "120,000"} <= {text.get_text() for text in ax.texts}
+    assert ax.get_xlabel() == "Power price [USD/kWh]"
+    assert ax.get_ylabel() == "Efficiency [J/TH]"
+    assert _colourbar_label(ax) == "Break-even BTC price [USD/BTC]"
+    (legend,) = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend.startswith("BTC 87,000")
+
+
+def test_breakeven_contours_put_machines_at_their_efficiency():
+    miners = ["Antminer S19j Pro", "Antminer S21 XP", "Antminer S21"]
+    surface = sweep.breakeven_surface(
+        x_axis=("power_price", [0.03, 0.06, 0.09]), y_axis=("miner", miners), difficulty=D0
+    )
+    ax = plot.breakeven_contours(surface)
+    assert_allclose(ax.get_yticks(), [13.5, 17.5, 29.5])
+    labels = [text.get_text() for text in ax.get_yticklabels()]
+    assert labels == ["Antminer S21 XP (13.5)", "Antminer S21 (17.5)", "Antminer S19j Pro (29.5)"]
+    assert ax.get_ylabel() == "Machine, at its efficiency [J/TH]"
+
+
+def test_history_marks_the_halvings_and_computes_hashprice():
+    ax = plot.history()
+    halvings = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    days = ["2016-07-09", "2020-05-11", "2024-04-20"]
+    x = [mdates.date2num(line.get_xdata()[0]) for line in halvings]
+    assert_allclose(x, mdates.date2num(np.array(days, dtype="datetime64[D]")))
+    texts = [text.get_text() for text in ax.texts]
+    for height, day in zip((420_000, 630_000, 840_000), days, strict=True):
+        assert f"halving {day}\nblock {height:,}" in texts
+    (hashprice,) = [line for line in ax.get_lines() if line.get_label().startswith("Hashprice")]
+    history = datasets.load_history()
+    assert len(hashprice.get_xdata()) == len(history)
+    for day in ("2016-07-08", "2021-06-01", "2025-11-20"):
+        at = history.index.get_loc(day)
+        expected = NetworkState.from_history(day).hashprice * 1000
+        assert_allclose(hashprice.get_ydata()[at], expected, rtol=1e-12)
+    assert ax.get_ylabel() == "Hashprice [USD/PH/day]"
+    (twin,) = [other for other in ax.figure.axes if other is not ax]
+    assert twin.get_ylabel() == "Difficulty [T]"
+    (difficulty,) = twin.get_lines()
+    assert_allclose(difficulty.get_ydata(), history["difficulty"] / 1e12)
+    assert ax.get_yscale() == twin.get_yscale() == "log"
+
+
+def test_history_window_keeps_only_its_halvings():
+    ax = plot.history(start="2023-01-01", end="2025-12-31")
+    assert ["2024-04-20" in text.get_text() for text in ax.texts] == [True]
+    assert ax.get_yscale() == "linear"
+    with pytest.raises(ValueError, match="no bundled history"):
+        plot.history(start="2030-01-01")
+
+
+@pytest.fixture(scope="module")
+def simulation():
+    from minerecon import price
+    from minerecon.difficulty import ConstantGrowth
+    from minerecon.hardware import Deployment
+    from minerecon.projection import MiningScenario, simulate
+
+    start = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+    fleet = Deployment("Antminer S21 XP", 1000, capex_per_unit=5_000)
+    scenario = MiningScenario(
+        fleet,
+        start=start,
+        days=400,
+        price=price.GBM(0.2, 0.6),
+        hashrate=ConstantGrowth(0.02, 0.3),
+    )
+    return simulate(scenario, n_paths=60, seed=3)
+
+
+def _band_edges(collection):
+    vertices = collection.get_paths()[0].vertices[:, 1]
+    n = (len(vertices) - 3) // 2
+    return vertices[1 : n + 1], vertices[n + 2 : 2 * n + 2][::-1]
+
+
+def test_fan_chart_bands_equal_the_percentiles(simulation):
+    ax = plot.fan_chart(simulation, "price")
+    bands = risk.percentile_bands(simulation.monthly["price"], dim="path")
+    outer, inner = ax.collections
+    for collection, (low, high) in ((outer, (5, 95)), (inner, (25, 75))):
+        lower, upper = _band_edges(collection)
+        assert_allclose(lower, bands.sel(percentile=low), rtol=1e-12)
+        assert_allclose(upper, bands.sel(percentile=high), rtol=1e-12)
+    (median,) = ax.get_lines()
+    assert_allclose(median.get_ydata(), bands.sel(percentile=50), rtol=1e-12)
+    assert ax.get_ylabel() == "BTC price [USD/BTC], month end"
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["5-95 %", "25-75 %", "median"]
+    assert "60 paths" in ax.get_title()
+
+
+@pytest.mark.parametrize(
+    ("variable", "factor", "label"),
+    [
+        ("difficulty", 1e-12, "Difficulty [T], month end"),
+        ("hashrate", 1e-6, "Network hashrate [EH/s], month end"),
+        ("cumulative_cash", 1e-6, "Cumulative cash [million USD], month end"),
+        ("cash_flow", 1e-6, "Cash flow [million USD/month]"),
+    ],
+)
+def test_fan_chart_units_per_variable(simulation, variable, factor, label):
+    ax = plot.fan_chart(simulation, variable, percentiles=(10, 50, 90))
+    bands = simulation.bands(variable, percentiles=(10, 50, 90)) * factor
+    (band,) = ax.collections
+    lower, upper = _band_edges(band)
+    assert_allclose(lower, bands.sel(percentile=10), rtol=1e-12)
+    assert_allclose(upper, bands.sel(percentile=90), rtol=1e-12)
+    median = [line for line in ax.get_lines() if line.get_label() == "median"]
+    assert_allclose(median[0].get_ydata(), bands.sel(percentile=50), rtol=1e-12)
+    assert ax.get_ylabel() == label
+    # Cash that goes negative gets a zero line.
+    zero = [line for line in ax.get_lines() if list(line.get_ydata()) == [0.0, 0.0]]
+    assert bool(zero) == (variable in ("cumulative_cash", "cash_flow"))
+
+
+def test_fan_chart_daily_output_and_bad_variable():
+    from minerecon.hardware import Deployment
+    from minerecon.projection import MiningScenario, simulate
+
+    start = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+    scenario = MiningScenario(Deployment("Antminer S21 XP", 10), start=start, days=30)
+    result = simulate(scenario, n_paths=4, seed=0, output="full")
+    ax = plot.fan_chart(result, "cumulative_cash")
+    lower, _ = _band_edges(ax.collections[0])
+    assert len(lower) == 30
+    assert ax.get_xlabel() == "Date" and ax.get_ylabel() == "Cumulative cash [USD]"
+    with pytest.raises(ValueError, match="variable must be one of"):
+        plot.fan_chart(result, "nope")
+
+
+def test_profitable_map_counts_contours_and_colour_bar():
+    miners = ["Antminer S21 XP", "Antminer S21", "Antminer S19j Pro", "Antminer S9"]
+    data = sweep.profitable_miners(
+        btc_price=np.linspace(30e3, 150e3, 13),
+        power_price=np.linspace(0.02, 0.12, 11),
+        miners=miners,
+        difficulty=D0,
+        fees_per_block=0.0,
+    )
+    ax = plot.profitable_map(data)
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    assert_allclose(np.asarray(mesh.get_array()).reshape(13, 11), data["count"].values)
+    # One colour per whole count, 0 to 4.
+    assert mesh.cmap.N == 5
+    (lines,) = [c for c in ax.collections if isinstance(c, ContourSet)]
+    present = np.unique(data["count"].values)
+    expected = [k - 0.5 for k in range(1, 5) if present.min() < k <= present.max()]
+    assert_allclose(lines.levels, expected)
+    assert {f"\u2265 {k + 0.5:.0f}" for k in expected} <= {t.get_text() for t in ax.texts}
+    assert ax.get_xlabel() == "Power price [USD/kWh]"
+    assert ax.get_ylabel() == "BTC price [USD/BTC]"
+    assert _colourbar_label(ax) == "Profitable machines (margin \u2265 0) [of 4]"
+    assert "out of 4" in ax.get_title()
