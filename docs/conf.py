@@ -35,7 +35,8 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# generated_validation.rst is not a page of its own: user_guide/validation.rst includes it.
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "generated_validation.rst"]
 source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 default_role = "obj"
@@ -84,6 +85,8 @@ html_context = {"default_mode": "light"}
 nitpick_ignore = [
     ("py:class", "xarray.DataArray"),
     ("py:class", "xarray.Dataset"),
+    ("py:class", "pandas.DataFrame"),
+    ("py:meth", "pandas.DataFrame.to_html"),
     ("py:func", "numpy.quantile"),
     ("py:func", "numpy.percentile"),
     ("py:mod", "tomllib"),
@@ -91,3 +94,18 @@ nitpick_ignore = [
     ("py:func", "scipy.stats.sobol_indices"),
 ]
 
+
+# -- Generated pages ---------------------------------------------------------
+
+
+def _write_validation_table(app):
+    """Recompute the published figures into generated_validation.rst (validation_table.py)."""
+    sys.path.insert(0, str(app.confdir))
+    import validation_table
+
+    validation_table.write()
+
+
+def setup(app):
+    app.connect("builder-inited", _write_validation_table)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

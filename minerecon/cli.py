@@ -9,6 +9,11 @@ one machine; ``minerecon miners`` lists the catalogue.
 FILE.toml`` value pure mining against splits of a site's power with AI/HPC
 hosting (``minerecon.presets``, ``minerecon.config``): they print the
 comparison table and write the NPV-distribution and split-fraction figures.
+
+Each of these also writes ``report.html`` in ``--out``: one self-contained page
+(``minerecon.html``) with the inputs, the tables, the figures embedded and the
+notes (data provenance, or the study's sources, assumptions and break-even
+conventions); ``--no-html`` skips it.
 """
 
 from __future__ import annotations
@@ -140,6 +145,16 @@ def _add_market_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_html_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-html",
+        dest="html",
+        action="store_false",
+        help="do not write report.html, the self-contained page of the run "
+        "(tables and embedded figures)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``minerecon`` command."""
     parser = _Parser(
@@ -154,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="every catalogue machine at one network snapshot, plus the break-even figure",
         description="Tabulate hashprice, revenue, energy cost, margin, break-even BTC price and "
         "break-even power price for every catalogue machine, and write the break-even "
-        "BTC price figure.",
+        "BTC price figure and report.html, a self-contained page of the run.",
     )
     _add_market_options(report_parser)
     from minerecon.presets import PRESETS
@@ -178,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="png",
         help="file format of the figures (default: %(default)s)",
     )
+    _add_html_option(report_parser)
     breakeven_parser = commands.add_parser(
         "breakeven",
         help="all break-evens of one machine",
@@ -196,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         "on common Monte Carlo paths, from a TOML scenario file (see examples/site.toml "
         "and minerecon.config): NPV statistics, P(loss), CVaR, IRR, payback, "
         "probability of beating pure mining and break-even BTC price per option; writes "
-        "the NPV-distribution and split-fraction figures.",
+        "the NPV-distribution and split-fraction figures and report.html.",
     )
     compare_parser.add_argument("file", type=Path, help="scenario file (TOML)")
     _add_study_options(compare_parser, preset=False)
@@ -218,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="png",
         help="file format of the figures (default: %(default)s)",
     )
+    _add_html_option(compare_parser)
     calibrate_parser = commands.add_parser(
         "calibrate",
         help="fit the price, fee and hashrate models to the bundled history",
@@ -336,7 +353,8 @@ def _report(args: argparse.Namespace) -> None:
     else:
         print(_to_json({"inputs": table.attrs, "miners": table.reset_index().to_dict("records")}))
     table.to_csv(args.out / "miner_economics.csv")
-    written = []
+    written = [args.out / "miner_economics.csv"]
+    figures = {}
     for name, draw in (
         ("breakeven_btc_price", lambda: plot.breakeven_btc_price(table)),
         ("margin_vs_btc_price", lambda: plot.margin_vs_btc_price(network=state, **costs)),
@@ -344,12 +362,188 @@ def _report(args: argparse.Namespace) -> None:
         ax = draw()
         path = args.out / f"{name}.{args.figure_format}"
         ax.figure.savefig(path, dpi=150)
+        if args.html:
+            from minerecon.html import figure_to_png
+
+            figures[name] = figure_to_png(ax.figure)
         matplotlib.pyplot.close(ax.figure)
         written.append(path)
+    if args.html:
+        written.append(_report_html(args, state, table, figures))
     if args.format == "table":
         print()
-        for path in [args.out / "miner_economics.csv", *written]:
+        for path in written:
             print(f"wrote {path}")
+
+
+#: Headings of the per-machine table of report.html: name and [unit].
+_HTML_HEADINGS = {
+    "hashrate_th": "hashrate [TH/s]",
+    "power_w": "power [W]",
+    "efficiency_j_per_th": "efficiency [J/TH]",
+    "revenue_usd_per_th_day": "revenue [USD/TH/day]",
+    "energy_cost_usd_per_th_day": "energy cost [USD/TH/day]",
+    "margin_usd_per_th_day": "margin [USD/TH/day]",
+    "margin_usd_per_machine_day": "margin per machine [USD/day]",
+    "breakeven_btc_price_usd": "break-even BTC price [USD/BTC]",
+    "breakeven_power_price_usd_per_kwh": "break-even power price [USD/kWh]",
+}
+
+
+def _signed(digits: int) -> Callable[[float], str]:
+    # A true minus sign, so negative margins stand out and align.
+    return lambda value: f"{value:,.{digits}f}".replace("-", "\u2212")
+
+
+def _history_provenance() -> list[str]:
+    from minerecon.datasets import HISTORY_AS_OF, load_history, load_miners
+
+    history = load_history()
+    first = history.index[0].date()
+    as_of = sorted(set(load_miners()["as_of"].astype(str)))
+    span = as_of[0] if len(as_of) == 1 else f"{as_of[0]} to {as_of[-1]}"
+    return [
+        f"Daily history: minerecon/data/btc_daily.csv, one row per UTC day from {first} to "
+        f"{HISTORY_AS_OF} ({len(history):,} days, no gaps); sources, commits and processing "
+        "in minerecon/data/history_README.md.",
+        "BTC price [USD/BTC]: BTC/USD at 00:00 UTC, the first 1-minute close of the day on "
+        "Bitstamp (Kaggle dataset 'Bitcoin Historical Data' by mczielinski, via the GitHub "
+        "repository typedcypher/historical-bitcoin-prices, commit of 2026-08-22); "
+        "2015-01-06 to 2015-01-09 (Bitstamp offline) from the blockchain.com market-price chart.",
+        "Difficulty [-]: the value in force at 00:00 UTC, exact per epoch from the Bitcoin "
+        "block headers (Electrum checkpoints, spesmilo/electrum, commit of 2026-07-01) to "
+        "2026-06-27; from 2026-06-28 the blockchain.com difficulty chart "
+        "(AlonzoBenz/BitcoinTerminal, commit of 2026-08-17), which also dates the retargets.",
+        "Fees [BTC/block]: the day's total fees over the day's blocks, from the blockchain.com "
+        "transaction-fees and total-bitcoins charts (AlonzoBenz/BitcoinTerminal, commit of "
+        "2026-08-17); 6 days (3 halving days and 2025-11-13 to 2025-11-15) carry the previous "
+        "day's value.",
+        f"Machines: minerecon/data/miners.csv, nameplate hashrate and power from secondary "
+        f"sources (as of {span}; see minerecon/data/miners_README.md), +/-5 % tolerance.",
+    ]
+
+
+def _report_html(
+    args: argparse.Namespace, state: NetworkState, table: pd.DataFrame, figures: dict
+) -> Path:
+    from minerecon.html import Bullets, Figure, Section, Table, write_html_report
+
+    attrs = table.attrs
+    overridden = {
+        "btc_price": "--btc-price",
+        "difficulty": "--difficulty",
+        "fees": "--fees",
+    }
+    source = {
+        key: f"set by {option}" if getattr(args, key) is not None else f"history, {attrs['date']}"
+        for key, option in overridden.items()
+    }
+    inputs = pd.DataFrame(
+        [
+            ("network date", attrs["date"], "UTC day", "--date" if args.date else "last day"),
+            ("block height (estimated)", f"{attrs['height']:,}", "blocks", "history"),
+            ("BTC price", f"{attrs['btc_price_usd']:,.2f}", "USD/BTC", source["btc_price"]),
+            (
+                "difficulty",
+                f"{attrs['difficulty'] / 1e12:,.2f} T",
+                "-",
+                source["difficulty"],
+            ),
+            ("block subsidy", f"{attrs['subsidy_btc']:g}", "BTC/block", "protocol"),
+            ("fees", f"{attrs['fees_btc_per_block']:.4f}", "BTC/block", source["fees"]),
+            ("hashprice", f"{attrs['hashprice_usd_per_ph_day']:.2f}", "USD/PH/day", "computed"),
+            ("power price", f"{attrs['power_price_usd_per_kwh']:g}", "USD/kWh", "--power-price"),
+            ("pool fee", f"{attrs['pool_fee']:g}", "share of revenue", "--pool-fee"),
+            ("PUE", f"{attrs['pue']:g}", "-", "--pue"),
+            ("uptime", f"{attrs['uptime']:g}", "share of the day", "--uptime"),
+            (
+                "other opex",
+                f"{attrs['other_opex_usd_per_th_day']:g}",
+                "USD/TH/day",
+                "--other-opex",
+            ),
+        ],
+        columns=["input", "value", "unit", "source"],
+    )
+    shown = table[list(_HTML_HEADINGS)].rename(columns=_HTML_HEADINGS)
+    formats = {
+        "hashrate [TH/s]": "{:,.0f}".format,
+        "power [W]": "{:,.0f}".format,
+        "efficiency [J/TH]": "{:.1f}".format,
+        "revenue [USD/TH/day]": "{:.4f}".format,
+        "energy cost [USD/TH/day]": "{:.4f}".format,
+        "margin [USD/TH/day]": _signed(4),
+        "margin per machine [USD/day]": _signed(2),
+        "break-even BTC price [USD/BTC]": "{:,.0f}".format,
+        "break-even power price [USD/kWh]": "{:.3f}".format,
+    }
+    profitable = int((table["margin_usd_per_th_day"] > 0).sum())
+    sections = [
+        Section(
+            "Inputs: network snapshot and costs",
+            [
+                Table(inputs, index=False, text_columns=["input", "unit", "source"]),
+                "Hashprice: the revenue of 1 PH/s for one day at this snapshot, "
+                "(subsidy + fees) x BTC price x 86,400 x 10^15 / (difficulty x 2^32).",
+            ],
+        ),
+        Section(
+            "Per-machine economics",
+            [
+                f"{profitable} of {len(table)} catalogue machines have a positive margin at "
+                f"{attrs['power_price_usd_per_kwh']:g} USD/kWh; sorted by efficiency, "
+                "most efficient first.",
+                Table(
+                    shown,
+                    formatters=formats,
+                    caption="Break-even BTC price: the price at which the margin is zero at this "
+                    "difficulty and these fees and costs. Break-even power price: the "
+                    "electricity price at which it is zero at this BTC price.",
+                ),
+            ],
+        ),
+    ]
+    plots = []
+    if "breakeven_btc_price" in figures:
+        plots.append(
+            Figure(
+                figures["breakeven_btc_price"],
+                alt="Horizontal bars: break-even BTC price of each machine against the "
+                f"snapshot price of {attrs['btc_price_usd']:,.0f} USD/BTC.",
+                caption="Break-even BTC price per machine; the dashed line is the snapshot "
+                "price, blue bars are profitable, vermilion bars are not.",
+            )
+        )
+    if "margin_vs_btc_price" in figures:
+        plots.append(
+            Figure(
+                figures["margin_vs_btc_price"],
+                alt="Lines: margin per PH/s per day of a selection of machines against "
+                "the BTC price.",
+                caption="Margin [USD per PH/s per day] against the BTC price, other inputs "
+                "held at the snapshot; the dots mark each machine's break-even price.",
+            )
+        )
+    if plots:
+        sections.append(Section("Figures", plots))
+    sections.append(Section("Data provenance", [Bullets(_history_provenance())]))
+    return write_html_report(
+        args.out / "report.html",
+        title="minerecon report: per-machine mining economics",
+        subtitle=f"Network on {attrs['date']}, power {attrs['power_price_usd_per_kwh']:g} "
+        f"USD/kWh, hashprice {attrs['hashprice_usd_per_ph_day']:.2f} USD/PH/day",
+        sections=sections,
+        footer=_footer(),
+    )
+
+
+def _footer() -> str:
+    from minerecon import __version__
+
+    return (
+        f"Written by minerecon {__version__}. Self-contained: styles and figures are embedded, "
+        "nothing is fetched."
+    )
 
 
 def _to_json(payload: Any) -> str:
@@ -446,55 +640,66 @@ def _study_table(comparison: Any) -> pd.DataFrame:
     return table
 
 
-def _print_study(study: Any, table: pd.DataFrame, best: float, scores: pd.Series) -> None:
+def _money(value: float) -> str:
+    return f"{value / 1e6:,.1f}"
+
+
+def _share(value: float) -> str:
+    return "n/a" if not math.isfinite(value) else f"{value:.1%}"
+
+
+def _months(value: float) -> str:
+    return "never" if value == math.inf else f"{value:.0f}"
+
+
+def _btc(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    if value == 0.0:
+        return "mining always"
+    if value == math.inf:
+        return "split always"
+    return f"{value:,.0f}"
+
+
+_BREAKEVEN_CONVENTION = (
+    "Break-even BTC $: constant price above which mining is worth more than the split "
+    "('mining always' / 'split always': one side wins at every price from 1,000 to "
+    "1,000,000 USD)."
+)
+
+
+def _study_line(study: Any) -> str:
     scenario = study.scenario
-    print(study.name)
-    print(
+    return (
         f"Start {scenario.start.date.date()} (BTC {scenario.start.btc_price:,.0f} USD, "
         f"difficulty {scenario.start.difficulty / 1e12:.2f} T), horizon {scenario.days:,} days, "
         f"{study.n_paths:,} paths, seed {study.seed}, "
         f"discount rate {scenario.discount_rate:.0%}/year; site {study.site.gross_mw:g} MW at "
         f"{float(np.mean(study.site.power_price)):.3f} USD/kWh"
     )
+
+
+def _print_study(study: Any, table: pd.DataFrame, best: float, scores: pd.Series) -> None:
+    print(study.name)
+    print(_study_line(study))
     print()
     shown = table[[c for c in _STUDY_HEADINGS if c in table]].rename(columns=_STUDY_HEADINGS)
-    millions = "{:,.1f}".format
-
-    def money(value: float) -> str:
-        return millions(value / 1e6)
-
-    def share(value: float) -> str:
-        return "n/a" if not math.isfinite(value) else f"{value:.1%}"
-
-    def months(value: float) -> str:
-        return "never" if value == math.inf else f"{value:.0f}"
-
-    def btc(value: float) -> str:
-        if math.isnan(value):
-            return "-"
-        if value == 0.0:
-            return "mining always"
-        if value == math.inf:
-            return "split always"
-        return f"{value:,.0f}"
-
     formats = {
-        "mean NPV $M": money,
-        "median $M": money,
-        "p5 $M": money,
+        "mean NPV $M": _money,
+        "median $M": _money,
+        "p5 $M": _money,
         "P(loss)": "{:.1%}".format,
-        "CVaR95 loss $M": money,
-        "median IRR": share,
-        "payback mo": months,
+        "CVaR95 loss $M": _money,
+        "median IRR": _share,
+        "payback mo": _months,
         "P(beats mining)": "{:.1%}".format,
-        "break-even BTC $": btc,
+        "break-even BTC $": _btc,
     }
     print(shown.to_string(formatters=formats, na_rep="-"))
     print()
     print(
-        f"Break-even BTC $: constant price above which mining is worth more than the split "
-        f"('mining always' / 'split always': one side wins at every price from 1,000 to "
-        f"1,000,000 USD). Best split by mean NPV: {best:.0%} "
+        f"{_BREAKEVEN_CONVENTION} Best split by mean NPV: {best:.0%} "
         f"leased ({scores.loc[best] / 1e6:,.1f} M USD)."
     )
 
@@ -537,16 +742,199 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
         drawings.append(
             ("split_fraction_curve", lambda: plot.split_fraction_curve(scores, best=best))
         )
+    figures = {}
     for name, draw in drawings:
         ax = draw()
         path = args.out / f"{name}.{args.figure_format}"
         ax.figure.savefig(path, dpi=150)
+        if args.html:
+            from minerecon.html import figure_to_png
+
+            figures[name] = figure_to_png(ax.figure)
         matplotlib.pyplot.close(ax.figure)
         written.append(path)
+    if args.html:
+        written.append(_study_html(study, args, table, best, scores, figures))
     if args.format == "table":
         print()
         for path in written:
             print(f"wrote {path}")
+
+
+#: Headings of the comparison table of report.html: name and [unit].
+_STUDY_HTML_HEADINGS = {
+    "mean_npv": "mean NPV [M USD]",
+    "median_npv": "median NPV [M USD]",
+    "p5_npv": "p5 NPV [M USD]",
+    "p95_npv": "p95 NPV [M USD]",
+    "probability_of_loss": "P(loss) [%]",
+    "expected_shortfall_95": "CVaR95 loss [M USD]",
+    "median_irr": "median IRR [%/year]",
+    "median_payback_months": "median payback [months]",
+    "probability_beats_pure_mining": "P(beats mining) [%]",
+    "breakeven_btc_price_usd": "break-even BTC price [USD/BTC]",
+}
+
+
+def _percent(value: float) -> str:
+    return "n/a" if not math.isfinite(value) else f"{100 * value:.1f}".replace("-", "\u2212")
+
+
+def _study_html(
+    study: Any,
+    args: argparse.Namespace,
+    table: pd.DataFrame,
+    best: float,
+    scores: pd.Series,
+    figures: dict,
+) -> Path:
+    from minerecon.html import Bullets, Figure, Section, Table, write_html_report
+
+    scenario, site = study.scenario, study.site
+    origin = f"preset {args.preset}" if getattr(args, "preset", None) else f"file {args.file}"
+    columns = [c for c in _STUDY_HTML_HEADINGS if c in table]
+    shown = table[columns].rename(columns=_STUDY_HTML_HEADINGS)
+    money = _signed(1)
+    formats = {
+        "mean NPV [M USD]": lambda v: money(v / 1e6),
+        "median NPV [M USD]": lambda v: money(v / 1e6),
+        "p5 NPV [M USD]": lambda v: money(v / 1e6),
+        "p95 NPV [M USD]": lambda v: money(v / 1e6),
+        "P(loss) [%]": _percent,
+        "CVaR95 loss [M USD]": lambda v: money(v / 1e6),
+        "median IRR [%/year]": _percent,
+        "median payback [months]": _months,
+        "P(beats mining) [%]": _percent,
+        "break-even BTC price [USD/BTC]": _btc,
+    }
+    formats = {k: v for k, v in formats.items() if k in shown.columns}
+    options = pd.DataFrame(
+        {
+            "converted to hosting [MW]": [0.0]
+            + [split.converted_mw(site) for split in study.splits.values()],
+            "share of the site [%]": [0.0]
+            + [100 * split.converted_mw(site) / site.gross_mw for split in study.splits.values()],
+            "hosting contract": ["-"]
+            + [type(split.hosting).__name__ for split in study.splits.values()],
+        },
+        index=pd.Index(list(table.index), name="option"),
+    )
+    fleet = ", ".join(
+        f"{d.count:,} x {d.miner.name} ({d.miner.hashrate:g} TH/s, {d.miner.power:,.0f} W)"
+        for d in site.fleet
+    )
+    setup = Bullets(
+        [
+            f"Start {scenario.start.date.date()}: BTC {scenario.start.btc_price:,.0f} USD/BTC, "
+            f"difficulty {scenario.start.difficulty / 1e12:.2f} T, "
+            f"fees {scenario.start.fees_per_block:.4f} BTC/block.",
+            f"Horizon {scenario.days:,} days; discount rate {scenario.discount_rate:.0%}/year.",
+            f"Monte Carlo: {study.n_paths:,} paths, seed {study.seed}, the same paths for every "
+            "option (common random numbers).",
+            f"Site: {site.gross_mw:g} MW gross at {float(np.mean(site.power_price)):.3f} USD/kWh, "
+            f"mining PUE {site.mining_pue:g}, pool fee {site.pool_fee:g}; fleet {fleet}.",
+            "Models: "
+            + "; ".join(
+                f"{name} {model!r}".replace(", calibration=None", "")
+                for name, model in (
+                    ("price", scenario.price),
+                    ("fees", scenario.fees),
+                    ("hashrate", scenario.hashrate),
+                )
+            )
+            + ".",
+        ]
+    )
+    summary = []
+    if study.splits and len(scores):
+        summary.append(
+            f"Best share of the site leased by mean NPV: {best:.0%} "
+            f"({scores.loc[best] / 1e6:,.1f} M USD)."
+        )
+    sections = [
+        Section("Study", [f"Source: {origin}.", setup]),
+        Section("Options", [Table(options, formatters=_option_formats())]),
+        Section(
+            "Comparison",
+            [
+                *summary,
+                Table(
+                    shown,
+                    formatters=formats,
+                    caption="NPV at the study's discount rate, in millions of USD; p5/p95: 5th "
+                    "and 95th percentiles over the paths; CVaR95: mean loss in the worst 5 % "
+                    "of paths; P(beats mining): share of paths where the option's NPV is "
+                    "strictly higher than pure mining's.",
+                ),
+            ],
+        ),
+    ]
+    plots = []
+    if "npv_distribution" in figures:
+        plots.append(
+            Figure(
+                figures["npv_distribution"],
+                alt="Distribution of NPV over the Monte Carlo paths for each option: "
+                + ", ".join(table.index),
+                caption="NPV distribution of each option over the common paths.",
+            )
+        )
+    if "split_fraction_curve" in figures:
+        plots.append(
+            Figure(
+                figures["split_fraction_curve"],
+                alt=f"Mean NPV against the share of the site converted to hosting; best "
+                f"share {best:.0%}.",
+                caption="Mean NPV against the share of the site's power converted to "
+                "hosting; the marker is the best share.",
+            )
+        )
+    if plots:
+        sections.append(Section("Figures", plots))
+    sections.append(
+        Section(
+            "Break-even conventions",
+            [
+                _BREAKEVEN_CONVENTION.replace("Break-even BTC $", "Break-even BTC price", 1),
+                "Both options are valued on one deterministic path: the BTC price held at the "
+                "candidate price from the start, the fee and hashrate models with their noise "
+                "switched off, and the tenant's default in expectation (survival probability "
+                "instead of a sampled default day). The root of NPV(mining) - NPV(option) is "
+                "found with Brent's method; above it mining is worth more, as the split gives up "
+                "mining revenue. Pure mining has no break-even of its own ('-').",
+            ],
+        )
+    )
+    notes = list(study.notes)
+    tagged = {"SOURCE": [], "ASSUMPTION": []}
+    other = []
+    for note in notes:
+        tag, _, rest = note.partition(" ")
+        (tagged[tag] if tag in tagged else other).append(rest if tag in tagged else note)
+    content: list[Any] = []
+    if tagged["SOURCE"]:
+        content += ["Sourced figures:", Bullets(tagged["SOURCE"])]
+    if tagged["ASSUMPTION"]:
+        content += ["Assumptions (not published):", Bullets(tagged["ASSUMPTION"])]
+    if other:
+        content += ["Notes:", Bullets(other)]
+    if not notes:
+        content.append(f"The study ({origin}) records no notes; its inputs are listed above.")
+    sections.append(Section("Assumptions and notes", content))
+    return write_html_report(
+        args.out / "report.html",
+        title=study.name or "minerecon site comparison",
+        subtitle=_study_line(study),
+        sections=sections,
+        footer=_footer(),
+    )
+
+
+def _option_formats() -> dict[str, Callable[[Any], str]]:
+    return {
+        "converted to hosting [MW]": "{:,.2f}".format,
+        "share of the site [%]": "{:.0f}".format,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -259,3 +259,86 @@ def test_calibrate_outside_the_history_exits_2(capsys):
         cli.main(["calibrate", "--start", "2030-01-01"])
     assert raised.value.code == 2
     assert "start" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# report.html: one self-contained page per run
+# --------------------------------------------------------------------------
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _check_page(path, parse_html, n_images):
+    text = path.read_text(encoding="utf-8")
+    page = parse_html(text)
+    assert page.problems == []
+    assert len(page.pngs) == n_images
+    assert all(png.startswith(PNG_SIGNATURE) and len(png) > 1000 for png in page.pngs)
+    assert all(image["alt"].strip() for image in page.images)
+    # Self-contained: nothing to fetch.
+    assert "http://" not in text and "https://" not in text
+    assert "script" not in page.tags and "link" not in page.tags
+    return page
+
+
+def test_report_writes_a_self_contained_html_page(tmp_path, capsys, parse_html):
+    status, out = run(["report", "--out", str(tmp_path), "--power-price", "0.06"], capsys)
+    assert status == 0
+    assert f"wrote {tmp_path / 'report.html'}" in out.out
+    page = _check_page(tmp_path / "report.html", parse_html, n_images=2)
+    for name in list_miners().index:
+        assert name in page.plain
+    for header in (
+        "hashrate [TH/s]",
+        "power [W]",
+        "efficiency [J/TH]",
+        "margin [USD/TH/day]",
+        "break-even BTC price [USD/BTC]",
+        "break-even power price [USD/kWh]",
+    ):
+        assert header in page.headers
+    # The inputs and the provenance of the bundled history.
+    assert "2026-08-16" in page.plain and "0.06" in page.plain
+    for fragment in ("Data provenance", "Bitstamp", "Electrum", "blockchain.com", "2014-01-01"):
+        assert fragment in page.plain
+
+
+def test_no_html_writes_no_page(tmp_path, capsys):
+    status, out = run(["report", "--out", str(tmp_path), "--no-html"], capsys)
+    assert status == 0
+    assert not (tmp_path / "report.html").exists()
+    assert "report.html" not in out.out
+    assert (tmp_path / "breakeven_btc_price.png").exists()
+
+
+def test_report_preset_html_holds_the_comparison(tmp_path, capsys, parse_html):
+    argv = ["report", "--preset", "cleanspark-fy2025", "--paths", "20", "--out", str(tmp_path)]
+    status, out = run([*argv, "--format", "csv"], capsys)
+    assert status == 0
+    page = _check_page(tmp_path / "report.html", parse_html, n_images=2)
+    options = ("pure mining", "25% hosted", "50% hosted", "75% hosted", "full conversion")
+    for option in options:
+        assert option in page.headers  # a row of the tables
+    for header in ("mean NPV [M USD]", "P(loss) [%]", "break-even BTC price [USD/BTC]"):
+        assert header in page.headers
+    for section in ("Comparison", "Break-even conventions", "Assumptions and notes"):
+        assert section in page.plain
+    # The preset's sources and assumptions, and the run's paths.
+    assert "StockTitan" in page.plain and "idle S21-class machines" in page.plain
+    assert "20 paths" in page.plain
+    # The printed CSV and the page show the same options.
+    assert list(pd.read_csv(pd.io.common.StringIO(out.out))["option"]) == list(options)
+
+
+def test_compare_html_and_no_html(tmp_path, capsys, parse_html):
+    argv = ["compare", str(EXAMPLE), "--paths", "20", "--out", str(tmp_path)]
+    status, out = run(argv, capsys)
+    assert status == 0
+    assert f"wrote {tmp_path / 'report.html'}" in out.out
+    page = _check_page(tmp_path / "report.html", parse_html, n_images=2)
+    for option in ("pure mining", "quarter", "half", "all"):
+        assert option in page.headers
+    assert str(EXAMPLE) in page.plain
+    (tmp_path / "report.html").unlink()
+    status, out = run([*argv, "--no-html"], capsys)
+    assert status == 0 and not (tmp_path / "report.html").exists()

@@ -1,0 +1,124 @@
+"""minerecon.html: a self-contained page of text, tables and embedded figures."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from minerecon.html import (
+    Bullets,
+    Figure,
+    Section,
+    Table,
+    figure_to_png,
+    render_html_report,
+    write_html_report,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def machines():
+    return pd.DataFrame(
+        {
+            "power [W]": [3250.0, 5676.0],
+            "margin [USD/TH/day]": [-0.0042, 0.0168],
+            "cooling": ["air", "hydro"],
+        },
+        index=pd.Index(["Antminer S19 Pro", "Antminer S21 XP Hydro"], name="miner"),
+    )
+
+
+@pytest.fixture
+def two_figures():
+    figures = []
+    for slope in (1, 2):
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([0, 1], [0, slope])
+        figures.append(fig)
+    yield figures
+    for fig in figures:
+        plt.close(fig)
+
+
+def test_page_holds_every_part_and_parses(tmp_path, machines, two_figures, parse_html):
+    path = write_html_report(
+        tmp_path / "page.html",
+        title="Fleet <review>",
+        subtitle="2026-08-16 & after",
+        sections=[
+            Section("Inputs", ["Power 0.05 USD/kWh.", Bullets(["one", "two < three"])]),
+            Section("Machines", [Table(machines, caption="Nameplate figures.")]),
+            Section(
+                "Figures",
+                [
+                    Figure(two_figures[0], alt="A line of slope 1", caption="First."),
+                    Figure(two_figures[1].axes[0], alt="A line of slope 2"),
+                ],
+            ),
+        ],
+        footer="minerecon",
+    )
+    assert path == tmp_path / "page.html"
+    text = path.read_text(encoding="utf-8")
+    page = parse_html(text)
+    assert page.problems == []
+    assert text.startswith("<!DOCTYPE html>")
+    # Text is escaped, not interpreted as markup.
+    assert "Fleet &lt;review&gt;" in text and "review" not in page.tags
+    assert "two < three" in page.plain and "2026-08-16 & after" in page.plain
+    for heading in ("Inputs", "Machines", "Figures", "Nameplate figures.", "First."):
+        assert heading in page.plain
+    # One header row: the index name heads its column, units stay in the headers.
+    assert page.headers[:4] == ["miner", "power [W]", "margin [USD/TH/day]", "cooling"]
+    assert "Antminer S21 XP Hydro" in page.plain
+    # Both figures embedded as decodable PNG, each with its alt text.
+    assert [image["alt"] for image in page.images] == ["A line of slope 1", "A line of slope 2"]
+    assert len(page.pngs) == 2 and all(png.startswith(PNG) for png in page.pngs)
+    # Self-contained: no external reference of any kind, no script.
+    assert "http://" not in text and "https://" not in text
+    assert "script" not in page.tags and "link" not in page.tags
+    assert "<style>" in text and "@media print" in text
+
+
+def test_table_formats_numbers_and_aligns_text(machines):
+    html = Table(
+        machines,
+        formatters={"margin [USD/TH/day]": "{:.4f}".format},
+        float_format="{:,.0f}".format,
+    ).to_html()
+    assert "3,250" in html and "5,676" in html  # float_format
+    assert "-0.0042" in html and "0.0168" in html  # formatter
+    assert 'class="data"' in html and "dataframe" not in html and "style=" not in html
+    # The text column (and its header) is marked for left alignment, numbers are not.
+    assert '<td class="text">air</td>' in html
+    assert '<td class="text">3,250</td>' not in html
+    assert '<span class="unit">[W]</span>' in html
+
+
+def test_table_missing_values_and_bad_formatters():
+    frame = pd.DataFrame({"x [-]": [1.0, math.nan]})
+    assert "<td>-</td>" in Table(frame).to_html()
+    with pytest.raises(KeyError, match="nope"):
+        Table(frame, formatters={"nope": str}).to_html()
+    with pytest.raises(KeyError, match="nope"):
+        Table(frame, text_columns=["nope"]).to_html()
+
+
+def test_figure_needs_alt_text_and_accepts_png_bytes(two_figures):
+    with pytest.raises(ValueError, match="alt"):
+        Figure(two_figures[0], alt="  ")
+    png = figure_to_png(two_figures[0], dpi=50)
+    assert png.startswith(PNG)
+    # No matplotlib address in the image metadata.
+    assert b"matplotlib.org" not in png
+    assert "data:image/png;base64," in Figure(png, alt="given bytes").to_html()
+
+
+def test_section_rejects_unknown_content():
+    with pytest.raises(TypeError, match="Broken"):
+        render_html_report(title="t", sections=[Section("Broken", [42])])
