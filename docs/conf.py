@@ -32,12 +32,20 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.mathjax",
     "numpydoc",
+    "myst_nb",
 ]
 
 templates_path = ["_templates"]
 # generated_validation.rst is not a page of its own: user_guide/validation.rst includes it.
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "generated_validation.rst"]
-source_suffix = {".rst": "restructuredtext"}
+source_suffix = {".rst": "restructuredtext", ".ipynb": "myst-nb"}
+
+# The example notebooks (copied from ../notebooks at build time) are executed,
+# so the rendered pages show fresh outputs and a broken notebook fails the build.
+nb_execution_mode = "force"
+nb_execution_timeout = 600
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
 root_doc = "index"
 default_role = "obj"
 pygments_style = "sphinx"
@@ -106,6 +114,19 @@ def _write_validation_table(app):
     validation_table.write()
 
 
+def _copy_notebooks(app):
+    """Copy ../notebooks/*.ipynb into docs/notebooks (git-ignored) for rendering."""
+    import shutil
+    from pathlib import Path
+
+    source = Path(app.confdir).parent / "notebooks"
+    target = Path(app.confdir) / "notebooks"
+    target.mkdir(exist_ok=True)
+    for notebook in sorted(source.glob("*.ipynb")):
+        shutil.copyfile(notebook, target / notebook.name)
+
+
 def setup(app):
     app.connect("builder-inited", _write_validation_table)
+    app.connect("builder-inited", _copy_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
