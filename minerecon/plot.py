@@ -286,7 +286,9 @@ def split_fraction_curve(
     ax.plot(x, y, "-o", color=PALETTE[0], markersize=4)
     at = float(scores.loc[best]) / 1e6
     ax.plot([best * 100], [at], "*", color=PALETTE[3], markersize=14, zorder=3)
-    # Label towards the middle so it stays inside the axes at either end.
+    # Label towards the middle so it stays inside the axes at either end, with
+    # headroom above the curve for it.
+    ax.margins(y=0.15)
     right = best <= 0.5
     ax.annotate(
         f"optimum {best:.0%}: {at:,.0f} M USD",

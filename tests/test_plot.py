@@ -337,3 +337,167 @@ def test_profitable_map_counts_contours_and_colour_bar():
     assert ax.get_ylabel() == "BTC price [USD/BTC]"
     assert _colourbar_label(ax) == "Profitable machines (margin \u2265 0) [of 4]"
     assert "out of 4" in ax.get_title()
+
+
+# --------------------------------------------------------------------------
+# Site comparisons: NPV distribution and split-fraction curve
+# --------------------------------------------------------------------------
+
+import pandas as pd  # noqa: E402
+import xarray as xr  # noqa: E402
+from matplotlib.collections import PolyCollection  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+
+from minerecon import price  # noqa: E402
+from minerecon.hardware import Deployment, get_miner  # noqa: E402
+from minerecon.hosting import ColocationLease  # noqa: E402
+from minerecon.projection import MiningScenario  # noqa: E402
+from minerecon.scenario import Site, Split, compare  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    """A tiny site: 1,000 S21 XP, pure mining against two leased shares."""
+    start = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+    miner = get_miner("Antminer S21 XP")
+    site = Site(4.0, Deployment(miner, 1000), mining_pue=1.05)
+    contract = ColocationLease(
+        rate=120.0, term_years=10, build_days=0, ramp_days=0, capex_per_it_mw=0.0, noi_margin=1.0
+    )
+    market = MiningScenario(
+        Deployment(miner, 1), days=120, start=start, price=price.GBM(drift=0.0, volatility=0.7)
+    )
+    splits = [Split(contract, fraction=0.25), Split(contract, fraction=0.5, name="half")]
+    return compare(site, splits, scenario=market, n_paths=50, seed=1)
+
+
+def _mean_markers(ax):
+    (line,) = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    return line
+
+
+def _zero_lines(ax):
+    return [
+        line
+        for line in ax.get_lines()
+        if np.allclose(line.get_xdata(), 0.0) and line.get_linestyle() == "--"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["violin", "box"])
+def test_npv_distribution_one_shape_per_option_means_and_labels(comparison, kind):
+    npv = comparison.npv
+    options = [str(option) for option in npv.coords["option"].values]
+    assert options == ["pure mining", "25% hosted", "half"]
+    ax = plot.npv_distribution(comparison, kind=kind)
+    if kind == "violin":
+        shapes = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    else:
+        shapes = [p for p in ax.patches if isinstance(p, PathPatch)]
+    assert len(shapes) == len(options)
+    # Pure mining on top: the first option at the highest y position.
+    positions = np.arange(len(options))[::-1]
+    assert_allclose(ax.get_yticks(), positions)
+    assert [text.get_text() for text in ax.get_yticklabels()] == options
+    means = _mean_markers(ax)
+    expected = [npv.sel(option=option).values.mean() / 1e6 for option in options]
+    assert_allclose(means.get_xdata(), expected, rtol=1e-12)
+    assert_allclose(means.get_ydata(), positions)
+    assert means.get_label() == "mean"
+    assert len(_zero_lines(ax)) == 1
+    assert ax.get_xlabel() == "NPV [million USD]"
+    assert "[million USD]" in ax.get_xlabel()
+    assert "50 common paths" in ax.get_title()
+
+
+def test_npv_distribution_from_a_data_array_on_a_given_axes():
+    values = np.array([[-2e6, 0.0, 2e6, 4e6], [1e6, 1e6, 3e6, 3e6]])
+    npv = xr.DataArray(
+        values, dims=("option", "path"), coords={"option": ["pure mining", "lease"]}
+    )
+    _, (left, right) = plt.subplots(1, 2)
+    returned = plot.npv_distribution(npv, kind="box", ax=right)
+    assert returned is right and not left.patches
+    assert len([p for p in right.patches if isinstance(p, PathPatch)]) == 2
+    assert_allclose(_mean_markers(right).get_xdata(), [1.0, 2.0])
+    assert_allclose(_mean_markers(right).get_ydata(), [1, 0])
+    assert [t.get_text() for t in right.get_yticklabels()] == ["pure mining", "lease"]
+    assert len(_zero_lines(right)) == 1
+    assert right.get_xlabel() == "NPV [million USD]"
+    with pytest.raises(ValueError, match="kind must be 'violin' or 'box'"):
+        plot.npv_distribution(npv, kind="histogram")
+
+
+def _curve(ax):
+    (line,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    return line
+
+
+def _star(ax):
+    (line,) = [line for line in ax.get_lines() if line.get_marker() == "*"]
+    return line
+
+
+def _optimum_label(ax):
+    (label,) = [text for text in ax.texts if text.get_text().startswith("optimum")]
+    return label
+
+
+@pytest.mark.parametrize(
+    ("objective", "label"),
+    [("mean", "Mean NPV"), ("cvar", "Minus expected shortfall of NPV")],
+)
+def test_split_fraction_curve_line_optimum_and_labels(objective, label):
+    fractions = np.linspace(0.0, 1.0, 11)
+    # A concave curve peaking at 30 %, given out of order: the plot sorts it.
+    values = (5.0 - 20.0 * (fractions - 0.3) ** 2) * 1e6
+    scores = pd.Series(values, index=pd.Index(fractions, name="fraction"), name=objective)
+    ax = plot.split_fraction_curve(scores.iloc[::-1])
+    x, y = _curve(ax).get_data()
+    assert_allclose(x, fractions * 100, rtol=1e-12)
+    assert_allclose(y, values / 1e6, rtol=1e-12)
+    best = fractions[np.argmax(values)]
+    star = _star(ax)
+    assert_allclose(star.get_xdata(), [best * 100], rtol=1e-12)
+    assert_allclose(star.get_ydata(), [values.max() / 1e6], rtol=1e-12)
+    text = _optimum_label(ax)
+    assert text.get_text() == f"optimum 30%: {values.max() / 1e6:,.0f} M USD"
+    assert text.get_text() == "optimum 30%: 5 M USD"
+    assert_allclose(text.xy, (best * 100, values.max() / 1e6), rtol=1e-12)
+    assert any(np.allclose(line.get_ydata(), 0.0) for line in ax.get_lines())
+    assert ax.get_ylabel() == f"{label} [million USD]"
+    assert ax.get_xlabel() == "Share of site power leased to the AI tenant [%]"
+
+
+def test_split_fraction_curve_given_best_and_unnamed_scores():
+    fractions = np.array([0.0, 0.5, 1.0])
+    scores = pd.Series([1e6, 3e6, 2e6], index=fractions)
+    ax = plot.split_fraction_curve(scores, best=1.0)
+    assert_allclose(_star(ax).get_xdata(), [100.0])
+    assert_allclose(_star(ax).get_ydata(), [2.0])
+    assert _optimum_label(ax).get_text() == "optimum 100%: 2 M USD"
+    assert ax.get_ylabel() == "Objective of NPV [million USD]"
+
+
+@pytest.mark.parametrize("best", [0.0, 1.0])
+def test_split_fraction_curve_optimum_label_stays_inside_the_axes(best):
+    fractions = np.linspace(0.0, 1.0, 11)
+    # Monotone, so the optimum is at one end: 0 % or 100 %.
+    values = (1.0 + 1234.0 * (fractions if best == 1.0 else 1.0 - fractions)) * 1e6
+    scores = pd.Series(values, index=pd.Index(fractions, name="fraction"), name="mean")
+    ax = plot.split_fraction_curve(scores)
+    assert_allclose(_star(ax).get_xdata(), [best * 100])
+    text = _optimum_label(ax)
+    assert text.get_text() == f"optimum {best:.0%}: 1,235 M USD"
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    inside = text.get_window_extent(renderer)
+    frame = ax.get_window_extent(renderer)
+    # The label is turned towards the middle, so it ends inside either side.
+    assert frame.x0 <= inside.x0 and inside.x1 <= frame.x1, (inside.bounds, frame.bounds)
+    if best == 1.0:
+        assert text.get_horizontalalignment() == "right"
+        assert inside.x1 <= ax.transData.transform((100.0, 0.0))[0]
+    else:
+        assert text.get_horizontalalignment() == "left"
+        assert inside.x0 >= ax.transData.transform((0.0, 0.0))[0]
