@@ -137,6 +137,10 @@ def _add_market_options(parser: argparse.ArgumentParser) -> None:
         default=0.0,
         help="other cost such as a hosting fee [USD per TH/s per day] (default: %(default)s)",
     )
+    _add_format_option(parser)
+
+
+def _add_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=("table", "csv", "json"),
@@ -145,7 +149,20 @@ def _add_market_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_html_option(parser: argparse.ArgumentParser) -> None:
+def _add_output_options(parser: argparse.ArgumentParser, folder: str) -> None:
+    """--out, --figure-format and --no-html of the commands that write files."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(folder),
+        help="folder for figures and tables (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--figure-format",
+        choices=("png", "svg", "pdf"),
+        default="png",
+        help="file format of the figures (default: %(default)s)",
+    )
     parser.add_argument(
         "--no-html",
         dest="html",
@@ -181,19 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         "preset site (network and cost options do not apply)",
     )
     _add_study_options(report_parser, preset=True)
-    report_parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("minerecon-report"),
-        help="folder for figures and tables (default: %(default)s)",
-    )
-    report_parser.add_argument(
-        "--figure-format",
-        choices=("png", "svg", "pdf"),
-        default="png",
-        help="file format of the figures (default: %(default)s)",
-    )
-    _add_html_option(report_parser)
+    _add_output_options(report_parser, "minerecon-report")
     breakeven_parser = commands.add_parser(
         "breakeven",
         help="all break-evens of one machine",
@@ -216,25 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare_parser.add_argument("file", type=Path, help="scenario file (TOML)")
     _add_study_options(compare_parser, preset=False)
-    compare_parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("minerecon-compare"),
-        help="folder for figures and tables (default: %(default)s)",
-    )
-    compare_parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="how to print the results (default: %(default)s)",
-    )
-    compare_parser.add_argument(
-        "--figure-format",
-        choices=("png", "svg", "pdf"),
-        default="png",
-        help="file format of the figures (default: %(default)s)",
-    )
-    _add_html_option(compare_parser)
+    _add_format_option(compare_parser)
+    _add_output_options(compare_parser, "minerecon-compare")
     calibrate_parser = commands.add_parser(
         "calibrate",
         help="fit the price, fee and hashrate models to the bundled history",
@@ -245,12 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate_parser.add_argument(
         "--end", help="last day of the window (YYYY-MM-DD; default 2026-08-16)"
     )
-    calibrate_parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="how to print the results (default: %(default)s)",
-    )
+    _add_format_option(calibrate_parser)
     return parser
 
 
