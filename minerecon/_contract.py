@@ -94,6 +94,18 @@ def check(
     return value
 
 
+def check_count(name: str, value: Any, *, low: int = 1, unit: str = "") -> int:
+    """Validate a whole number such as a count of paths or days, ``>= low``; return an ``int``.
+
+    Raises ``ValueError`` naming the argument and the value for booleans,
+    non-integers and values below ``low``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        unit_text = f" {unit}" if unit else ""
+        raise ValueError(f"{name} must be an integer >= {low}{unit_text}, got {value!r}")
+    return int(value)
+
+
 def check_fraction(name: str, value: Any, *, high_open: bool = True) -> Any:
     """Validate a share such as a pool fee, in ``[0, 1)`` (or ``[0, 1]``)."""
     return check(name, value, low=0.0, high=1.0, high_open=high_open)

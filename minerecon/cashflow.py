@@ -174,10 +174,9 @@ def discount_factors(n_periods: int, rate: Any, periods_per_year: float = DAYS_P
     >>> discount_factors(3, 0.21, periods_per_year=2)
     array([1.        , 0.90909091, 0.82644628])
     """
-    if isinstance(n_periods, bool) or not isinstance(n_periods, int | np.integer) or n_periods < 0:
-        raise ValueError(f"n_periods must be an integer >= 0, got {n_periods!r}")
+    n_periods = _contract.check_count("n_periods", n_periods, low=0)
     rate = _check_rate(rate)
-    times = _times(int(n_periods), _check_periods_per_year(periods_per_year))
+    times = _times(n_periods, _check_periods_per_year(periods_per_year))
     if isinstance(rate, xr.DataArray):
         return (1.0 + rate) ** -xr.DataArray(times, dims="period")
     rate = np.asarray(_contract._values(rate), dtype=float)

@@ -89,8 +89,19 @@ def implied_hashrate_history(
     return hashrate_from_difficulty(history["difficulty"].loc[start:end])
 
 
+class _HashrateNoise:
+    """The noise on log hashrate that both hashrate models share."""
+
+    volatility: float
+    step_days: int
+
+    def _shock_scale(self) -> float:
+        """Standard deviation of the shock of one step of log hashrate [-]."""
+        return self.volatility * math.sqrt(self.step_days / DAYS_PER_YEAR)
+
+
 @dataclasses.dataclass(frozen=True)
-class ConstantGrowth:
+class ConstantGrowth(_HashrateNoise):
     """Network hashrate growing by a constant share per month.
 
     Parameters
@@ -158,12 +169,9 @@ class ConstantGrowth:
         growth = math.log1p(self.monthly_growth) / DAYS_PER_MONTH
         return np.array([0.0, growth, 0.0, 0.0, 0.0, 0.0, 0.0, self._shock_scale()])
 
-    def _shock_scale(self) -> float:
-        return self.volatility * math.sqrt(self.step_days / DAYS_PER_YEAR)
-
 
 @dataclasses.dataclass(frozen=True)
-class EconomicHashrate:
+class EconomicHashrate(_HashrateNoise):
     """Hashrate that enters and exits with miners' economics.
 
     Parameters
@@ -348,9 +356,6 @@ class EconomicHashrate:
                 self._shock_scale(),
             ]
         )
-
-    def _shock_scale(self) -> float:
-        return self.volatility * math.sqrt(self.step_days / DAYS_PER_YEAR)
 
 
 #: Either hashrate model.

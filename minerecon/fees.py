@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from minerecon import _random, datasets, network
-from minerecon._contract import check
+from minerecon._contract import check, check_count
 from minerecon.datasets import Calibration
 from minerecon.units import DAYS_PER_YEAR
 
@@ -482,10 +482,8 @@ class StochasticFees:
             raise ValueError(
                 f"level must not exceed max_level ({self.max_level:g} BTC), got {self.level:g}"
             )
-        step = self.step_days
-        if isinstance(step, bool) or not isinstance(step, int | np.integer) or step < 1:
-            raise ValueError(f"step_days must be an integer >= 1 [days], got {step!r}")
-        object.__setattr__(self, "step_days", int(step))
+        step_days = check_count("step_days", self.step_days, unit="[days]")
+        object.__setattr__(self, "step_days", step_days)
 
     @property
     def step_years(self) -> float:
@@ -624,8 +622,7 @@ class StochasticFees:
         >>> model.calibration.start, model.calibration.end
         (Timestamp('2024-05-01 00:00:00'), Timestamp('2026-08-16 00:00:00'))
         """
-        if isinstance(step_days, bool) or not isinstance(step_days, int) or step_days < 1:
-            raise ValueError(f"step_days must be an integer >= 1 [days], got {step_days!r}")
+        step_days = check_count("step_days", step_days, unit="[days]")
         fees, source = _fee_window(fees, start, end)
         check("fees", fees, low=0, low_open=True, unit="[BTC]")
         day = ((fees.index - fees.index[0]) // pd.Timedelta(days=1)).to_numpy()
@@ -750,10 +747,9 @@ def simulate(
     >>> simulate(FeeShare(0.015), n_paths=1, n_days=4)
     array([[0.015, 0.015, 0.015, 0.015]])
     """
-    for name, value in (("n_paths", n_paths), ("n_days", n_days)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    n_paths = check_count("n_paths", n_paths)
+    n_days = check_count("n_days", n_days)
     if not callable(getattr(model, "sample", None)):
         raise ValueError(f"model must have a sample(rng, out) method, got {type(model).__name__}")
     streams = _random.Streams(seed)
-    return streams.fill(_random.FEES, 0, int(n_paths), int(n_days), model.sample)
+    return streams.fill(_random.FEES, 0, n_paths, n_days, model.sample)

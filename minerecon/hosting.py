@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from minerecon import cashflow
-from minerecon._contract import check
+from minerecon._contract import check, check_count
 from minerecon.datasets import data_path
 from minerecon.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
@@ -436,9 +436,7 @@ def it_load_profile(n_days: int, build_days: float, ramp_days: float, active_day
 
 
 def _check_n_days(n_days: Any) -> int:
-    if isinstance(n_days, bool) or not isinstance(n_days, int | np.integer) or n_days < 0:
-        raise ValueError(f"n_days must be an integer >= 0, got {n_days!r}")
-    return int(n_days)
+    return check_count("n_days", n_days, low=0)
 
 
 def _scalar(name: str, value: Any, **bounds: Any) -> float:
@@ -520,8 +518,7 @@ class _Contract:
         ``d ~ Exponential(rate = h / 365)``, i.e. ``P(d > t) = exp(-h t / 365)``
         with ``h`` = default_hazard [1/year].
         """
-        if isinstance(n_paths, bool) or not isinstance(n_paths, int | np.integer) or n_paths < 0:
-            raise ValueError(f"n_paths must be an integer >= 0, got {n_paths!r}")
+        n_paths = check_count("n_paths", n_paths, low=0)
         if self.default_hazard == 0:
             return np.full(n_paths, np.inf)
         rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)

@@ -44,12 +44,13 @@ import pandas as pd
 from numba import njit
 from scipy import optimize
 
-from minerecon import _random, datasets
-from minerecon._contract import check
+from minerecon import _random, datasets, units
+from minerecon._contract import check, check_count
 from minerecon.datasets import Calibration
 
-#: Days per year used to annualise every rate in this module.
-DAYS_PER_YEAR = 365
+#: Days per year used to annualise every rate in this module
+#: (:data:`minerecon.units.DAYS_PER_YEAR`).
+DAYS_PER_YEAR = units.DAYS_PER_YEAR
 #: Time step of the paths [yr].
 DT = 1.0 / DAYS_PER_YEAR
 
@@ -73,12 +74,6 @@ def _real(name: str, value: Any, *, unit: str = "", **bounds: Any) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return float(value)
-
-
-def _count(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
 
 
 def _start_price(start_price: Any) -> float:
@@ -242,8 +237,8 @@ def simulate(
         raise ValueError(
             f"model must have a sample(rng, out, start_price) method, got {type(model).__name__}"
         )
-    n_paths = _count("n_paths", n_paths)
-    n_days = _count("n_days", n_days)
+    n_paths = check_count("n_paths", n_paths)
+    n_days = check_count("n_days", n_days)
     start_price = _start_price(start_price)
 
     def sampler(rng: np.random.Generator, out: np.ndarray) -> None:

@@ -610,6 +610,13 @@ class _Outputs:
         )
 
 
+def _daily_power_price(scenario: MiningScenario) -> np.ndarray:
+    """Power price on each day of the scenario, escalated from day 0 [USD/kWh]."""
+    years = np.arange(scenario.days) / DAYS_PER_YEAR
+    power_price = np.broadcast_to(np.asarray(scenario.power_price, dtype=float), years.shape)
+    return power_price * (1 + scenario.power_price_escalation) ** years
+
+
 def _run_kernel(
     scenario: MiningScenario,
     schedule: _FleetSchedule,
@@ -623,9 +630,7 @@ def _run_kernel(
     given_reward: np.ndarray | None = None,
     given_difficulty: np.ndarray | None = None,
 ) -> None:
-    days = np.arange(scenario.days) / DAYS_PER_YEAR
-    power_price = np.broadcast_to(np.asarray(scenario.power_price, dtype=float), days.shape)
-    power_price = power_price * (1 + scenario.power_price_escalation) ** days
+    power_price = _daily_power_price(scenario)
     state = scenario.start
     empty = np.empty((0, 0))
     mining_kernel(

@@ -48,7 +48,13 @@ import xarray as xr
 from minerecon import _random, cashflow, risk
 from minerecon._contract import check
 from minerecon.hardware import deployments
-from minerecon.projection import MONTHLY, MiningScenario, SimulationResult, simulate
+from minerecon.projection import (
+    MONTHLY,
+    MiningScenario,
+    SimulationResult,
+    _daily_power_price,
+    simulate,
+)
 from minerecon.units import DAYS_PER_YEAR, W_PER_MW
 
 
@@ -375,7 +381,7 @@ class SiteComparison:
         def gap(btc_price: float) -> float:
             scenario = _deterministic(self.scenario, btc_price)
             values = [
-                _option_npv(self.site, plans[label], scenario, 1, 0, expected=True)[0][0]
+                _option_npv(plans[label], scenario, 1, 0, expected=True)[0][0]
                 for label in (self.options[0], option)
             ]
             return float(values[0] - values[1])
@@ -435,7 +441,6 @@ def _without_noise(model: Any) -> Any:
 
 
 def _option_npv(
-    site: Site,
     plan: _Plan,
     scenario: MiningScenario,
     n_paths: int,
@@ -454,7 +459,7 @@ def _option_npv(
     monthly = mining.monthly.cash_flow.values.copy()
     if plan.hosting is not None and plan.it_mw > 0:
         hosting_npv, hosting_monthly = _hosting_paths(
-            plan, scenario, n_paths, mining.seed, site, expected=expected
+            plan, scenario, n_paths, mining.seed, expected=expected
         )
         npv += hosting_npv
         monthly += hosting_monthly
@@ -466,7 +471,6 @@ def _hosting_paths(
     scenario: MiningScenario,
     n_paths: int,
     root: Any,
-    site: Site,
     *,
     expected: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -478,10 +482,7 @@ def _hosting_paths(
     """
     days = scenario.days
     contract = plan.hosting
-    power_price = np.broadcast_to(np.asarray(site.power_price, dtype=float), (days,))
-    power_price = power_price * (1 + site.power_price_escalation) ** (
-        np.arange(days) / DAYS_PER_YEAR
-    )
+    power_price = _daily_power_price(scenario)
     local_days = days - plan.decision_day
     # With the contract's tail, flows run to its end (extensions included) and the part
     # after the horizon comes back as one discounted lump on the last day.
@@ -489,7 +490,7 @@ def _hosting_paths(
     local_price = power_price[plan.decision_day :]
     if contract_days > local_days:
         beyond = np.arange(1, contract_days - local_days + 1) / DAYS_PER_YEAR
-        growth = (1 + site.power_price_escalation) ** beyond
+        growth = (1 + scenario.power_price_escalation) ** beyond
         local_price = np.concatenate([local_price, local_price[-1] * growth])
     if expected:
         flows = contract.expected_daily_cash_flows(
@@ -628,7 +629,7 @@ def compare(
     root = _random.seed_sequence(seed)
     npvs, monthlies, minings = [], [], {}
     for plan in plans:
-        npv, monthly, mining = _option_npv(site, plan, base, n_paths, root, **run)
+        npv, monthly, mining = _option_npv(plan, base, n_paths, root, **run)
         npvs.append(npv)
         monthlies.append(monthly)
         minings[plan.label] = mining

@@ -56,7 +56,7 @@ import numba
 import numpy as np
 import xarray as xr
 
-from minerecon import _dask, economics, energy, hardware, network
+from minerecon import _dask, economics, energy, hardware
 
 __all__ = [
     "ARGUMENT_UNITS",
@@ -1293,14 +1293,8 @@ def _run_callable(
 
 
 def _market_defaults(fixed: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
-    """Difficulty, fees and subsidy of the latest bundled network state, unless given."""
-    state = network.NetworkState.latest()
-    defaults = {
-        "btc_price": state.btc_price,
-        "difficulty": state.difficulty,
-        "fees_per_block": state.fees_per_block,
-        "subsidy": state.subsidy,
-    }
+    """Price, difficulty, fees and subsidy of the latest bundled network state, unless given."""
+    defaults = hardware._market(None, {})
     return {k: v for k, v in defaults.items() if k in names} | dict(fixed)
 
 

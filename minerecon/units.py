@@ -22,20 +22,34 @@ from typing import Any
 from minerecon._contract import check
 
 # Hashrate scales, in hashes per second.
+#: One H/s in hashes per second [H/s].
 H = 1.0
+#: One KH/s in hashes per second [H/s].
 KH = 1e3
+#: One MH/s in hashes per second [H/s].
 MH = 1e6
+#: One GH/s in hashes per second [H/s].
 GH = 1e9
+#: One TH/s in hashes per second [H/s].
 TH = 1e12
+#: One PH/s in hashes per second [H/s].
 PH = 1e15
+#: One EH/s in hashes per second [H/s].
 EH = 1e18
+#: One ZH/s in hashes per second [H/s].
 ZH = 1e21
 
+#: Satoshis per bitcoin [sat/BTC].
 SATS_PER_BTC = 100_000_000
+#: Seconds per day [s/day].
 SECONDS_PER_DAY = 86_400
+#: Hours per day [h/day].
 HOURS_PER_DAY = 24
+#: Days per year used to annualise every rate in the library [day/year].
 DAYS_PER_YEAR = 365
+#: Joules per kilowatt-hour [J/kWh].
 J_PER_KWH = 3.6e6
+#: Watts per megawatt [W/MW].
 W_PER_MW = 1e6
 
 
