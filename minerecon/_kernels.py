@@ -239,10 +239,12 @@ def mining_kernel(
     days_off: np.ndarray,
     monthly: np.ndarray,
     daily: np.ndarray,
+    cash_out: np.ndarray,
 ) -> None:
     n_paths, n_days = price.shape
     n_groups = group_hashrate.shape[0]
     keep_daily = daily.shape[0] > 0
+    keep_cash = cash_out.shape[0] > 0
     chain_given = given_reward.shape[0] > 0
     energy_price = _KWH_PER_W_DAY * pue * power_price  # USD per W-day
     for p in numba.prange(n_paths):
@@ -255,8 +257,10 @@ def mining_kernel(
         npv = 0.0
         cumulative = 0.0
         cumulative_btc = 0.0
-        last_negative = -1
-        last_negative_btc = -1
+        # First day the cumulative cash (in USD, in BTC) is >= 0, interpolated within
+        # the day as cashflow.payback_period does.
+        payback = math.inf
+        payback_btc = math.inf
         held = 0.0
         total_btc = 0.0
         total_revenue = 0.0
@@ -343,12 +347,17 @@ def mining_kernel(
                 revenue = btc * btc_price
             cash = revenue - energy - other + fixed_flow[day]
             npv += cash * discount[day]
+            previous = cumulative
             cumulative += cash
-            if cumulative < 0.0:
-                last_negative = day
-            cumulative_btc += btc - (energy + other - fixed_flow[day]) / btc_price
-            if cumulative_btc < 0.0:
-                last_negative_btc = day
+            if payback == math.inf and cumulative >= 0.0:
+                payback = 0.0 if day == 0 else day - 1 - previous / cash
+            cash_btc = btc - (energy + other - fixed_flow[day]) / btc_price
+            previous = cumulative_btc
+            cumulative_btc += cash_btc
+            if payback_btc == math.inf and cumulative_btc >= 0.0:
+                payback_btc = 0.0 if day == 0 else day - 1 - previous / cash_btc
+            if keep_cash:
+                cash_out[p, day] = cash
             total_btc += btc
             total_revenue += revenue
             total_energy += energy
@@ -384,8 +393,8 @@ def mining_kernel(
         )
         summary[p, 0] = npv
         summary[p, 1] = math.nan
-        summary[p, 2] = math.inf if cumulative < 0.0 else float(last_negative + 1)
-        summary[p, 3] = math.inf if cumulative_btc < 0.0 else float(last_negative_btc + 1)
+        summary[p, 2] = payback
+        summary[p, 3] = payback_btc
         summary[p, 4] = total_btc
         summary[p, 5] = total_revenue
         summary[p, 6] = total_energy

@@ -452,6 +452,7 @@ _SPLIT = _schema(
 
 _CONTRACT_COMMON = (
     _k("gross_to_it", low=1, unit="[-]"),
+    _k("pue", low=1, unit="[-]"),
     _k("build_days", unit_suffix="days", target="build_days", low=0, unit="[day]"),
     _k("ramp_days", unit_suffix="days", target="ramp_days", low=0, unit="[day]"),
     _k("power_pass_through", "bool"),

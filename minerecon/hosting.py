@@ -66,6 +66,7 @@ __all__ = [
     "DEFAULT_CAPEX_PER_IT_MW",
     "DEFAULT_GROSS_TO_IT",
     "DEFAULT_NOI_MARGIN",
+    "DEFAULT_PUE",
     "DEFAULT_RAMP_DAYS",
     "ColocationLease",
     "GpuCloud",
@@ -79,6 +80,12 @@ __all__ = [
 #: Gross site power per MW of critical IT load [-]: the middle of the published
 #: 1.25 (TeraWulf ~250/200) to 1.45 (Cipher 244/168) range (Hut 8 ~330/245 = 1.35).
 DEFAULT_GROSS_TO_IT = 1.35
+
+#: Energy drawn by the site per unit of IT energy [-] (design PUE) when the
+#: operator pays the power: Applied Digital's Ellendale design PUE, 1.18 (PR on
+#: sec.gov, grade A), the one published for these deals. ``gross_to_it`` is the
+#: site power reserved per IT MW (a capacity ratio), not the energy drawn.
+DEFAULT_PUE = 1.18
 
 #: NOI margin [-] used when a deal publishes none: the middle of the published
 #: 80-90 % range (Cipher 80-85 % and 85-90 %, TeraWulf ~85 %).
@@ -453,13 +460,6 @@ def _spread_over_build(n_days: int, build_days: float, total: float) -> np.ndarr
     return out
 
 
-def _monthly(flows: np.ndarray) -> np.ndarray:
-    """Sums over months of ``365 / 12`` days along the last axis."""
-    months = np.arange(flows.shape[-1]) * _MONTHS_PER_YEAR // DAYS_PER_YEAR
-    starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
-    return np.add.reduceat(flows, starts, axis=-1)
-
-
 # --------------------------------------------------------------------------
 # Shared machinery of the two contracts
 # --------------------------------------------------------------------------
@@ -472,6 +472,7 @@ class _Contract:
     ramp_days: float
     default_hazard: float
     gross_to_it: float
+    pue: float
     power_pass_through: bool
 
     # Subclasses define the contract length and the flows given survival.
@@ -676,7 +677,7 @@ class _Contract:
         power_price: Any = None,
         default_day: Any = None,
     ) -> Any:
-        """Internal rate of return of the monthly cash flows.
+        """Internal rate of return of the daily cash flows.
 
         Parameters
         ----------
@@ -690,13 +691,24 @@ class _Contract:
 
         Notes
         -----
-        Daily flows are summed over months of ``365 / 12`` days and passed
-        to :func:`minerecon.cashflow.irr` with 12 periods per year.
+        :func:`minerecon.cashflow.irr` of the daily flows with 365 periods
+        per year: the rate at which :meth:`npv` of the same flows is zero.
+
+        Examples
+        --------
+        Ten years of rent, 1.8 M USD a year paid daily from day 0, on a hall
+        bought for 10 M USD per IT MW on day 0:
+
+        >>> lease = ColocationLease(rate=150.0, term_years=10, build_days=0, ramp_days=0,
+        ...                         capex_per_it_mw=10e6, noi_margin=1.0)
+        >>> irr = lease.irr()
+        >>> round(irr, 4), abs(lease.npv(irr)) < 1e-3
+        (0.141, True)
         """
         flows = self._cash_flow(n_days, it_mw, power_price, default_day)
         if flows.shape[-1] == 0:
             raise ValueError("n_days must be >= 1 for an IRR, got 0")
-        return cashflow.irr(_monthly(flows), periods_per_year=_MONTHS_PER_YEAR)
+        return cashflow.irr(flows, periods_per_year=DAYS_PER_YEAR)
 
     def payback_days(
         self,
@@ -731,11 +743,14 @@ class _Contract:
     def _power_cost(self, it_mw: float, power_price: np.ndarray, load: np.ndarray) -> np.ndarray:
         if self.power_pass_through:
             return np.zeros_like(load)
-        return self.gross_to_it * it_mw * _KW_PER_MW * HOURS_PER_DAY * power_price * load
+        return self.pue * it_mw * _KW_PER_MW * HOURS_PER_DAY * power_price * load
 
 
 def _validate_common(obj: Any) -> None:
     _scalar("gross_to_it", obj.gross_to_it, low=1, unit="[-]")
+    if obj.pue is None:
+        object.__setattr__(obj, "pue", min(DEFAULT_PUE, float(obj.gross_to_it)))
+    _scalar("pue", obj.pue, low=1, high=obj.gross_to_it, unit="[-], at most gross_to_it")
     _scalar("build_days", obj.build_days, low=0, unit="[day]")
     _scalar("ramp_days", obj.ramp_days, low=0, unit="[day]")
     _scalar("default_hazard", obj.default_hazard, low=0, unit="[1/year]")
@@ -770,7 +785,11 @@ class ColocationLease(_Contract):
     extension_years : float, default 0
         Extension options, assumed exercised at the escalated rent [year], >= 0.
     gross_to_it : float, default 1.35
-        Site power per MW of critical IT load [-], >= 1.
+        Site power reserved per MW of critical IT load [-], >= 1.
+    pue : float, optional
+        Site energy per unit of IT energy (design PUE) [-], in
+        [1, gross_to_it]; bills the power when the landlord pays it.
+        Default :data:`DEFAULT_PUE` (1.18), at most ``gross_to_it``.
     capex_per_it_mw : float, default 9.5e6
         Build and fit-out cost [USD per IT MW], >= 0.
     tenant_capex_share : float, default 0
@@ -787,8 +806,8 @@ class ColocationLease(_Contract):
         ``noi_margin`` when given.
     power_pass_through : bool, default True
         True: the tenant pays its power and the landlord's revenue is rent.
-        False: the landlord pays the site's gross power, ``gross_to_it``
-        times the IT load, at the site power price, out of the rent.
+        False: the landlord pays the site's power, ``pue`` times the IT
+        load, at the site power price, out of the rent.
     default_hazard : float, default 0
         Tenant default intensity [1/year], >= 0.
     backstop_share : float, default 0
@@ -807,8 +826,9 @@ class ColocationLease(_Contract):
     * opex ``(1 - noi_margin) * revenue``, or
       ``opex_per_it_mw_year / 365 * L_t * M`` when given (continues after a
       default: the landlord still runs the site);
-    * power ``gross_to_it * M * 1000 kW * 24 h * p_t * L_t * a_t`` when not
-      passed through, else 0;
+    * power ``pue * M * 1000 kW * 24 h * p_t * L_t * a_t`` when not
+      passed through, else 0 (``gross_to_it`` sets the site power the
+      contract reserves, not the energy it draws);
     * capex: the landlord's share ``(1 - tenant_capex_share) *
       capex_per_it_mw * M`` spread evenly over the build days
       ``t < build_days`` (all on day 0 when ``build_days`` is 0), whatever
@@ -836,6 +856,7 @@ class ColocationLease(_Contract):
     escalator: float = 0.0
     extension_years: float = 0.0
     gross_to_it: float = DEFAULT_GROSS_TO_IT
+    pue: float | None = None
     capex_per_it_mw: float = DEFAULT_CAPEX_PER_IT_MW
     tenant_capex_share: float = 0.0
     build_days: float = DEFAULT_BUILD_DAYS
@@ -945,7 +966,11 @@ class GpuCloud(_Contract):
         Operating cost per installed GPU-hour [USD], >= 0. Takes precedence
         over ``opex_share`` when given.
     gross_to_it : float, default 1.35
-        Site power per MW of critical IT load [-], >= 1.
+        Site power reserved per MW of critical IT load [-], >= 1.
+    pue : float, optional
+        Site energy per unit of IT energy (design PUE) [-], in
+        [1, gross_to_it]. Default :data:`DEFAULT_PUE` (1.18), at most
+        ``gross_to_it``.
     fitout_capex_per_it_mw : float, default 9.5e6
         Data-hall build and fit-out cost [USD per IT MW], >= 0.
     build_days : float, default 365
@@ -976,7 +1001,7 @@ class GpuCloud(_Contract):
     * opex ``opex_share * Q_t a_t`` (on the service delivered, not on the
       prepayment), or ``opex_per_gpu_hour * G * 24 * L_t`` when given
       (continues after a default);
-    * power ``gross_to_it * M * 1000 kW * 24 h * p_t * L_t * a_t`` unless
+    * power ``pue * M * 1000 kW * 24 h * p_t * L_t * a_t`` unless
       passed through: the GPUs draw full IT power whatever the utilisation;
     * capex: fit-out ``fitout_capex_per_it_mw * M`` spread evenly over the
       build days (as for the lease); GPUs ``capex_per_gpu * G`` bought as
@@ -1002,6 +1027,7 @@ class GpuCloud(_Contract):
     opex_share: float = 0.10
     opex_per_gpu_hour: float | None = None
     gross_to_it: float = DEFAULT_GROSS_TO_IT
+    pue: float | None = None
     fitout_capex_per_it_mw: float = DEFAULT_CAPEX_PER_IT_MW
     build_days: float = DEFAULT_BUILD_DAYS
     ramp_days: float = DEFAULT_RAMP_DAYS

@@ -28,7 +28,13 @@ same seed see the same price, fee and hashrate paths (common random
 numbers). The day-by-day recursion runs in one compiled kernel (numba),
 parallel over paths; paths are processed in chunks sized to a memory
 budget, and only per-path summaries and monthly series are kept unless the
-daily output is asked for.
+daily cash flows (``output="flows"``) or every daily series (``"full"``)
+are asked for.
+
+NPV, IRR and payback of a path all come from the same daily cash flows:
+the NPV discounts them daily, the IRR is the rate at which that NPV is
+zero (:func:`minerecon.cashflow.irr` with 365 periods a year) and the
+payback is :func:`minerecon.cashflow.payback_period` of them.
 """
 
 from __future__ import annotations
@@ -271,11 +277,13 @@ class SimulationResult:
     Attributes
     ----------
     summary : xarray.Dataset
-        Per path (dimension ``path``): ``npv`` [USD], ``irr`` [1/year, from
-        monthly cash flows; nan where undefined], ``payback_days`` and
-        ``payback_days_btc`` [days from the start until cumulative cash,
-        counted in USD or in BTC at each day's price, turns non-negative
-        for good; inf = never], ``btc_mined`` [BTC], ``revenue``,
+        Per path (dimension ``path``): ``npv`` [USD], ``irr`` [1/year: the
+        rate at which the NPV of the daily cash flows is zero; nan where
+        undefined], ``payback_days`` and ``payback_days_btc`` [days from the
+        start until cumulative cash, counted in USD or in BTC at each day's
+        price, first turns non-negative, interpolated within the day as
+        :func:`minerecon.cashflow.payback_period`; inf = never],
+        ``btc_mined`` [BTC], ``revenue``,
         ``energy_cost``, ``other_cost``, ``final_cash`` [USD],
         ``halving_day`` [days to the next halving; nan if not reached],
         and ``days_off`` per deployment (dimension ``group``) [days].
@@ -286,8 +294,9 @@ class SimulationResult:
         cash cost per BTC mined, and the BTC price at which the whole fleet,
         all switched on, would break even.
     daily : xarray.Dataset or None
-        Per path and day (dimension ``time``), see :data:`DAILY`; only with
-        ``output="full"``.
+        Per path and day (dimension ``time``): every variable of
+        :data:`DAILY` with ``output="full"``, ``cash_flow`` alone with
+        ``output="flows"``, None otherwise.
     scenario : MiningScenario
         The scenario run.
     seed : numpy.random.SeedSequence
@@ -340,7 +349,7 @@ class SimulationResult:
 
 
 def _memory_per_path(n_days: int, n_months: int, n_groups: int, full: bool) -> int:
-    arrays = 2 + (len(DAILY) if full else 0)  # price and fee paths, daily outputs
+    arrays = 3 + (len(DAILY) if full else 0)  # price, fee and cash paths, daily outputs
     return 8 * (n_days * arrays + n_months * len(MONTHLY) + len(SUMMARY) + n_groups)
 
 
@@ -367,7 +376,7 @@ def simulate(
     n_paths: int = 1000,
     *,
     seed: Any = None,
-    output: Literal["summary", "full"] = "summary",
+    output: Literal["summary", "flows", "full"] = "summary",
     chunk_size: int | None = None,
     memory_budget_mb: float = 1024.0,
     threads: int | None = None,
@@ -385,10 +394,11 @@ def simulate(
     seed : int, SeedSequence or Generator, optional
         Seed of every random stream. The same seed gives the same paths in
         any scenario (common random numbers) and any chunking.
-    output : {"summary", "full"}, default "summary"
+    output : {"summary", "flows", "full"}, default "summary"
         ``"summary"`` keeps per-path summaries and monthly series;
-        ``"full"`` also keeps every daily series (memory grows with paths x
-        days x 13 variables).
+        ``"flows"`` also keeps the daily cash flow of every path (memory
+        grows with paths x days); ``"full"`` keeps every daily series
+        (paths x days x 13 variables).
     chunk_size : int, optional
         Paths per chunk; by default the largest that fits the memory budget,
         at most :data:`MAX_CHUNK_PATHS`. Results do not depend on it.
@@ -427,8 +437,8 @@ def simulate(
     """
     if not isinstance(n_paths, int | np.integer) or n_paths < 1:
         raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
-    if output not in ("summary", "full"):
-        raise ValueError(f"output must be 'summary' or 'full', got {output!r}")
+    if output not in ("summary", "flows", "full"):
+        raise ValueError(f"output must be 'summary', 'flows' or 'full', got {output!r}")
     check("memory_budget_mb", memory_budget_mb, low=1, unit="[MB]")
     months, month_index = _calendar(scenario)
     n_months = int(month_index[-1]) + 1
@@ -436,9 +446,10 @@ def simulate(
     n_groups = len(schedule.names)
     full = output == "full"
     per_path = _memory_per_path(scenario.days, n_months, n_groups, full)
-    if full and per_path * n_paths > memory_budget_mb * 2**20:
+    kept = {"summary": 0, "flows": 8 * scenario.days, "full": per_path}[output]
+    if kept * n_paths > memory_budget_mb * 2**20:
         raise ValueError(
-            f"output='full' needs {per_path * n_paths / 2**20:,.0f} MB for {n_paths} paths, "
+            f"output={output!r} needs {kept * n_paths / 2**20:,.0f} MB for {n_paths} paths, "
             f"above memory_budget_mb={memory_budget_mb:g}; use output='summary' or a larger budget"
         )
     if client is not None:
@@ -467,9 +478,9 @@ def simulate(
         scenario._fee_model(),
         scenario._hashrate_model(),
         n_months,
-        full,
+        output,
     )
-    outputs = _Outputs.allocate(n_paths, scenario.days, n_months, n_groups, full)
+    outputs = _Outputs.allocate(n_paths, scenario.days, n_months, n_groups, output)
     bar = _progress_bar(n_paths, scenario.days, progress)
     if client is not None:
         _simulate_on_cluster(client, job, n_paths, chunk_size, threads, outputs, bar)
@@ -478,11 +489,20 @@ def simulate(
     # One pair of buffers for all chunks: no page faults after the first chunk.
     price_buffer = np.empty((chunk_size, scenario.days))
     fee_buffer = np.empty((chunk_size, scenario.days))
+    cash_buffer = np.empty((chunk_size, scenario.days)) if outputs.cash is None else None
     with _threads(threads):
         workers = numba.get_num_threads()
         for first in range(0, n_paths, chunk_size):
             last = min(first + chunk_size, n_paths)
-            job.run(first, last, outputs.slice(first, last), workers, price_buffer, fee_buffer)
+            job.run(
+                first,
+                last,
+                outputs.slice(first, last),
+                workers,
+                price_buffer,
+                fee_buffer,
+                cash_buffer,
+            )
             bar.update(last - first)
     bar.close()
     return _result(scenario, root, outputs, schedule, months)
@@ -500,7 +520,7 @@ class _Job:
     fee_model: Any
     hashrate_model: HashrateModel
     n_months: int
-    full: bool
+    output: str
 
     def run(
         self,
@@ -510,6 +530,7 @@ class _Job:
         workers: int,
         price_buffer: np.ndarray | None = None,
         fee_buffer: np.ndarray | None = None,
+        cash_buffer: np.ndarray | None = None,
     ) -> None:
         """Paths ``first:last`` into ``outputs`` (that chunk's rows), from their own streams."""
         scenario = self.scenario
@@ -536,6 +557,12 @@ class _Job:
         shocks = _hashrate_shocks(
             self.hashrate_model, self.root, first, last, scenario.days, workers
         )
+        if outputs.cash is not None:
+            cash = outputs.cash
+        elif cash_buffer is not None:
+            cash = cash_buffer[: last - first]
+        else:
+            cash = np.empty((last - first, scenario.days))
         _run_kernel(
             scenario,
             self.schedule,
@@ -546,13 +573,14 @@ class _Job:
             self.hashrate_model,
             shocks,
             outputs,
+            cash,
         )
 
 
 def _simulate_task(job: _Job, first: int, last: int, threads: int | None) -> _Outputs:
     """One chunk of :func:`simulate` on a Dask worker: its output arrays."""
     outputs = _Outputs.allocate(
-        last - first, job.scenario.days, job.n_months, len(job.schedule.names), job.full
+        last - first, job.scenario.days, job.n_months, len(job.schedule.names), job.output
     )
     with _threads(threads):
         job.run(first, last, outputs, numba.get_num_threads())
@@ -579,7 +607,7 @@ def _simulate_on_cluster(
         futures[future] = (first, last)
     for (first, last), chunk in _dask.completed(futures):
         target = outputs.slice(first, last)
-        for name in ("summary", "days_off", "monthly", "daily"):
+        for name in ("summary", "days_off", "monthly", "daily", "cash"):
             if getattr(target, name) is not None:
                 getattr(target, name)[...] = getattr(chunk, name)
         bar.update(last - first)
@@ -591,22 +619,29 @@ class _Outputs:
     days_off: np.ndarray
     monthly: np.ndarray
     daily: np.ndarray | None
+    cash: np.ndarray | None
 
     @classmethod
     def allocate(
-        cls, n_paths: int, n_days: int, n_months: int, n_groups: int, full: bool
+        cls, n_paths: int, n_days: int, n_months: int, n_groups: int, output: str
     ) -> _Outputs:
         return cls(
             np.empty((n_paths, len(SUMMARY))),
             np.zeros((n_paths, n_groups), dtype=np.int64),
             np.zeros((n_paths, n_months, len(MONTHLY))),
-            np.zeros((n_paths, n_days, len(DAILY))) if full else None,
+            np.zeros((n_paths, n_days, len(DAILY))) if output == "full" else None,
+            np.zeros((n_paths, n_days)) if output == "flows" else None,
         )
 
     def slice(self, first: int, last: int) -> _Outputs:
         daily = None if self.daily is None else self.daily[first:last]
+        cash = None if self.cash is None else self.cash[first:last]
         return _Outputs(
-            self.summary[first:last], self.days_off[first:last], self.monthly[first:last], daily
+            self.summary[first:last],
+            self.days_off[first:last],
+            self.monthly[first:last],
+            daily,
+            cash,
         )
 
 
@@ -627,9 +662,11 @@ def _run_kernel(
     hashrate_model: HashrateModel,
     shocks: np.ndarray,
     outputs: _Outputs,
+    cash: np.ndarray,
     given_reward: np.ndarray | None = None,
     given_difficulty: np.ndarray | None = None,
 ) -> None:
+    """Run the compiled kernel into ``outputs``; ``cash`` receives the daily cash flows."""
     power_price = _daily_power_price(scenario)
     state = scenario.start
     empty = np.empty((0, 0))
@@ -659,10 +696,9 @@ def _run_kernel(
         outputs.days_off,
         outputs.monthly,
         np.empty((0, 0, 0)) if outputs.daily is None else outputs.daily,
+        cash,
     )
-    outputs.summary[:, _S["irr"]] = cashflow.irr(
-        outputs.monthly[:, :, _M["cash_flow"]], periods_per_year=12
-    )
+    outputs.summary[:, _S["irr"]] = cashflow.irr(cash, periods_per_year=DAYS_PER_YEAR)
 
 
 def _calendar(scenario: MiningScenario) -> tuple[pd.PeriodIndex, np.ndarray]:
@@ -736,7 +772,7 @@ def backtest(
     reward = network.btc_per_th_day(realised[1], realised[2], subsidy)
     months, month_index = _calendar(scenario)
     schedule = fleet_schedule(scenario)
-    outputs = _Outputs.allocate(1, days, int(month_index[-1]) + 1, len(schedule.names), True)
+    outputs = _Outputs.allocate(1, days, int(month_index[-1]) + 1, len(schedule.names), "full")
     _run_kernel(
         scenario,
         schedule,
@@ -747,6 +783,7 @@ def backtest(
         ConstantGrowth(0.0),
         np.zeros((1, 1)),
         outputs,
+        np.empty((1, days)),
         given_reward=reward[np.newaxis],
         given_difficulty=realised[1][np.newaxis],
     )
@@ -795,6 +832,11 @@ def _result(
             (monthly.energy_all_on + monthly.other_cost) / monthly.btc_all_on
         ).assign_attrs(units="USD/BTC")
     daily = None
+    if outputs.cash is not None:
+        daily = xr.Dataset(
+            {"cash_flow": (("path", "time"), outputs.cash, {"units": DAILY["cash_flow"]})},
+            coords={"path": paths, "time": scenario.dates},
+        )
     if outputs.daily is not None:
         daily = xr.Dataset(
             {

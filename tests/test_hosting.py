@@ -278,14 +278,42 @@ def test_opex_precedence():
 
 
 def test_power_cost_when_not_passed_through():
-    # Landlord pays gross power: 1.4 * 1 MW * 1000 kW * 24 h * 0.05 USD/kWh = 1680 USD/day.
+    # Landlord pays the energy at the design PUE, not at the reserved capacity ratio:
+    # 1.18 (default, Applied Digital's design PUE) * 1 MW * 1000 kW * 24 h * 0.05 USD/kWh
+    # = 1416 USD/day, although the contract reserves 1.4 MW of site power.
     lease = simple_lease(power_pass_through=False, gross_to_it=1.4)
     flows = lease.daily_cash_flows(3, power_price=0.05)
-    assert_allclose(flows["power_cost"], 1680.0)
+    assert_allclose(flows["power_cost"], 1416.0, rtol=1e-12)
+    # An explicit PUE bills that: 1.3 * 24,000 kWh * 0.05 = 1560 USD/day.
+    flows = simple_lease(power_pass_through=False, gross_to_it=1.4, pue=1.3).daily_cash_flows(
+        3, power_price=0.05
+    )
+    assert_allclose(flows["power_cost"], 1560.0, rtol=1e-12)
     prices = np.array([0.0, 0.05, 0.10])
-    assert_allclose(lease.daily_cash_flows(3, power_price=prices)["power_cost"], [0, 1680, 3360])
+    flows = lease.daily_cash_flows(3, power_price=prices)
+    assert_allclose(flows["power_cost"], [0, 1416, 2832], rtol=1e-12)
     # Passed through: the tenant pays, the landlord's power cost is 0.
     assert_allclose(simple_lease().daily_cash_flows(3, power_price=0.05)["power_cost"], 0.0)
+
+
+def test_default_pue_is_capped_at_the_reserved_capacity():
+    # A site reserving 1.1 MW per IT MW cannot draw 1.18 MW: the default PUE is 1.1.
+    assert simple_lease(gross_to_it=1.1).pue == 1.1
+    with pytest.raises(ValueError, match="pue"):
+        simple_lease(gross_to_it=1.25, pue=1.3)
+
+
+def test_irr_is_the_rate_at_which_the_daily_npv_is_zero():
+    # Ten years of 1.8 M USD/year rent from day 0 on a 10 M USD hall: the IRR solves the
+    # library's own daily NPV; monthly buckets gave 0.1111 for the no-capex case.
+    lease = simple_lease(capex_per_it_mw=10e6)
+    rate = lease.irr()
+    assert abs(lease.npv(rate)) < 1e-3
+    # The case: default capex (9.5 M USD) and NOI 0.85 on 150 USD/kW-month,
+    # no build or ramp: 0.1100 from daily flows (was 0.1111 from month buckets).
+    default = ColocationLease(rate=150, term_years=10, build_days=0, ramp_days=0)
+    assert_allclose(default.irr(), 0.1100, atol=5e-5)
+    assert abs(default.npv(default.irr())) < 1e-3
 
 
 def test_escalator_steps_each_contract_year():
@@ -372,9 +400,9 @@ def test_irr_and_payback_by_hand():
     c = 150 * 12000 / 365
     assert_allclose(lease.payback_days(), (1e6 - c) / c, rtol=1e-9)
     irr = lease.irr()
-    # At the IRR the monthly flows have zero NPV.
-    monthly = hosting._monthly(lease.daily_cash_flows()["cash_flow"])
-    assert_allclose(np.sum(monthly * (1 + irr) ** (-np.arange(len(monthly)) / 12)), 0.0, atol=1e-3)
+    # At the IRR the daily flows have zero NPV, discounted (1 + r) ** (-t / 365).
+    daily = lease.daily_cash_flows()["cash_flow"]
+    assert_allclose(np.sum(daily * (1 + irr) ** (-np.arange(len(daily)) / 365)), 0.0, atol=1e-3)
     assert irr > 0.5
     assert np.isinf(simple_lease(rate=0.0, capex_per_it_mw=1e6).payback_days())
     assert np.isnan(simple_lease(rate=0.0, capex_per_it_mw=1e6).irr())
@@ -491,10 +519,11 @@ def test_gpu_power_opex_and_replacement():
         gross_to_it=1.2,
     )
     flows = cloud.daily_cash_flows(power_price=0.05)
-    # Revenue 100 * 2 * 24 = 4800 USD/day; opex 10 % of it; power 1.2 * 1000 * 24 * 0.05 = 1440.
+    # Revenue 100 * 2 * 24 = 4800 USD/day; opex 10 % of it; power at the default design
+    # PUE, 1.18 * 1000 * 24 * 0.05 = 1416 (1.2 MW reserved per IT MW).
     assert_allclose(flows["revenue"], 4800.0)
     assert_allclose(flows["opex"], 480.0)
-    assert_allclose(flows["power_cost"], 1440.0)
+    assert_allclose(flows["power_cost"], 1416.0)
     # GPUs (1 M USD) bought on day 0 and replaced at the end of each 2-year life
     # while the 5-year contract runs: days 0, 730, 1460.
     assert_allclose(np.flatnonzero(flows["capex"]), [0, 730, 1460])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from minerecon import datasets, fees, network, price
+from minerecon import cashflow, datasets, fees, network, price
 from minerecon.difficulty import ConstantGrowth, EconomicHashrate
 from minerecon.hardware import Deployment, Fleet, get_miner
 from minerecon.network import NetworkState
@@ -55,11 +55,42 @@ def test_cash_flows_discounting_and_payback_by_hand():
     assert_allclose(daily.cash_flow, expected, rtol=1e-12)
     discount = 1.10 ** (-np.arange(14) / 365)
     assert_allclose(result.summary.npv[0], expected @ discount, rtol=1e-12)
-    # Cumulative cash turns non-negative for good after ceil(69,390 / margin) days
-    # (the resale on the last day does not change that here).
-    cumulative = np.cumsum(expected)
-    never = cumulative[-1] < 0
-    assert result.summary.payback_days[0] == (np.inf if never else np.argmax(cumulative >= 0))
+    # Capex 69,390 USD is not earned back within 14 days at ~140 USD/day: never.
+    assert np.cumsum(expected)[-1] < 0
+    assert result.summary.payback_days[0] == np.inf
+
+
+def test_irr_and_payback_come_from_the_daily_flows():
+    # 1,000 S21 XP at 4,000 USD at 120,000 USD/BTC and 0.04 USD/kWh for three years.
+    # Month buckets dated at month starts gave an IRR that moved with the start day
+    # (1.3045 from 2026-01-01, 1.1929 from 2026-01-20); on daily flows it is the rate at
+    # which the engine's own daily NPV is zero, the same for both starts.
+    irrs = []
+    for day in ("2026-01-01", "2026-01-20"):
+        state = NetworkState(day, 931_392, 150e12, 120_000, 0.0)
+        fleet = Deployment(S21XP, 1000, capex_per_unit=4_000)
+        scenario = MiningScenario(fleet, start=state, days=3 * 365, power_price=0.04)
+        result = simulate(scenario, n_paths=1, seed=0, output="flows")
+        flows = result.daily.cash_flow.values[0]
+        irr = float(result.summary.irr[0])
+        assert abs(cashflow.npv(flows, irr)) < 1e-3 * 4e6  # vs 4 M USD of capex
+        assert_allclose(irr, cashflow.irr(flows, periods_per_year=365), rtol=1e-12)
+        # Payback: the first day cumulative cash is >= 0, interpolated within the day.
+        assert_allclose(result.summary.payback_days[0], cashflow.payback_period(flows))
+        irrs.append(irr)
+    assert_allclose(irrs[0], irrs[1], rtol=1e-12)
+
+
+def test_payback_is_the_first_crossing_in_usd_and_btc():
+    scenario = stochastic_scenario()
+    result = simulate(scenario, n_paths=20, seed=3, output="full")
+    daily = result.daily
+    assert_allclose(
+        result.summary.payback_days, cashflow.payback_period(daily.cash_flow.values)
+    )
+    # In BTC: each day's cash flow converted at that day's price.
+    in_btc = daily.cash_flow.values / daily.price.values
+    assert_allclose(result.summary.payback_days_btc, cashflow.payback_period(in_btc))
 
 
 def test_switch_off_counts_days_and_stops_energy():
