@@ -29,6 +29,7 @@ _LAZY_MODULES = {
     "difficulty",
     "explorer",
     "fees",
+    "financing",
     "hosting",
     "price",
     "projection",
@@ -36,6 +37,8 @@ _LAZY_MODULES = {
     "scenario",
     "sensitivity",
     "sweep",
+    "tax",
+    "valuation",
 }
 _LAZY_NAMES = {
     name: "projection" for name in ("MiningScenario", "backtest", "calibrate", "simulate")
@@ -78,6 +81,7 @@ __all__ = [
     "energy",
     "explorer",
     "fees",
+    "financing",
     "get_miner",
     "hardware",
     "hashprice",
@@ -91,5 +95,7 @@ __all__ = [
     "sensitivity",
     "simulate",
     "sweep",
+    "tax",
     "units",
+    "valuation",
 ]

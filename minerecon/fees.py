@@ -55,6 +55,7 @@ __all__ = [
     "SPIKE_THRESHOLD",
     "Calibration",
     "ConstantFees",
+    "FeePath",
     "FeeShare",
     "StochasticFees",
     "simulate",
@@ -236,6 +237,55 @@ class ConstantFees:
             float(fees.median()),
             calibration=_calibration(fees, source, "median of daily fees per block"),
         )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FeePath:
+    """Fees that follow one given daily path, the same on every path.
+
+    Parameters
+    ----------
+    path : array-like
+        One value per day from day 0, in ``kind``: fees per block [BTC],
+        >= 0, or share of the block reward [-], in [0, 1).
+    kind : {"btc_per_block", "share"}, default "btc_per_block"
+        What ``path`` holds.
+
+    Notes
+    -----
+    ``f(t) = path[t]`` on every path; the path must cover the horizon it is
+    used over. No random numbers are drawn. Use it for a fee forecast of
+    your own, or for the mean of a stochastic model's paths
+    (:func:`simulate` averaged over paths).
+
+    Examples
+    --------
+    >>> simulate(FeePath([0.02, 0.03, 0.05]), n_paths=2, n_days=3)
+    array([[0.02, 0.03, 0.05],
+           [0.02, 0.03, 0.05]])
+    """
+
+    path: Any
+    kind: str = "btc_per_block"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("btc_per_block", "share"):
+            raise ValueError(f"kind must be 'btc_per_block' or 'share', got {self.kind!r}")
+        bounds = {"high": 1.0, "high_open": True} if self.kind == "share" else {}
+        unit = "[-]" if self.kind == "share" else "[BTC]"
+        path = np.asarray(check("path", self.path, low=0.0, unit=unit, **bounds), dtype=float)
+        if path.ndim != 1 or path.size == 0:
+            raise ValueError(f"path must be one value per day (1-d, not empty), got {path.shape}")
+        object.__setattr__(self, "path", path)
+
+    def sample(self, rng: np.random.Generator, out: np.ndarray) -> None:
+        """Fill ``out`` (paths x days) with the path; draws nothing."""
+        out = _check_out(out)
+        if out.shape[1] > self.path.size:
+            raise ValueError(
+                f"path must cover the {out.shape[1]} days asked for, got {self.path.size}"
+            )
+        out[...] = self.path[: out.shape[1]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -644,11 +694,15 @@ class StochasticFees:
             )
         h = step_days * _YEARS_PER_DAY
         b, c, s, flagged, residuals = _ar1_with_spikes(y0, y1)
-        if not 0.0 < b < 1.0:
+        # A half-life longer than the window cannot be told from a random walk (and its
+        # implied mean level c / (1 - b) runs off to any size).
+        window_years = (y0.size + 1) * h
+        if not 0.0 < b < 1.0 or math.log(2.0) * h / -math.log(b) > window_years:
             raise ValueError(
                 f"fees show no mean reversion between {fees.index[0].date()} and "
                 f"{fees.index[-1].date()}: AR(1) coefficient of {step_days}-day mean log fees "
-                f"is {b:.4f}, must be in (0, 1); use a longer window"
+                f"is {b:.4f}, must be in (0, 1) with a half-life shorter than the window "
+                f"({window_years:.2f} years); use a longer window"
             )
         reversion = -math.log(b) / h
         mu = c / (1.0 - b)

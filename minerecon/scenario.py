@@ -8,35 +8,46 @@ and each split on the same simulated BTC price, fee and hashrate paths.
 
 How a split changes the site, day by day
 ----------------------------------------
-* The tenant's IT load ramps in after the build lag; it needs
+* The tenant's IT load ramps in after the build lag; it takes
   ``gross_to_it`` MW of site power per MW of IT.
-* Mining keeps the power the tenant does not (yet) use: with ``A_t`` the
-  site MW not drawn by the tenant on day ``t`` and ``F`` the fleet's
-  nameplate MW (:attr:`Site.fleet_mw`), the fleet runs at
-  ``s_t = min(1, A_t / F)`` of its size, so spare capacity is used first
-  and mining continues on converted power until the AI load arrives (and
-  again after the contract ends). Machines displaced by the conversion
-  stand idle (their capex, if any, is already in the fleet's deployments;
-  their other opex is not paid).
-* Demand-response revenue is earned per MW of mining load, ``s_t F``, so
-  the converted share gives it up.
-* Mining infrastructure capex (``Site.mining_capex_per_mw``) is paid on
-  day 0 for the largest mining load of the horizon, ``max_t s_t F``.
-* The hosting contract's own cash flows (rent, opex, landlord capex, power
-  if not passed through, tenant default with a guarantor backstop) add on,
-  from the day of the decision (``Split.decision``).
+* Mining keeps the power the tenant does not (yet) take: with ``A_t`` the
+  site MW not taken on day ``t`` and ``F_t`` the MW the machines still
+  alive that day need (nameplate power with PUE, :attr:`Site.fleet_mw`
+  shrunk by failures), the fleet runs at ``s_t = min(1, A_t / F_t)`` of
+  its surviving size: surviving machines use free power first, mining
+  continues on converted power until the AI load arrives
+  (``Split.backfill``), and again after the lease when the hall has no
+  value after it. Machines displaced by the conversion stand idle (their
+  capex, if any, is in the fleet's deployments; their other opex is not
+  paid). After a tenant default the hall stands empty: mining does not
+  resume on it.
+* Demand-response revenue is earned per MW of mining load,
+  ``min(F_t, A_t)``, so the converted share gives it up.
+* Mining build-out capex (``Site.mining_capex_per_mw``) is paid on day 0
+  for the MW that stay mining: the fleet's MW, at most the site's MW left
+  after the conversion.
+* The hosting contract's own cash flows (rent, opex, landlord capex spread
+  over the build, power if not passed through, tenant default with a
+  guarantor backstop) add on, from the day of the decision
+  (``Split.decision``).
+* Each option is valued by :func:`minerecon.valuation.value_site`: rates
+  per stream, terminal values, project debt and tax as the
+  :class:`~minerecon.valuation.Valuation` says (one rate, before tax, by
+  default).
 
-The NPV of a split is then linear in the split fraction whenever the fleet
-fills the site (``F`` equal to the gross MW), because every mining flow
-scales with the fleet at work and every hosting flow with the IT MW. With a
-lease rate of zero a split cannot beat pure mining as long as mining's
-daily cash flow is not negative (the engine switches loss-making machines
-off, so only per-TH fixed costs, ``other_opex``, can make it negative).
+With one rate, before tax and without terminal values, the NPV of a split
+is linear in the split fraction whenever the fleet fills the site and no
+machine fails, because every mining flow scales with the fleet at work and
+every hosting flow with the IT MW. With a lease rate of zero a split
+cannot beat pure mining as long as mining's daily cash flow is not
+negative (the engine switches loss-making machines off, so only per-TH
+fixed costs, ``other_opex``, can make it negative).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -48,14 +59,25 @@ import xarray as xr
 from minerecon import _random, cashflow, risk
 from minerecon._contract import check
 from minerecon.hardware import deployments
+from minerecon.hosting import ColocationLease
+from minerecon.network import NetworkState
 from minerecon.projection import (
     MONTHLY,
     MiningScenario,
     SimulationResult,
     _daily_power_price,
+    fleet_schedule,
     simulate,
 )
-from minerecon.units import DAYS_PER_YEAR, W_PER_MW
+from minerecon.units import DAYS_PER_YEAR, W_PER_MW, hashprice_to_ph_day
+from minerecon.valuation import (
+    COMPONENTS,
+    HostingFlows,
+    MiningFlows,
+    SiteValue,
+    Valuation,
+    value_site,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,6 +162,9 @@ class Split:
         Day the conversion is decided and the build starts: whole days after
         the scenario's start [day], or a date within the horizon; the IT
         load arrives ``build_days`` later.
+    backfill : bool, default True
+        Keep mining on the converted MW until the tenant's load takes them
+        (True), or stop mining on them at the decision (False).
     name : str, optional
         Label; by default the converted share, e.g. ``"50% hosted"``.
 
@@ -157,9 +182,12 @@ class Split:
     fraction: float | None = None
     mw: float | None = None
     decision: Any = 0
+    backfill: bool = True
     name: str = ""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.backfill, bool):
+            raise ValueError(f"backfill must be True or False, got {self.backfill!r}")
         if (self.fraction is None) == (self.mw is None):
             raise ValueError(
                 f"fraction and mw: give exactly one, got fraction={self.fraction!r} "
@@ -211,12 +239,31 @@ def _decision_day(decision: Any, start: pd.Timestamp, days: int) -> int:
     return day
 
 
-def _shifted(values: np.ndarray, offset: int) -> np.ndarray:
-    """``values`` delayed by ``offset`` days along the last axis (zeros before)."""
-    out = np.zeros_like(values)
-    if offset < values.shape[-1]:
-        out[..., offset:] = values[..., : values.shape[-1] - offset]
-    return out
+def _renewed(contract: Any, valuation: Valuation) -> tuple[Any, float]:
+    """The contract with the renewal added, and the renewal's probability."""
+    if (
+        isinstance(contract, ColocationLease)
+        and valuation.renewal_probability > 0
+        and valuation.renewal_years > 0
+    ):
+        extended = dataclasses.replace(
+            contract, extension_years=contract.extension_years + valuation.renewal_years
+        )
+        return extended, valuation.renewal_probability
+    return contract, 0.0
+
+
+def _expected_it_load(contract: Any, valuation: Valuation, n_days: int) -> np.ndarray:
+    """Expected share of the contracted IT load in service each day from the decision."""
+    load = contract.it_load(n_days)
+    renewed, probability = _renewed(contract, valuation)
+    if probability > 0:
+        load = load + probability * (renewed.it_load(n_days) - load)
+    if valuation.keeps_hall and isinstance(contract, ColocationLease):
+        # A hall worth something after its lease stays a hall: its MW never go back.
+        full = math.ceil(contract.build_days + contract.ramp_days)
+        load[full:] = 1.0
+    return load
 
 
 @dataclasses.dataclass(frozen=True)
@@ -226,29 +273,176 @@ class _Plan:
     label: str
     fleet_scale: np.ndarray
     extra_cash_flow: np.ndarray
+    mining_capex: np.ndarray
     hosting: Any
     it_mw: float
     decision_day: int
     contract_tail: bool = False
 
 
-def _plan(site: Site, split: Split | None, start: pd.Timestamp, days: int) -> _Plan:
+def _surviving_fleet_mw(site: Site, scenario: MiningScenario) -> np.ndarray:
+    """Site power the machines still alive on each day need at full use [MW]."""
+    schedule = fleet_schedule(scenario.replace(fleet_scale=None, extra_cash_flow=None))
+    uptime = np.array([d.uptime for d in scenario.fleet])[:, None]
+    return (schedule.power / uptime).sum(axis=0) * site.mining_pue / W_PER_MW
+
+
+def _machine_capex(scenario: MiningScenario) -> np.ndarray:
+    """Machine purchases on their delivery days [USD/day]."""
+    capex = np.zeros(scenario.days)
+    for deployment in scenario.fleet:
+        capex[deployment.delivery_day(scenario.start.date)] += (
+            deployment.count * deployment.capex_per_unit
+        )
+    return capex
+
+
+def _plan(
+    site: Site,
+    split: Split | None,
+    scenario: MiningScenario,
+    valuation: Valuation,
+    surviving_mw: np.ndarray,
+) -> _Plan:
+    days = scenario.days
     converted = 0.0 if split is None else split.converted_mw(site)
-    decision = 0 if split is None else _decision_day(split.decision, start, days)
+    decision = 0 if split is None else _decision_day(split.decision, scenario.start.date, days)
     it_load = np.zeros(days)
     it_mw = 0.0
     if split is not None and converted > 0:
         it_mw = converted / split.hosting.gross_to_it
-        it_load = _shifted(split.hosting.it_load(days), decision)
-    available = np.maximum(site.gross_mw - converted * it_load, 0.0)
-    fleet_mw = site.fleet_mw
-    scale = np.minimum(1.0, available / fleet_mw) if fleet_mw > 0 else np.zeros(days)
-    mining_mw = fleet_mw * scale
+        local = _expected_it_load(split.hosting, valuation, days - decision)
+        it_load = np.concatenate([np.zeros(decision), local])
+    taken = converted * it_load
+    if split is not None and not split.backfill:
+        taken[decision:] = converted
+    available = np.maximum(site.gross_mw - taken, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(surviving_mw > 0, np.minimum(1.0, available / surviving_mw), 1.0)
+    mining_mw = np.minimum(surviving_mw, available)
     extra = site.demand_response * mining_mw / DAYS_PER_YEAR
-    extra[0] -= site.mining_capex_per_mw * float(mining_mw.max())
+    # Build-out for the MW that stay mining: none on the MW to be converted.
+    build_out = np.zeros(days)
+    build_out[0] = site.mining_capex_per_mw * min(site.fleet_mw, site.gross_mw - converted)
+    extra = extra - build_out
     label = "pure mining" if split is None else split.label(site)
     hosting = None if split is None else split.hosting
-    return _Plan(label, scale, extra, hosting, it_mw, decision)
+    return _Plan(label, scale, extra, build_out, hosting, it_mw, decision)
+
+
+def _hosting_flows(
+    plan: _Plan,
+    scenario: MiningScenario,
+    valuation: Valuation,
+    n_paths: int,
+    root: Any,
+    *,
+    expected: bool = False,
+) -> HostingFlows:
+    """The hosting contract's flows on the site's days, per path.
+
+    The contract's day 0 is the scenario's day ``plan.decision_day``; its
+    default days come from the TENANT stream of ``root`` (the same on every
+    option), or are replaced by the survival probability when ``expected``.
+    """
+    days = scenario.days
+    decision = plan.decision_day
+    contract, probability = _renewed(plan.hosting, valuation)
+    term_end = plan.hosting.horizon_days
+    local_days = days - decision
+    contract_days = max(local_days, contract.horizon_days) if plan.contract_tail else local_days
+    power_price = _daily_power_price(scenario)[decision:]
+    if contract_days > local_days:
+        beyond = np.arange(1, contract_days - local_days + 1) / DAYS_PER_YEAR
+        growth = (1 + scenario.power_price_escalation) ** beyond
+        power_price = np.concatenate([power_price, power_price[-1] * growth])
+    terms = {"it_mw": plan.it_mw, "power_price": power_price}
+    if expected:
+        parts = contract.expected_daily_cash_flows(contract_days, **terms)
+        parts = {k: np.broadcast_to(v, (n_paths, contract_days)) for k, v in parts.items()}
+    else:
+        defaults = _random.Streams(root).fill(
+            _random.TENANT,
+            0,
+            n_paths,
+            1,
+            lambda rng, out: out.__setitem__(
+                slice(None), contract.sample_default_days(rng, out.shape[0])[:, None]
+            ),
+        )[:, 0]
+        parts = contract.daily_cash_flows(contract_days, **terms, default_day=defaults)
+    guaranteed = contract.daily_cash_flows(contract_days, **terms, default_day=0.0)["revenue"]
+    weight = np.ones(contract_days)
+    weight[term_end:] = probability if probability > 0 else 1.0
+    noi = parts["revenue"] - parts["opex"] - parts["power_cost"]
+    cash = (noi - parts["capex"]) * weight
+    guaranteed = guaranteed * weight
+    capex = parts["capex"][0] * weight
+    exits: list[tuple[int, float, np.ndarray]] = []
+    if isinstance(contract, ColocationLease):
+        growth = 1.0 + contract.escalator
+        ends = [(term_end, 1.0 - probability)]
+        if probability > 0:
+            ends.append((contract.horizon_days, probability))
+        for end, weight_of_end in ends:
+            if weight_of_end == 0:
+                continue
+            # A lease still running at the horizon is sold there unless valued to its end.
+            sold = end if plan.contract_tail or end <= local_days else local_days
+            forward = noi[:, min(sold, contract_days) - 1] * DAYS_PER_YEAR * growth
+            exits.append((decision + sold - 1, weight_of_end, forward))
+    if contract_days > local_days:
+        # Flows after the horizon come back as one lump on its last day.
+        rates = valuation.rates
+        tail = cash[:, local_days:] - guaranteed[local_days:]
+        after = contract_days - local_days + 1
+        lump = tail @ cashflow.discount_factors(after, rates["hosting"])[1:]
+        lump_guaranteed = (
+            guaranteed[local_days:] @ cashflow.discount_factors(after, rates["guarantee"])[1:]
+        )
+        cash = cash[:, :local_days].copy()
+        guaranteed = guaranteed[:local_days].copy()
+        capex = capex[:local_days]
+        cash[:, -1] += lump + lump_guaranteed
+        guaranteed[-1] += lump_guaranteed
+    pad = np.zeros((n_paths, decision))
+    completion = decision + math.ceil(plan.hosting.build_days + plan.hosting.ramp_days)
+    return HostingFlows(
+        cash=np.concatenate([pad, cash], axis=1),
+        guaranteed=np.concatenate([pad[0], guaranteed]),
+        capex=np.concatenate([pad[0], capex]),
+        exits=tuple(exits),
+        completion_day=min(completion, days - 1),
+    )
+
+
+def _option_values(
+    plans: Sequence[_Plan],
+    scenario: MiningScenario,
+    valuation: Valuation,
+    operating: np.ndarray,
+    root: Any,
+    *,
+    expected: bool = False,
+) -> list[SiteValue]:
+    """Value every option from the whole fleet's operating flows on common paths."""
+    machine_capex = _machine_capex(scenario)
+    fixed = fleet_schedule(scenario).fixed_flow
+    n_paths = operating.shape[0]
+    values = []
+    for plan in plans:
+        cash = plan.fleet_scale * operating + fixed + plan.extra_cash_flow
+        mining = MiningFlows(cash=cash, capex=machine_capex + plan.mining_capex)
+        hosting = None
+        if plan.hosting is not None and plan.it_mw > 0:
+            hosting = _hosting_flows(plan, scenario, valuation, n_paths, root, expected=expected)
+        values.append(value_site(mining, hosting, valuation))
+    return values
+
+
+def _operating_flows(result: SimulationResult) -> np.ndarray:
+    """Daily mining cash flow of the whole fleet before its capex and resale [USD/day]."""
+    return result.daily.cash_flow.values - fleet_schedule(result.scenario).fixed_flow
 
 
 @dataclasses.dataclass(frozen=True)
@@ -258,29 +452,83 @@ class SiteComparison:
     Attributes
     ----------
     npv : xarray.DataArray
-        NPV of the whole site at the scenario's start [USD] over ``option``
-        and ``path``.
+        Unlevered after-tax value of the whole site at the scenario's start
+        [USD] over ``option`` and ``path``, at the valuation's rates (see
+        :mod:`minerecon.valuation`).
+    equity_npv : xarray.DataArray
+        ``npv`` plus the value of the financing (adjusted present value)
+        [USD]; equal to ``npv`` without financing.
+    components : xarray.DataArray
+        The parts of the value [USD] over ``option``, ``component`` (see
+        :data:`minerecon.valuation.COMPONENTS`) and ``path``; they add up
+        to ``equity_npv``.
+    irr, equity_irr : xarray.DataArray
+        Per option and path [1/year]: the rate at which the NPV of the
+        option's unlevered (equity) daily flows is zero; nan where there is
+        none.
+    payback_days : xarray.DataArray
+        Days until the cumulative unlevered flows first turn non-negative
+        [day]; inf = never.
     monthly_cash_flow : xarray.DataArray
-        Site cash flow per calendar month of the scenario [USD/month] over
-        ``option``, ``path`` and ``month`` (the months of
-        ``SimulationResult.monthly``).
-    mining : dict of SimulationResult
-        The mining part of each option (its ``summary.npv`` includes the
-        site's demand-response revenue and mining capex).
+        Unlevered after-tax site cash flow per calendar month [USD/month]
+        over ``option``, ``path`` and ``month``.
+    dscr : xarray.DataArray
+        Debt-service coverage of the hosting debt per tax year [-] over
+        ``option``, ``path`` and ``year``; nan without financing.
+    mining : SimulationResult
+        The engine's run of the whole fleet on the common paths; each
+        option mines its daily fleet scale times these operating flows.
     options : tuple of str
         Option labels; the first is pure mining.
     site : Site
     scenario : MiningScenario
         The market models and horizon shared by all options.
+    valuation : Valuation
+        Rates, terminal values, financing and tax used.
     """
 
     npv: xr.DataArray
+    equity_npv: xr.DataArray
+    components: xr.DataArray
+    irr: xr.DataArray
+    equity_irr: xr.DataArray
+    payback_days: xr.DataArray
     monthly_cash_flow: xr.DataArray
-    mining: dict[str, SimulationResult]
+    dscr: xr.DataArray
+    mining: SimulationResult
     options: tuple[str, ...]
     site: Site
     scenario: MiningScenario
+    valuation: Valuation
     _plans: tuple[_Plan, ...] = dataclasses.field(repr=False, default=())
+    _splits: tuple[tuple[Any, Split], ...] = dataclasses.field(repr=False, default=())
+    _contract_tail: bool = dataclasses.field(repr=False, default=False)
+
+    def revalue(self, valuation: Valuation) -> SiteComparison:
+        """The same options on the same paths under another valuation.
+
+        The engine does not run again: only the valuation of each option's
+        flows changes (a quick way to compare views or sweep a rate).
+
+        Parameters
+        ----------
+        valuation : Valuation
+
+        Returns
+        -------
+        SiteComparison
+        """
+        _check_valuation(valuation)
+        plans = _plans_for(self.site, self._splits, self.scenario, valuation, self._contract_tail)
+        return _assemble(
+            self.site,
+            self._splits,
+            self.scenario,
+            valuation,
+            self.mining,
+            plans,
+            self._contract_tail,
+        )
 
     def _check_option(self, option: str, *, allow_base: bool = True) -> None:
         valid = list(self.options if allow_base else self.options[1:])
@@ -288,7 +536,7 @@ class SiteComparison:
             raise ValueError(f"option must be one of {valid}, got {option!r}")
 
     def table(self, level: float = 0.95) -> pd.DataFrame:
-        """Per option: NPV distribution, IRR, payback and comparison with pure mining.
+        """Per option: value distribution, IRRs, payback, coverage and comparison.
 
         Parameters
         ----------
@@ -301,21 +549,27 @@ class SiteComparison:
             One row per option (index ``option``): ``mean_npv``, ``p5_npv``,
             ``median_npv``, ``p95_npv`` [USD], ``probability_of_loss`` [-]
             (NPV < 0), ``expected_shortfall_95`` [USD, a loss],
-            ``median_irr`` [1/year, from monthly flows; nan where no path has
-            one], ``median_payback_months`` [months; inf = never],
+            ``mean_equity_npv`` [USD], ``median_irr`` and
+            ``median_equity_irr`` [1/year; over paths that have one, nan if
+            none does], ``median_payback_months`` [months of 365 / 12 days;
+            inf = never], ``median_min_dscr`` [-, the lowest DSCR of a
+            path over its tax years in operation, median over paths; nan
+            without debt],
             ``probability_beats_pure_mining`` and
             ``probability_mining_wins`` [-] (strictly higher NPV, path by
             path; both 0 for pure mining itself).
         """
         base = self.npv.sel(option=self.options[0]).values
-        irr = cashflow.irr(self.monthly_cash_flow.values, periods_per_year=12)
-        payback = _payback_months(self.monthly_cash_flow.values)
         shortfall = f"expected_shortfall_{_suffix(level)}"
         rows = []
-        for index, option in enumerate(self.options):
+        for option in self.options:
             values = self.npv.sel(option=option).values
             stats = risk.summarize(values, level=level)
-            irrs = irr[index][np.isfinite(irr[index])]
+            dscr = self.dscr.sel(option=option).values
+            operating = np.isfinite(dscr) | np.isinf(dscr)
+            lowest = np.where(
+                operating.any(axis=-1), np.min(np.where(operating, dscr, np.inf), axis=-1), np.nan
+            )
             rows.append(
                 {
                     "mean_npv": stats["mean"],
@@ -324,13 +578,51 @@ class SiteComparison:
                     "p95_npv": stats["p95"],
                     "probability_of_loss": stats["probability_of_loss"],
                     shortfall: stats[shortfall],
-                    "median_irr": float(np.median(irrs)) if irrs.size else float("nan"),
-                    "median_payback_months": float(np.median(payback[index])),
+                    "mean_equity_npv": float(self.equity_npv.sel(option=option).mean()),
+                    "median_irr": _median_finite(self.irr.sel(option=option).values),
+                    "median_equity_irr": _median_finite(self.equity_irr.sel(option=option).values),
+                    "median_payback_months": float(
+                        np.median(self.payback_days.sel(option=option).values) * 12 / DAYS_PER_YEAR
+                    ),
+                    "median_min_dscr": float(np.median(lowest)),
                     "probability_beats_pure_mining": float(np.mean(values > base)),
                     "probability_mining_wins": float(np.mean(base > values)),
                 }
             )
         return pd.DataFrame(rows, index=pd.Index(self.options, name="option"))
+
+    def value_breakdown(self) -> pd.DataFrame:
+        """Mean of each part of the value per option [USD] (rows: options).
+
+        Columns: the :data:`~minerecon.valuation.COMPONENTS`, ``npv``
+        (the first five) and ``equity_npv`` (all six).
+        """
+        means = self.components.mean("path").to_pandas()
+        means["npv"] = self.npv.mean("path").to_pandas()
+        means["equity_npv"] = self.equity_npv.mean("path").to_pandas()
+        means.columns.name = None
+        return means
+
+    def dscr_by_year(self, option: str, percentiles: Sequence[float] = (5, 50)) -> pd.DataFrame:
+        """Percentiles over paths of the hosting debt's DSCR in each tax year [-].
+
+        Years before completion are nan (see :attr:`dscr`).
+        """
+        self._check_option(option, allow_base=False)
+        if self.valuation.financing is None:
+            raise ValueError("option has no debt: the valuation has no financing")
+        values = self.dscr.sel(option=option).values
+        operating = ~np.isnan(values).all(axis=0)
+        if not operating.any():
+            raise ValueError(f"option {option!r} has no debt service in operation")
+        table = pd.DataFrame(
+            np.nan,
+            index=pd.RangeIndex(values.shape[-1], name="year"),
+            columns=[f"p{p:g}" for p in percentiles],
+        )
+        for p in percentiles:
+            table.loc[operating, f"p{p:g}"] = np.percentile(values[:, operating], p, axis=0)
+        return table
 
     def probability_mining_wins(self, option: str) -> float:
         """Share of paths on which pure mining has a strictly higher NPV than ``option`` [-]."""
@@ -341,7 +633,7 @@ class SiteComparison:
     def breakeven_btc_price(
         self, option: str, *, low: float = 1_000.0, high: float = 1_000_000.0
     ) -> float:
-        """Constant BTC price at which pure mining and ``option`` have equal NPV.
+        """Constant BTC price at which pure mining and ``option`` are worth the same.
 
         Parameters
         ----------
@@ -361,15 +653,17 @@ class SiteComparison:
 
         Notes
         -----
-        Both options are valued on one deterministic path: the BTC price
-        held at the candidate price from the start, the fee and hashrate
-        models with their noise switched off (a :class:`~minerecon.fees.StochasticFees`
-        level reverts to ``mean_level`` without shocks or spikes; hashrate
-        keeps its growth or economic response, volatility 0), and the
-        tenant's default in expectation (survival probability instead of a
-        sampled default day). The root of ``NPV_mining(P) - NPV_option(P)``
-        is found with Brent's method; above it mining is worth more, as the
-        split gives up mining revenue.
+        Both options are valued with the comparison's valuation on one
+        deterministic path: the BTC price held at the candidate price from
+        the start; fees on the path the simulation averages (the daily mean
+        of the fee model's paths over the comparison's paths, drawn from
+        the same streams, so a skewed fee model counts at its mean, not its
+        median); network hashrate on its noise-free path (growth or
+        economic response, volatility 0); the tenant's default in
+        expectation (survival probability instead of a sampled day). The
+        root of ``NPV_mining(P) - NPV_option(P)`` is found with Brent's
+        method; above it mining is worth more, as the split gives up mining
+        revenue.
         """
         from scipy.optimize import brentq
 
@@ -377,14 +671,16 @@ class SiteComparison:
         check("low", low, low=0, low_open=True, unit="[USD/BTC]")
         check("high", high, low=low, low_open=True, unit="[USD/BTC]")
         plans = {plan.label: plan for plan in self._plans}
+        chosen = [plans[self.options[0]], plans[option]]
+        fees = self._mean_fees()
 
         def gap(btc_price: float) -> float:
-            scenario = _deterministic(self.scenario, btc_price)
-            values = [
-                _option_npv(plans[label], scenario, 1, 0, expected=True)[0][0]
-                for label in (self.options[0], option)
-            ]
-            return float(values[0] - values[1])
+            scenario = _deterministic(self.scenario, btc_price, fees)
+            run = simulate(scenario, 1, seed=0, output="flows")
+            values = _option_values(
+                chosen, scenario, self.valuation, _operating_flows(run), 0, expected=True
+            )
+            return float(values[0].npv[0] - values[1].npv[0])
 
         lo, hi = gap(low), gap(high)
         if lo == 0.0:
@@ -395,133 +691,92 @@ class SiteComparison:
             return 0.0
         if lo < 0.0 and hi < 0.0:
             return float("inf")
-        return float(brentq(gap, low, high, xtol=1e-9, rtol=1e-13, maxiter=200))
+        return float(brentq(gap, low, high, xtol=1e-6, rtol=1e-10, maxiter=200))
+
+    def breakeven_hashprice(self, option: str, **bracket: float) -> float:
+        """Hashprice on day 0 at the decision's break-even BTC price [USD per PH/s per day].
+
+        :meth:`breakeven_btc_price` times the start's BTC earned per PH/s
+        per day (difficulty, subsidy and fees of the start); 0 or inf as it.
+        """
+        price = self.breakeven_btc_price(option, **bracket)
+        start = self.scenario.start
+        return float(hashprice_to_ph_day(start.hashprice / start.btc_price * price))
+
+    def _mean_fees(self) -> Any:
+        from minerecon import fees
+
+        model = self.scenario._fee_model()
+        n_paths = self.npv.sizes["path"]
+        paths = fees.simulate(model, n_paths, self.scenario.days, seed=self.mining.seed)
+        return fees.FeePath(paths.mean(axis=0), model.kind)
+
+
+def _check_valuation(valuation: Any) -> None:
+    if not isinstance(valuation, Valuation):
+        name = type(valuation).__name__
+        raise ValueError(f"valuation must be a minerecon.valuation.Valuation, got {name}")
+
+
+def _median_finite(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else float("nan")
 
 
 def _suffix(level: float) -> str:
     return f"{level * 100:g}".replace(".", "_")
 
 
-def _payback_months(monthly: np.ndarray) -> np.ndarray:
-    """Months until cumulative cash turns non-negative for good (inf = never).
-
-    The count of months up to and including the last one that ends with
-    negative cumulative cash (0 if none does), as the engine's
-    ``payback_days``.
-    """
-    cumulative = np.cumsum(monthly, axis=-1)
-    negative = cumulative < 0
-    last = np.where(
-        negative.any(axis=-1), monthly.shape[-1] - np.argmax(negative[..., ::-1], axis=-1), 0
-    )
-    return np.where(negative[..., -1], np.inf, last.astype(float))
-
-
-def _deterministic(scenario: MiningScenario, btc_price: float) -> MiningScenario:
+def _deterministic(scenario: MiningScenario, btc_price: float, fees: Any) -> MiningScenario:
     """The scenario on one noise-free path with the BTC price held at ``btc_price``."""
     from minerecon import price
 
     hashrate = scenario._hashrate_model()
-    fees = scenario._fee_model()
-    start = scenario.start.replace(btc_price=btc_price)
     return scenario.replace(
-        start=start,
+        start=scenario.start.replace(btc_price=btc_price),
         price=price.ConstantPrice(),
         hashrate=dataclasses.replace(hashrate, volatility=0.0),
-        fees=_without_noise(fees),
+        fees=fees,
     )
 
 
-def _without_noise(model: Any) -> Any:
-    from minerecon import fees
+def _is_deterministic(scenario: MiningScenario) -> bool:
+    """True when the price, fee and hashrate models draw no noise."""
+    from minerecon import fees, price
 
-    if isinstance(model, fees.StochasticFees):
-        return dataclasses.replace(model, volatility=0.0, spike_rate=0.0)
-    return model
-
-
-def _option_npv(
-    plan: _Plan,
-    scenario: MiningScenario,
-    n_paths: int,
-    seed: Any,
-    *,
-    expected: bool = False,
-    **run: Any,
-) -> tuple[np.ndarray, np.ndarray, SimulationResult]:
-    mining = simulate(
-        scenario.replace(fleet_scale=plan.fleet_scale, extra_cash_flow=plan.extra_cash_flow),
-        n_paths,
-        seed=seed,
-        **run,
-    )
-    npv = mining.summary.npv.values.copy()
-    monthly = mining.monthly.cash_flow.values.copy()
-    if plan.hosting is not None and plan.it_mw > 0:
-        hosting_npv, hosting_monthly = _hosting_paths(
-            plan, scenario, n_paths, mining.seed, expected=expected
-        )
-        npv += hosting_npv
-        monthly += hosting_monthly
-    return npv, monthly, mining
+    quiet_price = isinstance(scenario._price_model(), price.ConstantPrice | price.GrowthPrice)
+    quiet_fees = isinstance(scenario._fee_model(), fees.ConstantFees | fees.FeeShare)
+    return quiet_price and quiet_fees and scenario._hashrate_model().volatility == 0.0
 
 
-def _hosting_paths(
-    plan: _Plan,
-    scenario: MiningScenario,
-    n_paths: int,
-    root: Any,
-    *,
-    expected: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
-    """NPV [USD] and monthly flows [USD/month] of the hosting contract on each path.
+def default_scenario(site: Site, *, days: int = 3650) -> MiningScenario:
+    """The market :func:`compare` uses when given none.
 
-    The contract's day 0 is the scenario's day ``plan.decision_day``; its
-    default days come from the TENANT stream of ``root`` (the same on every
-    option), or are replaced by the survival probability when ``expected``.
+    From the last day of the bundled history, over ``days``: BTC price as a
+    GBM with **zero drift** and the volatility fitted to the four years of
+    history before the start (the fitted drift is a backward-looking
+    estimate and is not used); fees and network hashrate held at the
+    start's level; discount rate 10 %.
+
+    Parameters
+    ----------
+    site : Site
+        The site (its fleet and costs go into the scenario).
+    days : int, default 3650
+        Horizon [days].
+
+    Returns
+    -------
+    MiningScenario
     """
-    days = scenario.days
-    contract = plan.hosting
-    power_price = _daily_power_price(scenario)
-    local_days = days - plan.decision_day
-    # With the contract's tail, flows run to its end (extensions included) and the part
-    # after the horizon comes back as one discounted lump on the last day.
-    contract_days = max(local_days, contract.horizon_days) if plan.contract_tail else local_days
-    local_price = power_price[plan.decision_day :]
-    if contract_days > local_days:
-        beyond = np.arange(1, contract_days - local_days + 1) / DAYS_PER_YEAR
-        growth = (1 + scenario.power_price_escalation) ** beyond
-        local_price = np.concatenate([local_price, local_price[-1] * growth])
-    if expected:
-        flows = contract.expected_daily_cash_flows(
-            contract_days, it_mw=plan.it_mw, power_price=local_price
-        )["cash_flow"]
-        flows = np.broadcast_to(flows, (n_paths, contract_days))
-    else:
-        defaults = _random.Streams(root).fill(
-            _random.TENANT,
-            0,
-            n_paths,
-            1,
-            lambda rng, out: out.__setitem__(
-                slice(None), contract.sample_default_days(rng, out.shape[0])[:, None]
-            ),
-        )[:, 0]
-        flows = contract.daily_cash_flows(
-            contract_days, it_mw=plan.it_mw, power_price=local_price, default_day=defaults
-        )["cash_flow"]
-    if contract_days > local_days:
-        tail = (
-            flows[:, local_days:]
-            @ cashflow.discount_factors(contract_days - local_days + 1, scenario.discount_rate)[1:]
-        )
-        flows = flows[:, :local_days].copy()
-        flows[:, -1] += tail
-    flows = np.concatenate([np.zeros((n_paths, plan.decision_day)), flows], axis=1)
-    discount = cashflow.discount_factors(days, scenario.discount_rate)
-    months = scenario.dates.to_period("M")
-    starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
-    return flows @ discount, np.add.reduceat(flows, starts, axis=1)
+    from minerecon import price
+
+    start = NetworkState.latest()
+    first = start.date - pd.DateOffset(years=4) + pd.Timedelta(days=1)
+    fitted = price.GBM.fit(start=first, end=start.date)
+    return MiningScenario(
+        site.fleet, start=start, days=days, price=price.GBM(0.0, fitted.volatility)
+    )
 
 
 def compare(
@@ -531,6 +786,7 @@ def compare(
     scenario: MiningScenario | None = None,
     n_paths: int = 1000,
     seed: Any = None,
+    valuation: Valuation | None = None,
     contract_tail: bool = False,
     **run: Any,
 ) -> SiteComparison:
@@ -545,23 +801,31 @@ def compare(
         :meth:`Split.label`) must be unique and differ from
         ``"pure mining"``.
     scenario : MiningScenario, optional
-        Market models, horizon, start and discount rate; its fleet and costs
-        (power price, PUE, pool fee) are replaced by the site's. By default
-        a 10-year horizon from the last day of the bundled history with
-        constant price, fees and hashrate.
+        Market models, horizon and start; its fleet and costs (power price,
+        PUE, pool fee) are replaced by the site's. By default
+        :func:`default_scenario`: ten years from the last day of the
+        bundled history, BTC as a zero-drift GBM at its fitted volatility.
     n_paths : int, default 1000
-        Paths.
+        Paths. A scenario whose price, fee and hashrate models draw no
+        noise gives the same path every time: it takes ``n_paths=1``
+        unless a tenant can default.
     seed : int, SeedSequence or Generator, optional
         One seed for all options, so they share their price, fee, hashrate
         and tenant-default paths (common random numbers).
+    valuation : Valuation, optional
+        Discount rates per stream, terminal values, financing and tax
+        (:mod:`minerecon.valuation`); by default one rate, the scenario's
+        ``discount_rate``, for every flow, before tax, with nothing after
+        the horizon.
     contract_tail : bool, default False
-        Value the hosting contract to its end (term and extensions) even
-        where it outlasts the horizon: the flows after the horizon are
-        discounted and booked on its last day. Without it a contract is cut
-        at the horizon, which undervalues long leases against mining.
+        Value the hosting contract to its end (term, extensions and any
+        renewal) even where it outlasts the horizon: the flows after the
+        horizon are discounted and booked on its last day. Without it a
+        contract still running at the horizon is cut there (and sold there
+        when the valuation gives the hall an exit multiple).
     **run
         Passed to :func:`minerecon.projection.simulate` (``chunk_size``,
-        ``memory_budget_mb``, ``threads``, ``progress``).
+        ``memory_budget_mb``, ``threads``, ``progress``, ``client``).
 
     Returns
     -------
@@ -569,10 +833,15 @@ def compare(
 
     Notes
     -----
-    Site NPV of an option = NPV of the mining engine run with the option's
-    daily fleet scale and extra flows (demand response, mining capex) +
-    NPV of the hosting contract's daily flows, both discounted daily to the
-    scenario's start: ``sum_t c_t (1 + r) ** (-t / 365)``.
+    The engine runs once, for the whole fleet; each option's mining flow on
+    day ``t`` is its fleet scale ``s_t`` times the fleet's operating flow
+    (revenue, energy and other opex: switch-off decisions are per TH/s, so
+    they do not depend on the scale) plus the machines' capex and resale
+    and the option's own flows (demand response, build-out). The fleet
+    scale is ``s_t = min(1, A_t / F_t)``, with ``A_t`` the site MW not
+    taken by the tenant and ``F_t`` the MW the machines still alive need,
+    so surviving machines use free power first. Every option is then
+    valued with :func:`minerecon.valuation.value_site`.
 
     Examples
     --------
@@ -593,31 +862,60 @@ def compare(
     >>> result.options
     ('pure mining', '50% hosted')
 
-    NPV in million USD: the split keeps 2 MW of mining (52 % of the fleet)
-    and adds the lease, worth 2.75 M USD over the year at 10 %:
+    NPV in million USD at one 10 % rate: the split keeps 2 MW of mining
+    (52 % of the fleet) and adds the lease, worth 2.75 M USD over the year:
 
     >>> (result.npv / 1e6).round(2).values.tolist()
     [[1.95], [3.76]]
     >>> round(result.breakeven_btc_price("50% hosted"))    # above it, mining wins
     186730
     """
-    base = scenario if scenario is not None else MiningScenario(site.fleet, days=3650)
+    base = scenario if scenario is not None else default_scenario(site)
     base = base.replace(
         fleet=site.fleet,
         power_price=site.power_price,
         power_price_escalation=site.power_price_escalation,
         pue=site.mining_pue,
         pool_fee=site.pool_fee,
+        fleet_scale=None,
+        extra_cash_flow=None,
     )
-    items = list(splits.items()) if isinstance(splits, Mapping) else [(None, s) for s in splits]
-    plans = [_plan(site, None, base.start.date, base.days)]
+    if valuation is None:
+        valuation = Valuation(base.discount_rate, name="single rate")
+    _check_valuation(valuation)
     if not isinstance(contract_tail, bool):
         raise ValueError(f"contract_tail must be True or False, got {contract_tail!r}")
-    for label, split in items:
+    items = list(splits.items()) if isinstance(splits, Mapping) else [(None, s) for s in splits]
+    for _, split in items:
         if not isinstance(split, Split):
             raise ValueError(f"splits must hold Split objects, got {type(split).__name__}")
+    if not isinstance(n_paths, int | np.integer) or n_paths < 1:
+        raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
+    plans = _plans_for(site, items, base, valuation, contract_tail)
+    can_default = any(split.hosting.default_hazard > 0 for _, split in items)
+    if n_paths > 1 and _is_deterministic(base) and not can_default:
+        raise ValueError(
+            f"n_paths must be 1 for a scenario without noise, got {n_paths}: its price, fee "
+            "and hashrate models give the same path every time, so there is no distribution "
+            "to show; give a stochastic model (e.g. price=GBM(0.0, volatility)) or n_paths=1"
+        )
+    root = _random.seed_sequence(seed)
+    mining = simulate(base, n_paths, seed=root, output="flows", **run)
+    return _assemble(site, tuple(items), base, valuation, mining, plans, contract_tail)
+
+
+def _plans_for(
+    site: Site,
+    items: Sequence[tuple[Any, Split]],
+    base: MiningScenario,
+    valuation: Valuation,
+    contract_tail: bool,
+) -> list[_Plan]:
+    surviving = _surviving_fleet_mw(site, base)
+    plans = [_plan(site, None, base, valuation, surviving)]
+    for label, split in items:
         plan = dataclasses.replace(
-            _plan(site, split, base.start.date, base.days), contract_tail=contract_tail
+            _plan(site, split, base, valuation, surviving), contract_tail=contract_tail
         )
         plans.append(dataclasses.replace(plan, label=str(label)) if label is not None else plan)
     labels = [plan.label for plan in plans]
@@ -626,32 +924,67 @@ def compare(
             f"splits must have unique labels, different from {labels[0]!r} "
             f"(give Split.name or a mapping), got {labels}"
         )
-    root = _random.seed_sequence(seed)
-    npvs, monthlies, minings = [], [], {}
-    for plan in plans:
-        npv, monthly, mining = _option_npv(plan, base, n_paths, root, **run)
-        npvs.append(npv)
-        monthlies.append(monthly)
-        minings[plan.label] = mining
-    month = minings[labels[0]].monthly.month
+    return plans
+
+
+def _assemble(
+    site: Site,
+    items: tuple[tuple[Any, Split], ...],
+    base: MiningScenario,
+    valuation: Valuation,
+    mining: SimulationResult,
+    plans: Sequence[_Plan],
+    contract_tail: bool,
+) -> SiteComparison:
+    """Value every option on the engine's paths and gather the results."""
+    labels = [plan.label for plan in plans]
+    values = _option_values(plans, base, valuation, _operating_flows(mining), mining.seed)
+    months = base.dates.to_period("M")
+    starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
+    n_years = values[0].dscr.shape[-1]
+
+    def stack(
+        name: str, per_option: list[np.ndarray], dims: tuple[str, ...], units: str, **coords
+    ):
+        return xr.DataArray(
+            np.array(per_option),
+            dims=("option", *dims),
+            coords={"option": labels, **coords},
+            name=name,
+            attrs={"units": units},
+        )
+
     return SiteComparison(
-        npv=xr.DataArray(
-            np.array(npvs),
-            dims=("option", "path"),
-            coords={"option": labels},
-            attrs={"units": "USD"},
+        npv=stack("npv", [v.npv for v in values], ("path",), "USD"),
+        equity_npv=stack("equity_npv", [v.equity_npv for v in values], ("path",), "USD"),
+        components=stack(
+            "components",
+            [np.array([v.components[c] for c in COMPONENTS]) for v in values],
+            ("component", "path"),
+            "USD",
+            component=list(COMPONENTS),
         ),
-        monthly_cash_flow=xr.DataArray(
-            np.array(monthlies),
-            dims=("option", "path", "month"),
-            coords={"option": labels, "month": month},
-            attrs={"units": MONTHLY["cash_flow"]},
+        irr=stack("irr", [v.irr() for v in values], ("path",), "1/year"),
+        equity_irr=stack("equity_irr", [v.equity_irr() for v in values], ("path",), "1/year"),
+        payback_days=stack("payback_days", [v.payback_days() for v in values], ("path",), "days"),
+        monthly_cash_flow=stack(
+            "monthly_cash_flow",
+            [np.add.reduceat(v.flows, starts, axis=1) for v in values],
+            ("path", "month"),
+            MONTHLY["cash_flow"],
+            month=mining.monthly.month.values,
         ),
-        mining=minings,
+        dscr=stack(
+            "dscr", [v.dscr for v in values], ("path", "year"), "-", year=np.arange(n_years)
+        ),
+        mining=mining,
         options=tuple(labels),
         site=site,
         scenario=base,
+        valuation=valuation,
         _plans=tuple(plans),
+        _splits=items,
+        _contract_tail=contract_tail,
     )
 
 

@@ -27,6 +27,7 @@ fraction = 0.5
 
 [splits.half.hosting]
 deal = "terawulf-fluidstack-2025-08"
+default_hazard_per_year = 0.1
 
 [simulation]
 horizon_days = 60

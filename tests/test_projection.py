@@ -85,9 +85,7 @@ def test_payback_is_the_first_crossing_in_usd_and_btc():
     scenario = stochastic_scenario()
     result = simulate(scenario, n_paths=20, seed=3, output="full")
     daily = result.daily
-    assert_allclose(
-        result.summary.payback_days, cashflow.payback_period(daily.cash_flow.values)
-    )
+    assert_allclose(result.summary.payback_days, cashflow.payback_period(daily.cash_flow.values))
     # In BTC: each day's cash flow converted at that day's price.
     in_btc = daily.cash_flow.values / daily.price.values
     assert_allclose(result.summary.payback_days_btc, cashflow.payback_period(in_btc))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from minerecon import cashflow, price, risk
+from minerecon import cashflow, fees, price, risk
 from minerecon.difficulty import ConstantGrowth
 from minerecon.fees import StochasticFees
 from minerecon.hardware import Deployment, get_miner
 from minerecon.hosting import ColocationLease
 from minerecon.network import NetworkState
 from minerecon.projection import MiningScenario, simulate
-from minerecon.scenario import Site, Split, _payback_months, compare, optimal_split
+from minerecon.scenario import Site, Split, compare, optimal_split
 
 # Height 931,392 is the first block of epoch 462; no fees, BTC at 90,000 USD.
 STATE = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
@@ -146,9 +148,9 @@ def test_zero_lag_equal_per_mw_cash_flow_gives_equal_npv():
         scenario=scenario(days=days),
         n_paths=1,
         seed=0,
-        output="full",
     )
-    assert_allclose(result.mining["pure mining"].daily.cash_flow.isel(path=0), margin, rtol=1e-9)
+    # The engine's run is the whole fleet's: pure mining's flows.
+    assert_allclose(result.mining.daily.cash_flow.isel(path=0), margin, rtol=1e-9)
     base = npv_of(result, "pure mining")
     # Hand value: m * sum_t 1.1 ** (-t / 365).
     assert_allclose(base, margin * cashflow.discount_factors(days, RATE).sum(), rtol=1e-9)
@@ -213,10 +215,11 @@ def test_common_random_numbers_shrink_the_variance_of_the_difference():
 
 
 def test_breakeven_btc_price_equalises_the_deterministic_npvs():
-    # breakeven_btc_price values both options with the price held constant and the
-    # hashrate and fee models without noise; re-running those deterministic models
-    # at the break-even must give equal NPVs, and mining, which keeps more
-    # exposure to the price, must win above it and lose below it.
+    # breakeven_btc_price values both options with the price held constant, the
+    # hashrate model without noise and fees on the path the simulation averages (the
+    # daily mean of the fee model's paths, drawn from the same streams); re-running
+    # those deterministic models at the break-even must give equal NPVs, and mining,
+    # which keeps more exposure to the price, must win above it and lose below it.
     days = 730
     site = filled_site(power_price=0.06, demand_response=20_000.0)
     contract = lease(rate=100.0, build_days=90, ramp_days=60, capex_per_it_mw=1e6, term_years=5)
@@ -226,21 +229,16 @@ def test_breakeven_btc_price_equalises_the_deterministic_npvs():
         "50% hosted"
     )
     assert 1_000 < breakeven < 1_000_000
+    # compare(seed=0) draws its fee paths from the streams of seed 0, as fees.simulate.
+    mean_fees = fees.FeePath(fees.simulate(NOISY_FEES, 20, days, seed=0).mean(axis=0))
 
-    def deterministic(btc_price):
+    def deterministic(btc_price, fee_model=mean_fees):
         quiet = scenario(
             days=days,
             start=STATE.replace(btc_price=btc_price),
             price=price.ConstantPrice(),
             hashrate=ConstantGrowth(0.02),
-            fees=StochasticFees(
-                level=0.02,
-                mean_level=0.03,
-                reversion=6.0,
-                volatility=0.0,
-                spike_rate=0.0,
-                spike_mean=0.5,
-            ),
+            fees=fee_model,
         )
         result = compare(site, [split], scenario=quiet, n_paths=1, seed=0)
         return npv_of(result, "pure mining")[0], npv_of(result, "50% hosted")[0]
@@ -250,6 +248,12 @@ def test_breakeven_btc_price_equalises_the_deterministic_npvs():
     mining, hosted = deterministic(1.2 * breakeven)
     assert mining > hosted
     mining, hosted = deterministic(0.8 * breakeven)
+    assert mining < hosted
+    # The fee model's mean level (its median-like centre, 0.03 BTC/block) is below the
+    # mean of its paths: mining would look poorer there, and the split win at this price.
+    median_fees = dataclasses.replace(NOISY_FEES, volatility=0.0, spike_rate=0.0)
+    assert mean_fees.path.mean() > 0.03
+    mining, hosted = deterministic(breakeven, median_fees)
     assert mining < hosted
 
 
@@ -267,10 +271,14 @@ def test_breakeven_btc_price_values_tenant_default_in_expectation():
     ).breakeven_btc_price("50% hosted")
     quiet = scenario(days=days, start=STATE.replace(btc_price=breakeven))
     result = compare(site, [split], scenario=quiet, n_paths=1, seed=0)
-    mining = {label: float(run.summary.npv[0]) for label, run in result.mining.items()}
+    mining = result.components.sel(component="mining", path=0)
     it_mw = 0.5 * site.gross_mw / contract.gross_to_it
     expected_lease = contract.npv(RATE, days, it_mw=it_mw)
-    assert_allclose(mining["pure mining"], mining["50% hosted"] + expected_lease, rtol=1e-8)
+    assert_allclose(
+        mining.sel(option="pure mining"),
+        mining.sel(option="50% hosted") + expected_lease,
+        rtol=1e-8,
+    )
 
 
 def test_breakeven_btc_price_without_a_sign_change_says_who_wins():
@@ -360,7 +368,10 @@ def test_converting_spare_capacity_leaves_mining_unchanged():
         n_paths=50,
         seed=9,
     )
-    mining = {label: run.summary.npv.values for label, run in result.mining.items()}
+    mining = {
+        label: result.components.sel(option=label, component="mining").values
+        for label in result.options
+    }
     assert_allclose(mining["spare"], mining["pure mining"], rtol=1e-12)
     rent = contract.npv(RATE, days, it_mw=4.0)
     assert_allclose(npv_of(result, "spare"), npv_of(result, "pure mining") + rent, rtol=1e-12)
@@ -405,11 +416,11 @@ def test_decision_date_delays_the_hosting_flows():
     assert_allclose(npv_of(result, "100% hosted"), rent * discount[31:].sum(), rtol=1e-12)
 
 
-def test_mining_capex_is_paid_for_the_peak_mining_load():
-    # 300,000 USD per MW of mining load on day 0 (fleet off, so nothing else flows).
-    # Pure mining and a split whose load arrives after 100 days mine on the whole
-    # site first: G * 300,000. Converting half at once, the site never mines on
-    # more than half of it: 0.5 G * 300,000.
+def test_mining_capex_is_paid_for_the_mw_that_stay_mining():
+    # 300,000 USD per MW of mining build-out on day 0 (fleet off, so nothing else
+    # flows). Pure mining builds out the whole site: G * 300,000. A split builds out
+    # only the half that stays mining, whether its load arrives at once or mining
+    # fills the converted MW for the 100 days of the build: 0.5 G * 300,000.
     site = filled_site(power_price=0.50, mining_capex_per_mw=3e5)
     contract = lease(rate=0.0)
     result = compare(
@@ -422,7 +433,7 @@ def test_mining_capex_is_paid_for_the_peak_mining_load():
         n_paths=1,
     )
     assert_allclose(npv_of(result, "pure mining"), -3e5 * site.gross_mw, rtol=1e-12)
-    assert_allclose(npv_of(result, "later"), -3e5 * site.gross_mw, rtol=1e-12)
+    assert_allclose(npv_of(result, "later"), -1.5e5 * site.gross_mw, rtol=1e-12)
     assert_allclose(npv_of(result, "at once"), -1.5e5 * site.gross_mw, rtol=1e-12)
 
 
@@ -449,8 +460,11 @@ def test_table_and_probability_mining_wins_agree_with_npv():
         "p95_npv",
         "probability_of_loss",
         "expected_shortfall_90",
+        "mean_equity_npv",
         "median_irr",
+        "median_equity_irr",
         "median_payback_months",
+        "median_min_dscr",
         "probability_beats_pure_mining",
         "probability_mining_wins",
     ]
@@ -469,13 +483,6 @@ def test_table_and_probability_mining_wins_agree_with_npv():
     assert table.loc["pure mining", "probability_mining_wins"] == 0.0
 
 
-def test_payback_months_counts_to_the_last_negative_month():
-    # Cumulative -10, -5, 1, -1, 2: negative for the last time in month 4.
-    assert _payback_months(np.array([-10.0, 5, 6, -2, 3])) == 4
-    assert _payback_months(np.array([1.0, 2.0])) == 0
-    assert _payback_months(np.array([-1.0, 0.5])) == np.inf
-
-
 def test_labels_from_fraction_name_and_mapping():
     # Default labels say the converted share; Split.name and mapping keys win.
     site = filled_site()
@@ -491,7 +498,9 @@ def test_labels_from_fraction_name_and_mapping():
         n_paths=1,
     )
     assert result.options == ("pure mining", "12.5% hosted", "25% hosted", "half")
-    mapped = compare(site, {"A": Split(contract, fraction=0.1)}, scenario=scenario(days=60))
+    mapped = compare(
+        site, {"A": Split(contract, fraction=0.1)}, scenario=scenario(days=60), n_paths=1
+    )
     assert mapped.options == ("pure mining", "A")
 
 

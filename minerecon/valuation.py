@@ -1,0 +1,656 @@
+"""Valuing a site the way miners, lenders and investors value it.
+
+A site's cash flows come in two streams that carry different risks:
+*merchant mining* (revenue moves with BTC price, fees and network
+hashrate) and *contracted hosting* (rent fixed by a lease, part of it
+guaranteed by a third party). A :class:`Valuation` says how each is valued:
+its discount rate, what it is worth at the end (terminal value), whether
+the hosting build is financed with project debt, and how income is taxed.
+:func:`value_site` applies it to daily flows, vectorised over paths.
+
+Conventions, stated once
+------------------------
+* **Days and discounting.** Day ``t = 0 .. n-1`` from the scenario's
+  start; a flow on day ``t`` is discounted ``(1 + r) ** (-t / 365)`` at the
+  annual effective rate ``r`` of its stream (:func:`minerecon.cashflow.npv`).
+* **Streams and rates.** Mining flows (sales of mined BTC, energy, other
+  opex, machine and site capex, resale, demand response) at
+  ``mining_rate``. Hosting flows (rent, opex, power, the hall's capex) at
+  ``hosting_rate``, except the part of the rent a guarantor pays whatever
+  the tenant does (``backstop_share`` of the rent), at ``guarantor_rate``.
+  A tenant default drawn on the path (or its survival probability) already
+  takes the expected loss out of the flows; the rates carry the premium
+  for bearing the risk, not the expected loss again.
+* **Terminal value.** Hosting: the hall is worth ``hosting_exit_multiple``
+  times its forward NOI when the lease ends, ``365 * NOI`` of the lease's
+  last day grown by one year of the escalator (what a buyer of a leased
+  data centre pays; the multiple prices the re-letting or renewal that
+  follows). With ``renewal_probability`` ``p`` the tenant renews for
+  ``renewal_years`` on the same terms with probability ``p``: the renewal's
+  flows count ``p`` times, and the exit comes ``p`` times at the end of the
+  renewal and ``1 - p`` times at the end of the term. Mining: the site is
+  worth ``mining_exit_multiple`` times the mining cash flow of the last
+  365 days before capex (floored at 0) on the horizon's last day.
+  Terminal values are booked on their day; one falling after the last day
+  of the valuation is discounted to that day at its stream's rate.
+* **Tax** (``tax``, a :class:`~minerecon.tax.TaxPolicy`, or None for
+  pre-tax values). Each stream is taxed on its own (a sum-of-the-parts
+  view): income per tax year (365-day blocks from day 0) is the stream's
+  cash flow before capex, less depreciation of its capex (machines and
+  mining build-out on ``tax.mining_equipment``, the hall on
+  ``tax.data_hall``), with losses carried forward; tax is paid on the last
+  day of each tax year. A terminal value is taxed as a gain over the
+  basis not yet depreciated. Losses of one stream do not shelter the
+  other's income (consolidation would add a little value where mining
+  loses money).
+* **Financing** (``financing``, a :class:`~minerecon.financing.DebtTerms`,
+  or None). Project debt funds ``loan_to_cost`` of the landlord's hosting
+  capex as it is spent; completion is the day the IT load first reaches
+  full load; what is outstanding on the last day is repaid from the exit.
+  Values follow the adjusted-present-value rule: the unlevered value plus
+  the financing's own value, its flows (draws, interest, principal, fees)
+  and interest tax shield discounted at the loan's rate. At a market rate
+  and without fees the loan itself is worth zero, so leverage adds only
+  the tax shield; it changes the equity's IRR and risk, not the site's
+  worth. Equity flows are the unlevered flows plus the debt's flows with
+  interest deducted from taxable income.
+* **IRR and payback.** The IRR of an option is the single rate at which
+  :func:`minerecon.cashflow.npv` of its total unlevered after-tax daily
+  flows is zero (the equity IRR likewise for the equity flows); the
+  payback is :func:`minerecon.cashflow.payback_period` of those flows, the
+  first day cumulative cash is >= 0, interpolated within the day.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import numpy as np
+
+from minerecon import cashflow
+from minerecon._contract import check
+from minerecon.financing import DebtTerms, debt_schedule
+from minerecon.tax import DepreciationSchedule, TaxPolicy, yearly_sums
+from minerecon.units import DAYS_PER_YEAR
+
+__all__ = [
+    "COMPONENTS",
+    "CONTRACTED_DEBT_RATE",
+    "GUARANTOR_RATE",
+    "HOSTING_EXIT_MULTIPLE",
+    "HOSTING_RATE",
+    "MINING_EXIT_MULTIPLE",
+    "MINING_RATE",
+    "RENEWAL_PROBABILITY",
+    "HostingFlows",
+    "MiningFlows",
+    "SiteValue",
+    "Valuation",
+    "extension_years_offered",
+    "value_site",
+]
+
+#: Parts of an option's value [USD], in the order of :attr:`SiteValue.components`;
+#: they add up to the equity value (the first five to the unlevered value).
+COMPONENTS = ("mining", "hosting", "guarantee", "terminal", "tax", "financing")
+
+
+# --------------------------------------------------------------------------
+# Sourced values used by the two ready-made views
+# --------------------------------------------------------------------------
+
+#: Cost of Cipher Compute's 7.125 % senior secured notes due 2030 (Cipher 8-K,
+#: 2025-11-13, grade A via secwatch/investing.com), the project debt of the
+#: Barber Lake (Texas) hall leased to Fluidstack with a Google backstop: the
+#: market's price of debt secured by such a lease. The coupon is paid
+#: semi-annually, so the annual effective rate is (1 + 0.07125 / 2) ** 2 - 1.
+CONTRACTED_DEBT_RATE = (1 + 0.07125 / 2) ** 2 - 1
+
+#: Discount rate of contracted, partly backstopped hosting NOI [1/year]: the
+#: 2025 senior secured notes on these leases priced at 7.125-8.0 % (Cipher
+#: Compute, WULF Compute, Flash Compute; sources.md section 6b); an unlevered
+#: asset rate sits at the top of that range. ASSUMPTION within a sourced range.
+HOSTING_RATE = 0.08
+
+#: Discount rate of rent a guarantor pays whatever the tenant does [1/year]:
+#: Google (Alphabet, rated AA+) backstops part of the Fluidstack leases; its own
+#: long bonds yield about 5 %. ASSUMPTION (no yield is in the sourced tables).
+GUARANTOR_RATE = 0.055
+
+#: Discount rate of merchant mining [1/year]: equity exposed to BTC price,
+#: fees and network hashrate. ASSUMPTION: the cost of equity of a high-beta
+#: commodity producer; public miners fund with 0 % convertibles whose yield
+#: says nothing about it.
+MINING_RATE = 0.15
+
+#: Exit multiple of a leased hall's forward NOI [-]: VanEck (2025-2026) puts an
+#: infrastructure multiple "in the mid-teens" on site NOI of about 1.5 M USD per
+#: MW (sources.md section 6b, grade C/D); listed data-centre operators trade at
+#: 20-25x EBITDA (grade D). The low end, 15x, for a hall at the end of its first
+#: lease.
+HOSTING_EXIT_MULTIPLE = 15.0
+
+#: Exit multiple of mining cash flow [-]: listed miners trade at about 6-12x
+#: EV/EBITDA (sources.md section 6b, grade D); the low end, 6x, for a site whose
+#: machines are at the end of their life.
+MINING_EXIT_MULTIPLE = 6.0
+
+#: Probability the tenant exercises its extension options [-]. ASSUMPTION: the
+#: options are the tenant's; none of the 2024-2025 leases has reached its term.
+RENEWAL_PROBABILITY = 0.5
+
+
+# --------------------------------------------------------------------------
+# Conventions
+# --------------------------------------------------------------------------
+
+
+def _rate(name: str, value: Any) -> float:
+    return float(check(name, value, low=-1.0, low_open=True, unit="[1/year]"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Valuation:
+    """How the cash flows of a site are valued.
+
+    Parameters
+    ----------
+    mining_rate : float, default 0.10
+        Discount rate of mining flows [1/year, annual effective], > -1.
+    hosting_rate : float, optional
+        Discount rate of hosting flows [1/year]; ``mining_rate`` if not
+        given (one rate for everything).
+    guarantor_rate : float, optional
+        Discount rate of the backstopped share of the rent [1/year];
+        ``hosting_rate`` if not given.
+    hosting_exit_multiple : float, default 0
+        Value of a leased hall when its lease ends, as a multiple of its
+        forward annual NOI [-], >= 0; 0: worth nothing after its lease.
+    renewal_probability : float, default 0
+        Probability the tenant renews at the end of the term [-], in [0, 1].
+    renewal_years : float, default 0
+        Length of that renewal [year], >= 0 (see
+        :func:`extension_years_offered` for a published deal's options).
+    mining_exit_multiple : float, default 0
+        Value of the mining site on the horizon's last day, as a multiple of
+        its mining cash flow before capex over the last 365 days (floored
+        at 0) [-], >= 0.
+    financing : DebtTerms, optional
+        Project debt on the landlord's hosting capex.
+    tax : TaxPolicy, optional
+        Income tax and depreciation; None values the flows before tax.
+    name : str, default ""
+        Label, e.g. ``"market"``.
+
+    Examples
+    --------
+    >>> Valuation(0.10).rates
+    {'mining': 0.1, 'hosting': 0.1, 'guarantee': 0.1}
+    >>> Valuation.market().rates
+    {'mining': 0.15, 'hosting': 0.08, 'guarantee': 0.055}
+    """
+
+    mining_rate: float = 0.10
+    hosting_rate: float | None = None
+    guarantor_rate: float | None = None
+    hosting_exit_multiple: float = 0.0
+    renewal_probability: float = 0.0
+    renewal_years: float = 0.0
+    mining_exit_multiple: float = 0.0
+    financing: DebtTerms | None = None
+    tax: TaxPolicy | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "mining_rate", _rate("mining_rate", self.mining_rate))
+        for name in ("hosting_rate", "guarantor_rate"):
+            if getattr(self, name) is not None:
+                set_(self, name, _rate(name, getattr(self, name)))
+        for name in ("hosting_exit_multiple", "mining_exit_multiple", "renewal_years"):
+            set_(self, name, float(check(name, getattr(self, name), low=0.0)))
+        set_(
+            self,
+            "renewal_probability",
+            float(check("renewal_probability", self.renewal_probability, low=0.0, high=1.0)),
+        )
+        if self.financing is not None and not isinstance(self.financing, DebtTerms):
+            raise ValueError(
+                "financing must be a minerecon.financing.DebtTerms or None, "
+                f"got {self.financing!r}"
+            )
+        if self.tax is not None and not isinstance(self.tax, TaxPolicy):
+            raise ValueError(f"tax must be a minerecon.tax.TaxPolicy or None, got {self.tax!r}")
+
+    def replace(self, **changes: Any) -> Valuation:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def rates(self) -> dict[str, float]:
+        """Discount rate of each stream [1/year]: mining, hosting, guarantee."""
+        hosting = self.mining_rate if self.hosting_rate is None else self.hosting_rate
+        guarantee = hosting if self.guarantor_rate is None else self.guarantor_rate
+        return {"mining": self.mining_rate, "hosting": hosting, "guarantee": guarantee}
+
+    @property
+    def keeps_hall(self) -> bool:
+        """True when the hall has value after its lease, so its MW never return to mining."""
+        return self.hosting_exit_multiple > 0
+
+    @classmethod
+    def conservative(cls, rate: float = 0.10, *, tax: TaxPolicy | None = None) -> Valuation:
+        """One rate for every stream, nothing after the lease, no debt.
+
+        Parameters
+        ----------
+        rate : float, default 0.10
+            The one discount rate [1/year].
+        tax : TaxPolicy, optional
+            Default: :class:`~minerecon.tax.TaxPolicy` (21 %, machines on
+            5-year MACRS with 100 % bonus, the hall on 39-year straight line).
+        """
+        return cls(mining_rate=rate, tax=TaxPolicy() if tax is None else tax, name="conservative")
+
+    @classmethod
+    def market(
+        cls, renewal_years: float = 10.0, *, tax: TaxPolicy | None = None, **changes: Any
+    ) -> Valuation:
+        """Rates per stream, an exit multiple, renewal options and project debt.
+
+        Parameters
+        ----------
+        renewal_years : float, default 10
+            Years of extension options (the Cipher and TeraWulf leases:
+            2 x 5 years; see :func:`extension_years_offered`).
+        tax : TaxPolicy, optional
+            Default: :class:`~minerecon.tax.TaxPolicy` with the hall on
+            15-year MACRS (electrical and mechanical plant after a
+            cost-segregation study; ASSUMPTION) without bonus.
+        **changes
+            Any other field.
+
+        Notes
+        -----
+        ``mining_rate`` :data:`MINING_RATE`, ``hosting_rate``
+        :data:`HOSTING_RATE`, ``guarantor_rate`` :data:`GUARANTOR_RATE`,
+        ``hosting_exit_multiple`` :data:`HOSTING_EXIT_MULTIPLE`,
+        ``renewal_probability`` :data:`RENEWAL_PROBABILITY`,
+        ``mining_exit_multiple`` :data:`MINING_EXIT_MULTIPLE`; debt: 70 %
+        of the hall's capex at :data:`CONTRACTED_DEBT_RATE` (Cipher
+        Compute's coupon), semi-annual, interest only until completion,
+        then level instalments over a tenor of 11.5 years (the build and a
+        10-year lease: ASSUMPTION, the 2030 notes refinanced on the same
+        terms), :meth:`minerecon.financing.DebtTerms.from_2025_notes`
+        otherwise. Each constant's docstring gives its source or says it is
+        an assumption.
+        """
+        if tax is None:
+            tax = TaxPolicy(data_hall=DepreciationSchedule("macrs", 15))
+        terms = {
+            "mining_rate": MINING_RATE,
+            "hosting_rate": HOSTING_RATE,
+            "guarantor_rate": GUARANTOR_RATE,
+            "hosting_exit_multiple": HOSTING_EXIT_MULTIPLE,
+            "renewal_probability": RENEWAL_PROBABILITY,
+            "renewal_years": renewal_years,
+            "mining_exit_multiple": MINING_EXIT_MULTIPLE,
+            "financing": DebtTerms.from_2025_notes(
+                rate=CONTRACTED_DEBT_RATE, tenor_years=11.5, loan_to_cost=0.70
+            ),
+            "tax": tax,
+            "name": "market",
+        }
+        return cls(**{**terms, **changes})
+
+    def describe(self) -> list[str]:
+        """The conventions in words, one line each, with their values."""
+        rates = self.rates
+        lines = [
+            f"discount rates: mining {rates['mining']:.2%}, hosting {rates['hosting']:.2%}, "
+            f"guaranteed rent {rates['guarantee']:.2%} (annual effective, daily discounting)"
+        ]
+        if self.hosting_exit_multiple > 0:
+            lines.append(
+                f"hall at the end of its lease: {self.hosting_exit_multiple:g}x forward NOI"
+            )
+        else:
+            lines.append("hall at the end of its lease: no value (the MW go back to mining)")
+        if self.renewal_probability > 0 and self.renewal_years > 0:
+            lines.append(
+                f"renewal: {self.renewal_years:g} years with probability "
+                f"{self.renewal_probability:.0%}"
+            )
+        lines.append(
+            f"mining site at the horizon: {self.mining_exit_multiple:g}x the last year's "
+            "cash flow before capex"
+            if self.mining_exit_multiple > 0
+            else "mining site at the horizon: no value beyond the machines' resale"
+        )
+        if self.financing is None:
+            lines.append("financing: none (all equity)")
+        else:
+            debt = self.financing
+            grace = ", interest only until completion" * debt.interest_only_until_completion
+            lines.append(
+                f"financing: {debt.loan_to_cost:.0%} of the hall's capex at {debt.rate:.3%}, "
+                f"{debt.tenor_years:g}-year tenor, {debt.amortisation} amortisation{grace}"
+            )
+        if self.tax is None:
+            lines.append("tax: none (pre-tax values)")
+        else:
+            policy = self.tax
+            lines.append(
+                f"tax: {policy.rate:.0%}, losses carried forward (at most "
+                f"{policy.nol_limit:.0%} of a year's income), machines "
+                f"{_schedule_text(policy.mining_equipment)}, hall "
+                f"{_schedule_text(policy.data_hall)}"
+            )
+        return lines
+
+
+def _schedule_text(schedule: DepreciationSchedule) -> str:
+    method = "MACRS" if schedule.method == "macrs" else "straight line"
+    bonus = f" with {schedule.bonus:.0%} bonus" if schedule.bonus > 0 else ""
+    return f"{schedule.recovery_years:g}-year {method}{bonus}"
+
+
+def extension_years_offered(options: Any) -> float:
+    """Years of extension a deal's ``extension_options`` text offers.
+
+    Parameters
+    ----------
+    options : str or None
+        As in ``ai_deals.csv``, e.g. ``"2x5y (to ~$7B)"``.
+
+    Returns
+    -------
+    float
+        ``n * m`` for ``"NxMy"``; 0 when none is published or the text
+        gives no count.
+
+    Examples
+    --------
+    >>> extension_years_offered("2x5y (to ~$7B)"), extension_years_offered("3x5y")
+    (10.0, 15.0)
+    >>> extension_years_offered(None)
+    0.0
+    """
+    if not isinstance(options, str):
+        return 0.0
+    found = re.search(r"(\d+)\s*x\s*(\d+(?:\.\d+)?)\s*y", options)
+    return float(found.group(1)) * float(found.group(2)) if found else 0.0
+
+
+# --------------------------------------------------------------------------
+# Flows in, values out
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MiningFlows:
+    """Daily mining flows of one option.
+
+    Attributes
+    ----------
+    cash : numpy.ndarray
+        Cash flow [USD/day], shape ``(paths, days)``, capex included.
+    capex : numpy.ndarray
+        Machine and mining build-out spending [USD/day], ``>= 0``, shape
+        ``(days,)``.
+    """
+
+    cash: np.ndarray
+    capex: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class HostingFlows:
+    """Daily flows of one hosting contract, already placed on the site's days.
+
+    Attributes
+    ----------
+    cash : numpy.ndarray
+        Cash flow [USD/day], shape ``(paths, days)``, capex included.
+    guaranteed : numpy.ndarray
+        The rent a guarantor pays whatever the tenant does [USD/day],
+        included in ``cash``; shape ``(days,)``.
+    capex : numpy.ndarray
+        The landlord's capex [USD/day], ``>= 0``, shape ``(days,)``.
+    exits : tuple of (int, float, numpy.ndarray)
+        Where the hall may be sold: ``(day, probability, forward NOI per
+        path [USD/year])``.
+    completion_day : int
+        First day of full IT load (the end of construction for the debt).
+    """
+
+    cash: np.ndarray
+    guaranteed: np.ndarray
+    capex: np.ndarray
+    exits: tuple[tuple[int, float, np.ndarray], ...]
+    completion_day: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteValue:
+    """Values of one option on every path (:func:`value_site`).
+
+    Attributes
+    ----------
+    components : dict of numpy.ndarray
+        Each of :data:`COMPONENTS` per path [USD].
+    npv : numpy.ndarray
+        Unlevered after-tax value per path [USD]: the sum of the first five
+        components.
+    equity_npv : numpy.ndarray
+        ``npv`` plus the financing component [USD].
+    flows : numpy.ndarray
+        Unlevered after-tax cash flows [USD/day], shape ``(paths, days)``,
+        terminal values included on their day.
+    equity_flows : numpy.ndarray
+        Flows to equity [USD/day]: ``flows`` plus the debt's flows and the
+        interest tax shield.
+    dscr : numpy.ndarray
+        Hosting cash flow after tax over scheduled debt service per tax
+        year [-], shape ``(paths, years)``; nan without financing and in
+        years that start before completion, inf in years without debt
+        service. A balance repaid on the last day because the loan outlasts
+        the horizon is paid from the exit and not counted.
+    """
+
+    components: dict[str, np.ndarray]
+    npv: np.ndarray
+    equity_npv: np.ndarray
+    flows: np.ndarray
+    equity_flows: np.ndarray
+    dscr: np.ndarray
+
+    def irr(self) -> np.ndarray:
+        """IRR of ``flows`` per path [1/year]: the rate at which their NPV is zero."""
+        return cashflow.irr(self.flows, periods_per_year=DAYS_PER_YEAR)
+
+    def equity_irr(self) -> np.ndarray:
+        """IRR of ``equity_flows`` per path [1/year]."""
+        return cashflow.irr(self.equity_flows, periods_per_year=DAYS_PER_YEAR)
+
+    def payback_days(self) -> np.ndarray:
+        """Days until cumulative ``flows`` first turn non-negative (inf: never) [day]."""
+        return cashflow.payback_period(self.flows)
+
+
+def _tax_paid(
+    ebitda: np.ndarray,
+    capex: np.ndarray,
+    schedule: DepreciationSchedule,
+    policy: TaxPolicy,
+    interest: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Daily tax (paid on each tax year's last day), yearly tax and remaining basis."""
+    n_days = ebitda.shape[-1]
+    income = yearly_sums(ebitda)
+    capex_by_year = yearly_sums(capex)
+    taxable = income - schedule.apply(capex_by_year)
+    if interest is not None:
+        taxable = taxable - yearly_sums(interest)
+    paid = policy.income_tax(taxable).tax
+    daily = np.zeros(ebitda.shape)
+    last_days = np.minimum(np.arange(1, paid.shape[-1] + 1) * DAYS_PER_YEAR, n_days) - 1
+    daily[..., last_days] = paid
+    basis = float(np.asarray(schedule.remaining_basis(capex_by_year))[..., -1])
+    return daily, paid, basis
+
+
+def _dscr(
+    hosting: HostingFlows,
+    ebitda: np.ndarray,
+    yearly_tax: np.ndarray,
+    debt: Any,
+    valuation: Valuation,
+) -> np.ndarray:
+    """Cash flow after tax over scheduled debt service, per tax year in operation.
+
+    Years that start before completion are nan (interest is then paid from the
+    equity and the loan, not from operations); a balance repaid on the last day
+    because the loan outlasts the horizon is paid from the exit, not counted.
+    """
+    n_days = ebitda.shape[-1]
+    service = debt.debt_service.copy()
+    first_draw = int(np.argmax(debt.draw > 0))
+    maturity = first_draw + valuation.financing.tenor_years * DAYS_PER_YEAR
+    if maturity > n_days:
+        service[-1] -= debt.principal[-1]
+    cfads = yearly_sums(ebitda) - yearly_tax
+    service = yearly_sums(service)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(service > 0, cfads / np.where(service > 0, service, 1.0), np.inf)
+    starts = np.arange(ratio.shape[-1]) * DAYS_PER_YEAR
+    return np.where(starts >= hosting.completion_day, ratio, np.nan)
+
+
+def _pv(flows: np.ndarray, rate: float) -> np.ndarray:
+    return flows @ cashflow.discount_factors(flows.shape[-1], rate)
+
+
+def value_site(
+    mining: MiningFlows,
+    hosting: HostingFlows | None,
+    valuation: Valuation,
+) -> SiteValue:
+    """Value one option of a site on every path.
+
+    Parameters
+    ----------
+    mining : MiningFlows
+        The option's mining flows (zero where it does not mine).
+    hosting : HostingFlows or None
+        The hosting contract's flows on the site's days, None for pure
+        mining.
+    valuation : Valuation
+        Rates, terminal values, financing and tax.
+
+    Returns
+    -------
+    SiteValue
+
+    Notes
+    -----
+    With ``D_r(x) = sum_t x_t (1 + r) ** (-t / 365)``, mining flows ``m``,
+    hosting flows ``h`` of which ``g`` guaranteed, terminal values ``V``
+    (mining, hosting), taxes ``T`` (mining, hosting, unlevered), and debt
+    flows ``b`` with interest tax shield ``s`` at the loan's rate ``r_d``:
+
+    ``NPV = D_rm(m) + D_rh(h - g) + D_rg(g) + D_rm(V_m) + D_rh(V_h)
+    - D_rm(T_m) - D_rh(T_h)`` and ``equity NPV = NPV + D_rd(b + s)``.
+
+    The module docstring states each convention. See
+    :doc:`/user_guide/valuing_a_site` for a worked reconciliation.
+    """
+    rates = valuation.rates
+    policy = valuation.tax
+    n_days = mining.cash.shape[-1]
+    paths = mining.cash.shape[0]
+    zeros = np.zeros((paths, n_days))
+    mining_cash = mining.cash
+    # Mining terminal value: a multiple of the last year's cash flow before capex.
+    mining_terminal = np.zeros(paths)
+    if valuation.mining_exit_multiple > 0:
+        last_year = (mining_cash + mining.capex)[:, -min(DAYS_PER_YEAR, n_days) :].sum(axis=1)
+        mining_terminal = valuation.mining_exit_multiple * np.maximum(last_year, 0.0)
+    terminal_flows = {"mining": zeros.copy(), "hosting": zeros.copy()}
+    terminal_flows["mining"][:, -1] = mining_terminal
+    hosting_cash = zeros
+    guaranteed = np.zeros(n_days)
+    hosting_capex = np.zeros(n_days)
+    if hosting is not None:
+        hosting_cash = hosting.cash
+        guaranteed = hosting.guaranteed
+        hosting_capex = hosting.capex
+        if valuation.hosting_exit_multiple > 0:
+            for day, probability, forward_noi in hosting.exits:
+                value = probability * valuation.hosting_exit_multiple * forward_noi
+                if day >= n_days:  # after the valuation's last day: discount to it
+                    value = value * (1 + rates["hosting"]) ** (-(day - n_days + 1) / DAYS_PER_YEAR)
+                    day = n_days - 1
+                terminal_flows["hosting"][:, day] += value
+    taxes = {"mining": zeros, "hosting": zeros}
+    levered_hosting_tax = zeros
+    yearly_hosting_tax = np.zeros((paths, -(-n_days // DAYS_PER_YEAR)))
+    debt = None
+    if hosting is not None and valuation.financing is not None and hosting_capex.any():
+        debt = debt_schedule(hosting_capex, hosting.completion_day, valuation.financing)
+    if policy is not None:
+        taxes["mining"], _, basis = _tax_paid(
+            mining_cash + mining.capex, mining.capex, policy.mining_equipment, policy
+        )
+        gain = np.maximum(mining_terminal - basis, 0.0)
+        taxes["mining"][:, -1] += policy.rate * gain
+        if hosting is not None:
+            ebitda = hosting_cash + hosting_capex
+            taxes["hosting"], _, basis = _tax_paid(ebitda, hosting_capex, policy.data_hall, policy)
+            sale = terminal_flows["hosting"].sum(axis=1)
+            exit_tax = policy.rate * np.maximum(sale - basis, 0.0)
+            taxes["hosting"][:, -1] += exit_tax
+            levered_hosting_tax = taxes["hosting"]
+            if debt is not None:
+                interest = debt.interest + debt.fee
+                levered_hosting_tax, yearly_hosting_tax, _ = _tax_paid(
+                    ebitda, hosting_capex, policy.data_hall, policy, interest=interest
+                )
+                levered_hosting_tax[:, -1] += exit_tax
+            else:
+                yearly_hosting_tax = yearly_sums(taxes["hosting"])
+    components = {
+        "mining": _pv(mining_cash, rates["mining"]),
+        "hosting": _pv(hosting_cash - guaranteed, rates["hosting"]),
+        "guarantee": _pv(np.broadcast_to(guaranteed, (paths, n_days)), rates["guarantee"]),
+        "terminal": _pv(terminal_flows["mining"], rates["mining"])
+        + _pv(terminal_flows["hosting"], rates["hosting"]),
+        "tax": -_pv(taxes["mining"], rates["mining"]) - _pv(taxes["hosting"], rates["hosting"]),
+        "financing": np.zeros(paths),
+    }
+    flows = (
+        mining_cash
+        + hosting_cash
+        + terminal_flows["mining"]
+        + terminal_flows["hosting"]
+        - taxes["mining"]
+        - taxes["hosting"]
+    )
+    equity_flows = flows
+    dscr = np.full(yearly_hosting_tax.shape, np.nan)
+    if debt is not None:
+        shield = taxes["hosting"] - levered_hosting_tax
+        components["financing"] = _pv(debt.cash_flow + shield, valuation.financing.rate)
+        equity_flows = flows + debt.cash_flow + shield
+        dscr = _dscr(hosting, hosting_cash + hosting_capex, yearly_hosting_tax, debt, valuation)
+    npv = sum(components[name] for name in COMPONENTS[:5])
+    return SiteValue(
+        components=components,
+        npv=npv,
+        equity_npv=npv + components["financing"],
+        flows=flows,
+        equity_flows=equity_flows,
+        dscr=dscr,
+    )
