@@ -19,6 +19,7 @@ conventions); ``--no-html`` skips it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -29,7 +30,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from minerecon import report
+from minerecon import report, units
 from minerecon.network import NetworkState
 
 
@@ -601,22 +602,28 @@ def _preset_report(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 _STUDY_HEADINGS = {
     "mean_npv": "mean NPV $M",
-    "median_npv": "median $M",
     "p5_npv": "p5 $M",
     "probability_of_loss": "P(loss)",
     "expected_shortfall_95": "CVaR95 loss $M",
-    "median_irr": "median IRR",
-    "median_payback_months": "payback mo",
+    "mean_equity_npv": "equity NPV $M",
+    "median_irr": "IRR",
+    "median_equity_irr": "equity IRR",
+    "median_min_dscr": "min DSCR",
     "probability_beats_pure_mining": "P(beats mining)",
     "breakeven_btc_price_usd": "break-even BTC $",
+    "breakeven_hashprice_usd_per_ph_day": "b-e hashprice",
 }
 
 
 def _study_table(comparison: Any) -> pd.DataFrame:
+    """The comparison table with the decision's break-even BTC price and hashprice."""
     table = comparison.table()
-    breakeven = [float("nan")]
-    breakeven += [comparison.breakeven_btc_price(option) for option in comparison.options[1:]]
-    table["breakeven_btc_price_usd"] = breakeven
+    prices = [float("nan")]
+    prices += [comparison.breakeven_btc_price(option) for option in comparison.options[1:]]
+    table["breakeven_btc_price_usd"] = prices
+    start = comparison.scenario.start
+    per_btc = units.hashprice_to_ph_day(start.hashprice / start.btc_price)
+    table["breakeven_hashprice_usd_per_ph_day"] = [p * per_btc for p in prices]
     return table
 
 
@@ -626,6 +633,10 @@ def _money(value: float) -> str:
 
 def _share(value: float) -> str:
     return "n/a" if not math.isfinite(value) else f"{value:.1%}"
+
+
+def _ratio(value: float) -> str:
+    return "-" if not math.isfinite(value) else f"{value:.2f}"
 
 
 def _months(value: float) -> str:
@@ -642,10 +653,17 @@ def _btc(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _hashprice(value: float) -> str:
+    if math.isnan(value) or value == 0.0 or value == math.inf:
+        return _btc(value).replace("mining always", "-").replace("split always", "-")
+    return f"{value:,.1f}"
+
+
 _BREAKEVEN_CONVENTION = (
-    "Break-even BTC $: constant price above which mining is worth more than the split "
-    "('mining always' / 'split always': one side wins at every price from 1,000 to "
-    "1,000,000 USD)."
+    "Break-even BTC $: constant price above which pure mining is worth more than the option "
+    "under the view's valuation ('mining always' / 'split always': one side wins at every price "
+    "from 1,000 to 1,000,000 USD); b-e hashprice: the start's hashprice at that price "
+    "[USD/PH/day]."
 )
 
 
@@ -654,34 +672,122 @@ def _study_line(study: Any) -> str:
     return (
         f"Start {scenario.start.date.date()} (BTC {scenario.start.btc_price:,.0f} USD, "
         f"difficulty {scenario.start.difficulty / 1e12:.2f} T), horizon {scenario.days:,} days, "
-        f"{study.n_paths:,} paths, seed {study.seed}, "
-        f"discount rate {scenario.discount_rate:.0%}/year; site {study.site.gross_mw:g} MW at "
+        f"{study.n_paths:,} paths, seed {study.seed}; site {study.site.gross_mw:g} MW at "
         f"{float(np.mean(study.site.power_price)):.3f} USD/kWh"
     )
 
 
-def _print_study(study: Any, table: pd.DataFrame, best: float, scores: pd.Series) -> None:
+@dataclasses.dataclass(frozen=True)
+class _View:
+    """One valuation of a study: its comparison, table and split curve."""
+
+    name: str
+    comparison: Any
+    table: pd.DataFrame
+    best: float
+    scores: pd.Series
+
+    @property
+    def winner(self) -> str:
+        return str(self.table["mean_npv"].idxmax())
+
+
+def _verdict(view: _View) -> str:
+    """Which option is worth most in a view, by how much, and where mining would win."""
+    table = view.table
+    winner = view.winner
+    mining = table["mean_npv"].iloc[0]
+    text = (
+        f"{view.name}: {winner} is worth most, {table.loc[winner, 'mean_npv'] / 1e6:,.0f} M USD "
+        f"mean NPV against {mining / 1e6:,.0f} M USD for pure mining"
+    )
+    if winner != table.index[0]:
+        price = table.loc[winner, "breakeven_btc_price_usd"]
+        if math.isfinite(price) and price > 0:
+            text += f"; mining would win only above a constant {price:,.0f} USD/BTC"
+        elif price == math.inf:
+            text += "; mining would not win at any constant BTC price up to 1,000,000 USD"
+    return text + "."
+
+
+def _print_study(study: Any, views: list[_View]) -> None:
     print(study.name)
     print(_study_line(study))
-    print()
-    shown = table[[c for c in _STUDY_HEADINGS if c in table]].rename(columns=_STUDY_HEADINGS)
     formats = {
         "mean NPV $M": _money,
-        "median $M": _money,
         "p5 $M": _money,
         "P(loss)": "{:.1%}".format,
         "CVaR95 loss $M": _money,
-        "median IRR": _share,
-        "payback mo": _months,
+        "equity NPV $M": _money,
+        "IRR": _share,
+        "equity IRR": _share,
+        "min DSCR": _ratio,
         "P(beats mining)": "{:.1%}".format,
         "break-even BTC $": _btc,
+        "b-e hashprice": _hashprice,
     }
-    print(shown.to_string(formatters=formats, na_rep="-"))
+    for view in views:
+        valuation = view.comparison.valuation
+        print()
+        print(f"== {view.name} view ==")
+        for line in valuation.describe():
+            print(f"  {line}")
+        print()
+        shown = view.table[[c for c in _STUDY_HEADINGS if c in view.table]]
+        print(shown.rename(columns=_STUDY_HEADINGS).to_string(formatters=formats, na_rep="-"))
+        print()
+        breakdown = view.comparison.value_breakdown() / 1e6
+        print("Mean value by part [M USD]:")
+        print(breakdown.to_string(float_format="{:,.1f}".format))
+        print()
+        print(_verdict(view))
+        if len(view.scores):
+            print(
+                f"Best share leased by mean NPV: {view.best:.0%} "
+                f"({view.scores.loc[view.best] / 1e6:,.1f} M USD)."
+            )
     print()
-    print(
-        f"{_BREAKEVEN_CONVENTION} Best split by mean NPV: {best:.0%} "
-        f"leased ({scores.loc[best] / 1e6:,.1f} M USD)."
-    )
+    print(_BREAKEVEN_CONVENTION)
+
+
+def _run_views(study: Any) -> list[_View]:
+    """Run the engine once, value the paths under every view of the study."""
+    names = list(study.valuations)
+    first = study.run()
+    curves = study.split_curve() if study.splits else {}
+    views = []
+    for index, name in enumerate(names):
+        comparison = first if index == 0 else first.revalue(study.valuations[name])
+        best, scores = curves.get(name, (0.0, pd.Series(dtype=float)))
+        views.append(_View(name, comparison, _study_table(comparison), best, scores))
+    return views
+
+
+def _study_payload(study: Any, views: list[_View]) -> dict:
+    """The JSON document of a study (schema: docs, user guide "Valuing a site")."""
+    return {
+        "study": study.name,
+        "start": str(study.scenario.start.date.date()),
+        "days": study.scenario.days,
+        "n_paths": study.n_paths,
+        "seed": study.seed,
+        "notes": list(study.notes),
+        "views": {
+            view.name: {
+                "conventions": view.comparison.valuation.describe(),
+                "winner": view.winner,
+                "options": view.table.reset_index().to_dict("records"),
+                "value_breakdown": view.comparison.value_breakdown()
+                .reset_index(names="option")
+                .to_dict("records"),
+                "split_curve": {
+                    "best_fraction": view.best,
+                    "mean_npv": {f"{k:g}": v for k, v in view.scores.items()},
+                },
+            }
+            for view in views
+        },
+    }
 
 
 def _study_report(study: Any, args: argparse.Namespace) -> None:
@@ -692,53 +798,56 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
 
     changes = {"n_paths": args.paths, "seed": args.seed}
     study = study.replace(**{k: v for k, v in changes.items() if v is not None})
-    comparison = study.run()
-    table = _study_table(comparison)
-    best, scores = study.split_curve() if study.splits else (0.0, pd.Series(dtype=float))
+    views = _run_views(study)
+    combined = pd.concat({view.name: view.table for view in views}, names=["view"])
     if args.format == "table":
-        _print_study(study, table, best, scores)
+        _print_study(study, views)
     elif args.format == "csv":
-        print(table.to_csv(), end="")
+        print(combined.to_csv(), end="")
     else:
-        payload = {
-            "study": study.name,
-            "start": str(study.scenario.start.date.date()),
-            "days": study.scenario.days,
-            "n_paths": study.n_paths,
-            "seed": study.seed,
-            "notes": list(study.notes),
-            "options": table.reset_index().to_dict("records"),
-            "split_curve": {
-                "best_fraction": best,
-                "mean_npv": {f"{k:g}": v for k, v in scores.items()},
-            },
-        }
-        print(_to_json(payload))
+        print(_to_json(_study_payload(study, views)))
     args.out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out / "site_comparison.csv")
+    combined.to_csv(args.out / "site_comparison.csv")
     written = [args.out / "site_comparison.csv"]
-    drawings = [("npv_distribution", lambda: plot.npv_distribution(comparison))]
-    if study.splits:
-        drawings.append(
-            ("split_fraction_curve", lambda: plot.split_fraction_curve(scores, best=best))
-        )
-    figures = {}
-    for name, draw in drawings:
-        ax = draw()
-        path = args.out / f"{name}.{args.figure_format}"
-        ax.figure.savefig(path, dpi=150)
-        if args.html:
-            from minerecon.html import figure_to_png
+    figures: dict[str, Any] = {}
+    for view in views:
+        slug = view.name.replace(" ", "_")
+        drawings = [(f"npv_distribution_{slug}", lambda v=view: _npv_figure(plot, study, v))]
+        if len(view.scores):
+            drawings.append(
+                (
+                    f"split_fraction_curve_{slug}",
+                    lambda v=view: plot.split_fraction_curve(v.scores, best=v.best),
+                )
+            )
+        for name, draw in drawings:
+            ax = draw()
+            path = args.out / f"{name}.{args.figure_format}"
+            ax.figure.savefig(path, dpi=150)
+            if args.html:
+                from minerecon.html import figure_to_png
 
-            figures[name] = figure_to_png(ax.figure)
-        matplotlib.pyplot.close(ax.figure)
-        written.append(path)
+                figures[name] = figure_to_png(ax.figure)
+            matplotlib.pyplot.close(ax.figure)
+            written.append(path)
     if args.html:
-        written.append(_study_html(study, args, table, best, scores, figures))
+        written.append(_study_html(study, args, views, figures))
     if args.format == "table":
         print()
         for path in written:
             print(f"wrote {path}")
+
+
+def _npv_figure(plot: Any, study: Any, view: _View) -> Any:
+    ax = plot.npv_distribution(view.comparison)
+    rates = view.comparison.valuation.rates
+    ax.set_title(
+        f"{study.site.name or study.name}: NPV over {study.n_paths:,} paths, {view.name} view\n"
+        f"mining {rates['mining']:.1%}, hosting {rates['hosting']:.1%}, guaranteed rent "
+        f"{rates['guarantee']:.1%}; {study.scenario.days:,}-day horizon",
+        fontsize="medium",
+    )
+    return ax
 
 
 #: Headings of the comparison table of report.html: name and [unit].
@@ -749,10 +858,14 @@ _STUDY_HTML_HEADINGS = {
     "p95_npv": "p95 NPV [M USD]",
     "probability_of_loss": "P(loss) [%]",
     "expected_shortfall_95": "CVaR95 loss [M USD]",
+    "mean_equity_npv": "mean equity NPV [M USD]",
     "median_irr": "median IRR [%/year]",
+    "median_equity_irr": "median equity IRR [%/year]",
     "median_payback_months": "median payback [months]",
+    "median_min_dscr": "median lowest DSCR [-]",
     "probability_beats_pure_mining": "P(beats mining) [%]",
     "breakeven_btc_price_usd": "break-even BTC price [USD/BTC]",
+    "breakeven_hashprice_usd_per_ph_day": "break-even hashprice [USD/PH/day]",
 }
 
 
@@ -760,20 +873,11 @@ def _percent(value: float) -> str:
     return "n/a" if not math.isfinite(value) else f"{100 * value:.1f}".replace("-", "\u2212")
 
 
-def _study_html(
-    study: Any,
-    args: argparse.Namespace,
-    table: pd.DataFrame,
-    best: float,
-    scores: pd.Series,
-    figures: dict,
-) -> Path:
+def _study_html(study: Any, args: argparse.Namespace, views: list[_View], figures: dict) -> Path:
     from minerecon.html import Bullets, Figure, Section, Table, write_html_report
 
     scenario, site = study.scenario, study.site
     origin = f"preset {args.preset}" if getattr(args, "preset", None) else f"file {args.file}"
-    columns = [c for c in _STUDY_HTML_HEADINGS if c in table]
-    shown = table[columns].rename(columns=_STUDY_HTML_HEADINGS)
     money = _signed(1)
     formats = {
         "mean NPV [M USD]": lambda v: money(v / 1e6),
@@ -782,12 +886,15 @@ def _study_html(
         "p95 NPV [M USD]": lambda v: money(v / 1e6),
         "P(loss) [%]": _percent,
         "CVaR95 loss [M USD]": lambda v: money(v / 1e6),
+        "mean equity NPV [M USD]": lambda v: money(v / 1e6),
         "median IRR [%/year]": _percent,
+        "median equity IRR [%/year]": _percent,
         "median payback [months]": _months,
+        "median lowest DSCR [-]": _ratio,
         "P(beats mining) [%]": _percent,
         "break-even BTC price [USD/BTC]": _btc,
+        "break-even hashprice [USD/PH/day]": _hashprice,
     }
-    formats = {k: v for k, v in formats.items() if k in shown.columns}
     options = pd.DataFrame(
         {
             "converted to hosting [MW]": [0.0]
@@ -797,7 +904,7 @@ def _study_html(
             "hosting contract": ["-"]
             + [type(split.hosting).__name__ for split in study.splits.values()],
         },
-        index=pd.Index(list(table.index), name="option"),
+        index=pd.Index(list(views[0].table.index), name="option"),
     )
     fleet = ", ".join(
         f"{d.count:,} x {d.miner.name} ({d.miner.hashrate:g} TH/s, {d.miner.power:,.0f} W)"
@@ -808,9 +915,9 @@ def _study_html(
             f"Start {scenario.start.date.date()}: BTC {scenario.start.btc_price:,.0f} USD/BTC, "
             f"difficulty {scenario.start.difficulty / 1e12:.2f} T, "
             f"fees {scenario.start.fees_per_block:.4f} BTC/block.",
-            f"Horizon {scenario.days:,} days; discount rate {scenario.discount_rate:.0%}/year.",
+            f"Horizon {scenario.days:,} days.",
             f"Monte Carlo: {study.n_paths:,} paths, seed {study.seed}, the same paths for every "
-            "option (common random numbers).",
+            "option and every view (common random numbers).",
             f"Site: {site.gross_mw:g} MW gross at {float(np.mean(site.power_price)):.3f} USD/kWh, "
             f"mining PUE {site.mining_pue:g}, pool fee {site.pool_fee:g}; fleet {fleet}.",
             "Models: "
@@ -825,80 +932,84 @@ def _study_html(
             + ".",
         ]
     )
-    summary = []
-    if study.splits and len(scores):
-        summary.append(
-            f"Best share of the site leased by mean NPV: {best:.0%} "
-            f"({scores.loc[best] / 1e6:,.1f} M USD)."
-        )
     sections = [
         Section("Study", [f"Source: {origin}.", setup]),
         Section("Options", [Table(options, formatters=_option_formats())]),
-        Section(
-            "Comparison",
-            [
-                *summary,
-                Table(
-                    shown,
-                    formatters=formats,
-                    caption="NPV at the study's discount rate, in millions of USD; p5/p95: 5th "
-                    "and 95th percentiles over the paths; CVaR95: mean loss in the worst 5 % "
-                    "of paths; P(beats mining): share of paths where the option's NPV is "
-                    "strictly higher than pure mining's.",
-                ),
-            ],
-        ),
+        Section("Verdict", [Bullets([_verdict(view) for view in views])]),
     ]
-    plots = []
-    if "npv_distribution" in figures:
-        plots.append(
-            Figure(
-                figures["npv_distribution"],
-                alt="Distribution of NPV over the Monte Carlo paths for each option: "
-                + ", ".join(table.index),
-                caption="NPV distribution of each option over the common paths.",
+    for view in views:
+        slug = view.name.replace(" ", "_")
+        columns = [c for c in _STUDY_HTML_HEADINGS if c in view.table]
+        shown = view.table[columns].rename(columns=_STUDY_HTML_HEADINGS)
+        breakdown = view.comparison.value_breakdown().rename(columns=lambda c: f"{c} [M USD]")
+        content: list[Any] = [
+            "Conventions:",
+            Bullets(view.comparison.valuation.describe()),
+            Table(
+                shown,
+                formatters={k: v for k, v in formats.items() if k in shown.columns},
+                caption="NPV in millions of USD at the view's rates, after tax; p5/p95: 5th and "
+                "95th percentiles over the paths; CVaR95: mean loss in the worst 5 % of paths; "
+                "equity NPV adds the value of the project debt (interest tax shield, fees); "
+                "lowest DSCR: the lowest yearly coverage of the hall's debt in operation, "
+                "median over paths; P(beats mining): share of paths where the option's NPV is "
+                "strictly higher than pure mining's.",
+            ),
+            Table(
+                breakdown,
+                formatters={c: (lambda v: money(v / 1e6)) for c in breakdown.columns},
+                caption="Mean value of each part [M USD]: mining, hosting (rent not guaranteed, "
+                "opex, power and the hall's capex), guaranteed rent, terminal values, tax "
+                "(negative), financing; the first five add up to the NPV, all six to the "
+                "equity NPV.",
+            ),
+        ]
+        if f"npv_distribution_{slug}" in figures:
+            content.append(
+                Figure(
+                    figures[f"npv_distribution_{slug}"],
+                    alt=f"Distribution of NPV over the paths for each option, {view.name} view",
+                    caption=f"NPV distribution of each option, {view.name} view.",
+                )
             )
-        )
-    if "split_fraction_curve" in figures:
-        plots.append(
-            Figure(
-                figures["split_fraction_curve"],
-                alt=f"Mean NPV against the share of the site converted to hosting; best "
-                f"share {best:.0%}.",
-                caption="Mean NPV against the share of the site's power converted to "
-                "hosting; the marker is the best share.",
+        if f"split_fraction_curve_{slug}" in figures:
+            content.append(
+                Figure(
+                    figures[f"split_fraction_curve_{slug}"],
+                    alt=f"Mean NPV against the share of the site converted, {view.name} view; "
+                    f"best share {view.best:.0%}.",
+                    caption="Mean NPV against the share of the site's power leased; the marker "
+                    "is the best share.",
+                )
             )
-        )
-    if plots:
-        sections.append(Section("Figures", plots))
+        sections.append(Section(f"{view.name.capitalize()} view", content))
     sections.append(
         Section(
             "Break-even conventions",
             [
-                _BREAKEVEN_CONVENTION.replace("Break-even BTC $", "Break-even BTC price", 1),
-                "Both options are valued on one deterministic path: the BTC price held at the "
-                "candidate price from the start, the fee and hashrate models with their noise "
-                "switched off, and the tenant's default in expectation (survival probability "
-                "instead of a sampled default day). The root of NPV(mining) - NPV(option) is "
-                "found with Brent's method; above it mining is worth more, as the split gives up "
-                "mining revenue. Pure mining has no break-even of its own ('-').",
+                _BREAKEVEN_CONVENTION,
+                "Both options are valued under the view's conventions on one deterministic "
+                "path: the BTC price held at the candidate price from the start, fees on the "
+                "path the simulation averages, network hashrate without noise, and the tenant's "
+                "default in expectation. The root of NPV(mining) - NPV(option) is found with "
+                "Brent's method; above it mining is worth more, as the split gives up mining "
+                "revenue. Pure mining has no break-even of its own ('-').",
             ],
         )
     )
-    notes = list(study.notes)
-    tagged = {"SOURCE": [], "ASSUMPTION": []}
+    tagged: dict[str, list[str]] = {"SOURCE": [], "ASSUMPTION": [], "VIEW": []}
     other = []
-    for note in notes:
+    for note in study.notes:
         tag, _, rest = note.partition(" ")
         (tagged[tag] if tag in tagged else other).append(rest if tag in tagged else note)
-    content: list[Any] = []
+    content = []
     if tagged["SOURCE"]:
         content += ["Sourced figures:", Bullets(tagged["SOURCE"])]
     if tagged["ASSUMPTION"]:
         content += ["Assumptions (not published):", Bullets(tagged["ASSUMPTION"])]
     if other:
         content += ["Notes:", Bullets(other)]
-    if not notes:
+    if not study.notes:
         content.append(f"The study ({origin}) records no notes; its inputs are listed above.")
     sections.append(Section("Assumptions and notes", content))
     return write_html_report(

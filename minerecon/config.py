@@ -92,7 +92,18 @@ from minerecon import difficulty, fees, hosting, price
 from minerecon.hardware import Deployment, Miner, get_miner
 from minerecon.network import NetworkState
 from minerecon.projection import MiningScenario, calibrate
-from minerecon.scenario import Site, SiteComparison, Split, compare, optimal_split
+from minerecon.scenario import (
+    Site,
+    SiteComparison,
+    Split,
+    _best_fraction,
+    _fraction_splits,
+    _fractions,
+    _npvs,
+    _objective,
+    compare,
+)
+from minerecon.valuation import Valuation
 
 __all__ = ["ConfigError", "SiteStudy", "key_lines", "load_scenario"]
 
@@ -145,6 +156,11 @@ class SiteStudy:
         Title of the study.
     notes : tuple of str, default ()
         Sources and assumptions, one per entry.
+    valuations : mapping of str to Valuation, optional
+        The views the study is valued under, by name (the first is the
+        main one); by default one view, ``"single rate"``: the scenario's
+        discount rate for every flow, before tax, nothing after the
+        horizon.
     """
 
     site: Site
@@ -154,21 +170,43 @@ class SiteStudy:
     seed: Any = None
     name: str = ""
     notes: tuple[str, ...] = ()
+    valuations: Mapping[str, Valuation] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "splits", types.MappingProxyType(dict(self.splits)))
         if not isinstance(self.n_paths, int | np.integer) or self.n_paths < 1:
             raise ValueError(f"n_paths must be a whole number >= 1, got {self.n_paths!r}")
+        views = dict(self.valuations)
+        for name, valuation in views.items():
+            if not isinstance(valuation, Valuation):
+                raise ValueError(
+                    f"valuations[{name!r}] must be a minerecon.valuation.Valuation, "
+                    f"got {type(valuation).__name__}"
+                )
+        if not views:
+            views = {"single rate": Valuation(self.scenario.discount_rate, name="single rate")}
+        object.__setattr__(self, "valuations", types.MappingProxyType(views))
 
     def replace(self, **changes: Any) -> SiteStudy:
         """A copy with some fields changed (``n_paths``, ``seed``, ...)."""
         return dataclasses.replace(self, **changes)
 
-    def run(self, **run: Any) -> SiteComparison:
+    def run(self, valuation: Valuation | None = None, **run: Any) -> SiteComparison:
         """Pure mining and every split on common random paths.
 
-        ``run`` is passed to :func:`minerecon.scenario.compare` (``threads``,
-        ``progress``, ...).
+        Parameters
+        ----------
+        valuation : Valuation, optional
+            Default: the study's first view.
+        **run
+            Passed to :func:`minerecon.scenario.compare` (``threads``,
+            ``progress``, ...).
+
+        Returns
+        -------
+        SiteComparison
+            Under ``valuation``; :meth:`SiteComparison.revalue` gives the
+            other views on the same paths without running the engine again.
         """
         return compare(
             self.site,
@@ -176,6 +214,7 @@ class SiteStudy:
             scenario=self.scenario,
             n_paths=self.n_paths,
             seed=self.seed,
+            valuation=next(iter(self.valuations.values())) if valuation is None else valuation,
             **run,
         )
 
@@ -186,8 +225,10 @@ class SiteStudy:
         fractions: Any = SPLIT_FRACTIONS,
         objective: str = "mean",
         **run: Any,
-    ) -> tuple[float, pd.Series]:
-        """Objective of NPV against the share of the site converted.
+    ) -> dict[str, tuple[float, pd.Series]]:
+        """Objective of NPV against the share of the site converted, per view.
+
+        The engine runs once; each view values the same paths.
 
         Parameters
         ----------
@@ -198,11 +239,14 @@ class SiteStudy:
             Shares of the site's gross MW converted [-], in [0, 1].
         objective : str, default "mean"
             See :func:`minerecon.scenario.optimal_split`.
+        **run
+            Passed to :func:`minerecon.scenario.compare`.
 
         Returns
         -------
-        (float, pandas.Series)
-            The best fraction and the objective [USD] at each fraction.
+        dict of str to (float, pandas.Series)
+            For each view of :attr:`valuations`: the best fraction and the
+            objective [USD] at each fraction.
         """
         if hosting is None:
             if not self.splits:
@@ -210,16 +254,21 @@ class SiteStudy:
             hosting = max(
                 self.splits.values(), key=lambda split: split.converted_mw(self.site)
             ).hosting
-        return optimal_split(
+        values = _fractions(fractions)
+        score = _objective(objective, 0.95)
+        npvs = _npvs(
             self.site,
-            hosting,
-            fractions=fractions,
-            objective=objective,
+            _fraction_splits(hosting, values),
+            self.valuations,
             scenario=self.scenario,
             n_paths=self.n_paths,
             seed=self.seed,
             **run,
         )
+        return {
+            name: _best_fraction(by_option, values, score, objective)
+            for name, by_option in npvs.items()
+        }
 
 
 # --------------------------------------------------------------------------

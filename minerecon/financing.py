@@ -272,6 +272,9 @@ class DebtSchedule:
         repayment [day], int.
     days_per_year : int
         Days in a year used for the rate and the dates [day].
+    maturity_day : int
+        Day the loan falls due [day]; after the horizon's last day when the
+        balance is repaid early there; -1 when nothing is drawn.
     """
 
     draw: np.ndarray
@@ -282,6 +285,7 @@ class DebtSchedule:
     balance: np.ndarray
     payment_days: np.ndarray
     days_per_year: int = DAYS_PER_YEAR
+    maturity_day: int = -1
 
     @property
     def debt_service(self) -> np.ndarray:
@@ -415,6 +419,7 @@ def debt_schedule(
     balance = np.zeros(n_days)
     drawn = np.flatnonzero(draw > 0.0)
     dates: list[int] = []
+    maturity = -1
     if len(drawn):
         first = int(drawn[0])
         maturity = first + max(1, _round_half_up(terms.tenor_years * days_per_year))
@@ -465,6 +470,7 @@ def debt_schedule(
         balance=balance,
         payment_days=np.array(dates, dtype=int),
         days_per_year=days_per_year,
+        maturity_day=maturity,
     )
 
 

@@ -17,11 +17,12 @@ from minerecon import fees, price
 from minerecon.config import SiteStudy
 from minerecon.difficulty import ConstantGrowth
 from minerecon.hardware import Deployment, Miner
-from minerecon.hosting import lease_from_deal
+from minerecon.hosting import get_deal, lease_from_deal
 from minerecon.network import NetworkState
 from minerecon.projection import MiningScenario
 from minerecon.scenario import Site, Split
 from minerecon.units import W_PER_MW
+from minerecon.valuation import Valuation, extension_years_offered
 
 __all__ = ["CLEANSPARK_FY2025", "PRESETS", "CleanSparkFacts", "cleanspark_fy2025", "get_preset"]
 
@@ -87,7 +88,7 @@ _POOL_FEE = 0.01  # typical FPPS fee
 _FAILURE_RATE = 0.05  # machines lost per year
 _MINING_CAPEX_PER_MW = 300_000.0  # mining build-out of a greenfield site [USD/MW]
 _DEFAULT_HAZARD = 0.02  # tenant default intensity [1/year]
-_DISCOUNT_RATE = 0.10
+_DISCOUNT_RATE = 0.10  # the conservative view's one rate
 # Network hashrate: 1 %/month (12.7 %/year), well below the ~50 % of Nov 2024 -
 # Nov 2025 (733 -> ~1,100 EH/s, sources.md section 3), noise 0.21/sqrt(year) as
 # fitted by calibrate() (no economic response: simple and transparent).
@@ -114,6 +115,18 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
       needs 77,572 of them);
     * 25 %, 50 % and 75 % of the site's gross power leased to an AI tenant;
     * full conversion: all 285 MW leased.
+
+    Two views value the same paths (:class:`~minerecon.valuation.Valuation`):
+
+    * **market**: :meth:`~minerecon.valuation.Valuation.market`, the way the
+      2025 deals were priced and financed: contracted rent at 8 %, the
+      Google-backstopped share at 5.5 %, merchant mining at 15 %; the hall
+      worth 15x its forward NOI when the lease ends, the deal's 2 x 5-year
+      extensions exercised with probability 0.5; 70 % of the hall financed
+      at Cipher Compute's 7.125 % coupon; US federal tax.
+    * **conservative**: :meth:`~minerecon.valuation.Valuation.conservative`,
+      one 10 % rate, no value after the lease (the MW go back to mining),
+      no debt; US federal tax.
 
     Parameters
     ----------
@@ -156,8 +169,7 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
       resale value at the horizon.
     * Mining build-out of the greenfield site 0.3 M USD per MW, paid on
       day 0; pool fee 1 %.
-    * Tenant default intensity 2 %/year; 180-day ramp; no extension
-      options and no value after the 10-year term (no re-letting).
+    * Tenant default intensity 2 %/year; 180-day ramp.
     * BTC price GBM with zero drift and volatility 0.50/sqrt(year)
       (:func:`~minerecon.projection.calibrate` gives 0.48 on 2022-08 to
       2026-08 and 0.52 on the four years to 2025-11-25; its drift, 0.24 to
@@ -166,7 +178,9 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
       spikes, see the module comment). Network hashrate
       grows 1 %/month (12.7 %/year; ~50 % from Nov 2024 to Nov 2025) with
       noise 0.21/sqrt(year) (the calibrated value); no economic response.
-    * Discount rate 10 %/year.
+    * The rates, multiples and the probability of renewal of the two
+      views: see :mod:`minerecon.valuation`, where each is sourced or
+      labelled as an assumption.
     """
     facts = CLEANSPARK_FY2025
     start = NetworkState.from_history(facts.results_date)
@@ -214,6 +228,12 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
         pool_fee=site.pool_fee,
         discount_rate=_DISCOUNT_RATE,
     )
+    market = Valuation.market(
+        renewal_years=extension_years_offered(
+            get_deal(CLEANSPARK_HOSTING_DEAL)["extension_options"]
+        )
+    )
+    conservative = Valuation.conservative(_DISCOUNT_RATE)
     notes = (
         "SOURCE 45.6 EH/s at 16.7 J/TH on 2025-09-30: CleanSpark FY2025 10-K via StockTitan (C)",
         "SOURCE 336,544 miners owned, 241,934 in service: 10-K via StockTitan (C)",
@@ -224,10 +244,12 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
         "SOURCE mining PUE 1.10: CBECI best guess",
         f"ASSUMPTION {count:,} idle S21-class machines at 200 TH/s and 16.7 J/TH, no capex",
         "ASSUMPTION failure 5 %/year, pool fee 1 %, mining build-out 0.3 M USD/MW",
-        "ASSUMPTION tenant default 2 %/year, no extension, no value after the term",
+        "ASSUMPTION tenant default 2 %/year, ramp 180 days",
         "ASSUMPTION BTC GBM drift 0, volatility 0.50; fees constant 0.0273 BTC/block; "
         "hashrate +1 %/month, volatility 0.21",
-        "ASSUMPTION discount rate 10 %/year; horizon 4,015 days (build + 10-year term)",
+        "ASSUMPTION horizon 4,015 days (build + 10-year term)",
+        *(f"VIEW market: {line}" for line in market.describe()),
+        *(f"VIEW conservative: {line}" for line in conservative.describe()),
     )
     return SiteStudy(
         site=site,
@@ -237,6 +259,7 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
         seed=seed,
         name="CleanSpark FY2025: 285 MW Texas site, mining vs AI lease",
         notes=notes,
+        valuations={"market": market, "conservative": conservative},
     )
 
 

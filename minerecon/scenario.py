@@ -102,8 +102,9 @@ class Site:
         Curtailment / demand-response revenue per MW of mining load
         [USD per MW-year].
     mining_capex_per_mw : float, default 0
-        Mining infrastructure capex per MW of mining load, paid on day 0 for
-        the largest mining load of the horizon [USD/MW].
+        Mining infrastructure capex per MW, paid on day 0 for the MW that
+        stay mining: the fleet's MW, at most the site's MW left after a
+        conversion [USD/MW].
     name : str, default ""
         Label.
 
@@ -357,9 +358,13 @@ def _hosting_flows(
         growth = (1 + scenario.power_price_escalation) ** beyond
         power_price = np.concatenate([power_price, power_price[-1] * growth])
     terms = {"it_mw": plan.it_mw, "power_price": power_price}
+    # Every flow is linear in the tenant's survival a_t: flow = dead + (live - dead) a_t,
+    # with "dead" the flows of a tenant gone from day 0 and "live" those of one that stays.
+    dead = contract.daily_cash_flows(contract_days, **terms, default_day=0.0)
+    live = contract.daily_cash_flows(contract_days, **terms)
+    t = np.arange(contract_days)
     if expected:
-        parts = contract.expected_daily_cash_flows(contract_days, **terms)
-        parts = {k: np.broadcast_to(v, (n_paths, contract_days)) for k, v in parts.items()}
+        alive = np.exp(-contract.default_hazard * t / DAYS_PER_YEAR)[None, :]
     else:
         defaults = _random.Streams(root).fill(
             _random.TENANT,
@@ -369,15 +374,20 @@ def _hosting_flows(
             lambda rng, out: out.__setitem__(
                 slice(None), contract.sample_default_days(rng, out.shape[0])[:, None]
             ),
-        )[:, 0]
-        parts = contract.daily_cash_flows(contract_days, **terms, default_day=defaults)
-    guaranteed = contract.daily_cash_flows(contract_days, **terms, default_day=0.0)["revenue"]
+        )
+        alive = t < defaults
+    noi_dead = dead["revenue"] - dead["opex"] - dead["power_cost"]
+    noi_gain = live["revenue"] - live["opex"] - live["power_cost"] - noi_dead
     weight = np.ones(contract_days)
     weight[term_end:] = probability if probability > 0 else 1.0
-    noi = parts["revenue"] - parts["opex"] - parts["power_cost"]
-    cash = (noi - parts["capex"]) * weight
-    guaranteed = guaranteed * weight
-    capex = parts["capex"][0] * weight
+    capex = live["capex"] * weight
+    cash = (noi_dead * weight - capex) + (noi_gain * weight) * alive
+    cash = np.broadcast_to(cash, (n_paths, contract_days))
+    guaranteed = dead["revenue"] * weight
+
+    def noi(day: int) -> np.ndarray:
+        return np.broadcast_to(noi_dead[day] + noi_gain[day] * alive[:, day], (n_paths,))
+
     exits: list[tuple[int, float, np.ndarray]] = []
     if isinstance(contract, ColocationLease):
         growth = 1.0 + contract.escalator
@@ -389,7 +399,7 @@ def _hosting_flows(
                 continue
             # A lease still running at the horizon is sold there unless valued to its end.
             sold = end if plan.contract_tail or end <= local_days else local_days
-            forward = noi[:, min(sold, contract_days) - 1] * DAYS_PER_YEAR * growth
+            forward = noi(min(sold, contract_days) - 1) * DAYS_PER_YEAR * growth
             exits.append((decision + sold - 1, weight_of_end, forward))
     if contract_days > local_days:
         # Flows after the horizon come back as one lump on its last day.
@@ -428,11 +438,13 @@ def _option_values(
     """Value every option from the whole fleet's operating flows on common paths."""
     machine_capex = _machine_capex(scenario)
     fixed = fleet_schedule(scenario).fixed_flow
+    resale = fixed + machine_capex
     n_paths = operating.shape[0]
     values = []
     for plan in plans:
-        cash = plan.fleet_scale * operating + fixed + plan.extra_cash_flow
-        mining = MiningFlows(cash=cash, capex=machine_capex + plan.mining_capex)
+        cash = operating * plan.fleet_scale
+        cash += fixed + plan.extra_cash_flow
+        mining = MiningFlows(cash=cash, capex=machine_capex + plan.mining_capex, other=resale)
         hosting = None
         if plan.hosting is not None and plan.it_mw > 0:
             hosting = _hosting_flows(plan, scenario, valuation, n_paths, root, expected=expected)
@@ -870,6 +882,23 @@ def compare(
     >>> round(result.breakeven_btc_price("50% hosted"))    # above it, mining wins
     186730
     """
+    items, base, valuation, plans, mining = _prepare(
+        site, splits, scenario, n_paths, seed, valuation, contract_tail, run
+    )
+    return _assemble(site, items, base, valuation, mining, plans, contract_tail)
+
+
+def _prepare(
+    site: Site,
+    splits: Sequence[Split] | Mapping[str, Split],
+    scenario: MiningScenario | None,
+    n_paths: int,
+    seed: Any,
+    valuation: Valuation | None,
+    contract_tail: bool,
+    run: Mapping[str, Any],
+) -> tuple[tuple[tuple[Any, Split], ...], MiningScenario, Valuation, list[_Plan], Any]:
+    """Check the arguments of :func:`compare`, plan the options and run the engine once."""
     base = scenario if scenario is not None else default_scenario(site)
     base = base.replace(
         fleet=site.fleet,
@@ -899,9 +928,8 @@ def compare(
             "and hashrate models give the same path every time, so there is no distribution "
             "to show; give a stochastic model (e.g. price=GBM(0.0, volatility)) or n_paths=1"
         )
-    root = _random.seed_sequence(seed)
-    mining = simulate(base, n_paths, seed=root, output="flows", **run)
-    return _assemble(site, tuple(items), base, valuation, mining, plans, contract_tail)
+    mining = simulate(base, n_paths, seed=_random.seed_sequence(seed), output="flows", **run)
+    return tuple(items), base, valuation, plans, mining
 
 
 def _plans_for(
@@ -911,6 +939,11 @@ def _plans_for(
     valuation: Valuation,
     contract_tail: bool,
 ) -> list[_Plan]:
+    if base.policy == "hold" and valuation.mining_exit_multiple > 0:
+        raise ValueError(
+            "valuation.mining_exit_multiple must be 0 with policy='hold': the coins held are "
+            "sold on the last day, which is not a year's operating cash flow; use policy='sell'"
+        )
     surviving = _surviving_fleet_mw(site, base)
     plans = [_plan(site, None, base, valuation, surviving)]
     for label, split in items:
@@ -1023,24 +1056,76 @@ def optimal_split(
         The best fraction (the smallest on ties) and the objective at every
         candidate, indexed by ``fraction``.
     """
+    values = _fractions(fractions)
+    score = _objective(objective, level)
+    valuation = compare_kwargs.pop("valuation", None)
+    npvs = _npvs(site, _fraction_splits(hosting, values), {"": valuation}, **compare_kwargs)
+    return _best_fraction(npvs[""], values, score, objective)
+
+
+def _npvs(
+    site: Site,
+    splits: Mapping[str, Split],
+    valuations: Mapping[str, Valuation | None],
+    *,
+    scenario: MiningScenario | None = None,
+    n_paths: int = 1000,
+    seed: Any = None,
+    contract_tail: bool = False,
+    **run: Any,
+) -> dict[str, dict[str, np.ndarray]]:
+    """NPV per path of every option under each valuation, from one engine run.
+
+    What :func:`compare` computes, without the IRRs, paybacks and monthly flows
+    a curve over many splits does not need.
+    """
+    first = next(iter(valuations.values()))
+    items, base, first, _, mining = _prepare(
+        site, splits, scenario, n_paths, seed, first, contract_tail, run
+    )
+    operating = _operating_flows(mining)
+    out = {}
+    for name, valuation in valuations.items():
+        valuation = first if valuation is None else valuation
+        _check_valuation(valuation)
+        plans = _plans_for(site, items, base, valuation, contract_tail)
+        values = _option_values(plans, base, valuation, operating, mining.seed)
+        out[name] = {plan.label: value.npv for plan, value in zip(plans, values, strict=True)}
+    return out
+
+
+def _objective(objective: Any, level: float) -> Callable[[np.ndarray], float]:
     if isinstance(objective, str) and objective == "mean":
-        score: Callable[[np.ndarray], float] = lambda npv: float(np.mean(npv))  # noqa: E731
-    elif isinstance(objective, str) and objective == "cvar":
-        score = lambda npv: -float(risk.expected_shortfall(npv, level))  # noqa: E731
-    elif callable(objective):
-        score = objective
-    else:
-        raise ValueError(f"objective must be 'mean', 'cvar' or a callable, got {objective!r}")
+        return lambda npv: float(np.mean(npv))
+    if isinstance(objective, str) and objective == "cvar":
+        return lambda npv: -float(risk.expected_shortfall(npv, level))
+    if callable(objective):
+        return objective
+    raise ValueError(f"objective must be 'mean', 'cvar' or a callable, got {objective!r}")
+
+
+def _fractions(fractions: Sequence[float]) -> list[float]:
     values = [float(check("fractions", f, low=0.0, high=1.0)) for f in fractions]
     if not values or len(set(values)) != len(values):
         raise ValueError(f"fractions must be distinct and not empty, got {values}")
+    return values
+
+
+def _fraction_splits(hosting: Any, fractions: Sequence[float]) -> dict[str, Split]:
     # A fraction of 0 is pure mining itself: it is scored from pure mining's paths.
-    splits = {f"fraction={f!r}": Split(hosting, fraction=f) for f in values if f > 0}
-    result = compare(site, splits, **compare_kwargs)
-    labels = [result.options[0] if f == 0 else f"fraction={f!r}" for f in values]
+    return {f"fraction={f!r}": Split(hosting, fraction=f) for f in fractions if f > 0}
+
+
+def _best_fraction(
+    npvs: Mapping[str, np.ndarray],
+    fractions: Sequence[float],
+    score: Callable[[np.ndarray], float],
+    objective: Any,
+) -> tuple[float, pd.Series]:
+    labels = ["pure mining" if f == 0 else f"fraction={f!r}" for f in fractions]
     scores = pd.Series(
-        [score(result.npv.sel(option=label).values) for label in labels],
-        index=pd.Index(values, name="fraction"),
+        [score(npvs[label]) for label in labels],
+        index=pd.Index(fractions, name="fraction"),
         name=objective if isinstance(objective, str) else "objective",
     )
     return float(scores.idxmax()), scores

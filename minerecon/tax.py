@@ -581,11 +581,10 @@ def yearly_sums(daily: Any, days_per_year: int = DAYS_PER_YEAR) -> np.ndarray:
     """
     values = _finite("daily", daily, unit="[USD/day]")
     days_per_year = check_count("days_per_year", days_per_year, unit="[day]")
-    n_days = values.shape[-1]
-    n_years = -(-n_days // days_per_year)
-    pad = [(0, 0)] * (values.ndim - 1) + [(0, n_years * days_per_year - n_days)]
-    padded = np.pad(values, pad)
-    return padded.reshape(*values.shape[:-1], n_years, days_per_year).sum(axis=-1)
+    if values.shape[-1] == 0:
+        return np.zeros(values.shape)
+    starts = np.arange(0, values.shape[-1], days_per_year)
+    return np.add.reduceat(values, starts, axis=-1)
 
 
 # --------------------------------------------------------------------------

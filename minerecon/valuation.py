@@ -29,8 +29,11 @@ Conventions, stated once
   ``renewal_years`` on the same terms with probability ``p``: the renewal's
   flows count ``p`` times, and the exit comes ``p`` times at the end of the
   renewal and ``1 - p`` times at the end of the term. Mining: the site is
-  worth ``mining_exit_multiple`` times the mining cash flow of the last
-  365 days before capex (floored at 0) on the horizon's last day.
+  worth ``mining_exit_multiple`` times the operating cash flow of its last
+  365 days (before capex and without the machines' resale; floored at 0)
+  on the horizon's last day; it needs coins sold as mined
+  (``policy="sell"``), since held coins sold on the last day are not a
+  year's operating cash flow.
   Terminal values are booked on their day; one falling after the last day
   of the valuation is discounted to that day at its stream's rate.
 * **Tax** (``tax``, a :class:`~minerecon.tax.TaxPolicy`, or None for
@@ -400,10 +403,15 @@ class MiningFlows:
     capex : numpy.ndarray
         Machine and mining build-out spending [USD/day], ``>= 0``, shape
         ``(days,)``.
+    other : numpy.ndarray, optional
+        Flows in ``cash`` that are neither capex nor operating, such as the
+        resale of machines on the last day [USD/day], shape ``(days,)``;
+        left out of the cash flow a mining exit multiple applies to.
     """
 
     cash: np.ndarray
     capex: np.ndarray
+    other: np.ndarray | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -480,34 +488,60 @@ class SiteValue:
         return cashflow.payback_period(self.flows)
 
 
+class _Points:
+    """Flows on a few days only (tax payments, exits): day -> USD per path."""
+
+    def __init__(self, paths: int) -> None:
+        self.paths = paths
+        self.at: dict[int, np.ndarray] = {}
+
+    def add(self, day: int, value: Any) -> None:
+        self.at[day] = self.at.get(day, 0.0) + np.broadcast_to(value, (self.paths,))
+
+    def pv(self, rate: float) -> np.ndarray:
+        out = np.zeros(self.paths)
+        for day, value in self.at.items():
+            out = out + value * (1.0 + rate) ** (-day / DAYS_PER_YEAR)
+        return out
+
+    def total(self) -> np.ndarray:
+        return sum(self.at.values(), np.zeros(self.paths))
+
+    def into(self, dense: np.ndarray, sign: float = 1.0) -> None:
+        for day, value in self.at.items():
+            dense[:, day] += sign * value
+
+    def minus(self, other: _Points) -> _Points:
+        out = _Points(self.paths)
+        for day, value in self.at.items():
+            out.add(day, value)
+        for day, value in other.at.items():
+            out.add(day, -value)
+        return out
+
+
 def _tax_paid(
-    ebitda: np.ndarray,
+    income: np.ndarray,
     capex: np.ndarray,
+    n_days: int,
     schedule: DepreciationSchedule,
     policy: TaxPolicy,
-    interest: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Daily tax (paid on each tax year's last day), yearly tax and remaining basis."""
-    n_days = ebitda.shape[-1]
-    income = yearly_sums(ebitda)
+) -> tuple[_Points, np.ndarray, float]:
+    """Tax of each tax year (paid on its last day) from yearly income before depreciation.
+
+    Returns the payments, the tax per year and the basis left undepreciated.
+    """
     capex_by_year = yearly_sums(capex)
-    taxable = income - schedule.apply(capex_by_year)
-    if interest is not None:
-        taxable = taxable - yearly_sums(interest)
-    paid = policy.income_tax(taxable).tax
-    daily = np.zeros(ebitda.shape)
-    last_days = np.minimum(np.arange(1, paid.shape[-1] + 1) * DAYS_PER_YEAR, n_days) - 1
-    daily[..., last_days] = paid
+    paid = policy.income_tax(income - schedule.apply(capex_by_year)).tax
+    points = _Points(income.shape[0])
+    for year in range(paid.shape[-1]):
+        points.add(min((year + 1) * DAYS_PER_YEAR, n_days) - 1, paid[:, year])
     basis = float(np.asarray(schedule.remaining_basis(capex_by_year))[..., -1])
-    return daily, paid, basis
+    return points, paid, basis
 
 
 def _dscr(
-    hosting: HostingFlows,
-    ebitda: np.ndarray,
-    yearly_tax: np.ndarray,
-    debt: Any,
-    valuation: Valuation,
+    hosting: HostingFlows, income: np.ndarray, yearly_tax: np.ndarray, debt: Any
 ) -> np.ndarray:
     """Cash flow after tax over scheduled debt service, per tax year in operation.
 
@@ -515,13 +549,11 @@ def _dscr(
     equity and the loan, not from operations); a balance repaid on the last day
     because the loan outlasts the horizon is paid from the exit, not counted.
     """
-    n_days = ebitda.shape[-1]
+    n_days = debt.debt_service.shape[-1]
     service = debt.debt_service.copy()
-    first_draw = int(np.argmax(debt.draw > 0))
-    maturity = first_draw + valuation.financing.tenor_years * DAYS_PER_YEAR
-    if maturity > n_days:
+    if debt.maturity_day > n_days - 1:
         service[-1] -= debt.principal[-1]
-    cfads = yearly_sums(ebitda) - yearly_tax
+    cfads = income - yearly_tax
     service = yearly_sums(service)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(service > 0, cfads / np.where(service > 0, service, 1.0), np.inf)
@@ -569,82 +601,80 @@ def value_site(
     """
     rates = valuation.rates
     policy = valuation.tax
-    n_days = mining.cash.shape[-1]
-    paths = mining.cash.shape[0]
-    zeros = np.zeros((paths, n_days))
-    mining_cash = mining.cash
+    paths, n_days = mining.cash.shape
+    last = n_days - 1
     # Mining terminal value: a multiple of the last year's cash flow before capex.
-    mining_terminal = np.zeros(paths)
+    terminal = {"mining": _Points(paths), "hosting": _Points(paths)}
+    year_span = min(DAYS_PER_YEAR, n_days)
+    other = 0.0 if mining.other is None else mining.other[-year_span:].sum()
+    last_year = mining.cash[:, -year_span:].sum(axis=1) + mining.capex[-year_span:].sum() - other
     if valuation.mining_exit_multiple > 0:
-        last_year = (mining_cash + mining.capex)[:, -min(DAYS_PER_YEAR, n_days) :].sum(axis=1)
-        mining_terminal = valuation.mining_exit_multiple * np.maximum(last_year, 0.0)
-    terminal_flows = {"mining": zeros.copy(), "hosting": zeros.copy()}
-    terminal_flows["mining"][:, -1] = mining_terminal
-    hosting_cash = zeros
-    guaranteed = np.zeros(n_days)
-    hosting_capex = np.zeros(n_days)
-    if hosting is not None:
-        hosting_cash = hosting.cash
-        guaranteed = hosting.guaranteed
-        hosting_capex = hosting.capex
-        if valuation.hosting_exit_multiple > 0:
-            for day, probability, forward_noi in hosting.exits:
-                value = probability * valuation.hosting_exit_multiple * forward_noi
-                if day >= n_days:  # after the valuation's last day: discount to it
-                    value = value * (1 + rates["hosting"]) ** (-(day - n_days + 1) / DAYS_PER_YEAR)
-                    day = n_days - 1
-                terminal_flows["hosting"][:, day] += value
-    taxes = {"mining": zeros, "hosting": zeros}
-    levered_hosting_tax = zeros
+        terminal["mining"].add(last, valuation.mining_exit_multiple * np.maximum(last_year, 0.0))
+    hosting_cash = np.zeros((paths, n_days)) if hosting is None else hosting.cash
+    guaranteed = np.zeros(n_days) if hosting is None else hosting.guaranteed
+    hosting_capex = np.zeros(n_days) if hosting is None else hosting.capex
+    if hosting is not None and valuation.hosting_exit_multiple > 0:
+        for day, probability, forward_noi in hosting.exits:
+            value = probability * valuation.hosting_exit_multiple * forward_noi
+            if day > last:  # after the valuation's last day: discount to it
+                value = value * (1 + rates["hosting"]) ** (-(day - last) / DAYS_PER_YEAR)
+                day = last
+            terminal["hosting"].add(day, value)
+    taxes = {"mining": _Points(paths), "hosting": _Points(paths)}
+    levered_tax = taxes["hosting"]
     yearly_hosting_tax = np.zeros((paths, -(-n_days // DAYS_PER_YEAR)))
     debt = None
     if hosting is not None and valuation.financing is not None and hosting_capex.any():
         debt = debt_schedule(hosting_capex, hosting.completion_day, valuation.financing)
+    hosting_income = yearly_sums(hosting_cash) + yearly_sums(hosting_capex)
     if policy is not None:
+        mining_income = yearly_sums(mining.cash) + yearly_sums(mining.capex)
         taxes["mining"], _, basis = _tax_paid(
-            mining_cash + mining.capex, mining.capex, policy.mining_equipment, policy
+            mining_income, mining.capex, n_days, policy.mining_equipment, policy
         )
-        gain = np.maximum(mining_terminal - basis, 0.0)
-        taxes["mining"][:, -1] += policy.rate * gain
+        gain = np.maximum(terminal["mining"].total() - basis, 0.0)
+        taxes["mining"].add(last, policy.rate * gain)
         if hosting is not None:
-            ebitda = hosting_cash + hosting_capex
-            taxes["hosting"], _, basis = _tax_paid(ebitda, hosting_capex, policy.data_hall, policy)
-            sale = terminal_flows["hosting"].sum(axis=1)
-            exit_tax = policy.rate * np.maximum(sale - basis, 0.0)
-            taxes["hosting"][:, -1] += exit_tax
-            levered_hosting_tax = taxes["hosting"]
+            taxes["hosting"], yearly_hosting_tax, basis = _tax_paid(
+                hosting_income, hosting_capex, n_days, policy.data_hall, policy
+            )
+            exit_tax = policy.rate * np.maximum(terminal["hosting"].total() - basis, 0.0)
+            taxes["hosting"].add(last, exit_tax)
+            levered_tax = taxes["hosting"]
             if debt is not None:
-                interest = debt.interest + debt.fee
-                levered_hosting_tax, yearly_hosting_tax, _ = _tax_paid(
-                    ebitda, hosting_capex, policy.data_hall, policy, interest=interest
+                interest = yearly_sums(debt.interest + debt.fee)
+                levered_tax, yearly_hosting_tax, _ = _tax_paid(
+                    hosting_income - interest, hosting_capex, n_days, policy.data_hall, policy
                 )
-                levered_hosting_tax[:, -1] += exit_tax
-            else:
-                yearly_hosting_tax = yearly_sums(taxes["hosting"])
+                levered_tax.add(last, exit_tax)
+    discount = {name: cashflow.discount_factors(n_days, rate) for name, rate in rates.items()}
     components = {
-        "mining": _pv(mining_cash, rates["mining"]),
-        "hosting": _pv(hosting_cash - guaranteed, rates["hosting"]),
-        "guarantee": _pv(np.broadcast_to(guaranteed, (paths, n_days)), rates["guarantee"]),
-        "terminal": _pv(terminal_flows["mining"], rates["mining"])
-        + _pv(terminal_flows["hosting"], rates["hosting"]),
-        "tax": -_pv(taxes["mining"], rates["mining"]) - _pv(taxes["hosting"], rates["hosting"]),
+        "mining": mining.cash @ discount["mining"],
+        "hosting": hosting_cash @ discount["hosting"] - guaranteed @ discount["hosting"],
+        "guarantee": np.full(paths, guaranteed @ discount["guarantee"]),
+        "terminal": terminal["mining"].pv(rates["mining"])
+        + terminal["hosting"].pv(rates["hosting"]),
+        "tax": -taxes["mining"].pv(rates["mining"]) - taxes["hosting"].pv(rates["hosting"]),
         "financing": np.zeros(paths),
     }
-    flows = (
-        mining_cash
-        + hosting_cash
-        + terminal_flows["mining"]
-        + terminal_flows["hosting"]
-        - taxes["mining"]
-        - taxes["hosting"]
-    )
+    flows = mining.cash + hosting_cash
+    for points, sign in (
+        (terminal["mining"], 1.0),
+        (terminal["hosting"], 1.0),
+        (taxes["mining"], -1.0),
+        (taxes["hosting"], -1.0),
+    ):
+        points.into(flows, sign)
     equity_flows = flows
     dscr = np.full(yearly_hosting_tax.shape, np.nan)
     if debt is not None:
-        shield = taxes["hosting"] - levered_hosting_tax
-        components["financing"] = _pv(debt.cash_flow + shield, valuation.financing.rate)
-        equity_flows = flows + debt.cash_flow + shield
-        dscr = _dscr(hosting, hosting_cash + hosting_capex, yearly_hosting_tax, debt, valuation)
+        shield = taxes["hosting"].minus(levered_tax)
+        components["financing"] = debt.cash_flow @ cashflow.discount_factors(
+            n_days, valuation.financing.rate
+        ) + shield.pv(valuation.financing.rate)
+        equity_flows = flows + debt.cash_flow
+        shield.into(equity_flows)
+        dscr = _dscr(hosting, hosting_income, yearly_hosting_tax, debt)
     npv = sum(components[name] for name in COMPONENTS[:5])
     return SiteValue(
         components=components,
