@@ -686,10 +686,16 @@ class _View:
     table: pd.DataFrame
     best: float
     scores: pd.Series
+    tornado: pd.DataFrame | None = None
 
     @property
     def winner(self) -> str:
         return str(self.table["mean_npv"].idxmax())
+
+    @property
+    def best_split(self) -> str:
+        """The split with the highest mean NPV (the one the decision is about)."""
+        return str(self.table["mean_npv"].iloc[1:].idxmax())
 
 
 def _verdict(view: _View) -> str:
@@ -741,6 +747,11 @@ def _print_study(study: Any, views: list[_View]) -> None:
         print(breakdown.to_string(float_format="{:,.1f}".format))
         print()
         print(_verdict(view))
+        if view.tornado is not None:
+            print()
+            print(f"What moves it: {view.tornado.attrs['output']}")
+            shown = view.tornado[["low_value", "high_value", "output_low", "output_high"]]
+            print(shown.to_string(float_format="{:,.4g}".format))
         if len(view.scores):
             print(
                 f"Best share leased by mean NPV: {view.best:.0%} "
@@ -750,8 +761,18 @@ def _print_study(study: Any, views: list[_View]) -> None:
     print(_BREAKEVEN_CONVENTION)
 
 
+#: Paths of each run of the decision tornado (common to all its runs).
+TORNADO_PATHS = 200
+
+
 def _run_views(study: Any) -> list[_View]:
-    """Run the engine once, value the paths under every view of the study."""
+    """Run the engine once, value the paths under every view of the study.
+
+    The main (first) view also gets the tornado of its decision: what moves the
+    value of its best split over pure mining.
+    """
+    from minerecon import sensitivity
+
     names = list(study.valuations)
     first = study.run()
     curves = study.split_curve() if study.splits else {}
@@ -760,6 +781,19 @@ def _run_views(study: Any) -> list[_View]:
         comparison = first if index == 0 else first.revalue(study.valuations[name])
         best, scores = curves.get(name, (0.0, pd.Series(dtype=float)))
         views.append(_View(name, comparison, _study_table(comparison), best, scores))
+    if study.splits:
+        main = views[0]
+        label = main.best_split
+        split = dataclasses.replace(study.splits[label], name=label)
+        tornado = sensitivity.decision_tornado(
+            study.site,
+            split,
+            study.scenario,
+            study.valuations[main.name],
+            n_paths=min(TORNADO_PATHS, study.n_paths),
+            seed=study.seed,
+        )
+        views[0] = dataclasses.replace(main, tornado=tornado)
     return views
 
 
@@ -783,6 +817,13 @@ def _study_payload(study: Any, views: list[_View]) -> dict:
                 "split_curve": {
                     "best_fraction": view.best,
                     "mean_npv": {f"{k:g}": v for k, v in view.scores.items()},
+                },
+                "tornado": None
+                if view.tornado is None
+                else {
+                    "output": view.tornado.attrs["output"],
+                    "n_paths": min(TORNADO_PATHS, study.n_paths),
+                    "drivers": view.tornado.reset_index().to_dict("records"),
                 },
             }
             for view in views
@@ -820,6 +861,8 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
                     lambda v=view: plot.split_fraction_curve(v.scores, best=v.best),
                 )
             )
+        if view.tornado is not None:
+            drawings.append((f"decision_tornado_{slug}", lambda v=view: plot.tornado(v.tornado)))
         for name, draw in drawings:
             ax = draw()
             path = args.out / f"{name}.{args.figure_format}"
@@ -970,6 +1013,17 @@ def _study_html(study: Any, args: argparse.Namespace, views: list[_View], figure
                     figures[f"npv_distribution_{slug}"],
                     alt=f"Distribution of NPV over the paths for each option, {view.name} view",
                     caption=f"NPV distribution of each option, {view.name} view.",
+                )
+            )
+        if f"decision_tornado_{slug}" in figures:
+            content.append(
+                Figure(
+                    figures[f"decision_tornado_{slug}"],
+                    alt=f"Tornado chart: how each driver moves the value of {view.best_split} "
+                    f"over pure mining, {view.name} view.",
+                    caption=f"What moves the decision: {view.tornado.attrs['output']}, each "
+                    "driver at its low and high value with the others at the base case, on "
+                    f"{min(TORNADO_PATHS, study.n_paths):,} common paths.",
                 )
             )
         if f"split_fraction_curve_{slug}" in figures:

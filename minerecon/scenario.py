@@ -1094,6 +1094,32 @@ def _npvs(
     return out
 
 
+def _equity_gain(
+    site: Site,
+    split: Split,
+    scenario: MiningScenario,
+    valuation: Valuation,
+    n_paths: int,
+    seed: Any,
+    mining: SimulationResult | None = None,
+) -> tuple[float, SimulationResult]:
+    """Mean equity NPV of ``split`` minus pure mining's, and the engine run used.
+
+    Pass back the run to value other splits or valuations of the same site and
+    market without running the engine again.
+    """
+    if mining is None:
+        _, base, valuation, plans, mining = _prepare(
+            site, [split], scenario, n_paths, seed, valuation, False, {}
+        )
+    else:
+        base = mining.scenario
+        _check_valuation(valuation)
+        plans = _plans_for(site, [(None, split)], base, valuation, False)
+    values = _option_values(plans, base, valuation, _operating_flows(mining), mining.seed)
+    return float(np.mean(values[1].equity_npv - values[0].equity_npv)), mining
+
+
 def _objective(objective: Any, level: float) -> Callable[[np.ndarray], float]:
     if isinstance(objective, str) and objective == "mean":
         return lambda npv: float(np.mean(npv))

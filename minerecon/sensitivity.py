@@ -64,6 +64,7 @@ STATISTICS = {
     "mean_btc_mined": "Mean BTC mined [BTC]",
     "median_payback_days": "Median payback [days]",
     "mean_npv_gain": "Mean NPV gain over pure mining [USD]",
+    "mean_equity_npv_gain": "Mean equity NPV gain over pure mining [USD]",
     "probability_beats_pure_mining": "Probability the split beats pure mining [-]",
 }
 
@@ -630,6 +631,7 @@ def scenario_function(
     seed: Any = 0,
     site: Any = None,
     split: Any = None,
+    valuation: Any = None,
     **run: Any,
 ) -> Callable[..., float]:
     """A model ``f(**params)`` for the sensitivity methods, from a Monte Carlo scenario.
@@ -650,8 +652,10 @@ def scenario_function(
         ``"median_irr"`` [1/year, over paths with an IRR],
         ``"mean_btc_mined"`` [BTC], ``"median_payback_days"`` [days; with a
         site, ``median_payback_months``], and with a split
-        ``"mean_npv_gain"`` [USD, split minus pure mining, path by path] and
-        ``"probability_beats_pure_mining"`` [-]); or a callable of the
+        ``"mean_npv_gain"`` and ``"mean_equity_npv_gain"`` [USD, split
+        minus pure mining, path by path; the equity version counts the
+        financing] and ``"probability_beats_pure_mining"`` [-]); or a
+        callable of the
         :class:`~minerecon.projection.SimulationResult` (with a site: of
         the :class:`~minerecon.scenario.SiteComparison`) returning a float.
     n_paths : int, default 200
@@ -671,6 +675,10 @@ def scenario_function(
         ``"pue"``, ``"pool_fee"`` ... must be given as ``"site.*"``.
     split : Split, optional
         The alternative to pure mining valued with ``site``.
+    valuation : Valuation, optional
+        How the site is valued (:class:`minerecon.valuation.Valuation`);
+        parameters ``"valuation.<field>"`` (``"valuation.hosting_rate"``,
+        ``"valuation.financing.loan_to_cost"``) move it.
     **run
         Passed to :func:`~minerecon.projection.simulate` or
         :func:`~minerecon.scenario.compare` (``chunk_size``, ``threads``,
@@ -710,6 +718,8 @@ def scenario_function(
         raise ValueError(f"site must be a minerecon.scenario.Site, got {type(site).__name__}")
     if split is not None and not isinstance(split, sites.Split):
         raise ValueError(f"split must be a minerecon.scenario.Split, got {type(split).__name__}")
+    if valuation is not None and site is None:
+        raise ValueError("valuation needs a site: give site= as well")
     n_paths = _check_whole("n_paths", n_paths, 1)
     if isinstance(statistic, str):
         valid = _valid_statistics(site is not None, split is not None)
@@ -718,7 +728,7 @@ def scenario_function(
     elif not callable(statistic):
         raise ValueError(f"statistic must be a name or a callable, got {statistic!r}")
     root = _random.seed_sequence(seed)
-    roots = {"site": site, "split": split} if site is not None else {}
+    roots = {"site": site, "split": split, "valuation": valuation} if site is not None else {}
 
     def locate(name: str) -> tuple[str, list[str]]:
         if not isinstance(name, str) or not name or any(not p for p in name.split(".")):
@@ -759,6 +769,7 @@ def scenario_function(
             scenario=objects["scenario"],
             n_paths=n_paths,
             seed=root,
+            valuation=objects["valuation"],
             **run,
         )
         return _site_statistic(comparison, statistic)
@@ -776,11 +787,12 @@ def scenario_function(
 
 
 def _valid_statistics(with_site: bool, with_split: bool) -> list[str]:
-    names = [s for s in STATISTICS if s not in ("mean_npv_gain", "probability_beats_pure_mining")]
+    gains = ("mean_npv_gain", "mean_equity_npv_gain", "probability_beats_pure_mining")
+    names = [s for s in STATISTICS if s not in gains]
     if with_site:
         names.remove("mean_btc_mined")
     if with_split:
-        names += ["mean_npv_gain", "probability_beats_pure_mining"]
+        names += list(gains)
     return names
 
 
@@ -825,8 +837,160 @@ def _site_statistic(comparison: Any, statistic: Any) -> float:
     npv = comparison.npv.sel(option=option).values
     if statistic == "mean_npv_gain":
         return float(np.mean(npv - comparison.npv.sel(option=comparison.options[0]).values))
+    if statistic == "mean_equity_npv_gain":
+        equity = comparison.equity_npv
+        gain = equity.sel(option=option).values - equity.sel(option=comparison.options[0]).values
+        return float(np.mean(gain))
     value = _npv_statistic(npv, statistic)
     if value is not None:
         return value
     column = {"median_payback_days": "median_payback_months"}.get(statistic, statistic)
     return float(comparison.table().loc[option, column])
+
+
+# --------------------------------------------------------------------------
+# The decision: mine or lease
+# --------------------------------------------------------------------------
+
+#: Drivers of the mining-or-lease decision: dotted parameter, label with the unit
+#: shown, scale from the parameter's unit to the one shown, and the range [in the
+#: parameter's unit]. A range of None is +/-20 % around the base value.
+DECISION_DRIVERS: tuple[tuple[str, str, float, tuple[float, float] | None], ...] = (
+    # Published flat rates run from 102 to 177 USD/kW-month (ai_deals.csv).
+    ("split.hosting.rate", "lease rate [USD/kW-month]", 1.0, None),
+    # TeraWulf 8-10 and Cipher 9-11 M USD per IT MW (sources.md section 6).
+    ("split.hosting.capex_per_it_mw", "build cost [M USD per IT MW]", 1e-6, (8e6, 11e6)),
+    # Announcement to capacity: 8 to 24 months in the 2024-2025 deals.
+    ("split.hosting.build_days", "build time [months]", 12 / 365, (8 * 365 / 12, 730.0)),
+    # VanEck: mid-teens; listed data-centre operators 20-25x (sources.md 6b).
+    ("valuation.hosting_exit_multiple", "hall exit multiple [x forward NOI]", 1.0, (10.0, 20.0)),
+    ("valuation.hosting_rate", "hosting discount rate [%/year]", 100.0, (0.07, 0.10)),
+    ("valuation.mining_rate", "mining discount rate [%/year]", 100.0, (0.10, 0.20)),
+    # Up to 85 % loan to cost (Hut 8, 2025).
+    ("valuation.financing.loan_to_cost", "loan to cost [%]", 100.0, (0.0, 0.85)),
+    ("price.volatility", "BTC volatility [%/sqrt(year)]", 100.0, (0.35, 0.65)),
+    ("price.drift", "BTC drift [%/year]", 100.0, (-0.10, 0.20)),
+    ("hashrate.monthly_growth", "network hashrate growth [%/month]", 100.0, (0.0, 0.02)),
+    ("site.power_price", "power price [USD/kWh]", 1.0, None),
+)
+
+
+def decision_tornado(
+    site: Any,
+    split: Any,
+    scenario: Any,
+    valuation: Any,
+    *,
+    n_paths: int = 200,
+    seed: Any = 0,
+    drivers: Any = DECISION_DRIVERS,
+) -> pd.DataFrame:
+    """Tornado of the decision: what moves the value of a split over pure mining.
+
+    Parameters
+    ----------
+    site : Site
+    split : Split
+        The conversion weighed against pure mining.
+    scenario : MiningScenario
+        Market models and horizon.
+    valuation : Valuation
+        The view the decision is valued under.
+    n_paths : int, default 200
+        Paths per evaluation, the same in every one (common random numbers).
+    seed : int, SeedSequence or Generator, default 0
+        Seed of those paths.
+    drivers : sequence of (str, str, float, (float, float) or None)
+        Dotted parameter (as :func:`scenario_function`), label with the unit
+        shown, scale from the parameter's unit to the one shown, and range
+        [parameter's unit] (None: +/-20 % of the base value); by default
+        :data:`DECISION_DRIVERS`. Drivers the study does not have (no debt,
+        a price model without a drift) are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`tornado`, indexed by the drivers' labels, values in the
+        units shown and outputs in million USD: the mean over paths of the
+        split's equity NPV minus pure mining's (positive: the split is worth
+        more). Column ``parameter`` holds the dotted name.
+
+    Notes
+    -----
+    Each driver moves alone, the others at the base case, on the same
+    paths; the engine runs again only for drivers of the site or the
+    market (lease and valuation drivers revalue one run). The equity NPV
+    includes the financing (adjusted present value), so the loan to cost
+    moves it through the interest tax shield.
+    """
+    from minerecon import scenario as sites
+
+    if not isinstance(split, sites.Split):
+        raise ValueError(f"split must be a minerecon.scenario.Split, got {type(split).__name__}")
+    n_paths = _check_whole("n_paths", n_paths, 1)
+    root = _random.seed_sequence(seed)
+    roots = {"site": site, "split": split, "scenario": scenario, "valuation": valuation}
+    # The engine's paths depend on the site and the market only: runs are kept by
+    # the (site, scenario) they came from, so lease and valuation drivers reuse one.
+    runs: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+
+    def locate(name: str) -> tuple[str, list[str]]:
+        where, _, rest = name.partition(".")
+        if where in ("site", "split", "valuation") and rest:
+            return where, rest.split(".")
+        return "scenario", name.split(".")
+
+    def gain(**params: Any) -> float:
+        objects = dict(roots)
+        for name, value in params.items():
+            where, path = locate(name)
+            objects[where] = _replace(objects[where], path, value, name, where)
+        key = (id(objects["site"]), id(objects["scenario"]))
+        # A run keeps its site and scenario alive, so their ids stay theirs.
+        _, _, mining = runs.get(key, (None, None, None))
+        value, mining = sites._equity_gain(
+            objects["site"],
+            objects["split"],
+            objects["scenario"],
+            objects["valuation"],
+            n_paths,
+            root,
+            mining,
+        )
+        runs[key] = (objects["site"], objects["scenario"], mining)
+        return value
+
+    gain.vectorized = False  # type: ignore[attr-defined]
+    base: dict[str, float] = {}
+    ranges: dict[str, tuple[float, float]] = {}
+    labels: dict[str, tuple[str, float]] = {}
+    for name, label, scale, bounds in drivers:
+        if name == "valuation.hosting_rate":
+            value = valuation.rates["hosting"]
+        else:
+            where, path = locate(name)
+            try:
+                value = _lookup(roots[where], path, name, where)
+            except ValueError:
+                continue  # the study has no such part (no debt, no drift, ...)
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            continue
+        low, high = (0.8 * value, 1.2 * value) if bounds is None else bounds
+        if low == high:
+            continue
+        base[name] = float(value)
+        ranges[name] = (float(min(low, high)), float(max(low, high)))
+        labels[name] = (label, scale)
+    table = tornado(gain, base, ranges)
+    for name, (_, scale) in labels.items():
+        for column in ("low_value", "base_value", "high_value"):
+            table.loc[name, column] *= scale
+    for column in ("output_low", "output_high", "swing", "base_output"):
+        table[column] = table[column] / 1e6
+    table.insert(0, "parameter", table.index)
+    table.index = pd.Index([labels[name][0] for name in table.index], name="driver")
+    table.attrs["output"] = (
+        f"Mean equity NPV of {split.label(site)} minus pure mining [M USD], "
+        f"{valuation.name or 'valuation'} view"
+    )
+    return table
