@@ -244,23 +244,24 @@ class Valuation:
         return self.hosting_exit_multiple > 0
 
     @classmethod
-    def conservative(cls, rate: float = 0.10, *, tax: TaxPolicy | None = None) -> Valuation:
+    def conservative(cls, rate: float = 0.10, **changes: Any) -> Valuation:
         """One rate for every stream, nothing after the lease, no debt.
 
         Parameters
         ----------
         rate : float, default 0.10
             The one discount rate [1/year].
-        tax : TaxPolicy, optional
-            Default: :class:`~minerecon.tax.TaxPolicy` (21 %, machines on
-            5-year MACRS with 100 % bonus, the hall on 39-year straight line).
+        **changes
+            Any other field; ``tax`` defaults to
+            :class:`~minerecon.tax.TaxPolicy` (21 %, machines on 5-year MACRS
+            with 100 % bonus, the hall on 39-year straight line), ``tax=None``
+            values before tax.
         """
-        return cls(mining_rate=rate, tax=TaxPolicy() if tax is None else tax, name="conservative")
+        terms: dict[str, Any] = {"mining_rate": rate, "tax": TaxPolicy(), "name": "conservative"}
+        return cls(**{**terms, **changes})
 
     @classmethod
-    def market(
-        cls, renewal_years: float = 10.0, *, tax: TaxPolicy | None = None, **changes: Any
-    ) -> Valuation:
+    def market(cls, renewal_years: float = 10.0, **changes: Any) -> Valuation:
         """Rates per stream, an exit multiple, renewal options and project debt.
 
         Parameters
@@ -268,12 +269,9 @@ class Valuation:
         renewal_years : float, default 10
             Years of extension options (the Cipher and TeraWulf leases:
             2 x 5 years; see :func:`extension_years_offered`).
-        tax : TaxPolicy, optional
-            Default: :class:`~minerecon.tax.TaxPolicy` with the hall on
-            15-year MACRS (electrical and mechanical plant after a
-            cost-segregation study; ASSUMPTION) without bonus.
         **changes
-            Any other field.
+            Any other field, e.g. ``tax=None`` for values before tax or
+            ``financing=None`` for an unlevered view.
 
         Notes
         -----
@@ -287,11 +285,11 @@ class Valuation:
         then level instalments over a tenor of 11.5 years (the build and a
         10-year lease: ASSUMPTION, the 2030 notes refinanced on the same
         terms), :meth:`minerecon.financing.DebtTerms.from_2025_notes`
-        otherwise. Each constant's docstring gives its source or says it is
-        an assumption.
+        otherwise; tax: :class:`~minerecon.tax.TaxPolicy` with the hall on
+        15-year MACRS (electrical and mechanical plant after a
+        cost-segregation study; ASSUMPTION) without bonus. Each constant's
+        docstring gives its source or says it is an assumption.
         """
-        if tax is None:
-            tax = TaxPolicy(data_hall=DepreciationSchedule("macrs", 15))
         terms = {
             "mining_rate": MINING_RATE,
             "hosting_rate": HOSTING_RATE,
@@ -303,7 +301,7 @@ class Valuation:
             "financing": DebtTerms.from_2025_notes(
                 rate=CONTRACTED_DEBT_RATE, tenor_years=11.5, loan_to_cost=0.70
             ),
-            "tax": tax,
+            "tax": TaxPolicy(data_hall=DepreciationSchedule("macrs", 15)),
             "name": "market",
         }
         return cls(**{**terms, **changes})
