@@ -22,7 +22,8 @@ File layout
     ``other_opex_usd_per_th_day``.
 ``[splits.<label>]`` (any number; the label names the option)
     ``fraction`` or ``converted_mw`` (one of the two), ``decision_day`` or
-    ``decision_date``, and a ``hosting`` table.
+    ``decision_date``, ``backfill``, ``downtime_days``, and a ``hosting``
+    table.
 ``[splits.<label>.hosting]``
     ``deal = "<slug>"`` of :func:`minerecon.hosting.list_deals` (a
     colocation deal goes through :func:`~minerecon.hosting.lease_from_deal`,
@@ -496,6 +497,8 @@ _SPLIT = _schema(
     _k("converted_mw", unit_suffix="mw", target="mw", low=0, unit="[MW]"),
     _k("decision_day", "int", unit_suffix="day", target="decision", low=0, unit="[day]"),
     _k("decision_date", "date", unit_suffix="date", target="decision"),
+    _k("backfill", "bool"),
+    _k("downtime_days", unit_suffix="days", target="downtime_days", low=0, unit="[day]"),
     _k("hosting", "table", required=True),
 )
 

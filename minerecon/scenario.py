@@ -166,6 +166,10 @@ class Split:
     backfill : bool, default True
         Keep mining on the converted MW until the tenant's load takes them
         (True), or stop mining on them at the decision (False).
+    downtime_days : float, default 0
+        With backfill, days before the first IT load from which the
+        converted MW stop mining for the conversion works (machines moved
+        out, tie-in) [day], >= 0; they stay out of mining through the ramp.
     name : str, optional
         Label; by default the converted share, e.g. ``"50% hosted"``.
 
@@ -184,11 +188,13 @@ class Split:
     mw: float | None = None
     decision: Any = 0
     backfill: bool = True
+    downtime_days: float = 0.0
     name: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.backfill, bool):
             raise ValueError(f"backfill must be True or False, got {self.backfill!r}")
+        check("downtime_days", self.downtime_days, low=0.0, unit="[day]")
         if (self.fraction is None) == (self.mw is None):
             raise ValueError(
                 f"fraction and mw: give exactly one, got fraction={self.fraction!r} "
@@ -317,6 +323,11 @@ def _plan(
     taken = converted * it_load
     if split is not None and not split.backfill:
         taken[decision:] = converted
+    elif split is not None and split.downtime_days > 0:
+        hosting = split.hosting
+        out = decision + max(0, math.floor(hosting.build_days - split.downtime_days))
+        full = decision + math.ceil(hosting.build_days + hosting.ramp_days)
+        taken[out:full] = converted
     available = np.maximum(site.gross_mw - taken, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(surviving_mw > 0, np.minimum(1.0, available / surviving_mw), 1.0)

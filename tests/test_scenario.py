@@ -564,3 +564,30 @@ def test_contract_tail_values_the_lease_to_its_end():
     assert npv_of(cut, "100% hosted")[0] < 0.2 * expected
     # Pure mining is the same either way.
     assert_allclose(npv_of(whole, "pure mining"), npv_of(cut, "pure mining"), rtol=0)
+
+
+def test_downtime_stops_mining_on_the_converted_mw_before_the_load_arrives():
+    # Build 100 days, 30 days of downtime: the converted half mines on days 0-69, is
+    # out of mining from day 70 (works) through the 50-day ramp (day 150), and is the
+    # tenant's after. The fleet fills the site and always runs at 0.02 USD/kWh, so the
+    # split's mining flow is pure mining's times 1 on days 0-69 and 0.5 after.
+    site = filled_site(power_price=0.02)
+    contract = lease(rate=0.0, build_days=100, ramp_days=50)
+    result = compare(
+        site,
+        {
+            "downtime": Split(contract, fraction=0.5, downtime_days=30),
+            "backfill": Split(contract, fraction=0.5),
+        },
+        scenario=scenario(days=200),
+        n_paths=1,
+    )
+    operating = result.mining.daily.cash_flow.isel(path=0).values
+    discount = cashflow.discount_factors(200, RATE)
+    mining = result.components.sel(component="mining", path=0)
+    expected = operating[:70] @ discount[:70] + 0.5 * operating[70:] @ discount[70:]
+    assert_allclose(mining.sel(option="downtime"), expected, rtol=1e-12)
+    # Without downtime the half mines until its load ramps in: worth more.
+    assert mining.sel(option="backfill") > mining.sel(option="downtime")
+    with pytest.raises(ValueError, match="downtime_days"):
+        Split(contract, fraction=0.5, downtime_days=-1)
