@@ -699,20 +699,30 @@ class _View:
 
 
 def _verdict(view: _View) -> str:
-    """Which option is worth most in a view, by how much, and where mining would win."""
+    """Which option is worth most in a view, by how much, and where the decision flips."""
     table = view.table
-    winner = view.winner
-    mining = table["mean_npv"].iloc[0]
-    text = (
-        f"{view.name}: {winner} is worth most, {table.loc[winner, 'mean_npv'] / 1e6:,.0f} M USD "
-        f"mean NPV against {mining / 1e6:,.0f} M USD for pure mining"
-    )
-    if winner != table.index[0]:
+    winner, mining = view.winner, table["mean_npv"].iloc[0]
+    if winner == table.index[0]:
+        if len(table) == 1:
+            return f"{view.name}: pure mining, {mining / 1e6:,.0f} M USD mean NPV."
+        best = view.best_split
+        text = (
+            f"{view.name}: pure mining is worth most, {mining / 1e6:,.0f} M USD mean NPV "
+            f"against {table.loc[best, 'mean_npv'] / 1e6:,.0f} M USD for {best}, the best split"
+        )
+        price = table.loc[best, "breakeven_btc_price_usd"]
+    else:
+        text = (
+            f"{view.name}: {winner} is worth most, {table.loc[winner, 'mean_npv'] / 1e6:,.0f} M "
+            f"USD mean NPV against {mining / 1e6:,.0f} M USD for pure mining"
+        )
         price = table.loc[winner, "breakeven_btc_price_usd"]
-        if math.isfinite(price) and price > 0:
-            text += f"; mining would win only above a constant {price:,.0f} USD/BTC"
-        elif price == math.inf:
-            text += "; mining would not win at any constant BTC price up to 1,000,000 USD"
+    if math.isfinite(price) and price > 0:
+        text += f"; mining wins above a constant {price:,.0f} USD/BTC"
+    elif price == 0:
+        text += "; mining wins at every constant BTC price from 1,000 USD"
+    elif price == math.inf:
+        text += "; the split wins at every constant BTC price up to 1,000,000 USD"
     return text + "."
 
 

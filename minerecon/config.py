@@ -30,6 +30,17 @@ File layout
     a GPU-cloud deal through :func:`~minerecon.hosting.gpu_cloud_from_deal`)
     with any contract key below as an override; or ``kind = "colocation"``
     / ``"gpu_cloud"`` with the contract's keys given explicitly.
+``[valuation.<name>]`` (any number; the name names the view, the first is the main one)
+    ``start_from`` (``"single rate"``, ``"conservative"`` or ``"market"``:
+    :class:`~minerecon.valuation.Valuation`, its
+    :meth:`~minerecon.valuation.Valuation.conservative` or
+    :meth:`~minerecon.valuation.Valuation.market`), and any value to change:
+    ``mining_rate_per_year``, ``hosting_rate_per_year``,
+    ``guarantor_rate_per_year``, ``hosting_exit_multiple``,
+    ``renewal_probability``, ``renewal_years``, ``mining_exit_multiple``,
+    ``tax`` (false: before tax), ``tax_rate``, ``loan_to_cost`` (0: no
+    debt), ``debt_rate_per_year``, ``debt_tenor_years``. Without any, one
+    view: the ``discount_rate_per_year`` for every flow, before tax.
 ``[simulation]``
     ``start_date`` (a day of the bundled history) or a
     ``[simulation.network]`` table (``date``, ``height``, ``difficulty``,
@@ -90,6 +101,7 @@ import numpy as np
 import pandas as pd
 
 from minerecon import difficulty, fees, hosting, price
+from minerecon.financing import DebtTerms
 from minerecon.hardware import Deployment, Miner, get_miner
 from minerecon.network import NetworkState
 from minerecon.projection import MiningScenario, calibrate
@@ -104,6 +116,7 @@ from minerecon.scenario import (
     _objective,
     compare,
 )
+from minerecon.tax import TaxPolicy
 from minerecon.valuation import Valuation
 
 __all__ = ["ConfigError", "SiteStudy", "key_lines", "load_scenario"]
@@ -589,6 +602,29 @@ _NETWORK = _schema(
     ),
 )
 
+_VALUATION = _schema(
+    _k("start_from", "str", choices=("single rate", "conservative", "market")),
+    _k("mining_rate_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
+    _k("hosting_rate_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
+    _k("guarantor_rate_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
+    _k("hosting_exit_multiple", low=0, unit="[x forward NOI]"),
+    _k("renewal_probability", low=0, high=1, unit="[-]"),
+    _k("renewal_years", unit_suffix="years", target="renewal_years", low=0, unit="[year]"),
+    _k("mining_exit_multiple", low=0, unit="[x last year's cash flow]"),
+    _k("tax", "bool"),
+    _k("tax_rate", low=0, high=1, unit="[-]"),
+    _k("loan_to_cost", low=0, high=1, high_open=True, unit="[-]"),
+    _k("debt_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+    _k(
+        "debt_tenor_years",
+        unit_suffix="years",
+        target="debt_tenor_years",
+        low=0,
+        low_open=True,
+        unit="[year]",
+    ),
+)
+
 _SIMULATION = _schema(
     _k("start_date", "date", unit_suffix="date", target="start"),
     _k("network", "table"),
@@ -920,8 +956,8 @@ def load_scenario(path: str | Path) -> SiteStudy:
         raise ConfigError(path, "", line, f"TOML syntax error: {error}") from None
     reader = _Reader(path, text)
     for name in data:
-        if name not in ("site", "splits", "simulation"):
-            raise reader.error(name, "unknown table; valid: site, splits, simulation")
+        if name not in ("site", "splits", "simulation", "valuation"):
+            raise reader.error(name, "unknown table; valid: site, splits, simulation, valuation")
     if "site" not in data:
         raise ConfigError(path, "site", 1, "missing required table [site]")
     site = _site(reader, data["site"])
@@ -957,6 +993,13 @@ def load_scenario(path: str | Path) -> SiteStudy:
         )
     except ValueError as error:
         raise reader.error("simulation", str(error)) from None
+    views = data.get("valuation", {})
+    if not isinstance(views, dict):
+        raise reader.error("valuation", f"must be a table, got {_type_name(views)}")
+    valuations = {
+        name: _valuation(reader, body, f"valuation.{name}", scenario.discount_rate, name)
+        for name, body in views.items()
+    }
     return SiteStudy(
         site=site,
         splits=splits,
@@ -964,7 +1007,54 @@ def load_scenario(path: str | Path) -> SiteStudy:
         n_paths=settings.get("n_paths", 1000),
         seed=settings.get("seed"),
         name=site.name or path.stem,
+        valuations=valuations,
     )
+
+
+def _valuation(reader: _Reader, table: Any, where: str, rate: float, name: str) -> Valuation:
+    """One view: a ready-made one (``start_from``) with any of its values changed."""
+    values = reader.read(table, _VALUATION, where)
+    start = values.pop("start_from", "single rate")
+    if start == "market":
+        valuation = Valuation.market()
+    elif start == "conservative":
+        valuation = Valuation.conservative(rate)
+    else:
+        valuation = Valuation(rate)
+    changes: dict[str, Any] = {"name": name}
+    fields = {
+        "mining_rate_per_year": "mining_rate",
+        "hosting_rate_per_year": "hosting_rate",
+        "guarantor_rate_per_year": "guarantor_rate",
+        "hosting_exit_multiple": "hosting_exit_multiple",
+        "renewal_probability": "renewal_probability",
+        "renewal_years": "renewal_years",
+        "mining_exit_multiple": "mining_exit_multiple",
+    }
+    changes.update({fields[key]: value for key, value in values.items() if key in fields})
+    policy = valuation.tax
+    if values.get("tax") is False:
+        policy = None
+    elif values.get("tax") or "tax_rate" in values:
+        policy = policy or TaxPolicy()
+        if "tax_rate" in values:
+            policy = dataclasses.replace(policy, rate=values["tax_rate"])
+    changes["tax"] = policy
+    debt = {
+        "loan_to_cost": "loan_to_cost",
+        "debt_rate_per_year": "rate",
+        "debt_tenor_years": "tenor_years",
+    }
+    terms = {debt[key]: value for key, value in values.items() if key in debt}
+    if terms.get("loan_to_cost") == 0:
+        changes["financing"] = None
+    elif terms:
+        base = valuation.financing or DebtTerms.from_2025_notes()
+        changes["financing"] = dataclasses.replace(base, **terms)
+    try:
+        return valuation.replace(**changes)
+    except ValueError as error:
+        raise reader.error(where, str(error)) from None
 
 
 def _site(reader: _Reader, table: Any) -> Site:

@@ -30,8 +30,8 @@ Conventions, stated once
   flows count ``p`` times, and the exit comes ``p`` times at the end of the
   renewal and ``1 - p`` times at the end of the term. Mining: the site is
   worth ``mining_exit_multiple`` times the operating cash flow of its last
-  365 days (before capex and without the machines' resale; floored at 0)
-  on the horizon's last day; it needs coins sold as mined
+  365 days (before capex and without the machines' resale; floored at 0;
+  scaled to a year on a shorter horizon) on the horizon's last day; it needs coins sold as mined
   (``policy="sell"``), since held coins sold on the last day are not a
   year's operating cash flow.
   Terminal values are booked on their day; one falling after the last day
@@ -606,6 +606,7 @@ def value_site(
     year_span = min(DAYS_PER_YEAR, n_days)
     other = 0.0 if mining.other is None else mining.other[-year_span:].sum()
     last_year = mining.cash[:, -year_span:].sum(axis=1) + mining.capex[-year_span:].sum() - other
+    last_year = last_year * DAYS_PER_YEAR / year_span  # a year's worth on short horizons
     if valuation.mining_exit_multiple > 0:
         terminal["mining"].add(last, valuation.mining_exit_multiple * np.maximum(last_year, 0.0))
     hosting_cash = np.zeros((paths, n_days)) if hosting is None else hosting.cash

@@ -235,3 +235,52 @@ def test_second_array_table_and_exclusive_keys(tmp_path):
     text = MINIMAL.replace("fraction = 0.5", "fraction = 0.5\nconverted_mw = 5")
     with pytest.raises(ConfigError, match="not both"):
         load_scenario(write(tmp_path, text))
+
+
+def test_valuation_tables_become_the_study_views(tmp_path):
+    # Each [valuation.<name>] is a view: a ready-made Valuation with values changed.
+    text = (
+        MINIMAL
+        + """
+[valuation.market]
+start_from = "market"
+hosting_exit_multiple = 12
+loan_to_cost = 0.5
+debt_rate_per_year = 0.08
+
+[valuation.flat]
+start_from = "conservative"
+mining_rate_per_year = 0.12
+tax = false
+
+[valuation.taxed]
+tax_rate = 0.25
+"""
+    )
+    study = load_scenario(write(tmp_path, text))
+    assert list(study.valuations) == ["market", "flat", "taxed"]
+    market = study.valuations["market"]
+    assert market.hosting_exit_multiple == 12.0 and market.rates["hosting"] == 0.08
+    assert (market.financing.loan_to_cost, market.financing.rate) == (0.5, 0.08)
+    flat = study.valuations["flat"]
+    assert flat.rates == {"mining": 0.12, "hosting": 0.12, "guarantee": 0.12}
+    assert flat.tax is None and flat.financing is None and flat.name == "flat"
+    # Starting from the single-rate view (the file's 10 %), only tax is added.
+    taxed = study.valuations["taxed"]
+    assert taxed.rates["mining"] == 0.10 and taxed.tax.rate == 0.25
+    assert taxed.hosting_exit_multiple == 0.0
+
+
+def test_without_valuation_tables_one_single_rate_view(tmp_path):
+    study = load_scenario(write(tmp_path, MINIMAL))
+    assert list(study.valuations) == ["single rate"]
+    assert study.valuations["single rate"].rates["mining"] == study.scenario.discount_rate
+
+
+def test_valuation_errors_name_the_key(tmp_path):
+    bad = MINIMAL + '\n[valuation.v]\nstart_from = "optimistic"\n'
+    with pytest.raises(ConfigError, match="valuation.v.start_from"):
+        load_scenario(write(tmp_path, bad))
+    bad = MINIMAL + "\n[valuation.v]\nrenewal_probability = 1.5\n"
+    with pytest.raises(ConfigError, match="valuation.v.renewal_probability"):
+        load_scenario(write(tmp_path, bad))
