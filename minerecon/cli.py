@@ -771,8 +771,8 @@ def _print_study(study: Any, views: list[_View]) -> None:
     print(_BREAKEVEN_CONVENTION)
 
 
-#: Paths of each run of the decision tornado (common to all its runs).
-TORNADO_PATHS = 200
+# Paths of each run of the decision tornado (common to all its runs).
+_TORNADO_PATHS = 200
 
 
 def _run_views(study: Any) -> list[_View]:
@@ -800,11 +800,22 @@ def _run_views(study: Any) -> list[_View]:
             split,
             study.scenario,
             study.valuations[main.name],
-            n_paths=min(TORNADO_PATHS, study.n_paths),
+            n_paths=min(_TORNADO_PATHS, study.n_paths),
             seed=study.seed,
         )
         views[0] = dataclasses.replace(main, tornado=tornado)
     return views
+
+
+def _decision(breakeven: float) -> str | None:
+    """The break-even in words, for JSON, which has no infinity."""
+    if math.isnan(breakeven):
+        return None
+    if breakeven == 0.0:
+        return "mining always"
+    if breakeven == math.inf:
+        return "split always"
+    return "mining above the break-even"
 
 
 def _study_payload(study: Any, views: list[_View]) -> dict:
@@ -820,7 +831,10 @@ def _study_payload(study: Any, views: list[_View]) -> dict:
             view.name: {
                 "conventions": view.comparison.valuation.describe(),
                 "winner": view.winner,
-                "options": view.table.reset_index().to_dict("records"),
+                "options": [
+                    {**row, "decision": _decision(row["breakeven_btc_price_usd"])}
+                    for row in view.table.reset_index().to_dict("records")
+                ],
                 "value_breakdown": view.comparison.value_breakdown()
                 .reset_index(names="option")
                 .to_dict("records"),
@@ -832,7 +846,7 @@ def _study_payload(study: Any, views: list[_View]) -> dict:
                 if view.tornado is None
                 else {
                     "output": view.tornado.attrs["output"],
-                    "n_paths": min(TORNADO_PATHS, study.n_paths),
+                    "n_paths": min(_TORNADO_PATHS, study.n_paths),
                     "drivers": view.tornado.reset_index().to_dict("records"),
                 },
             }
@@ -1001,7 +1015,9 @@ def _study_html(study: Any, args: argparse.Namespace, views: list[_View], figure
             Table(
                 shown,
                 formatters={k: v for k, v in formats.items() if k in shown.columns},
-                caption="NPV in millions of USD at the view's rates, after tax; p5/p95: 5th and "
+                caption="NPV in millions of USD at the view's rates, "
+                + ("after tax" if view.comparison.valuation.tax is not None else "before tax")
+                + "; p5/p95: 5th and "
                 "95th percentiles over the paths; CVaR95: mean loss in the worst 5 % of paths; "
                 "equity NPV adds the value of the project debt (interest tax shield, fees); "
                 "lowest DSCR: the lowest yearly coverage of the hall's debt in operation, "
@@ -1033,7 +1049,7 @@ def _study_html(study: Any, args: argparse.Namespace, views: list[_View], figure
                     f"over pure mining, {view.name} view.",
                     caption=f"What moves the decision: {view.tornado.attrs['output']}, each "
                     "driver at its low and high value with the others at the base case, on "
-                    f"{min(TORNADO_PATHS, study.n_paths):,} common paths.",
+                    f"{min(_TORNADO_PATHS, study.n_paths):,} common paths.",
                 )
             )
         if f"split_fraction_curve_{slug}" in figures:

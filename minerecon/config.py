@@ -219,7 +219,7 @@ class SiteStudy:
         Returns
         -------
         SiteComparison
-            Under ``valuation``; :meth:`SiteComparison.revalue` gives the
+            Under ``valuation``; :meth:`~minerecon.scenario.SiteComparison.revalue` gives the
             other views on the same paths without running the engine again.
         """
         return compare(
@@ -259,7 +259,7 @@ class SiteStudy:
         Returns
         -------
         dict of str to (float, pandas.Series)
-            For each view of :attr:`valuations`: the best fraction and the
+            For each view of ``valuations``: the best fraction and the
             objective [USD] at each fraction.
         """
         if hosting is None:

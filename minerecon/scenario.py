@@ -629,7 +629,7 @@ class SiteComparison:
     def dscr_by_year(self, option: str, percentiles: Sequence[float] = (5, 50)) -> pd.DataFrame:
         """Percentiles over paths of the hosting debt's DSCR in each tax year [-].
 
-        Years before completion are nan (see :attr:`dscr`).
+        Years before completion are nan (see ``dscr``).
         """
         self._check_option(option, allow_base=False)
         if self.valuation.financing is None:
@@ -768,7 +768,9 @@ def _is_deterministic(scenario: MiningScenario) -> bool:
     from minerecon import fees, price
 
     quiet_price = isinstance(scenario._price_model(), price.ConstantPrice | price.GrowthPrice)
-    quiet_fees = isinstance(scenario._fee_model(), fees.ConstantFees | fees.FeeShare)
+    quiet_fees = isinstance(
+        scenario._fee_model(), fees.ConstantFees | fees.FeeShare | fees.FeePath
+    )
     return quiet_price and quiet_fees and scenario._hashrate_model().volatility == 0.0
 
 
@@ -920,6 +922,13 @@ def _prepare(
         fleet_scale=None,
         extra_cash_flow=None,
     )
+    if base.policy != "sell":
+        # Options mine a day-by-day share of the fleet; coins held to the last day
+        # would all be sold at that day's share.
+        raise ValueError(
+            f"scenario.policy must be 'sell' for a site comparison, got {base.policy!r}: "
+            "each option mines its own share of the fleet day by day"
+        )
     if valuation is None:
         valuation = Valuation(base.discount_rate, name="single rate")
     _check_valuation(valuation)
@@ -950,11 +959,6 @@ def _plans_for(
     valuation: Valuation,
     contract_tail: bool,
 ) -> list[_Plan]:
-    if base.policy == "hold" and valuation.mining_exit_multiple > 0:
-        raise ValueError(
-            "valuation.mining_exit_multiple must be 0 with policy='hold': the coins held are "
-            "sold on the last day, which is not a year's operating cash flow; use policy='sell'"
-        )
     surviving = _surviving_fleet_mw(site, base)
     plans = [_plan(site, None, base, valuation, surviving)]
     for label, split in items:

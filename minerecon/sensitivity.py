@@ -903,7 +903,8 @@ def decision_tornado(
     drivers : sequence of (str, str, float, (float, float) or None)
         Dotted parameter (as :func:`scenario_function`), label with the unit
         shown, scale from the parameter's unit to the one shown, and range
-        [parameter's unit] (None: +/-20 % of the base value); by default
+        [parameter's unit] (None: +/-20 % of the base value; a range that
+        leaves out the base value is widened to it); by default
         :data:`DECISION_DRIVERS`. Drivers the study does not have (no debt,
         a price model without a drift) are left out.
 
@@ -943,6 +944,8 @@ def decision_tornado(
     def gain(**params: Any) -> float:
         objects = dict(roots)
         for name, value in params.items():
+            if value == base[name]:
+                continue  # left as it is, the engine run of its site and market is reused
             where, path = locate(name)
             objects[where] = _replace(objects[where], path, value, name, where)
         key = (id(objects["site"]), id(objects["scenario"]))
@@ -976,15 +979,17 @@ def decision_tornado(
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             continue
         low, high = (0.8 * value, 1.2 * value) if bounds is None else bounds
+        # One at a time around the base case: the range always holds the base value.
+        low, high = min(low, high, value), max(low, high, value)
         if low == high:
             continue
         base[name] = float(value)
-        ranges[name] = (float(min(low, high)), float(max(low, high)))
+        ranges[name] = (float(low), float(high))
         labels[name] = (label, scale)
     table = tornado(gain, base, ranges)
     for name, (_, scale) in labels.items():
         for column in ("low_value", "base_value", "high_value"):
-            table.loc[name, column] *= scale
+            table.loc[name, column] = float(np.round(table.loc[name, column] * scale, 10))
     for column in ("output_low", "output_high", "swing", "base_output"):
         table[column] = table[column] / 1e6
     table.insert(0, "parameter", table.index)

@@ -31,9 +31,7 @@ Conventions, stated once
   renewal and ``1 - p`` times at the end of the term. Mining: the site is
   worth ``mining_exit_multiple`` times the operating cash flow of its last
   365 days (before capex and without the machines' resale; floored at 0;
-  scaled to a year on a shorter horizon) on the horizon's last day; it needs coins sold as mined
-  (``policy="sell"``), since held coins sold on the last day are not a
-  year's operating cash flow.
+  scaled to a year on a shorter horizon) on the horizon's last day.
   Terminal values are booked on their day; one falling after the last day
   of the valuation is discounted to that day at its stream's rate.
 * **Tax** (``tax``, a :class:`~minerecon.tax.TaxPolicy`, or None for
@@ -95,7 +93,7 @@ __all__ = [
     "value_site",
 ]
 
-#: Parts of an option's value [USD], in the order of :attr:`SiteValue.components`;
+#: Parts of an option's value [USD], in the order of ``SiteValue.components``;
 #: they add up to the equity value (the first five to the unlevered value).
 COMPONENTS = ("mining", "hosting", "guarantee", "terminal", "tax", "financing")
 
@@ -336,8 +334,9 @@ class Valuation:
             debt = self.financing
             grace = ", interest only until completion" * debt.interest_only_until_completion
             lines.append(
-                f"financing: {debt.loan_to_cost:.0%} of the hall's capex at {debt.rate:.3%}, "
-                f"{debt.tenor_years:g}-year tenor, {debt.amortisation} amortisation{grace}"
+                f"financing: {debt.loan_to_cost:.0%} of the hall's capex at {debt.rate:.3%} a "
+                f"year (annual effective), {debt.tenor_years:g}-year tenor, "
+                f"{debt.amortisation} amortisation{grace}"
             )
         if self.tax is None:
             lines.append("tax: none (pre-tax values)")
@@ -353,7 +352,10 @@ class Valuation:
 
 
 def _schedule_text(schedule: DepreciationSchedule) -> str:
-    method = "MACRS" if schedule.method == "macrs" else "straight line"
+    method = "straight line"
+    if schedule.method == "macrs":
+        real_property = schedule.recovery_years in (27.5, 39)
+        method = "straight line (MACRS, mid-month)" if real_property else "MACRS"
     bonus = f" with {schedule.bonus:.0%} bonus" if schedule.bonus > 0 else ""
     return f"{schedule.recovery_years:g}-year {method}{bonus}"
 
@@ -474,16 +476,26 @@ class SiteValue:
     dscr: np.ndarray
 
     def irr(self) -> np.ndarray:
-        """IRR of ``flows`` per path [1/year]: the rate at which their NPV is zero."""
-        return cashflow.irr(self.flows, periods_per_year=DAYS_PER_YEAR)
+        """IRR of ``flows`` per path [1/year]: the rate at which their NPV is zero.
+
+        nan where there is no investment to earn a return on (the first
+        non-zero flow is an inflow, e.g. machines already owned) or no root.
+        """
+        return _investment_irr(self.flows)
 
     def equity_irr(self) -> np.ndarray:
-        """IRR of ``equity_flows`` per path [1/year]."""
-        return cashflow.irr(self.equity_flows, periods_per_year=DAYS_PER_YEAR)
+        """IRR of ``equity_flows`` per path [1/year], as ``irr``."""
+        return _investment_irr(self.equity_flows)
 
     def payback_days(self) -> np.ndarray:
         """Days until cumulative ``flows`` first turn non-negative (inf: never) [day]."""
         return cashflow.payback_period(self.flows)
+
+
+def _investment_irr(flows: np.ndarray) -> np.ndarray:
+    rates = cashflow.irr(flows, periods_per_year=DAYS_PER_YEAR)
+    first = np.take_along_axis(flows, np.argmax(flows != 0, axis=-1)[:, None], axis=-1)[:, 0]
+    return np.where(first < 0, rates, np.nan)
 
 
 class _Points:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +14,9 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from minerecon import cli, economics, network
+from minerecon import cli, config, economics, network, presets
 from minerecon.hardware import get_miner, list_miners
+from minerecon.valuation import COMPONENTS
 
 
 def run(argv, capsys):
@@ -159,37 +163,134 @@ def test_console_script_runs_the_report(tmp_path):
 # --------------------------------------------------------------------------
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "site.toml"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def single_rate_copy(folder):
+    """examples/site.toml without its [valuation.*] tables: one view, "single rate"."""
+    lines, keep = [], True
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            keep = not line.startswith("[valuation")
+        if keep:
+            lines.append(line)
+    path = folder / "single_rate.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert list(config.load_scenario(path).valuations) == ["single rate"]
+    return path
+
+
+def run_quietly(argv):
+    """``minerecon argv`` in a module fixture (no capsys there): its standard output."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = cli.main(argv)
+    assert status == 0
+    return printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def example_json(tmp_path_factory):
+    """``compare examples/site.toml --paths 20 --seed 3 --format json --no-html``."""
+    out = tmp_path_factory.mktemp("example")
+    argv = ["compare", str(EXAMPLE), "--paths", "20", "--seed", "3", "--format", "json"]
+    printed = run_quietly([*argv, "--no-html", "--out", str(out)])
+    return json.loads(printed), out
+
+
+@pytest.fixture(scope="module")
+def single_rate_run(tmp_path_factory):
+    """``compare`` of the example without its views, as a table, with report.html."""
+    out = tmp_path_factory.mktemp("single")
+    path = single_rate_copy(out)
+    return run_quietly(["compare", str(path), "--paths", "10", "--out", str(out)]), out
 
 
 def test_compare_prints_every_option_and_writes_figures(tmp_path, capsys):
     status, out = run(["compare", str(EXAMPLE), "--paths", "50", "--out", str(tmp_path)], capsys)
     assert status == 0
+    text = out.out
     for option in ("pure mining", "quarter", "half", "all"):
-        assert option in out.out
-    for heading in ("mean NPV $M", "P(loss)", "CVaR95", "median IRR", "break-even BTC $"):
-        assert heading in out.out
-    assert "50 paths, seed 42" in out.out
-    for name in ("npv_distribution.png", "split_fraction_curve.png"):
-        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert option in text
+    headings = ("mean NPV $M", "p5 $M", "P(loss)", "CVaR95 loss $M", "equity NPV $M", "IRR")
+    headings += ("equity IRR", "min DSCR", "P(beats mining)", "break-even BTC $", "b-e hashprice")
+    for heading in headings:
+        assert text.count(heading) >= 2  # in the table of each view
+    assert "50 paths, seed 42" in text
+    # examples/site.toml has two views, market first; each prints its conventions
+    # (Valuation.describe), its table, its value by part and its verdict.
+    market, conservative = text.index("== market view =="), text.index("== conservative view ==")
+    assert market < conservative
+    # Valuation.market(): 15 / 8 / 5.5 % (the sourced constants of minerecon.valuation);
+    # conservative: the file's discount_rate_per_year, 10 %.
+    assert "discount rates: mining 15.00%, hosting 8.00%, guaranteed rent 5.50%" in text
+    assert "discount rates: mining 10.00%, hosting 10.00%, guaranteed rent 10.00%" in text
+    assert text.count("Mean value by part [M USD]:") == 2
+    assert "\nmarket: " in text and "\nconservative: " in text
+    # The decision tornado: the first view only.
+    assert text.count("What moves it: Mean equity NPV of ") == 1
+    assert market < text.index("What moves it: ") < conservative
+    for view in ("market", "conservative"):
+        for name in (f"npv_distribution_{view}.png", f"split_fraction_curve_{view}.png"):
+            assert (tmp_path / name).read_bytes()[:8] == PNG_SIGNATURE
+    assert (tmp_path / "decision_tornado_market.png").read_bytes()[:8] == PNG_SIGNATURE
+    assert not (tmp_path / "decision_tornado_conservative.png").exists()
+    assert not (tmp_path / "npv_distribution.png").exists()
     assert (tmp_path / "site_comparison.csv").stat().st_size > 100
 
 
-def test_compare_json_and_csv(tmp_path, capsys):
-    argv = ["compare", str(EXAMPLE), "--paths", "20", "--seed", "3", "--out", str(tmp_path)]
-    status, out = run([*argv, "--format", "json"], capsys)
-    assert status == 0
-    payload = json.loads(out.out)
+def test_compare_without_views_prints_one_single_rate_view(single_rate_run):
+    text, out = single_rate_run
+    assert text.count(" view ==") == 1 and "== single rate view ==" in text
+    # The file's discount_rate_per_year (10 %) for every flow, before tax.
+    assert "discount rates: mining 10.00%, hosting 10.00%, guaranteed rent 10.00%" in text
+    assert "tax: none (pre-tax values)" in text and "financing: none (all equity)" in text
+    assert "\nsingle rate: " in text and "What moves it: " in text
+    for name in ("npv_distribution", "split_fraction_curve", "decision_tornado"):
+        assert (out / f"{name}_single_rate.png").read_bytes()[:8] == PNG_SIGNATURE
+
+
+def test_compare_json_and_csv(example_json, tmp_path, capsys):
+    payload, written = example_json
     assert payload["n_paths"] == 20 and payload["seed"] == 3
-    assert [row["option"] for row in payload["options"]] == [
-        "pure mining",
-        "quarter",
-        "half",
-        "all",
-    ]
-    status, out = run([*argv, "--format", "csv"], capsys)
-    table = pd.read_csv(pd.io.common.StringIO(out.out), index_col="option")
+    assert list(payload["views"]) == ["market", "conservative"]
+    options = ["pure mining", "quarter", "half", "all"]
+    for view in payload["views"].values():
+        assert [row["option"] for row in view["options"]] == options
+    # --no-html: no page written, none announced.
+    assert not (written / "report.html").exists()
+    argv = ["compare", str(EXAMPLE), "--paths", "20", "--seed", "3", "--out", str(tmp_path)]
+    status, out = run([*argv, "--format", "csv", "--no-html"], capsys)
+    assert status == 0
+    table = pd.read_csv(pd.io.common.StringIO(out.out), index_col=["view", "option"])
+    assert table.index.names == ["view", "option"]
+    assert list(table.index) == [(v, o) for v in ("market", "conservative") for o in options]
     # Same paths (same seed) give the same numbers in both formats.
-    assert_allclose(table["mean_npv"], [row["mean_npv"] for row in payload["options"]], rtol=1e-9)
+    for name, view in payload["views"].items():
+        assert_allclose(
+            table.loc[name, "mean_npv"],
+            [row["mean_npv"] for row in view["options"]],
+            rtol=1e-9,
+            atol=0,
+        )
+    # The file written is the table printed, whatever the format printed.
+    for folder in (tmp_path, written):
+        on_disk = pd.read_csv(folder / "site_comparison.csv", index_col=["view", "option"])
+        pd.testing.assert_frame_equal(on_disk, table)
+
+
+def test_compare_json_mean_npv_is_the_library_npv_in_usd(example_json):
+    # The command's mean NPV is SiteComparison.npv [USD] averaged over the paths of
+    # the same study, paths and seed, in each view: no rescaling to M USD in the JSON.
+    views = example_json[0]["views"]
+    study = config.load_scenario(EXAMPLE).replace(n_paths=20, seed=3)
+    first = study.run()
+    for name, view in views.items():
+        npv = first.revalue(study.valuations[name]).npv
+        rows = view["options"]
+        expected = [float(npv.sel(option=row["option"]).mean()) for row in rows]
+        assert_allclose([row["mean_npv"] for row in rows], expected, rtol=1e-9, atol=0)
+        assert max(abs(v) for v in expected) > 1e6  # a 100 MW site: tens of M USD
 
 
 def test_report_preset_prints_the_table_and_writes_pngs(tmp_path, capsys):
@@ -199,8 +300,198 @@ def test_report_preset_prints_the_table_and_writes_pngs(tmp_path, capsys):
     for option in ("pure mining", "25% hosted", "50% hosted", "75% hosted", "full conversion"):
         assert option in out.out
     assert "285 MW" in out.out and "0.056 USD/kWh" in out.out
-    for name in ("npv_distribution.png", "split_fraction_curve.png"):
-        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The preset's two views, in order, each with its conventions and verdict.
+    market, conservative = (
+        out.out.index("== market view =="),
+        out.out.index("== conservative view =="),
+    )
+    assert market < conservative
+    # Valuation.market(): mining 15 %, hosting 8 %, guaranteed rent 5.5 % (the sourced
+    # constants of minerecon.valuation); conservative: the preset's one 10 % rate.
+    assert "discount rates: mining 15.00%, hosting 8.00%, guaranteed rent 5.50%" in out.out
+    assert "discount rates: mining 10.00%, hosting 10.00%, guaranteed rent 10.00%" in out.out
+    assert out.out.count("Mean value by part [M USD]:") == 2
+    assert "\nmarket: " in out.out and "\nconservative: " in out.out
+    # The decision tornado is printed for the first view only.
+    assert out.out.count("What moves it: ") == 1
+    assert market < out.out.index("What moves it: ") < conservative
+    for view in ("market", "conservative"):
+        for name in (f"npv_distribution_{view}.png", f"split_fraction_curve_{view}.png"):
+            assert (tmp_path / name).read_bytes()[:8] == PNG_SIGNATURE
+    assert (tmp_path / "decision_tornado_market.png").read_bytes()[:8] == PNG_SIGNATURE
+    assert not (tmp_path / "decision_tornado_conservative.png").exists()
+
+
+# --------------------------------------------------------------------------
+# The preset's views, its JSON document and its CSV table
+# --------------------------------------------------------------------------
+
+PRESET_PATHS = 100
+
+
+@pytest.fixture(scope="module")
+def preset_run(tmp_path_factory):
+    """The preset at 100 paths (seed 2025, the preset's): its JSON and its CSV file."""
+    out = tmp_path_factory.mktemp("preset")
+    argv = ["report", "--preset", "cleanspark-fy2025", "--paths", str(PRESET_PATHS)]
+    printed = run_quietly([*argv, "--format", "json", "--no-html", "--out", str(out)])
+    table = pd.read_csv(out / "site_comparison.csv", index_col=["view", "option"])
+    return json.loads(printed), table
+
+
+def test_preset_market_view_favours_a_split_and_the_conservative_view_mining(preset_run):
+    payload, table = preset_run
+    assert payload["n_paths"] == PRESET_PATHS and payload["seed"] == 2025
+    assert list(payload["views"]) == ["market", "conservative"]
+    # BTC closed at 88,235 USD on 2025-11-25 (bundled history), the preset's start.
+    start = network.NetworkState.from_history(payload["start"]).btc_price
+    assert_allclose(start, 88_235, atol=0.5)
+
+    def npvs(view):
+        return {row["option"]: row["mean_npv"] for row in payload["views"][view]["options"]}
+
+    market, conservative = npvs("market"), npvs("conservative")
+    winner = payload["views"]["market"]["winner"]
+    assert winner != "pure mining"
+    assert winner == max(market, key=market.get)
+    assert market[winner] > market["pure mining"]
+    # The decision break-even of the winner: mining wins only above a constant price
+    # well above the start's, or never up to 1,000,000 USD ("split always", inf; the
+    # CSV keeps inf, the JSON cannot).
+    price = table.loc[("market", winner), "breakeven_btc_price_usd"]
+    assert price == math.inf or (math.isfinite(price) and price > start)
+    assert payload["views"]["conservative"]["winner"] == "pure mining"
+    assert all(
+        conservative[o] < conservative["pure mining"] for o in conservative if o != "pure mining"
+    )
+
+    # Robust to the path count: every option runs on the same paths, so the gap's
+    # standard error is that of the path-by-path difference. At 100 paths (seed 2025)
+    # the market gap of full conversion over mining is 1,179 M USD with a standard
+    # error of 49 M USD (24 SE), and the smallest conservative gap, 25 % hosted,
+    # -135 M USD with 4.5 M USD (30 SE); at 50 paths: 1,154 +/- 74 and -135 +/- 6.5.
+    # The break-even is found on one deterministic path (the simulation's mean fees,
+    # here constant, and no hashrate noise): the same 675,316 USD/BTC at 50 and 100
+    # paths. The gaps are checked here on the library's paths, which the command's
+    # numbers must equal.
+    study = presets.cleanspark_fy2025(n_paths=PRESET_PATHS)
+    comparison = study.run()
+    for view, result in (
+        ("market", comparison),
+        ("conservative", comparison.revalue(study.valuations["conservative"])),
+    ):
+        mining = result.npv.sel(option="pure mining").values
+        gaps = npvs(view)
+        for option in result.options[1:]:
+            gap = result.npv.sel(option=option).values - mining
+            assert_allclose(gaps[option] - gaps["pure mining"], gap.mean(), rtol=1e-9)
+            error = gap.std(ddof=1) / math.sqrt(PRESET_PATHS)
+            assert abs(gap.mean()) > 10 * error, (view, option, gap.mean(), error)
+
+
+def test_study_json_schema_and_value_parts_add_up(preset_run, tmp_path, capsys):
+    preset, _ = preset_run
+    path = single_rate_copy(tmp_path)
+    argv = ["compare", str(path), "--paths", "20", "--format", "json", "--no-html"]
+    status, out = run([*argv, "--out", str(tmp_path)], capsys)
+    assert status == 0
+    single = json.loads(out.out)
+    # The rates of each view (Valuation.describe): market 15 / 8 / 5.5 % (the sourced
+    # constants of minerecon.valuation); conservative 10 % (the preset's rate);
+    # single rate 10 % (discount_rate_per_year of examples/site.toml).
+    rates = {
+        "market": "mining 15.00%, hosting 8.00%, guaranteed rent 5.50%",
+        "conservative": "mining 10.00%, hosting 10.00%, guaranteed rent 10.00%",
+        "single rate": "mining 10.00%, hosting 10.00%, guaranteed rent 10.00%",
+    }
+    for payload, n_paths in ((preset, PRESET_PATHS), (single, 20)):
+        assert set(payload) == {"study", "start", "days", "n_paths", "seed", "notes", "views"}
+        assert payload["n_paths"] == n_paths
+        for index, (name, view) in enumerate(payload["views"].items()):
+            assert set(view) == {
+                "conventions",
+                "winner",
+                "options",
+                "value_breakdown",
+                "split_curve",
+                "tornado",
+            }
+            conventions = view["conventions"]
+            assert all(isinstance(line, str) for line in conventions)
+            assert conventions[0].startswith(f"discount rates: {rates[name]}")
+            rows = view["options"]
+            assert rows[0]["option"] == "pure mining"
+            # Pure mining has no break-even of its own: nan, null in JSON.
+            assert rows[0]["breakeven_btc_price_usd"] is None
+            assert rows[0]["breakeven_hashprice_usd_per_ph_day"] is None
+            assert all(isinstance(row["mean_npv"], float) for row in rows)
+            assert view["winner"] == max(rows, key=lambda row: row["mean_npv"])["option"]
+            # Law: the first five parts add up to the NPV, all six to the equity NPV
+            # (means over paths, each computed on its own), and those are the table's.
+            parts = view["value_breakdown"]
+            assert [part["option"] for part in parts] == [row["option"] for row in rows]
+            for part, row in zip(parts, rows, strict=True):
+                five = sum(part[name] for name in COMPONENTS[:5])
+                assert_allclose(five, part["npv"], rtol=1e-6, atol=1.0)
+                assert_allclose(five + part["financing"], part["equity_npv"], rtol=1e-6, atol=1.0)
+                assert_allclose(part["npv"], row["mean_npv"], rtol=1e-9)
+                assert_allclose(part["equity_npv"], row["mean_equity_npv"], rtol=1e-9)
+            # The split curve values the contract on the same paths: its 0 is pure mining.
+            curve = view["split_curve"]
+            assert_allclose(curve["mean_npv"]["0"], rows[0]["mean_npv"], rtol=1e-9)
+            best = max(curve["mean_npv"], key=curve["mean_npv"].get)
+            assert_allclose(float(best), curve["best_fraction"], rtol=0, atol=0)
+            # Only the first view carries the decision tornado.
+            if index == 0:
+                tornado = view["tornado"]
+                assert tornado["n_paths"] == min(cli.TORNADO_PATHS, n_paths)
+                assert tornado["output"].startswith("Mean equity NPV of ")
+                assert {"driver", "parameter", "output_low", "output_high"} <= set(
+                    tornado["drivers"][0]
+                )
+            else:
+                assert view["tornado"] is None
+    market = preset["views"]["market"]
+    rows = {row["option"]: row for row in market["options"]}
+    # Same lease on the same paths: the curve's 50 % and 100 % are the options'.
+    assert_allclose(market["split_curve"]["mean_npv"]["0.5"], rows["50% hosted"]["mean_npv"])
+    assert_allclose(market["split_curve"]["mean_npv"]["1"], rows["full conversion"]["mean_npv"])
+    # The tornado runs on the study's 100 paths and seed: its base case is the
+    # table's equity gain of the best split over pure mining [M USD].
+    tornado = market["tornado"]
+    gain = rows["full conversion"]["mean_equity_npv"] - rows["pure mining"]["mean_equity_npv"]
+    assert "full conversion" in tornado["output"]
+    for driver in tornado["drivers"]:
+        assert_allclose(driver["base_output"], gain / 1e6, rtol=1e-9)
+
+
+def test_preset_csv_file_holds_every_view_with_the_json_numbers(preset_run):
+    payload, table = preset_run
+    assert table.index.names == ["view", "option"]
+    assert list(table.index.get_level_values("view").unique()) == ["market", "conservative"]
+    for name, view in payload["views"].items():
+        rows = view["options"]
+        assert list(table.loc[name].index) == [row["option"] for row in rows]
+        # Same run, same numbers.
+        assert_allclose(
+            table.loc[name, "mean_npv"], [row["mean_npv"] for row in rows], rtol=1e-12, atol=0
+        )
+
+
+def test_json_tells_split_always_from_no_breakeven(preset_run):
+    # JSON has no infinity: a break-even of inf ("split always") is null like pure
+    # mining's nan, and the "decision" field tells them apart.
+    payload, table = preset_run
+    rows = {row["option"]: row for row in payload["views"]["market"]["options"]}
+    always = [o for o in rows if table.loc[("market", o), "breakeven_btc_price_usd"] == math.inf]
+    assert always  # 25 % hosted: the split wins at every price up to 1,000,000 USD
+    for option in always:
+        assert rows[option]["decision"] == "split always"
+    assert rows["pure mining"]["decision"] is None
+    for option, row in rows.items():
+        price = table.loc[("market", option), "breakeven_btc_price_usd"]
+        if math.isfinite(price) and price > 0:
+            assert row["decision"] == "mining above the break-even"
 
 
 @pytest.mark.parametrize(
@@ -265,8 +556,6 @@ def test_calibrate_outside_the_history_exits_2(capsys):
 # report.html: one self-contained page per run
 # --------------------------------------------------------------------------
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
 
 def _check_page(path, parse_html, n_images):
     text = path.read_text(encoding="utf-8")
@@ -315,19 +604,40 @@ def test_report_preset_html_holds_the_comparison(tmp_path, capsys, parse_html):
     argv = ["report", "--preset", "cleanspark-fy2025", "--paths", "20", "--out", str(tmp_path)]
     status, out = run([*argv, "--format", "csv"], capsys)
     assert status == 0
-    page = _check_page(tmp_path / "report.html", parse_html, n_images=2)
+    # Per view an NPV distribution and a split curve, and the first view's tornado.
+    page = _check_page(tmp_path / "report.html", parse_html, n_images=5)
+    alts = [image["alt"] for image in page.images]
+    assert sum("Tornado chart" in alt and "market view" in alt for alt in alts) == 1
     options = ("pure mining", "25% hosted", "50% hosted", "75% hosted", "full conversion")
     for option in options:
         assert option in page.headers  # a row of the tables
-    for header in ("mean NPV [M USD]", "P(loss) [%]", "break-even BTC price [USD/BTC]"):
-        assert header in page.headers
-    for section in ("Comparison", "Break-even conventions", "Assumptions and notes"):
+    for header in (
+        "mean NPV [M USD]",
+        "P(loss) [%]",
+        "mean equity NPV [M USD]",
+        "median lowest DSCR [-]",
+        "break-even BTC price [USD/BTC]",
+        "break-even hashprice [USD/PH/day]",
+    ):
+        assert page.headers.count(header) == 2  # one comparison table per view
+    for section in (
+        "Verdict",
+        "Market view",
+        "Conservative view",
+        "Break-even conventions",
+        "Assumptions and notes",
+    ):
         assert section in page.plain
+    # Each view states its rates (Valuation.market(): 15 / 8 / 5.5 %).
+    assert "mining 15.00%, hosting 8.00%, guaranteed rent 5.50%" in page.plain
     # The preset's sources and assumptions, and the run's paths.
     assert "StockTitan" in page.plain and "idle S21-class machines" in page.plain
     assert "20 paths" in page.plain
-    # The printed CSV and the page show the same options.
-    assert list(pd.read_csv(pd.io.common.StringIO(out.out))["option"]) == list(options)
+    # The printed CSV holds every view, and each view the options of the page.
+    printed = pd.read_csv(pd.io.common.StringIO(out.out))
+    assert list(printed.columns[:2]) == ["view", "option"]
+    assert list(printed["view"]) == ["market"] * 5 + ["conservative"] * 5
+    assert list(printed["option"]) == list(options) * 2
 
 
 def test_compare_html_and_no_html(tmp_path, capsys, parse_html):
@@ -335,10 +645,24 @@ def test_compare_html_and_no_html(tmp_path, capsys, parse_html):
     status, out = run(argv, capsys)
     assert status == 0
     assert f"wrote {tmp_path / 'report.html'}" in out.out
-    page = _check_page(tmp_path / "report.html", parse_html, n_images=2)
+    # Two views: an NPV distribution and a split curve each, the market's tornado.
+    page = _check_page(tmp_path / "report.html", parse_html, n_images=5)
     for option in ("pure mining", "quarter", "half", "all"):
         assert option in page.headers
+    for section in ("Verdict", "Market view", "Conservative view"):
+        assert section in page.plain
     assert str(EXAMPLE) in page.plain
-    (tmp_path / "report.html").unlink()
-    status, out = run([*argv, "--no-html"], capsys)
-    assert status == 0 and not (tmp_path / "report.html").exists()
+    # --no-html is test_compare_json_and_csv's run (example_json).
+
+
+def test_compare_html_of_a_single_rate_view(single_rate_run, parse_html):
+    text, out = single_rate_run
+    assert f"wrote {out / 'report.html'}" in text
+    page = _check_page(out / "report.html", parse_html, n_images=3)
+    assert "Single rate view" in page.plain and "Conservative view" not in page.plain
+
+
+def test_compare_html_caption_matches_a_pre_tax_view(single_rate_run, parse_html):
+    page = parse_html((single_rate_run[1] / "report.html").read_text(encoding="utf-8"))
+    assert "tax: none (pre-tax values)" in page.plain  # the view's own conventions
+    assert "after tax" not in page.plain

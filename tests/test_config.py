@@ -279,8 +279,8 @@ def test_without_valuation_tables_one_single_rate_view(tmp_path):
 
 def test_valuation_errors_name_the_key(tmp_path):
     bad = MINIMAL + '\n[valuation.v]\nstart_from = "optimistic"\n'
-    with pytest.raises(ConfigError, match="valuation.v.start_from"):
+    with pytest.raises(ConfigError, match=r"valuation\.v\.start_from"):
         load_scenario(write(tmp_path, bad))
     bad = MINIMAL + "\n[valuation.v]\nrenewal_probability = 1.5\n"
-    with pytest.raises(ConfigError, match="valuation.v.renewal_probability"):
+    with pytest.raises(ConfigError, match=r"valuation\.v\.renewal_probability"):
         load_scenario(write(tmp_path, bad))

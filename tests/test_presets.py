@@ -8,6 +8,7 @@ from numpy.testing import assert_allclose
 from minerecon import hosting
 from minerecon.config import SiteStudy
 from minerecon.presets import CLEANSPARK_FY2025, PRESETS, cleanspark_fy2025, get_preset
+from minerecon.valuation import Valuation
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,27 @@ def test_run_compares_every_option(study):
         "full conversion",
     )
     assert result.npv.shape == (5, 20)
+
+
+def test_two_views_value_the_same_paths(study):
+    assert list(study.valuations) == ["market", "conservative"]
+    # Market: the ready-made view with the Cipher-Fluidstack lease's 2 x 5-year
+    # extension options (ai_deals.csv, "2x5y"); conservative: one 10 % rate.
+    assert study.valuations["market"] == Valuation.market(renewal_years=10.0)
+    assert study.valuations["conservative"] == Valuation.conservative(0.10)
+    # Each view's conventions are among the notes the report shows.
+    for name, valuation in study.valuations.items():
+        for line in valuation.describe():
+            assert f"VIEW {name}: {line}" in study.notes
+    # run() values the first view; revaluing its paths is running under the other
+    # view (the engine's paths do not depend on the valuation).
+    first = study.run()
+    assert first.valuation.name == "market"
+    conservative = study.valuations["conservative"]
+    revalued = first.revalue(conservative)
+    direct = study.run(valuation=conservative)
+    assert_allclose(revalued.npv.values, direct.npv.values, rtol=1e-12, atol=0)
+    assert_allclose(revalued.equity_npv.values, direct.equity_npv.values, rtol=1e-12, atol=0)
 
 
 def test_get_preset():

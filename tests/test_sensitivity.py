@@ -14,6 +14,7 @@ Reference values:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import matplotlib.pyplot as plt
@@ -24,12 +25,14 @@ import xarray as xr
 from numpy.testing import assert_allclose
 
 from minerecon import economics, plot, sensitivity
+from minerecon import scenario as scenario_module
 from minerecon.hardware import Deployment
 from minerecon.hosting import ColocationLease
 from minerecon.network import NetworkState
 from minerecon.price import GBM
 from minerecon.projection import MiningScenario
-from minerecon.scenario import Site, Split
+from minerecon.scenario import Site, Split, compare
+from minerecon.valuation import Valuation
 
 # --------------------------------------------------------------------------
 # Ishigami
@@ -455,3 +458,193 @@ def test_plot_sobol_indices_draws_first_order_and_total_with_intervals():
     assert len(ax.patches) == 6
     assert not any(isinstance(c, ErrorbarContainer) for c in ax.containers)
     plt.close(ax.figure)
+
+
+# --------------------------------------------------------------------------
+# The decision tornado: what moves the value of a split over pure mining
+# --------------------------------------------------------------------------
+
+DECISION_PATHS = 50
+DECISION_SEED = 7
+
+
+def decision_case():
+    """A 10 MW site (2,500 S21 XP: 2,500 * 3,645 W * PUE 1.05 = 9.6 MW), half of it
+    leased; 400 days of a zero-drift GBM, no hashrate model."""
+    site = Site(10.0, Deployment("Antminer S21 XP", 2500))
+    lease = ColocationLease(
+        rate=150.0, term_years=10, capex_per_it_mw=9e6, build_days=90, ramp_days=30
+    )
+    market = MiningScenario(site.fleet, start=STATE, days=400, price=GBM(0.0, 0.5))
+    return site, Split(lease, fraction=0.5), market
+
+
+def direct_gain(site, split, market, valuation):
+    """Mean over paths of the split's equity NPV minus pure mining's [M USD], by compare."""
+    comparison = compare(
+        site,
+        {"split": split},
+        scenario=market,
+        n_paths=DECISION_PATHS,
+        seed=DECISION_SEED,
+        valuation=valuation,
+    )
+    equity = comparison.equity_npv
+    gain = equity.sel(option="split").values - equity.sel(option="pure mining").values
+    return float(np.mean(gain)) / 1e6
+
+
+def driver(name):
+    return next(d for d in sensitivity.DECISION_DRIVERS if d[0] == name)
+
+
+@pytest.fixture(scope="module")
+def decision():
+    site, split, market = decision_case()
+    table = sensitivity.decision_tornado(
+        site, split, market, Valuation.market(), n_paths=DECISION_PATHS, seed=DECISION_SEED
+    )
+    return table
+
+
+def test_decision_tornado_valuation_and_site_drivers_are_exact(decision):
+    site, split, market = decision_case()
+    valuation = Valuation.market()
+    # The base case and each end of a driver are compare() on the same seed and
+    # paths with that one value changed: equal to rounding, not statistically.
+    base = direct_gain(site, split, market, valuation)
+    assert_allclose(decision["base_output"], base, rtol=1e-9)
+    # Exit multiple 10x and 20x (DECISION_DRIVERS: VanEck's mid-teens, listed
+    # data-centre operators 20-25x), a pure valuation driver.
+    row = decision.loc["hall exit multiple [x forward NOI]"]
+    assert row["parameter"] == "valuation.hosting_exit_multiple"
+    assert (row["low_value"], row["base_value"], row["high_value"]) == (10.0, 15.0, 20.0)
+    for end, multiple in (("output_low", 10.0), ("output_high", 20.0)):
+        expected = direct_gain(
+            site, split, market, valuation.replace(hosting_exit_multiple=multiple)
+        )
+        assert_allclose(row[end], expected, rtol=1e-9)
+    # Hosting rate 7 % and 10 % (the 2025 notes on such leases: 7.125-8 %).
+    row = decision.loc["hosting discount rate [%/year]"]
+    for end, rate in (("output_low", 0.07), ("output_high", 0.10)):
+        expected = direct_gain(site, split, market, valuation.replace(hosting_rate=rate))
+        assert_allclose(row[end], expected, rtol=1e-9)
+    # Power price +/-20 % of the site's 0.05 USD/kWh: a site driver, the engine reruns.
+    row = decision.loc["power price [USD/kWh]"]
+    assert_allclose([row["low_value"], row["high_value"]], [0.04, 0.06], rtol=1e-12)
+    for end, power in (("output_low", 0.04), ("output_high", 0.06)):
+        expected = direct_gain(
+            dataclasses.replace(site, power_price=power), split, market, valuation
+        )
+        assert_allclose(row[end], expected, rtol=1e-9)
+
+
+def test_decision_tornado_laws_and_display_units(decision):
+    # A dearer lease earns the split more; a higher hosting rate discounts its rent
+    # more; a dearer hall costs the split more (pure mining builds none).
+    rate = decision.loc["lease rate [USD/kW-month]"]
+    assert rate["output_high"] > rate["output_low"]
+    hosting = decision.loc["hosting discount rate [%/year]"]
+    assert hosting["output_high"] < hosting["output_low"]
+    build = decision.loc["build cost [M USD per IT MW]"]
+    assert build["output_high"] < build["output_low"]
+    # Display units: build cost in M USD per IT MW (the lease's 9e6 USD), build time
+    # in months (90 days * 12 / 365, below the 8-24 month range, which is widened
+    # down to it), rates and loan to cost in % (Valuation.market: hosting 8 %, 70 % of
+    # the hall financed), the lease rate +/-20 % of 150.
+    shown = decision[["low_value", "base_value", "high_value"]]
+    assert_allclose(shown.loc["build cost [M USD per IT MW]"], [8.0, 9.0, 11.0], rtol=1e-12)
+    months = 90 * 12 / 365
+    assert_allclose(shown.loc["build time [months]"], [months, months, 24.0], rtol=1e-9)
+    assert_allclose(shown.loc["hosting discount rate [%/year]"], [7.0, 8.0, 10.0], rtol=1e-12)
+    assert_allclose(shown.loc["loan to cost [%]"], [0.0, 70.0, 85.0], rtol=1e-12)
+    assert_allclose(shown.loc["lease rate [USD/kW-month]"], [120.0, 150.0, 180.0], rtol=1e-12)
+    # Largest swing first; the swing is |high - low| in M USD.
+    assert decision["swing"].is_monotonic_decreasing
+    assert_allclose(
+        decision["swing"], (decision["output_high"] - decision["output_low"]).abs(), rtol=1e-12
+    )
+    assert decision.index.name == "driver"
+    assert decision.attrs["output"] == (
+        "Mean equity NPV of 50% hosted minus pure mining [M USD], market view"
+    )
+
+
+def test_decision_tornado_leaves_out_drivers_the_study_lacks(decision):
+    # The scenario has no hashrate model: no hashrate row.
+    assert "hashrate.monthly_growth" not in set(decision["parameter"])
+    assert "valuation.financing.loan_to_cost" in set(decision["parameter"])
+    # No debt: no loan-to-cost row; the valuation drivers it has stay.
+    site, split, market = decision_case()
+    drivers = [d for d in sensitivity.DECISION_DRIVERS if d[0].startswith("valuation.")]
+    unlevered = sensitivity.decision_tornado(
+        site, split, market, Valuation.market(financing=None), n_paths=5, seed=0, drivers=drivers
+    )
+    assert set(unlevered["parameter"]) == {
+        "valuation.hosting_exit_multiple",
+        "valuation.hosting_rate",
+        "valuation.mining_rate",
+    }
+    with pytest.raises(ValueError, match=r"split must be a minerecon\.scenario\.Split"):
+        sensitivity.decision_tornado(site, "half", market, Valuation.market())
+
+
+def test_scenario_function_values_a_split_under_a_valuation(decision):
+    site, split, market = decision_case()
+    valuation = Valuation.market()
+    gain = sensitivity.scenario_function(
+        market,
+        "mean_equity_npv_gain",
+        n_paths=DECISION_PATHS,
+        seed=DECISION_SEED,
+        site=site,
+        split=split,
+        valuation=valuation,
+    )
+    assert gain.label == "Mean equity NPV gain over pure mining [USD]"
+    # Same paths and valuation as the decision tornado [USD against M USD].
+    assert_allclose(gain() / 1e6, decision["base_output"].iloc[0], rtol=1e-9)
+    row = decision.loc["hosting discount rate [%/year]"]
+    assert_allclose(gain(**{"valuation.hosting_rate": 0.10}) / 1e6, row["output_high"], rtol=1e-9)
+    # Law: without debt the equity NPV is the NPV, so both gains agree.
+    single = Valuation(0.10)
+    kwargs = {"n_paths": 10, "seed": 1, "site": site, "split": split, "valuation": single}
+    equity = sensitivity.scenario_function(market, "mean_equity_npv_gain", **kwargs)
+    plain = sensitivity.scenario_function(market, "mean_npv_gain", **kwargs)
+    assert_allclose(equity(), plain(), rtol=1e-12)
+    with pytest.raises(ValueError, match="valuation needs a site"):
+        sensitivity.scenario_function(market, valuation=valuation)
+
+
+def test_decision_tornado_runs_the_engine_once_for_lease_and_valuation_drivers(monkeypatch):
+    site, split, market = decision_case()
+    runs = []
+    engine = scenario_module.simulate
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(scenario_module, "simulate", counted)
+    names = ("split.hosting.rate", "valuation.hosting_exit_multiple", "site.power_price")
+    drivers = [driver(name) for name in names]
+    table = sensitivity.decision_tornado(
+        site, split, market, Valuation.market(), n_paths=5, seed=0, drivers=drivers
+    )
+    assert len(table) == 3
+    # Docstring: "the engine runs again only for drivers of the site or the market
+    # (lease and valuation drivers revalue one run)": the base case, and the power
+    # price at its two ends.
+    assert len(runs) == 1 + 2
+
+
+def test_decision_tornado_ranges_hold_the_base_case():
+    site, split, market = decision_case()
+    drivers = [driver("valuation.hosting_exit_multiple"), driver("valuation.hosting_rate")]
+    table = sensitivity.decision_tornado(
+        site, split, market, Valuation(0.10), n_paths=5, seed=0, drivers=drivers
+    )
+    # One at a time around the base case: each row's range holds its base value (or
+    # the driver is left out, as loan to cost is without debt).
+    assert (table["low_value"] <= table["base_value"]).all()
+    assert (table["base_value"] <= table["high_value"]).all()

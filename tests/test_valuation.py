@@ -915,11 +915,12 @@ def test_machine_resale_is_not_multiplied_by_the_mining_exit_multiple():
     assert_allclose(resold, plain, rtol=1e-9)
 
 
-def test_a_mining_exit_multiple_needs_coins_sold_as_mined():
-    # With policy='hold' every coin is sold on the last day: the last 365 days' cash
-    # is not a year's operating cash flow, so a multiple of it is refused (it gave
-    # 28.5 M USD against 10.1 M with coins sold daily on this site).
+def test_a_site_comparison_needs_coins_sold_as_mined():
+    # With policy='hold' every coin is sold on the last day: the last 365 days' cash is
+    # not a year's operating cash flow (a 6x exit gave 28.5 M USD against 10.1 M with
+    # coins sold daily on this site), and an option's fleet share on the last day would
+    # price all the coins it mined; a site comparison refuses it.
     site = Site(4.0, Deployment(S21XP, 1000), power_price=0.05)
-    with pytest.raises(ValueError, match="mining_exit_multiple"):
+    with pytest.raises(ValueError, match="policy"):
         mining_terminal(site, "hold")
     assert mining_terminal(site, "sell") > 0
