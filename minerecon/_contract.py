@@ -9,6 +9,7 @@ and masking (``nan`` where there is no solution) that keeps the kind.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import numbers
 from collections.abc import Callable
@@ -104,6 +105,31 @@ def check_count(name: str, value: Any, *, low: int = 1, unit: str = "") -> int:
         unit_text = f" {unit}" if unit else ""
         raise ValueError(f"{name} must be an integer >= {low}{unit_text}, got {value!r}")
     return int(value)
+
+
+def check_scalar(name: str, value: Any, **bounds: Any) -> float:
+    """Validate one finite real number, such as a field of a contract; return a ``float``.
+
+    ``bounds`` are those of :func:`check`. Raises ``ValueError`` naming the
+    argument for booleans, arrays, NaN, infinities and values out of range.
+    """
+    if isinstance(value, bool) or np.ndim(value) != 0:
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    value = float(check(name, value, **bounds))
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def with_overrides(cls: type, params: dict[str, Any], overrides: dict[str, Any]) -> Any:
+    """``cls(**params)`` with some fields replaced; unknown names raise ``ValueError``."""
+    fields = [field.name for field in dataclasses.fields(cls)]
+    unknown = sorted(set(overrides) - set(fields))
+    if unknown:
+        raise ValueError(
+            f"overrides must be fields of {cls.__name__}, got {unknown}; valid: {fields}"
+        )
+    return cls(**{**params, **overrides})
 
 
 def check_fraction(name: str, value: Any, *, high_open: bool = True) -> Any:

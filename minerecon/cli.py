@@ -19,11 +19,15 @@ conventions); ``--no-html`` skips it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
+import os
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -324,7 +328,6 @@ def _report(args: argparse.Namespace) -> None:
 
     state, costs = _network(args), _costs(args)
     table = report.miner_economics(network=state, **costs)
-    args.out.mkdir(parents=True, exist_ok=True)
     if args.format == "table":
         print(_header(table.attrs))
         print()
@@ -333,28 +336,17 @@ def _report(args: argparse.Namespace) -> None:
         print(table.to_csv(), end="")
     else:
         print(_to_json({"inputs": table.attrs, "miners": table.reset_index().to_dict("records")}))
-    table.to_csv(args.out / "miner_economics.csv")
-    written = [args.out / "miner_economics.csv"]
-    figures = {}
-    for name, draw in (
+    drawings = [
         ("breakeven_btc_price", lambda: plot.breakeven_btc_price(table)),
         ("margin_vs_btc_price", lambda: plot.margin_vs_btc_price(network=state, **costs)),
-    ):
-        ax = draw()
-        path = args.out / f"{name}.{args.figure_format}"
-        ax.figure.savefig(path, dpi=150)
+    ]
+    with _staged_output(args.out) as folder:
+        table.to_csv(folder / "miner_economics.csv")
+        figures = _save_figures(drawings, folder, args)
         if args.html:
-            from minerecon.html import figure_to_png
-
-            figures[name] = figure_to_png(ax.figure)
-        matplotlib.pyplot.close(ax.figure)
-        written.append(path)
-    if args.html:
-        written.append(_report_html(args, state, table, figures))
-    if args.format == "table":
-        print()
-        for path in written:
-            print(f"wrote {path}")
+            _report_html(args, state, table, figures, folder)
+        written = sorted(path.name for path in folder.iterdir())
+    _print_written(args, written)
 
 
 #: Headings of the per-machine table of report.html: name and [unit].
@@ -405,7 +397,11 @@ def _history_provenance() -> list[str]:
 
 
 def _report_html(
-    args: argparse.Namespace, state: NetworkState, table: pd.DataFrame, figures: dict
+    args: argparse.Namespace,
+    state: NetworkState,
+    table: pd.DataFrame,
+    figures: dict,
+    folder: Path,
 ) -> Path:
     from minerecon.html import Bullets, Figure, Section, Table, write_html_report
 
@@ -509,7 +505,7 @@ def _report_html(
         sections.append(Section("Figures", plots))
     sections.append(Section("Data provenance", [Bullets(_history_provenance())]))
     return write_html_report(
-        args.out / "report.html",
+        folder / "report.html",
         title="minerecon report: per-machine mining economics",
         subtitle=f"Network on {attrs['date']}, power {attrs['power_price_usd_per_kwh']:g} "
         f"USD/kWh, hashprice {attrs['hashprice_usd_per_ph_day']:.2f} USD/PH/day",
@@ -871,13 +867,10 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
         print(combined.to_csv(), end="")
     else:
         print(_to_json(_study_payload(study, views)))
-    args.out.mkdir(parents=True, exist_ok=True)
-    combined.to_csv(args.out / "site_comparison.csv")
-    written = [args.out / "site_comparison.csv"]
-    figures: dict[str, Any] = {}
+    drawings = []
     for view in views:
         slug = view.name.replace(" ", "_")
-        drawings = [(f"npv_distribution_{slug}", lambda v=view: _npv_figure(plot, study, v))]
+        drawings.append((f"npv_distribution_{slug}", lambda v=view: _npv_figure(plot, study, v)))
         if len(view.scores):
             drawings.append(
                 (
@@ -887,22 +880,66 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
             )
         if view.tornado is not None:
             drawings.append((f"decision_tornado_{slug}", lambda v=view: plot.tornado(v.tornado)))
-        for name, draw in drawings:
-            ax = draw()
-            path = args.out / f"{name}.{args.figure_format}"
-            ax.figure.savefig(path, dpi=150)
-            if args.html:
-                from minerecon.html import figure_to_png
+    with _staged_output(args.out) as folder:
+        combined.to_csv(folder / "site_comparison.csv")
+        figures = _save_figures(drawings, folder, args)
+        if args.html:
+            _study_html(study, args, views, figures, folder)
+        written = sorted(path.name for path in folder.iterdir())
+    _print_written(args, written)
 
-                figures[name] = figure_to_png(ax.figure)
-            matplotlib.pyplot.close(ax.figure)
-            written.append(path)
-    if args.html:
-        written.append(_study_html(study, args, views, figures))
+
+@contextlib.contextmanager
+def _staged_output(out: Path) -> Iterator[Path]:
+    """A fresh folder beside ``out``; its files replace those in ``out`` when the block succeeds.
+
+    A run that fails (or is killed) before the end leaves ``out`` as it was. Files
+    are moved one by one with ``os.replace``, which replaces a symbolic link in
+    ``out`` rather than the file it points to, so nothing outside ``out`` is written.
+    """
+    if out.is_symlink():
+        raise _OptionError("--out", f"must be a folder, not a symbolic link: {out}")
+    if out.exists() and not out.is_dir():
+        raise _OptionError("--out", f"must be a folder, got a file: {out}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as error:
+        raise _OptionError("--out", f"cannot write there: {error.strerror}: {out}") from None
+    try:
+        yield staging
+        out.mkdir(exist_ok=True)
+        for path in sorted(staging.iterdir()):
+            os.replace(path, out / path.name)
+    except OSError as error:
+        raise _OptionError("--out", f"cannot write there: {error.strerror}: {out}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _save_figures(
+    drawings: Sequence[tuple[str, Callable[[], Any]]], folder: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Draw and save each figure in ``folder``; its PNG bytes for the HTML page by name."""
+    import matplotlib.pyplot
+
+    figures = {}
+    for name, draw in drawings:
+        ax = draw()
+        ax.figure.savefig(folder / f"{name}.{args.figure_format}", dpi=150)
+        if args.html:
+            from minerecon.html import figure_to_png
+
+            figures[name] = figure_to_png(ax.figure)
+        matplotlib.pyplot.close(ax.figure)
+    return figures
+
+
+def _print_written(args: argparse.Namespace, names: Sequence[str]) -> None:
     if args.format == "table":
         print()
-        for path in written:
-            print(f"wrote {path}")
+        for name in names:
+            print(f"wrote {args.out / name}")
 
 
 def _npv_figure(plot: Any, study: Any, view: _View) -> Any:
@@ -940,7 +977,9 @@ def _percent(value: float) -> str:
     return "n/a" if not math.isfinite(value) else f"{100 * value:.1f}".replace("-", "\u2212")
 
 
-def _study_html(study: Any, args: argparse.Namespace, views: list[_View], figures: dict) -> Path:
+def _study_html(
+    study: Any, args: argparse.Namespace, views: list[_View], figures: dict, folder: Path
+) -> Path:
     from minerecon.html import Bullets, Figure, Section, Table, write_html_report
 
     scenario, site = study.scenario, study.site
@@ -1093,7 +1132,7 @@ def _study_html(study: Any, args: argparse.Namespace, views: list[_View], figure
         content.append(f"The study ({origin}) records no notes; its inputs are listed above.")
     sections.append(Section("Assumptions and notes", content))
     return write_html_report(
-        args.out / "report.html",
+        folder / "report.html",
         title=study.name or "minerecon site comparison",
         subtitle=_study_line(study),
         sections=sections,
@@ -1130,10 +1169,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             _calibrate(args)
         else:
             _miners()
-    except _OptionError as error:
+    except (_OptionError, ValueError) as error:
         parser.error(str(error))
-    except ValueError as error:
-        parser.error(str(error))
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        parser.error(f"{error.strerror or error}{where}")
+    except MemoryError:
+        parser.error("not enough memory for this run: ask for fewer paths or a shorter horizon")
     return 0
 
 

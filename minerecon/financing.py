@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from minerecon import _contract
-from minerecon._contract import check, check_count
+from minerecon._contract import check, check_count, check_scalar, with_overrides
 from minerecon.tax import yearly_sums
 from minerecon.units import DAYS_PER_YEAR
 
@@ -78,15 +78,6 @@ _AMORTISATIONS = ("level", "straight", "bullet")
 
 def _round_half_up(x: float) -> int:
     return math.floor(x + 0.5)
-
-
-def _scalar(name: str, value: Any, **bounds: Any) -> float:
-    if isinstance(value, bool) or np.ndim(value) != 0:
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    value = float(check(name, value, **bounds))
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -146,13 +137,13 @@ class DebtTerms:
         set_(
             self,
             "loan_to_cost",
-            _scalar("loan_to_cost", self.loan_to_cost, low=0.0, high=1.0, high_open=True),
+            check_scalar("loan_to_cost", self.loan_to_cost, low=0.0, high=1.0, high_open=True),
         )
-        set_(self, "rate", _scalar("rate", self.rate, low=0.0, unit="[-, annual effective]"))
+        set_(self, "rate", check_scalar("rate", self.rate, low=0.0, unit="[-, annual effective]"))
         set_(
             self,
             "tenor_years",
-            _scalar("tenor_years", self.tenor_years, low=0.0, low_open=True, unit="[year]"),
+            check_scalar("tenor_years", self.tenor_years, low=0.0, low_open=True, unit="[year]"),
         )
         if self.amortisation not in _AMORTISATIONS:
             raise ValueError(
@@ -172,7 +163,7 @@ class DebtTerms:
         set_(
             self,
             "upfront_fee",
-            _scalar("upfront_fee", self.upfront_fee, low=0.0, high=1.0, high_open=True),
+            check_scalar("upfront_fee", self.upfront_fee, low=0.0, high=1.0, high_open=True),
         )
         set_(self, "capitalise_interest", _flag("capitalise_interest", self.capitalise_interest))
 
@@ -238,13 +229,7 @@ class DebtTerms:
             "upfront_fee": 0.0,
             "capitalise_interest": False,
         }
-        fields = [field.name for field in dataclasses.fields(cls)]
-        unknown = sorted(set(overrides) - set(fields))
-        if unknown:
-            raise ValueError(
-                f"overrides must be fields of DebtTerms, got {unknown}; valid: {fields}"
-            )
-        return cls(**{**terms, **overrides})
+        return with_overrides(cls, terms, overrides)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

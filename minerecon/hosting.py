@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from minerecon import cashflow
-from minerecon._contract import check, check_count
+from minerecon._contract import check, check_count, check_scalar, with_overrides
 from minerecon.datasets import data_path
 from minerecon.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
@@ -310,7 +310,7 @@ def lease_from_deal(name: str, **overrides: Any) -> ColocationLease:
         "noi_margin": _midpoint(deal, "noi_margin", DEFAULT_NOI_MARGIN),
         "backstop_share": backstop,
     }
-    return _build(ColocationLease, params, overrides)
+    return with_overrides(ColocationLease, params, overrides)
 
 
 def gpu_cloud_from_deal(name: str = "iren-microsoft-2025-11", **overrides: Any) -> GpuCloud:
@@ -382,17 +382,7 @@ def gpu_cloud_from_deal(name: str = "iren-microsoft-2025-11", **overrides: Any) 
         raise ValueError(
             f"capex_per_gpu must be given for deal {name!r}: no published equipment cost"
         )
-    return _build(GpuCloud, params, overrides)
-
-
-def _build(cls: type, params: dict[str, Any], overrides: dict[str, Any]) -> Any:
-    fields = [field.name for field in dataclasses.fields(cls)]
-    unknown = sorted(set(overrides) - set(fields))
-    if unknown:
-        raise ValueError(
-            f"overrides must be fields of {cls.__name__}, got {unknown}; valid: {fields}"
-        )
-    return cls(**{**params, **overrides})
+    return with_overrides(GpuCloud, params, overrides)
 
 
 # --------------------------------------------------------------------------
@@ -444,12 +434,6 @@ def it_load_profile(n_days: int, build_days: float, ramp_days: float, active_day
 
 def _check_n_days(n_days: Any) -> int:
     return check_count("n_days", n_days, low=0)
-
-
-def _scalar(name: str, value: Any, **bounds: Any) -> float:
-    if isinstance(value, bool) or np.ndim(value) != 0:
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    return float(check(name, value, **bounds))
 
 
 def _spread_over_build(n_days: int, build_days: float, total: float) -> np.ndarray:
@@ -527,7 +511,7 @@ class _Contract:
 
     def _inputs(self, n_days: Any, it_mw: Any, power_price: Any) -> tuple[int, float, np.ndarray]:
         n_days = self.horizon_days if n_days is None else _check_n_days(n_days)
-        it_mw = _scalar("it_mw", it_mw, low=0, unit="[MW]")
+        it_mw = check_scalar("it_mw", it_mw, low=0, unit="[MW]")
         if power_price is None:
             if not self.power_pass_through:
                 raise ValueError(
@@ -747,13 +731,13 @@ class _Contract:
 
 
 def _validate_common(obj: Any) -> None:
-    _scalar("gross_to_it", obj.gross_to_it, low=1, unit="[-]")
+    check_scalar("gross_to_it", obj.gross_to_it, low=1, unit="[-]")
     if obj.pue is None:
         object.__setattr__(obj, "pue", min(DEFAULT_PUE, float(obj.gross_to_it)))
-    _scalar("pue", obj.pue, low=1, high=obj.gross_to_it, unit="[-], at most gross_to_it")
-    _scalar("build_days", obj.build_days, low=0, unit="[day]")
-    _scalar("ramp_days", obj.ramp_days, low=0, unit="[day]")
-    _scalar("default_hazard", obj.default_hazard, low=0, unit="[1/year]")
+    check_scalar("pue", obj.pue, low=1, high=obj.gross_to_it, unit="[-], at most gross_to_it")
+    check_scalar("build_days", obj.build_days, low=0, unit="[day]")
+    check_scalar("ramp_days", obj.ramp_days, low=0, unit="[day]")
+    check_scalar("default_hazard", obj.default_hazard, low=0, unit="[1/year]")
     if not isinstance(obj.power_pass_through, bool | np.bool_):
         raise ValueError(
             f"power_pass_through must be True or False, got {obj.power_pass_through!r}"
@@ -868,18 +852,18 @@ class ColocationLease(_Contract):
     backstop_share: float = 0.0
 
     def __post_init__(self) -> None:
-        _scalar("rate", self.rate, low=0, unit="[USD per kW IT per month]")
-        _scalar("term_years", self.term_years, low=0, low_open=True, unit="[year]")
-        _scalar("escalator", self.escalator, low=-1, low_open=True, unit="[1/year]")
-        _scalar("extension_years", self.extension_years, low=0, unit="[year]")
-        _scalar("capex_per_it_mw", self.capex_per_it_mw, low=0, unit="[USD per IT MW]")
-        _scalar("tenant_capex_share", self.tenant_capex_share, low=0, high=1, unit="[-]")
-        _scalar("noi_margin", self.noi_margin, low=0, high=1, unit="[-]")
+        check_scalar("rate", self.rate, low=0, unit="[USD per kW IT per month]")
+        check_scalar("term_years", self.term_years, low=0, low_open=True, unit="[year]")
+        check_scalar("escalator", self.escalator, low=-1, low_open=True, unit="[1/year]")
+        check_scalar("extension_years", self.extension_years, low=0, unit="[year]")
+        check_scalar("capex_per_it_mw", self.capex_per_it_mw, low=0, unit="[USD per IT MW]")
+        check_scalar("tenant_capex_share", self.tenant_capex_share, low=0, high=1, unit="[-]")
+        check_scalar("noi_margin", self.noi_margin, low=0, high=1, unit="[-]")
         if self.opex_per_it_mw_year is not None:
-            _scalar(
+            check_scalar(
                 "opex_per_it_mw_year", self.opex_per_it_mw_year, low=0, unit="[USD per IT MW year]"
             )
-        _scalar("backstop_share", self.backstop_share, low=0, high=1, unit="[-]")
+        check_scalar("backstop_share", self.backstop_share, low=0, high=1, unit="[-]")
         _validate_common(self)
 
     @property
@@ -1037,17 +1021,21 @@ class GpuCloud(_Contract):
     prepayment_share: float = 0.0
 
     def __post_init__(self) -> None:
-        _scalar("gpus_per_it_mw", self.gpus_per_it_mw, low=0, low_open=True, unit="[GPU/IT MW]")
-        _scalar("price_per_gpu_hour", self.price_per_gpu_hour, low=0, unit="[USD/GPU-hour]")
-        _scalar("capex_per_gpu", self.capex_per_gpu, low=0, unit="[USD]")
-        _scalar("utilisation", self.utilisation, low=0, high=1, low_open=True, unit="[-]")
-        _scalar("gpu_life_years", self.gpu_life_years, low=0, low_open=True, unit="[year]")
-        _scalar("opex_share", self.opex_share, low=0, high=1, unit="[-]")
+        check_scalar(
+            "gpus_per_it_mw", self.gpus_per_it_mw, low=0, low_open=True, unit="[GPU/IT MW]"
+        )
+        check_scalar("price_per_gpu_hour", self.price_per_gpu_hour, low=0, unit="[USD/GPU-hour]")
+        check_scalar("capex_per_gpu", self.capex_per_gpu, low=0, unit="[USD]")
+        check_scalar("utilisation", self.utilisation, low=0, high=1, low_open=True, unit="[-]")
+        check_scalar("gpu_life_years", self.gpu_life_years, low=0, low_open=True, unit="[year]")
+        check_scalar("opex_share", self.opex_share, low=0, high=1, unit="[-]")
         if self.opex_per_gpu_hour is not None:
-            _scalar("opex_per_gpu_hour", self.opex_per_gpu_hour, low=0, unit="[USD/GPU-hour]")
-        _scalar("fitout_capex_per_it_mw", self.fitout_capex_per_it_mw, low=0, unit="[USD/IT MW]")
-        _scalar("contract_years", self.contract_years, low=0, low_open=True, unit="[year]")
-        _scalar("prepayment_share", self.prepayment_share, low=0, high=1, unit="[-]")
+            check_scalar("opex_per_gpu_hour", self.opex_per_gpu_hour, low=0, unit="[USD/GPU-hour]")
+        check_scalar(
+            "fitout_capex_per_it_mw", self.fitout_capex_per_it_mw, low=0, unit="[USD/IT MW]"
+        )
+        check_scalar("contract_years", self.contract_years, low=0, low_open=True, unit="[year]")
+        check_scalar("prepayment_share", self.prepayment_share, low=0, high=1, unit="[-]")
         _validate_common(self)
 
     @property

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from minerecon import _contract
-from minerecon._contract import check, check_count
+from minerecon._contract import check, check_count, check_scalar
 from minerecon.units import DAYS_PER_YEAR
 
 __all__ = [
@@ -100,15 +100,6 @@ def _finite(name: str, value: Any, *, unit: str, low: float | None = None) -> np
     return values
 
 
-def _scalar(name: str, value: Any, **bounds: Any) -> float:
-    if isinstance(value, bool) or np.ndim(value) != 0:
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    value = float(check(name, value, **bounds))
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
 def _check_rates(rates: Any) -> np.ndarray:
     values = _finite("rates", rates, low=0.0, unit="[-]")
     if values.ndim != 1:
@@ -167,7 +158,7 @@ def straight_line_rates(life_years: float, convention: str = "half-year") -> np.
     >>> straight_line_rates(2.5, convention="full-year")
     array([0.4, 0.4, 0.2])
     """
-    life_years = _scalar("life_years", life_years, low=0.0, low_open=True, unit="[year]")
+    life_years = check_scalar("life_years", life_years, low=0.0, low_open=True, unit="[year]")
     if convention not in _CONVENTIONS:
         raise ValueError(f"convention must be one of {_CONVENTIONS}, got {convention!r}")
     return _straight_line(life_years, 0.5 if convention == "half-year" else 0.0)
@@ -303,7 +294,7 @@ class DepreciationSchedule:
             )
         if self.method == "straight_line" and self.month is not None:
             raise ValueError(f"month applies to method='macrs' only, got {self.month!r}")
-        object.__setattr__(self, "bonus", _scalar("bonus", self.bonus, low=0.0, high=1.0))
+        object.__setattr__(self, "bonus", check_scalar("bonus", self.bonus, low=0.0, high=1.0))
         self.rates()
 
     def rates(self) -> np.ndarray:
@@ -519,7 +510,7 @@ def income_tax(
     """
     income = _finite("taxable_income", taxable_income, unit="[USD]")
     rates = np.asarray(_contract._values(check("rate", rate, low=0.0, high=1.0, unit="[-]")))
-    nol_limit = _scalar("nol_limit", nol_limit, low=0.0, high=1.0, unit="[-]")
+    nol_limit = check_scalar("nol_limit", nol_limit, low=0.0, high=1.0, unit="[-]")
     opening = check("opening_nol", opening_nol, low=0.0, unit="[USD]")
     opening = np.asarray(_contract._values(opening), dtype=float)
     try:
@@ -627,9 +618,9 @@ class TaxPolicy:
     data_hall: DepreciationSchedule = DATA_HALL
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "rate", _scalar("rate", self.rate, low=0.0, high=1.0))
+        object.__setattr__(self, "rate", check_scalar("rate", self.rate, low=0.0, high=1.0))
         object.__setattr__(
-            self, "nol_limit", _scalar("nol_limit", self.nol_limit, low=0.0, high=1.0)
+            self, "nol_limit", check_scalar("nol_limit", self.nol_limit, low=0.0, high=1.0)
         )
         for name in ("mining_equipment", "data_hall"):
             if not isinstance(getattr(self, name), DepreciationSchedule):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from minerecon import cli, config, economics, network, presets
+from minerecon import cli, config, economics, network, plot, presets
 from minerecon.hardware import get_miner, list_miners
 from minerecon.valuation import COMPONENTS
 
@@ -667,3 +667,70 @@ def test_compare_html_caption_matches_a_pre_tax_view(single_rate_run, parse_html
     page = parse_html((single_rate_run[1] / "report.html").read_text(encoding="utf-8"))
     assert "tax: none (pre-tax values)" in page.plain  # the view's own conventions
     assert "after tax" not in page.plain
+
+
+# --------------------------------------------------------------------------
+# Output folders: a failed run never damages results already on disk
+# --------------------------------------------------------------------------
+
+
+def snapshot(folder):
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def exits_2(argv, capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.main(argv)
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    return err
+
+
+def test_a_failed_run_leaves_the_previous_results_as_they_were(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "results"
+    assert run(["report", "--out", str(out), "--no-html"], capsys)[0] == 0
+    before = snapshot(out)
+    assert set(before) == {
+        "breakeven_btc_price.png",
+        "margin_vs_btc_price.png",
+        "miner_economics.csv",
+    }
+
+    # The second figure fails after the CSV and the first figure were written: none of
+    # them may replace the previous run's files, and no staging folder is left behind.
+    def broken(**kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(plot, "margin_vs_btc_price", broken)
+    err = exits_2(["report", "--out", str(out), "--no-html", "--power-price", "0.07"], capsys)
+    assert "No space left on device" in err
+    assert snapshot(out) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["results"]
+
+
+def test_output_replaces_a_link_in_the_folder_not_what_it_points_to(tmp_path, capsys):
+    outside = tmp_path / "outside.csv"
+    outside.write_text("keep me\n")
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "miner_economics.csv").symlink_to(outside)
+    assert run(["report", "--out", str(out), "--no-html"], capsys)[0] == 0
+    assert outside.read_text() == "keep me\n"
+    written = out / "miner_economics.csv"
+    assert not written.is_symlink() and written.read_text().startswith("miner,")
+
+
+@pytest.mark.parametrize("kind", ["file", "link", "under a file"])
+def test_an_unusable_out_exits_2_naming_it(tmp_path, capsys, kind):
+    target = tmp_path / "target"
+    if kind == "file":
+        target.write_text("not a folder")
+    elif kind == "link":
+        (tmp_path / "elsewhere").mkdir()
+        target.symlink_to(tmp_path / "elsewhere")
+    else:
+        (tmp_path / "file").write_text("x")
+        target = tmp_path / "file" / "sub"
+    err = exits_2(["report", "--out", str(target), "--no-html"], capsys)
+    assert "--out" in err
