@@ -340,13 +340,12 @@ def _report(args: argparse.Namespace) -> None:
         ("breakeven_btc_price", lambda: plot.breakeven_btc_price(table)),
         ("margin_vs_btc_price", lambda: plot.margin_vs_btc_price(network=state, **costs)),
     ]
-    with _staged_output(args.out) as folder:
-        table.to_csv(folder / "miner_economics.csv")
-        figures = _save_figures(drawings, folder, args)
-        if args.html:
-            _report_html(args, state, table, figures, folder)
-        written = sorted(path.name for path in folder.iterdir())
-    _print_written(args, written)
+    _write_outputs(
+        args,
+        ("miner_economics.csv", table),
+        drawings,
+        lambda figures, folder: _report_html(args, state, table, figures, folder),
+    )
 
 
 #: Headings of the per-machine table of report.html: name and [unit].
@@ -880,13 +879,12 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
             )
         if view.tornado is not None:
             drawings.append((f"decision_tornado_{slug}", lambda v=view: plot.tornado(v.tornado)))
-    with _staged_output(args.out) as folder:
-        combined.to_csv(folder / "site_comparison.csv")
-        figures = _save_figures(drawings, folder, args)
-        if args.html:
-            _study_html(study, args, views, figures, folder)
-        written = sorted(path.name for path in folder.iterdir())
-    _print_written(args, written)
+    _write_outputs(
+        args,
+        ("site_comparison.csv", combined),
+        drawings,
+        lambda figures, folder: _study_html(study, args, views, figures, folder),
+    )
 
 
 @contextlib.contextmanager
@@ -935,10 +933,22 @@ def _save_figures(
     return figures
 
 
-def _print_written(args: argparse.Namespace, names: Sequence[str]) -> None:
+def _write_outputs(
+    args: argparse.Namespace,
+    table: tuple[str, pd.DataFrame],
+    drawings: Sequence[tuple[str, Callable[[], Any]]],
+    page: Callable[[dict, Path], Any],
+) -> None:
+    """The table as CSV, the figures and (with --html) the page, all or nothing, into --out."""
+    with _staged_output(args.out) as folder:
+        table[1].to_csv(folder / table[0])
+        figures = _save_figures(drawings, folder, args)
+        if args.html:
+            page(figures, folder)
+        written = sorted(path.name for path in folder.iterdir())
     if args.format == "table":
         print()
-        for name in names:
+        for name in written:
             print(f"wrote {args.out / name}")
 
 
