@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -45,7 +46,7 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _random, risk
-from minerecon._contract import check
+from minerecon._contract import MinereconWarning, check
 
 _INSTALL_HINT = (
     "SALib is needed for this method: pip install minerecon[sensitivity] (or pip install SALib)"
@@ -169,6 +170,17 @@ def _evaluate(
     # Fallback: numpy.vectorize calls func once per point (a Python loop).
     looped = np.vectorize(scalar, otypes=[float])
     return looped(np.arange(size)), False
+
+
+def _warn_if_constant(values: np.ndarray, label: str) -> None:
+    """Indices of an output that does not move are 0 or nan and mean nothing: say so."""
+    if values.size and np.ptp(values) == 0:
+        warnings.warn(
+            f"{label} does not vary over the ranges given (always {values.flat[0]:g}): "
+            "its sensitivity indices are 0 or nan and say nothing about the parameters",
+            MinereconWarning,
+            stacklevel=3,
+        )
 
 
 def _rng_seed(seed: Any) -> np.random.SeedSequence:
@@ -372,6 +384,7 @@ def morris(
     root = _rng_seed(seed)
     x = sample.sample(problem, trajectories, num_levels=levels, seed=_int_seed(root, 0))
     y, _ = _evaluate(func, dict(zip(names, x.T, strict=True)), fixed or {}, output, vectorized)
+    _warn_if_constant(y, _label(func, output))
     result = analyze.analyze(problem, x, y, num_levels=levels, seed=_int_seed(root, 1))
     table = pd.DataFrame(
         {
@@ -503,18 +516,22 @@ def _sobol_scipy(
 
     mode = {"vectorized": vectorized}
 
+    seen: list[np.ndarray] = []
+
     def model(x: np.ndarray) -> np.ndarray:
         # SciPy calls this three times (A, B, then the mixed matrices); the
         # first call decides between one vectorised call and the loop.
         columns = dict(zip(names, x, strict=True))
         out, was_vectorized = _evaluate(func, columns, fixed, output, mode["vectorized"])
         mode["vectorized"] = was_vectorized
+        seen.append(out)
         return out[np.newaxis]
 
     dists = [stats.uniform(loc=low, scale=high - low) for low, high in bounds.values()]
     result = stats.sobol_indices(
-        func=model, n=n, dists=dists, rng=np.random.default_rng(root.spawn(1)[0])
+        func=model, n=n, dists=dists, rng=np.random.default_rng(_int_seed(root, 3))
     )
+    _warn_if_constant(np.concatenate(seen), _label(func, output))
     columns = {
         "first_order": np.asarray(result.first_order, float).ravel(),
         "total": np.asarray(result.total_order, float).ravel(),
@@ -547,6 +564,7 @@ def _sobol_salib(
     problem = {"num_vars": len(names), "names": names, "bounds": [bounds[k] for k in names]}
     x = sample.sample(problem, n, calc_second_order=False, seed=_int_seed(root, 0))
     y, _ = _evaluate(func, dict(zip(names, x.T, strict=True)), fixed, output, vectorized)
+    _warn_if_constant(y, _label(func, output))
     result = analyze.analyze(
         problem,
         y,

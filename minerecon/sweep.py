@@ -1295,7 +1295,8 @@ def _run_callable(
 def _market_defaults(fixed: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     """Price, difficulty, fees and subsidy of the latest bundled network state, unless given."""
     defaults = hardware._market(None, {})
-    return {k: v for k, v in defaults.items() if k in names} | dict(fixed)
+    # The caller's arguments first, in their order: it is the order of the axes.
+    return dict(fixed) | {k: v for k, v in defaults.items() if k in names and k not in fixed}
 
 
 def _axis_pair(name: str, axis: Any) -> tuple[str, Any]:
@@ -1497,16 +1498,26 @@ def _statistic(name: str) -> tuple[Callable[[Any], float], str, str]:
             f"mean, median, std, min, max or pNN and variable one of {list(projection.SUMMARY)}"
         )
     units = projection.SUMMARY[variable]
+
+    def values(summary: Any) -> np.ndarray:
+        # A path without an IRR (nan) has no rate to count: statistics of the IRR
+        # are over the paths that have one, as in sensitivity.scenario_function.
+        data = summary[variable].values
+        return data[~np.isnan(data)] if variable == "irr" else data
+
+    def over(reduce: Callable[[np.ndarray], Any]) -> Callable[[Any], float]:
+        return lambda s: float(reduce(values(s))) if values(s).size else float("nan")
+
     simple = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max}
     if stat in simple:
-        return lambda s: float(simple[stat](s[variable].values)), variable, units
+        return over(simple[stat]), variable, units
     if stat == "std":
-        return lambda s: float(np.std(s[variable].values, ddof=1)), variable, units
+        return over(lambda v: np.std(v, ddof=1) if v.size > 1 else np.nan), variable, units
     if stat.startswith("p") and stat[1:].replace(".", "", 1).isdigit():
         q = float(stat[1:]) / 100
         if not 0 <= q <= 1:
             raise ValueError(f"statistics: percentile of {name!r} must be in [0, 100]")
-        return lambda s: float(np.quantile(s[variable].values, q)), variable, units
+        return over(lambda v: np.quantile(v, q)), variable, units
     raise ValueError(f"statistics: unknown statistic {stat!r} in {name!r}")
 
 
@@ -1553,7 +1564,9 @@ def sweep_scenario(
         ``"probability_of_loss"`` (NPV < 0) or ``"<stat>_<variable>"`` with
         ``stat`` one of mean, median, std, min, max, pNN (percentile) and
         ``variable`` a per-path summary of :func:`~minerecon.projection.simulate`
-        (npv, irr, payback_days, btc_mined, ...).
+        (npv, irr, payback_days, btc_mined, ...). Statistics of ``irr`` are
+        over the paths that have one (nan where none does), as in
+        :func:`minerecon.sensitivity.scenario_function`.
     zip : list of tuple of str, optional
         Axes varied together, as in :func:`sweep`.
     progress : bool, optional

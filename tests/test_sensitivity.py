@@ -24,7 +24,7 @@ import pytest
 import xarray as xr
 from numpy.testing import assert_allclose
 
-from minerecon import economics, plot, sensitivity
+from minerecon import MinereconWarning, economics, plot, sensitivity
 from minerecon import scenario as scenario_module
 from minerecon.hardware import Deployment
 from minerecon.hosting import ColocationLease
@@ -648,3 +648,27 @@ def test_decision_tornado_ranges_hold_the_base_case():
     # the driver is left out, as loan to cost is without debt).
     assert (table["low_value"] <= table["base_value"]).all()
     assert (table["base_value"] <= table["high_value"]).all()
+
+
+def test_sobol_gives_the_same_numbers_for_the_same_seed_object():
+    # A SeedSequence passed twice must give the same indices: the estimator's
+    # generator is derived from it, not spawned from it (spawning changes its state).
+    seed = np.random.SeedSequence(7)
+    first = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=256, seed=seed, n_resamples=0)
+    again = sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=256, seed=seed, n_resamples=0)
+    pd.testing.assert_frame_equal(first, again)
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_an_output_that_does_not_move_is_flagged(method):
+    # A constant output has no sensitivity: the indices (0 or nan) say nothing, and
+    # the caller is told so rather than shown a table of zeros.
+    def flat(x, y):
+        return 5.0 + 0.0 * x + 0.0 * y
+
+    bounds = {"x": (0.0, 1.0), "y": (0.0, 1.0)}
+    with pytest.warns(MinereconWarning, match="does not vary"):
+        if method == "sobol":
+            sensitivity.sobol(flat, bounds, n=64, seed=0, n_resamples=0)
+        else:
+            sensitivity.morris(flat, bounds, trajectories=4, seed=0)

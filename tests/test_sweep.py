@@ -390,3 +390,27 @@ def test_zero_margin_contour_is_where_the_margin_vanishes():
         sweep_module.zero_margin_contour("pool_fee", btc_price=prices)
     with pytest.raises(ValueError, match="power_price"):
         sweep_module.zero_margin_contour("power_price", power_price=0.05)
+
+
+def test_zero_margin_contour_keeps_the_axes_in_the_order_given():
+    # The sweep promises its axes in the order of the arguments, market inputs
+    # (BTC price, difficulty) included.
+    line = sweep_module.zero_margin_contour(
+        "power_price",
+        miner=["Antminer S21 XP", "Antminer S19j Pro"],
+        btc_price=[60_000, 90_000],
+        difficulty=[150e12, 160e12],
+    )
+    assert line.dims == ("miner", "btc_price", "difficulty")
+
+
+def test_irr_statistics_are_over_the_paths_that_have_one():
+    # One definition with sensitivity.scenario_function: a path without an IRR (nan)
+    # does not make the median nan; a cell where no path has one is nan.
+    from minerecon.sweep import _statistic
+
+    summary = xr.Dataset({"irr": ("path", np.array([0.1, np.nan, 0.3, 0.2]))})
+    median, _, _ = _statistic("median_irr")
+    assert median(summary) == 0.2  # median of 0.1, 0.2, 0.3
+    none = xr.Dataset({"irr": ("path", np.array([np.nan, np.nan]))})
+    assert np.isnan(median(none))
