@@ -61,13 +61,20 @@ def share(client: Any, value: Any) -> Any:
 def completed(futures: Mapping[Any, Any]) -> Iterator[tuple[Any, Any]]:
     """``(key, result)`` for each future of ``{future: key}``, as they finish.
 
-    A failed task raises its exception here; the remaining futures are
-    cancelled.
+    A failed task raises its exception here; a task that was cancelled or
+    lost (its worker died, or the inputs scattered to it were lost) raises
+    ``RuntimeError`` saying so. The remaining futures are cancelled.
     """
     distributed = _distributed()
     pending = dict(futures)
     try:
         for future, result in distributed.as_completed(list(pending), with_results=True):
+            if isinstance(result, BaseException) or future.status != "finished":
+                raise RuntimeError(
+                    f"a task of the Dask run was lost ({future.status}: its worker died or "
+                    "the inputs sent to the workers were lost); run again: the results do not "
+                    "depend on the workers"
+                )
             yield pending.pop(future), result
     finally:
         for future in pending:

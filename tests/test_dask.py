@@ -179,3 +179,23 @@ def test_dask_is_imported_only_when_used():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_lost_task_raises_a_clear_error(monkeypatch):
+    # When a worker dies with the inputs scattered to it, distributed hands back a
+    # cancelled future (its "result" a CancelledError object): the run must stop with
+    # an error that says so, not fail later on that object.
+    from minerecon import _dask
+
+    class Lost:
+        status = "cancelled"
+
+        def cancel(self):
+            pass
+
+    def as_completed(futures, with_results):
+        yield futures[0], distributed.CancelledError("lost")
+
+    monkeypatch.setattr(distributed, "as_completed", as_completed)
+    with pytest.raises(RuntimeError, match="task of the Dask run was lost"):
+        list(_dask.completed({Lost(): 0}))
