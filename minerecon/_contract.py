@@ -27,6 +27,8 @@ class MinereconWarning(UserWarning):
 
 
 _LABELLED = (pd.Series, xr.DataArray)
+#: dtype kinds accepted as numbers: signed and unsigned integers, floats.
+_REAL_KINDS = "iuf"
 
 
 def _values(value: Any) -> np.ndarray:
@@ -55,24 +57,46 @@ def check(
     """Validate a numeric argument and return it in a kind the core accepts.
 
     Lists and tuples become float arrays, Python and numpy scalars become
-    ``float``; arrays, Series and DataArrays are returned unchanged. Raises
-    ``ValueError`` naming the argument, the offending value and the valid
-    range when the value is not numeric, is NaN, or lies outside
-    ``[low, high]`` (``low_open``/``high_open`` exclude the bound).
+    ``float``; arrays, Series and DataArrays are returned unchanged, except
+    that narrow dtypes are widened (keeping the kind): ``float16`` to
+    ``float64``, so that results are not computed in half precision, and
+    integers narrower than 64 bits to ``int64``, so that arithmetic on them
+    cannot wrap round (an int16 hashrate times an int16 efficiency would).
+    Raises ``ValueError``
+    naming the argument, the offending value and the valid range when the
+    value is not numeric (booleans, ``numpy.bool_``, complex, ``datetime64``
+    and ``timedelta64`` included), is an integer too large for a float, is
+    NaN, or lies outside ``[low, high]`` (``low_open``/``high_open`` exclude
+    the bound).
     """
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a number, got the boolean {value!r}")
-    if isinstance(value, numbers.Real):
-        value = float(value)
-    elif isinstance(value, list | tuple):
-        value = np.asarray(value, dtype=float)
-    elif isinstance(value, np.generic):
-        value = float(value)
+    if isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be a number, got the boolean {bool(value)!r}")
+    try:
+        if isinstance(value, np.generic):
+            # numpy registers timedelta64 as an Integral: only real kinds become floats.
+            if value.dtype.kind in _REAL_KINDS:
+                value = float(value)
+        elif isinstance(value, numbers.Real):
+            value = float(value)
+        elif isinstance(value, list | tuple):
+            value = np.asarray(value, dtype=float)
+    except OverflowError:
+        raise ValueError(
+            f"{name} must be a real number within the range of a float (about +/-1.8e308), "
+            f"got {_short(value)}"
+        ) from None
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a real number or a list of real numbers, got {_short(value)}"
+        ) from None
     values = _values(value)
-    if not (np.issubdtype(values.dtype, np.number) and values.dtype.kind != "c"):
+    if values.dtype.kind not in _REAL_KINDS:
         raise ValueError(
             f"{name} must be a real number or an array of real numbers, got dtype {values.dtype}"
         )
+    if values.dtype.itemsize < 8 and values.dtype != np.float32:
+        value = value.astype(np.float64 if values.dtype == np.float16 else np.int64)
+        values = _values(value)
     unit_text = f" {unit}" if unit else ""
     if values.dtype.kind == "f" and not allow_nan:
         nan = np.isnan(values)
@@ -99,9 +123,14 @@ def check_count(name: str, value: Any, *, low: int = 1, unit: str = "") -> int:
     """Validate a whole number such as a count of paths or days, ``>= low``; return an ``int``.
 
     Raises ``ValueError`` naming the argument and the value for booleans,
-    non-integers and values below ``low``.
+    non-integers (``timedelta64``, which numpy registers as an integer,
+    included) and values below ``low``.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+    if (
+        isinstance(value, bool | np.bool_ | np.timedelta64)
+        or not isinstance(value, numbers.Integral)
+        or value < low
+    ):
         unit_text = f" {unit}" if unit else ""
         raise ValueError(f"{name} must be an integer >= {low}{unit_text}, got {value!r}")
     return int(value)
@@ -137,6 +166,12 @@ def check_fraction(name: str, value: Any, *, high_open: bool = True) -> Any:
     return check(name, value, low=0.0, high=1.0, high_open=high_open)
 
 
+def _short(value: Any, limit: int = 40) -> str:
+    """``repr`` of a value cut to ``limit`` characters (a 400-digit integer stays readable)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 def _fmt(number: Any) -> str:
     return f"{number:g}" if isinstance(number, float | np.floating) else str(number)
 
@@ -148,6 +183,21 @@ def _where(values: np.ndarray, bad: np.ndarray) -> str:
     count = int(bad.sum())
     more = f" and {count - 1} more" if count > 1 else ""
     return f" at position {index if len(index) > 1 else index[0]}{more}"
+
+
+def divide(numerator: Any, denominator: Any) -> Any:
+    """``numerator / denominator`` keeping the kind, with ``inf`` or ``nan`` where no
+    finite quotient exists (x/0 is +-inf, 0/0 is nan), without an exception or a warning.
+
+    Plain Python division raises ``ZeroDivisionError`` on scalars; this is the
+    one place that turns "no solution" into the documented ``inf``/``nan``.
+    A 0-d result is returned as a ``float``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = np.divide(numerator, denominator)
+    if (isinstance(out, np.ndarray) and out.ndim == 0) or isinstance(out, np.floating):
+        return float(out)
+    return out
 
 
 def mask(values: Any, condition: Any, fill: float = np.nan) -> Any:

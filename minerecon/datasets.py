@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import numbers
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,92 @@ def _history() -> pd.DataFrame:
     frame = pd.read_csv(data_path("btc_daily.csv"), parse_dates=["date"], index_col="date")
     frame.index.freq = "D"
     return frame
+
+
+_DATE_FORMS = "a string such as '2024-04-20', a datetime or a pandas.Timestamp"
+
+
+def parse_day(
+    name: str,
+    value: Any,
+    *,
+    first: pd.Timestamp | None = None,
+    last: pd.Timestamp | None = None,
+    source: str = "the bundled history",
+    normalize: bool = True,
+) -> pd.Timestamp:
+    """Read a date argument; the one date parser behind every ``start``, ``end`` and ``date``.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the error message.
+    value : str, datetime, date, numpy.datetime64 or pandas.Timestamp
+        The date. Numbers and booleans are refused (pandas would read ``-1``
+        as a nanosecond before 1970), and so are ``None``, empty strings,
+        ``"NaT"`` and strings pandas cannot parse. A time-zone-aware value
+        is converted to UTC.
+    first, last : pandas.Timestamp, optional
+        Valid range, both ends included.
+    source : str, default "the bundled history"
+        What the range is, for the message.
+    normalize : bool, default True
+        Return midnight of the day (the library's days are UTC days).
+
+    Returns
+    -------
+    pandas.Timestamp
+        Time-zone-naive (UTC).
+
+    Raises
+    ------
+    ValueError
+        Naming the argument, the value and the valid range.
+
+    Examples
+    --------
+    >>> parse_day("start", "2024-04-20 13:00")
+    Timestamp('2024-04-20 00:00:00')
+    >>> history_day("date", "NaT")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: date must be a date between 2014-01-01 and 2026-08-16 (the bundled history), ...
+    """
+    valid = ""
+    if first is not None and last is not None:
+        valid = f" between {first.date()} and {last.date()} ({source})"
+    refused = ValueError(f"{name} must be a date{valid}, given as {_DATE_FORMS}; got {value!r}")
+    if (
+        value is None
+        or isinstance(value, bool | np.bool_ | numbers.Number | np.number)
+        or (isinstance(value, str) and not value.strip())
+    ):
+        raise refused
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError):
+        raise refused from None
+    if pd.isna(day):
+        raise refused
+    if day.tzinfo is not None:
+        day = day.tz_convert("UTC").tz_localize(None)
+    if normalize:
+        day = day.normalize()
+    if (first is not None and day < first) or (last is not None and day > last):
+        raise ValueError(f"{name} must be a date{valid}, got {day.date()}")
+    return day
+
+
+def history_day(name: str, value: Any) -> pd.Timestamp:
+    """A day of the bundled history, read by :func:`parse_day`; ``ValueError`` outside it.
+
+    Examples
+    --------
+    >>> history_day("start", "2024-04-20")
+    Timestamp('2024-04-20 00:00:00')
+    """
+    first, last = _history().index[[0, -1]]
+    return parse_day(name, value, first=first, last=last)
 
 
 def load_history() -> pd.DataFrame:
@@ -184,12 +271,17 @@ def estimate_height(date: Any) -> Any:
     known = epochs.dropna(subset=["retarget_day_utc"])
     start_days = (known["retarget_day_utc"] + pd.Timedelta(hours=12)).to_numpy()
     start_heights = known["start_height"].to_numpy(dtype=float)
-    days = pd.to_datetime(np.atleast_1d(date)).normalize()
     first, last = _history().index[[0, -1]]
-    if days.min() < first or days.max() > last:
-        raise ValueError(
-            f"date must be between {first.date()} and {last.date()}, got {np.asarray(date)}"
-        )
+    if np.ndim(date) == 0:
+        days = pd.DatetimeIndex([history_day("date", date)])
+    else:
+        valid = f"between {first.date()} and {last.date()} (the bundled history)"
+        try:
+            days = pd.to_datetime(np.atleast_1d(date)).normalize()
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"date must hold dates {valid}, got {np.asarray(date)}") from None
+        if days.isna().any() or days.min() < first or days.max() > last:
+            raise ValueError(f"date must hold dates {valid}, got {np.asarray(date)}")
     x = days.to_numpy().astype("datetime64[s]").astype(float)
     xp = start_days.astype("datetime64[s]").astype(float)
     heights = np.interp(x, xp, start_heights)

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from minerecon import _random
+from minerecon import _random, datasets
 from minerecon._contract import MinereconWarning, check
 from minerecon._kernels import HASH_SCALE, _subsidy, network_paths
 from minerecon.datasets import Calibration
@@ -376,6 +376,10 @@ def _hashrate_series(hashrate: pd.Series | None) -> tuple[pd.Series, str]:
 def _window(frame: Any, start: Any, end: Any) -> Any:
     if start is None and end is None:
         start = frame.index[-1] - pd.Timedelta(days=730)
+    start, end = (
+        None if value is None else datasets.parse_day(name, value, normalize=False)
+        for name, value in (("start", start), ("end", end))
+    )
     window = frame.loc[start:end]
     if len(window) < 60:
         raise ValueError(

@@ -49,12 +49,6 @@ def _check_opex(name: str, value: Any) -> Any:
     return check(name, value, low=0, unit="[USD/TH/day]")
 
 
-def _divide(numerator: Any, denominator: Any) -> Any:
-    """Division giving inf or nan, without exception or warning, where no finite answer exists."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.divide(numerator, denominator)
-
-
 def btc_mined_per_th(
     difficulty: Any,
     *,
@@ -212,7 +206,7 @@ def _cost_per_btc(
         pool_fee=pool_fee,
         uptime=uptime,
     )
-    return _divide(energy + fixed_cost, mined)
+    return _contract.divide(energy + fixed_cost, mined)
 
 
 @scalar_out
@@ -301,7 +295,10 @@ def breakeven_power_price(
     Returns
     -------
     Break-even power price [USD/kWh]; ``nan`` where ``other_opex`` exceeds
-    the revenue, so that no power price >= 0 breaks even.
+    the revenue, so that no power price >= 0 breaks even. Where the energy
+    of a TH/s underflows to zero (``efficiency * pue * uptime`` of about
+    1e-322 J/TH or less), no power price matters: ``inf`` if the revenue
+    exceeds ``other_opex``, ``nan`` otherwise.
 
     Notes
     -----
@@ -329,7 +326,8 @@ def breakeven_power_price(
         uptime=uptime,
     )
     other_opex = _check_opex("other_opex", other_opex)
-    price = (revenue - other_opex) / energy_per_th_day(efficiency, pue=pue, uptime=uptime)
+    energy = energy_per_th_day(efficiency, pue=pue, uptime=uptime)
+    price = _contract.divide(revenue - other_opex, energy)
     return _contract.mask(price, price < 0)
 
 
@@ -385,7 +383,7 @@ def breakeven_difficulty(
         uptime=uptime,
     )
     cost = energy_cost_per_th(efficiency, power_price, pue=pue, uptime=uptime) + other_opex
-    return _divide(revenue_at_unit_difficulty, cost)
+    return _contract.divide(revenue_at_unit_difficulty, cost)
 
 
 @scalar_out
@@ -681,7 +679,7 @@ def profitability_threshold(
     """
     power_price = check("power_price", power_price, low=0, unit="[USD/kWh]")
     revenue = hashprice(btc_price, difficulty, fees_per_block, subsidy)
-    return _divide(revenue, energy_per_th_day(1.0, pue=check_pue(pue)) * power_price)
+    return _contract.divide(revenue, energy_per_th_day(1.0, pue=check_pue(pue)) * power_price)
 
 
 @scalar_out
@@ -706,4 +704,4 @@ def payback_days(capex_per_th: Any, margin: Any) -> Any:
     """
     capex_per_th = check("capex_per_th", capex_per_th, low=0, unit="[USD/TH]")
     margin = check("margin", margin, unit="[USD/TH/day]")
-    return _contract.mask(_divide(capex_per_th, margin), margin <= 0, np.inf)
+    return _contract.mask(_contract.divide(capex_per_th, margin), margin <= 0, np.inf)

@@ -103,9 +103,11 @@ def _fee_window(fees: pd.Series | None, start: Any, end: Any) -> tuple[pd.Series
         source = f"series {fees.name!r}" if fees.name is not None else "user series"
         fees = fees.astype(float).dropna().sort_index()
         check("fees", fees, low=0, unit="[BTC]")
-    fees = fees.loc[
-        None if start is None else pd.Timestamp(start) : None if end is None else pd.Timestamp(end)
-    ]
+    first, last = (
+        None if value is None else datasets.parse_day(name, value, normalize=False)
+        for name, value in (("start", start), ("end", end))
+    )
+    fees = fees.loc[first:last]
     if fees.empty:
         raise ValueError(f"no fee observations between start={start} and end={end}")
     return fees, source

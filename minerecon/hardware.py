@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -268,8 +269,11 @@ class Deployment:
     count : int
         Machines delivered, >= 0.
     delivery : int or date-like, default 0
-        Day the machines start hashing: days after the projection's start,
-        or a date.
+        Day the machines start hashing: a whole number of days after the
+        projection's start (``2`` or ``2.0``; stored as an ``int``), or a
+        date (a string such as ``"2026-03-01"``, a datetime or a
+        ``pandas.Timestamp``). A fraction of a day, a negative number, a
+        boolean or a string that is not a date raises ``ValueError``.
     capex_per_unit : float, default 0
         Price paid per machine on the delivery day [USD], >= 0.
     degradation : float, default 0
@@ -311,8 +315,7 @@ class Deployment:
             raise ValueError(f"miner must be a Miner or a catalogue name, got {self.miner!r}")
         if not isinstance(self.count, int | np.integer) or self.count < 0:
             raise ValueError(f"count must be a whole number >= 0, got {self.count!r}")
-        if isinstance(self.delivery, int | np.integer) and self.delivery < 0:
-            raise ValueError(f"delivery must be >= 0 days after the start, got {self.delivery}")
+        object.__setattr__(self, "delivery", _delivery(self.delivery))
         check("capex_per_unit", self.capex_per_unit, low=0, unit="[USD]")
         check("degradation", self.degradation, low=0, high=1, high_open=True, unit="[1/year]")
         check("failure_rate", self.failure_rate, low=0, unit="[1/year]")
@@ -322,15 +325,42 @@ class Deployment:
 
     def delivery_day(self, start: Any) -> int:
         """Days from ``start`` to delivery (``delivery`` as an offset or a date)."""
-        if isinstance(self.delivery, int | np.integer):
-            return int(self.delivery)
-        days = (pd.Timestamp(self.delivery).normalize() - pd.Timestamp(start).normalize()).days
+        from minerecon import datasets
+
+        if isinstance(self.delivery, int):
+            return self.delivery
+        delivered = datasets.parse_day("delivery", self.delivery)
+        first = datasets.parse_day("start", start)
+        days = (delivered - first).days
         if days < 0:
-            raise ValueError(
-                f"delivery {pd.Timestamp(self.delivery).date()} is before the start "
-                f"{pd.Timestamp(start).date()}"
-            )
+            raise ValueError(f"delivery {delivered.date()} is before the start {first.date()}")
         return days
+
+
+def _delivery(value: Any) -> Any:
+    """``Deployment.delivery`` as an ``int`` of days, or the date it was given."""
+    from minerecon import datasets
+
+    refused = ValueError(
+        f"delivery must be a whole number of days >= 0 after the start, or a date "
+        f"(a string such as '2026-03-01', a datetime or a pandas.Timestamp), got {value!r}"
+    )
+    if isinstance(value, bool | np.bool_ | np.timedelta64):
+        raise refused
+    if isinstance(value, numbers.Integral):
+        if value < 0:
+            raise refused
+        return int(value)
+    if isinstance(value, numbers.Real):
+        days = float(value)
+        if not (np.isfinite(days) and days >= 0 and days.is_integer()):
+            raise refused
+        return int(days)
+    try:
+        datasets.parse_day("delivery", value)
+    except ValueError:
+        raise refused from None
+    return value
 
 
 def deployments(fleet: Fleet | Deployment | Iterable[Deployment]) -> tuple[Deployment, ...]:
@@ -339,9 +369,12 @@ def deployments(fleet: Fleet | Deployment | Iterable[Deployment]) -> tuple[Deplo
         return tuple(Deployment(miner, count) for miner, count in fleet.groups)
     if isinstance(fleet, Deployment):
         return (fleet,)
+    expected = "fleet must be a Fleet, a Deployment or a non-empty list of Deployments"
+    if isinstance(fleet, str | bytes | Mapping) or not isinstance(fleet, Iterable):
+        raise ValueError(f"{expected}, got {type(fleet).__name__} {fleet!r}")
     items = tuple(fleet)
     if not items or not all(isinstance(item, Deployment) for item in items):
-        raise ValueError("fleet must be a Fleet, a Deployment or a non-empty list of Deployments")
+        raise ValueError(f"{expected}, got {items!r}")
     return items
 
 

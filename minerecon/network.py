@@ -55,12 +55,37 @@ MAX_TARGET = 0xFFFF * 2**208
 CURRENT_SUBSIDY = 3.125
 
 
-def _check_height(name: str, height: Any) -> Any:
-    height = check(name, height, low=0)
+#: Largest halving number :func:`halving_height` accepts: its height fits an int64.
+MAX_HALVING_NUMBER = (2**63 - 1) // HALVING_INTERVAL
+#: Largest height :func:`next_halving_height` accepts: the next halving fits an int64.
+MAX_NEXT_HALVING_FROM = MAX_HALVING_NUMBER * HALVING_INTERVAL - 1
+
+
+def _check_height(name: str, height: Any, *, high: int | None = None) -> tuple[Any, np.ndarray]:
+    """Validate whole, finite block heights (or halving numbers) ``>= 0``.
+
+    Returns the checked argument (its kind kept, for :func:`_contract.like`)
+    and its values widened to int64 (uint64 stays uint64) or float64, so
+    that height arithmetic cannot overflow a small integer dtype.
+    """
+    height = check(name, height, low=0, high=high, unit="[blocks]" if "height" in name else "")
     values = _contract._values(height)
-    if np.any(values != np.floor(values)):
-        raise ValueError(f"{name} must be a whole block height >= 0")
-    return height
+    if values.dtype.kind == "f":
+        bad = ~np.isfinite(values) | (values != np.floor(values))
+        if bad.any():
+            raise ValueError(
+                f"{name} must be a finite whole number >= 0, got "
+                f"{_contract._fmt(_contract._first(values, bad))}{_contract._where(values, bad)}"
+            )
+        return height, values.astype(np.float64)
+    wide = np.uint64 if values.dtype == np.uint64 else np.int64
+    return height, values.astype(wide)
+
+
+def _as_height(out: np.ndarray, template: Any) -> Any:
+    """Heights in the kind of ``template``: an ``int`` for a scalar."""
+    out = _contract.like(out, template)
+    return int(out) if isinstance(out, int | float) else out
 
 
 def block_subsidy_sat(height: Any) -> Any:
@@ -86,8 +111,8 @@ def block_subsidy_sat(height: Any) -> Any:
     >>> block_subsidy_sat(840_000)
     312500000
     """
-    height = _check_height("height", height)
-    halvings = _contract._values(height).astype(np.int64) // HALVING_INTERVAL
+    height, values = _check_height("height", height)
+    halvings = np.minimum(values // HALVING_INTERVAL, MAX_HALVINGS).astype(np.int64)
     shifted = np.right_shift(np.int64(INITIAL_SUBSIDY_SAT), np.minimum(halvings, 63))
     sat = np.where(halvings >= MAX_HALVINGS, 0, shifted).astype(np.int64)
     return _contract.like(sat, height)
@@ -128,20 +153,21 @@ def halving_height(halving: Any) -> Any:
     Parameters
     ----------
     halving : int, array, Series or DataArray
-        Halving number, >= 0 (0 is the genesis block).
+        Halving number, in [0, :data:`MAX_HALVING_NUMBER`] (0 is the genesis
+        block).
 
     Returns
     -------
-    Block height [blocks].
+    Block height [blocks]: an ``int`` for a scalar; int64 values for integer
+    arrays of any width (uint64 stays uint64; float64 for float arrays).
 
     Examples
     --------
     >>> halving_height(5)
     1050000
     """
-    halving = _check_height("halving", halving)
-    out = halving * HALVING_INTERVAL
-    return int(out) if isinstance(out, float) else out
+    halving, values = _check_height("halving", halving, high=MAX_HALVING_NUMBER)
+    return _as_height(values * HALVING_INTERVAL, halving)
 
 
 def next_halving_height(height: Any) -> Any:
@@ -150,20 +176,20 @@ def next_halving_height(height: Any) -> Any:
     Parameters
     ----------
     height : int, array, Series or DataArray
-        Block height [blocks], >= 0.
+        Block height [blocks], in [0, :data:`MAX_NEXT_HALVING_FROM`].
 
     Returns
     -------
-    Block height [blocks].
+    Block height [blocks]: an ``int`` for a scalar; int64 values for integer
+    arrays of any width (uint64 stays uint64; float64 for float arrays).
 
     Examples
     --------
     >>> next_halving_height(925_344)
     1050000
     """
-    height = _check_height("height", height)
-    out = (height // HALVING_INTERVAL + 1) * HALVING_INTERVAL
-    return int(out) if isinstance(out, float) else out
+    height, values = _check_height("height", height, high=MAX_NEXT_HALVING_FROM)
+    return _as_height((values // HALVING_INTERVAL + 1) * HALVING_INTERVAL, height)
 
 
 def issued_supply(height: Any) -> Any:
@@ -176,7 +202,9 @@ def issued_supply(height: Any) -> Any:
 
     Returns
     -------
-    Supply [BTC], summed in satoshi so it is exact.
+    Supply [BTC], summed in satoshi so it is exact. From 64 halvings on
+    (height >= 13,440,000) the subsidy is zero, so any greater height gives
+    the whole supply.
 
     Notes
     -----
@@ -186,11 +214,13 @@ def issued_supply(height: Any) -> Any:
 
     Examples
     --------
-    >>> issued_supply(64 * 210_000)
-    20999999.9769
+    >>> issued_supply(64 * 210_000), issued_supply(10**12)
+    (20999999.9769, 20999999.9769)
     """
-    height = _check_height("height", height)
-    blocks = _contract._values(height).astype(np.int64)[..., np.newaxis]
+    height, values = _check_height("height", height)
+    # Capped at the last era's end before the int64 cast, so no height overflows.
+    blocks = np.minimum(values, MAX_HALVINGS * HALVING_INTERVAL).astype(np.int64)
+    blocks = blocks[..., np.newaxis]
     eras = np.arange(MAX_HALVINGS, dtype=np.int64)
     in_era = np.clip(blocks - eras * HALVING_INTERVAL, 0, HALVING_INTERVAL)
     sat = (in_era * (np.int64(INITIAL_SUBSIDY_SAT) >> eras)).sum(axis=-1)
@@ -208,9 +238,9 @@ def estimate_height_date(
     Parameters
     ----------
     height : int or array-like
-        Target block height [blocks].
+        Target block height [blocks], a whole number >= 0.
     reference_height : int
-        A known height [blocks].
+        A known height [blocks], a whole number >= 0.
     reference_date : str, datetime or pandas.Timestamp
         When ``reference_height`` was mined (UTC).
     block_interval : float, default 600
@@ -233,8 +263,9 @@ def estimate_height_date(
     Timestamp('2028-04-14 20:40:00')
     """
     check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
-    _check_height("reference_height", reference_height)
-    seconds = (np.asarray(height) - reference_height) * float(block_interval)
+    _, heights = _check_height("height", height)
+    _, reference = _check_height("reference_height", reference_height)
+    seconds = (heights.astype(np.float64) - float(reference)) * float(block_interval)
     start = pd.Timestamp(reference_date)
     if seconds.ndim == 0:
         return start + pd.Timedelta(seconds=float(seconds))
@@ -536,15 +567,18 @@ def fee_share(fees_per_block: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
 
     Returns
     -------
-    ``fees / (subsidy + fees)`` [-].
+    ``fees / (subsidy + fees)`` [-]; ``nan`` where subsidy and fees are both
+    zero (there is no reward to share).
 
     Examples
     --------
     >>> round(fee_share(0.0931), 4)
     0.0289
+    >>> fee_share(0.0, 0.0)
+    nan
     """
     subsidy, fees_per_block = _check_reward(subsidy, fees_per_block)
-    return fees_per_block / (subsidy + fees_per_block)
+    return _contract.divide(fees_per_block, subsidy + fees_per_block)
 
 
 def fees_from_share(share: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
@@ -578,10 +612,12 @@ class NetworkState:
     Parameters
     ----------
     date : pandas.Timestamp
-        The UTC day the state describes.
+        The UTC day the state describes (any date-like that
+        :func:`minerecon.datasets.parse_day` reads).
     height : int
         Height of the first block mined after 00:00 UTC that day [blocks];
-        estimated from the epoch table when taken from history.
+        estimated from the epoch table when taken from history. Stored as
+        a Python ``int`` whatever number type it is given as.
     difficulty : float
         Difficulty in force at 00:00 UTC [-].
     btc_price : float
@@ -605,8 +641,13 @@ class NetworkState:
     fees_per_block: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "date", pd.Timestamp(self.date))
-        _check_height("height", self.height)
+        from minerecon import datasets
+
+        object.__setattr__(self, "date", datasets.parse_day("date", self.date, normalize=False))
+        _, height = _check_height("height", self.height)
+        if height.ndim != 0:
+            raise ValueError(f"height must be one block height, got {self.height!r}")
+        object.__setattr__(self, "height", int(height))  # a Python int: no fixed-width overflow
         _check_difficulty(self.difficulty)
         check("btc_price", self.btc_price, low=0, unit="[USD/BTC]")
         check("fees_per_block", self.fees_per_block, low=0, unit="[BTC]")
@@ -625,16 +666,14 @@ class NetworkState:
         Parameters
         ----------
         date : str, datetime or pandas.Timestamp
-            A UTC day covered by :func:`minerecon.datasets.load_history`.
+            A UTC day covered by :func:`minerecon.datasets.load_history`
+            (read by :func:`minerecon.datasets.history_day`: a number, an
+            empty string or ``"NaT"`` raises ``ValueError``).
         """
         from minerecon import datasets
 
-        history = datasets.load_history()
-        day = pd.Timestamp(date).normalize()
-        if day not in history.index:
-            first, last = history.index[0].date(), history.index[-1].date()
-            raise ValueError(f"date must be between {first} and {last}, got {day.date()}")
-        row = history.loc[day]
+        day = datasets.history_day("date", date)
+        row = datasets.load_history().loc[day]
         return cls(
             date=day,
             height=int(datasets.estimate_height(day)),

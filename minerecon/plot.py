@@ -809,7 +809,11 @@ def history(
 
     from minerecon import datasets
 
-    frame = datasets.load_history().loc[start:end]
+    first, last = (
+        None if value is None else datasets.parse_day(name, value, normalize=False)
+        for name, value in (("start", start), ("end", end))
+    )
+    frame = datasets.load_history().loc[first:last]
     if frame.empty:
         raise ValueError(f"no bundled history between {start} and {end}")
     hashprice = _hashprice_history(frame)

@@ -143,13 +143,13 @@ def _window(prices: Any, start: Any, end: Any, minimum: int) -> tuple[pd.Series,
     first, last = series.index[0], series.index[-1]
     bounds = {}
     for name, value, default in (("start", start, first), ("end", end, last)):
-        day = default if value is None else pd.Timestamp(value)
-        if not first <= day <= last:
-            raise ValueError(
-                f"{name} must lie within the series' dates {first.date()}..{last.date()}, "
-                f"got {day.date()}"
+        bounds[name] = (
+            default
+            if value is None
+            else datasets.parse_day(
+                name, value, first=first, last=last, source="the price series", normalize=False
             )
-        bounds[name] = day
+        )
     if bounds["start"] > bounds["end"]:
         raise ValueError(
             f"start must not be after end, got start={bounds['start'].date()}, "

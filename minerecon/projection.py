@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
@@ -52,7 +53,13 @@ import xarray as xr
 from minerecon import _random, cashflow, risk
 from minerecon._contract import check
 from minerecon._kernels import mining_kernel
-from minerecon.difficulty import ConstantGrowth, HashrateModel, _hashrate_shocks, start_chain
+from minerecon.difficulty import (
+    ConstantGrowth,
+    EconomicHashrate,
+    HashrateModel,
+    _hashrate_shocks,
+    start_chain,
+)
 from minerecon.energy import check_pue
 from minerecon.hardware import Deployment, Fleet, deployments
 from minerecon.network import (
@@ -114,6 +121,15 @@ SUMMARY = {
 _S = {name: index for index, name in enumerate(SUMMARY)}
 
 
+def _check_model(name: str, model: Any, method: str, module: str) -> None:
+    """A price or fee model is anything with the engine's ``sample`` method (or None)."""
+    if model is not None and not callable(getattr(model, "sample", None)):
+        raise ValueError(
+            f"{name} must be a model with a {method} method (see {module}), or None for a "
+            f"constant, got {type(model).__name__} {model!r}"
+        )
+
+
 @dataclasses.dataclass(frozen=True)
 class MiningScenario:
     """A fleet, its costs and the models of its market, over a horizon.
@@ -125,6 +141,8 @@ class MiningScenario:
         with no capex.
     start : NetworkState, optional
         Network on day 0; the last day of the bundled history by default.
+        A date is refused: the network of a past day is
+        ``NetworkState.from_history(date)``.
     days : int, default 1461
         Horizon [days] (1461 = four years).
     price : price model, optional
@@ -175,6 +193,31 @@ class MiningScenario:
         object.__setattr__(self, "fleet", deployments(self.fleet))
         if self.start is None:
             object.__setattr__(self, "start", NetworkState.latest())
+        if not isinstance(self.start, NetworkState):
+            hint = ""
+            if isinstance(self.start, str | dt.date | np.datetime64):
+                hint = (
+                    "; for the network of a past day use "
+                    f"NetworkState.from_history({self.start!r})"
+                )
+            raise ValueError(
+                "start must be a NetworkState, or None for the last day of the bundled history, "
+                f"got {type(self.start).__name__} {self.start!r}{hint}"
+            )
+        _check_model("price", self.price, "sample(rng, out, start_price)", "minerecon.price")
+        _check_model("fees", self.fees, "sample(rng, out)", "minerecon.fees")
+        if getattr(self.fees, "kind", "btc_per_block") not in ("btc_per_block", "share"):
+            raise ValueError(
+                f"fees must have kind 'btc_per_block' or 'share', got {self.fees.kind!r}"
+            )
+        if self.hashrate is not None and not isinstance(
+            self.hashrate, ConstantGrowth | EconomicHashrate
+        ):
+            raise ValueError(
+                "hashrate must be a ConstantGrowth or EconomicHashrate model "
+                f"(minerecon.difficulty), or None for a constant hashrate, "
+                f"got {type(self.hashrate).__name__} {self.hashrate!r}"
+            )
         if not isinstance(self.days, int | np.integer) or self.days < 2:
             raise ValueError(f"days must be a whole number >= 2, got {self.days!r}")
         check("power_price", self.power_price, low=0, unit="[USD/kWh]")
@@ -403,7 +446,9 @@ def simulate(
         Paths per chunk; by default the largest that fits the memory budget,
         at most :data:`MAX_CHUNK_PATHS`. Results do not depend on it.
     memory_budget_mb : float, default 1024
-        Memory the working arrays of a chunk may use [MB].
+        Memory the working arrays of a chunk may use [MB], >= 1; ``inf``
+        means no limit: chunks of :data:`MAX_CHUNK_PATHS` paths, and any
+        ``output`` size is accepted.
     threads : int, optional
         Threads of the compiled kernel and of the random draws; numba's
         default (all cores) if not given. Results do not depend on it.
@@ -435,11 +480,17 @@ def simulate(
     >>> round(float(result.summary.btc_mined[0]), 2)
     41.28
     """
-    if not isinstance(n_paths, int | np.integer) or n_paths < 1:
+    if not isinstance(scenario, MiningScenario):
+        raise ValueError(
+            f"scenario must be a MiningScenario, got {type(scenario).__name__} {scenario!r}"
+        )
+    if isinstance(n_paths, bool) or not isinstance(n_paths, int | np.integer) or n_paths < 1:
         raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
     if output not in ("summary", "flows", "full"):
         raise ValueError(f"output must be 'summary', 'flows' or 'full', got {output!r}")
-    check("memory_budget_mb", memory_budget_mb, low=1, unit="[MB]")
+    if np.ndim(memory_budget_mb) != 0:
+        raise ValueError(f"memory_budget_mb must be one number [MB], got {memory_budget_mb!r}")
+    memory_budget_mb = float(check("memory_budget_mb", memory_budget_mb, low=1, unit="[MB]"))
     months, month_index = _calendar(scenario)
     n_months = int(month_index[-1]) + 1
     schedule = fleet_schedule(scenario)
@@ -457,7 +508,9 @@ def simulate(
 
         _dask.check_client(client)
     if chunk_size is None:
-        chunk_size = min(int(memory_budget_mb * 2**20 // per_path), MAX_CHUNK_PATHS)
+        chunk_size = MAX_CHUNK_PATHS
+        if np.isfinite(memory_budget_mb):
+            chunk_size = min(int(memory_budget_mb * 2**20 // per_path), MAX_CHUNK_PATHS)
         if client is not None:  # a few chunks per worker, whole blocks of paths
             chunk_size = min(chunk_size, _dask.split_evenly(n_paths, _dask.tasks_wanted(client)))
             chunk_size = -(-chunk_size // _random.BLOCK_PATHS) * _random.BLOCK_PATHS
@@ -721,8 +774,9 @@ def backtest(
         The machines, with capex, degradation and the rest as for
         :class:`MiningScenario`.
     start, end : date-like
-        First and last day replayed; ``end`` defaults to the last day of
-        the bundled history.
+        First and last day replayed, days of the bundled history
+        (:func:`minerecon.datasets.history_day`), ``start`` before ``end``;
+        ``end`` defaults to the last day of the bundled history.
     **costs
         ``power_price``, ``power_price_escalation``, ``pue``, ``pool_fee``,
         ``discount_rate`` and ``policy`` as for :class:`MiningScenario`.
@@ -749,13 +803,11 @@ def backtest(
     from minerecon import datasets, fees, network, price
 
     history = datasets.load_history()
-    first = pd.Timestamp(start).normalize()
-    last = history.index[-1] if end is None else pd.Timestamp(end).normalize()
-    if first not in history.index or last not in history.index or last <= first:
+    first = datasets.history_day("start", start)
+    last = history.index[-1] if end is None else datasets.history_day("end", end)
+    if last <= first:
         raise ValueError(
-            f"start and end must be days of the bundled history "
-            f"({history.index[0].date()} to {history.index[-1].date()}) with start < end, "
-            f"got {first.date()} and {last.date()}"
+            f"start must be before end, got start={first.date()} and end={last.date()}"
         )
     window = history.loc[first:last]
     days = len(window)
@@ -902,8 +954,9 @@ def calibrate(start: Any = None, end: Any = None) -> Calibrated:
     Parameters
     ----------
     start, end : date-like, optional
-        Window of the price and fee fits; by default the last four years
-        of the history (2022-08-17 to 2026-08-16). The hashrate response is
+        Window of the price and fee fits, days of the bundled history
+        (:func:`minerecon.datasets.history_day`); by default the last four
+        years of the history (2022-08-17 to 2026-08-16). The hashrate response is
         fitted from ``start`` too, or from the 2024 halving by default, so
         that one subsidy era sets the miners' cost level.
 
@@ -923,10 +976,13 @@ def calibrate(start: Any = None, end: Any = None) -> Calibrated:
     from minerecon.difficulty import EconomicHashrate
 
     history = datasets.load_history()
-    last = history.index[-1] if end is None else pd.Timestamp(end)
-    first = last - pd.DateOffset(years=4) + pd.Timedelta(days=1) if start is None else start
+    last = history.index[-1] if end is None else datasets.history_day("end", end)
+    if start is None:
+        first = last - pd.DateOffset(years=4) + pd.Timedelta(days=1)
+    else:
+        first = datasets.history_day("start", start)
     return Calibrated(
         price=price.GBM.fit(start=first, end=last),
         fees=fees.StochasticFees.fit(start=first, end=last),
-        hashrate=EconomicHashrate.fit(start="2024-04-20" if start is None else start, end=last),
+        hashrate=EconomicHashrate.fit(start="2024-04-20" if start is None else first, end=last),
     )

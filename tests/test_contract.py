@@ -478,7 +478,13 @@ OUT_OF_RANGE = {
     "residual_value": [(-1.0, "[0, inf]", "-1")],
     "share": [(1.0, "[0, 1)", "1")],
     "height": [(-1, "[0, inf]", "-1")],
-    "halving": [(-1, "[0, inf]", "-1")],
+    # Upper bounds: the height a halving number gives, or the next halving of a
+    # height, must fit an int64 (network.MAX_HALVING_NUMBER = (2**63 - 1) // 210000).
+    "halving": [(-1, "[0, 43920819223117]", "-1"), (2**53, "[0, 43920819223117]", "9.0072e+15")],
+    "next_halving_height.height": [
+        (-1, "[0, 9223372036854569999]", "-1"),
+        (2**63, "[0, 9223372036854569999]", "9.22337e+18"),
+    ],
     "block_interval": [(0.0, "(0, inf]", "0")],
     "actual_timespan": [(0.0, "(0, inf]", "0")],
     "target_timespan": [(0.0, "(0, inf]", "0")],
@@ -502,7 +508,9 @@ def _range_cases():
     cases = []
     for param in _arguments(lambda func, name: name in OUT_OF_RANGE):
         func, base, name = param.values
-        for value, valid, written in OUT_OF_RANGE[name]:
+        for value, valid, written in OUT_OF_RANGE.get(
+            f"{func.__name__}.{name}", OUT_OF_RANGE[name]
+        ):
             cases.append(
                 pytest.param(func, base, name, value, valid, written, id=f"{param.id}={written}")
             )
@@ -582,3 +590,114 @@ def test_list_is_treated_as_an_array(func, base, name):
     as_array = func(**{**base, name: np.array([base[name], base[name]])})
     assert isinstance(as_list, np.ndarray)
     assert_array_equal(as_list, as_array)
+
+
+# --------------------------------------------------------------------------
+# Reliability (fuzzing): numpy booleans, datetimes, half floats, huge integers
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments())
+@pytest.mark.parametrize("value", [np.True_, np.False_])
+def test_numpy_boolean_rejected_like_python_boolean(func, base, name, value):
+    # np.bool_ was read as 1 or 0 while True was refused: now the same message.
+    message = rf"^{re.escape(name)} must be a number, got the boolean {bool(value)}$"
+    with pytest.raises(ValueError, match=message):
+        func(**{**base, name: value})
+    with pytest.raises(ValueError, match=message):
+        func(**{**base, name: bool(value)})
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments())
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.array([1, 2], dtype="timedelta64[s]"),
+        np.timedelta64(1, "D"),
+        pd.Series(pd.to_timedelta([1, 2], unit="D")),
+        np.array(["2024-01-01"], dtype="datetime64[D]"),
+        np.datetime64("2024-01-01"),
+        np.complex128(1 + 0j),
+        np.str_("5"),
+    ],
+    ids=["td64-array", "td64", "td-series", "dt64-array", "dt64", "complex", "np-str"],
+)
+def test_datetimes_and_other_non_real_dtypes_rejected(func, base, name, value):
+    # timedelta64 is a numpy "integer" and passed through unchanged before.
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)} must be a real number"):
+        func(**{**base, name: value})
+
+
+@pytest.mark.parametrize(("func", "base", "name"), _arguments())
+@pytest.mark.parametrize("value", [10**400, [1, 10**400], -(10**309)])
+def test_integer_too_large_for_a_float_names_the_argument(func, base, name, value):
+    # float(10**400) raised OverflowError from inside the check.
+    with pytest.raises(ValueError, match=rf"^{re.escape(name)} must be a real number within"):
+        func(**{**base, name: value})
+
+
+def test_float16_is_upcast_to_float64_keeping_the_kind():
+    # Documented in _contract.check: half floats are computed in float64.
+    # Same values given as float16 and as float64 (0.05 rounds to 0.04999 in
+    # float16; the float64 reference uses the rounded value).
+    half = np.array([0.05, 0.07], dtype=np.float16)
+    reference = economics.margin_per_th(87_000, D, 13.5, half.astype(np.float64))
+    got = economics.margin_per_th(87_000, D, 13.5, half)
+    assert got.dtype == np.float64
+    assert_array_equal(got, reference)
+    series = economics.margin_per_th(87_000, D, 13.5, pd.Series(half, index=INDEX[:2]))
+    assert series.dtype == np.float64 and list(series.index) == list(INDEX[:2])
+    assert_array_equal(series.to_numpy(), reference)
+    array = economics.margin_per_th(87_000, D, 13.5, xr.DataArray(half, dims="date"))
+    assert array.dtype == np.float64
+    assert_array_equal(array.values, reference)
+    scalar = economics.margin_per_th(87_000, D, 13.5, np.float16(0.05))
+    assert isinstance(scalar, float) and scalar == reference[0]
+
+
+def test_check_widens_narrow_dtypes_only():
+    from minerecon import _contract
+
+    for kind in (np.array, pd.Series, xr.DataArray):
+        out = _contract.check("x", kind(np.array([1.5], dtype=np.float16)))
+        assert out.dtype == np.float64 and type(out) is type(kind([0]))
+        for dtype in (np.int8, np.int16, np.int32, np.uint8, np.uint16, np.uint32):
+            out = _contract.check("x", kind(np.array([3], dtype=dtype)))
+            assert out.dtype == np.int64 and type(out) is type(kind([0]))
+    # 64-bit dtypes and float32 pass through unchanged (the contract returns what it got)
+    for dtype in (np.float32, np.float64, np.int64, np.uint64):
+        value = np.array([1], dtype=dtype)
+        assert _contract.check("x", value) is value
+
+
+def test_small_integer_arrays_do_not_wrap_round():
+    # 300 TH/s * 200 J/TH = 60,000 W = 0.06 MW (hand calculation); in int16
+    # the product wrapped to -5,536 W and the power came out negative.
+    hashrate = np.array([300], dtype=np.int16)
+    efficiency = np.array([200], dtype=np.int16)
+    assert_allclose(hardware.site_power_mw(hashrate, efficiency), [0.06], rtol=1e-15)
+
+
+@pytest.mark.parametrize("value", [np.timedelta64(5, "D"), np.True_, True, 2.0, "3"])
+def test_check_count_refuses_what_is_not_an_integer(value):
+    from minerecon import _contract
+
+    with pytest.raises(ValueError, match=r"^n must be an integer >= 1"):
+        _contract.check_count("n", value)
+
+
+def test_divide_gives_inf_and_nan_without_exception_or_warning():
+    # IEEE 754: x/0 = +-inf, 0/0 = nan. Python raises ZeroDivisionError on floats.
+    import warnings
+
+    from minerecon import _contract
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _contract.divide(1.0, 0.0) == np.inf
+        assert _contract.divide(-1.0, 0.0) == -np.inf
+        assert np.isnan(_contract.divide(0.0, 0.0))
+        assert isinstance(_contract.divide(3.0, 2.0), float)
+        out = _contract.divide(pd.Series([1.0, 0.0], index=["a", "b"]), 0.0)
+    assert list(out.index) == ["a", "b"]
+    assert_array_equal(out.to_numpy(), [np.inf, np.nan])

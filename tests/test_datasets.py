@@ -7,6 +7,8 @@ the block timestamps cited next to them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -170,6 +172,84 @@ def test_estimate_height_array_and_monotone():
 def test_estimate_height_outside_history_raises(date):
     with pytest.raises(ValueError, match="date"):
         datasets.estimate_height(date)
+
+
+def test_estimate_height_refuses_nat_and_unparseable_dates():
+    # "NaT" passed the range check (comparisons with NaT are False) and gave a
+    # garbage height; the valid range is the history (history_README.md).
+    valid = r"between 2014-01-01 and 2026-08-16 \(the bundled history\)"
+    for bad in ("NaT", "", "not a date", -1):
+        with pytest.raises(ValueError, match=rf"^date must be a date {valid}"):
+            datasets.estimate_height(bad)
+    for bad in (np.array(["2024-04-20", "NaT"], dtype="datetime64[D]"), ["2024-04-20", "nope"]):
+        with pytest.raises(ValueError, match=rf"^date must hold dates {valid}"):
+            datasets.estimate_height(bad)
+
+
+# --------------------------------------------------------------------------
+# The date parser behind every start, end and date argument
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-04-20", "2024-04-20"),
+        ("2024-04-20 23:59:59", "2024-04-20"),
+        (pd.Timestamp("2024-04-20 08:00"), "2024-04-20"),
+        (pd.Timestamp("2024-04-20 08:00", tz="UTC"), "2024-04-20"),
+        # 20:00 in New York (UTC-4 in April) is 00:00 UTC the next day, shown in Tokyo time
+        (
+            pd.Timestamp("2024-04-20 20:00", tz="America/New_York").tz_convert("Asia/Tokyo"),
+            "2024-04-21",
+        ),
+        (np.datetime64("2024-04-20"), "2024-04-20"),
+        (dt.date(2024, 4, 20), "2024-04-20"),
+        (dt.datetime(2024, 4, 20, 12), "2024-04-20"),
+    ],
+)
+def test_parse_day_reads_date_likes_as_the_utc_day(value, expected):
+    day = datasets.parse_day("start", value)
+    assert day == pd.Timestamp(expected)
+    assert day.tzinfo is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        " ",
+        "NaT",
+        pd.NaT,
+        np.datetime64("NaT"),
+        -1,
+        0,
+        1.5,
+        20240420,
+        True,
+        np.True_,
+        np.int64(5),
+        np.timedelta64(1, "D"),
+        "tomorrow",
+        "2024-13-01",
+        object(),
+    ],
+)
+def test_parse_day_refuses_what_is_not_a_date(value):
+    # pandas reads -1 as a nanosecond before 1970 and "" or "NaT" as NaT.
+    with pytest.raises(ValueError, match=r"^when must be a date, given as a string"):
+        datasets.parse_day("when", value)
+
+
+def test_history_day_names_the_argument_the_value_and_the_range():
+    valid = r"between 2014-01-01 and 2026-08-16 \(the bundled history\)"
+    assert datasets.history_day("start", "2014-01-01") == FIRST_DAY
+    assert datasets.history_day("end", "2026-08-16 18:00") == LAST_DAY
+    with pytest.raises(ValueError, match=rf"^start must be a date {valid}, got 2013-12-31$"):
+        datasets.history_day("start", "2013-12-31")
+    with pytest.raises(ValueError, match=rf"^end must be a date {valid}.*got 'NaT'$"):
+        datasets.history_day("end", "NaT")
 
 
 # --------------------------------------------------------------------------

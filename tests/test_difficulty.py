@@ -147,3 +147,14 @@ def test_bad_input():
         simulate_network(0, start=STATE)
     with pytest.raises(ValueError, match="hashrate"):
         simulate_network(5, start=STATE, hashrate=np.zeros(5))
+
+
+@pytest.mark.parametrize("bad", ["NaT", "", -1, "not a date"])
+def test_fits_refuse_what_is_not_a_date(bad):
+    # NaT crashed with AttributeError and -1 with TypeError from pandas slicing;
+    # datasets.parse_day now refuses them, naming the argument.
+    for model in (ConstantGrowth, EconomicHashrate):
+        with pytest.raises(ValueError, match=r"^start must be a date"):
+            model.fit(start=bad, end="2025-01-01")
+        with pytest.raises(ValueError, match=r"^end must be a date"):
+            model.fit(start="2023-01-01", end=bad)

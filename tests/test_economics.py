@@ -324,6 +324,24 @@ def test_breakeven_power_price_zero_when_opex_equals_revenue():
     assert_allclose(out, 0.0, atol=1e-12)
 
 
+def test_breakeven_power_price_when_the_energy_underflows_to_zero():
+    # efficiency 5e-324 J/TH (the smallest float) * 24 / 1000 rounds to 0 kWh:
+    # a ZeroDivisionError before. Documented: inf where revenue (0.028665, see
+    # the module docstring) exceeds other opex, nan where it does not.
+    tiny = 5e-324
+    out = _no_warnings(economics.breakeven_power_price, PRICE, D, tiny, **NETWORK, **OPERATION)
+    assert isinstance(out, float)
+    assert out == np.inf
+    no_margin = {**OPERATION, "other_opex": 0.05}
+    out = _no_warnings(economics.breakeven_power_price, PRICE, D, tiny, **NETWORK, **no_margin)
+    assert np.isnan(out)
+    # no revenue (BTC price 0) and no opex: 0 / 0, nan
+    out = _no_warnings(
+        economics.breakeven_power_price, 0.0, D, tiny, **NETWORK, **{**OPERATION, "other_opex": 0}
+    )
+    assert np.isnan(out)
+
+
 def test_breakeven_btc_price_inf_without_block_reward():
     # subsidy 0 and fees 0: a TH/s earns 0 BTC, cost 0.024 > 0 -> inf
     out = _no_warnings(

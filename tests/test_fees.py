@@ -398,3 +398,13 @@ def test_fit_rejects_a_window_without_mean_reversion():
 def test_spike_threshold_is_three_standard_deviations():
     # Documented in the fit Notes; the tolerances above depend on it.
     assert SPIKE_THRESHOLD == 3.0
+
+
+@pytest.mark.parametrize("bad", ["NaT", "", -1, "not a date"])
+def test_fit_refuses_what_is_not_a_date(bad):
+    # "NaT" and "" were read as no bound (the whole history was fitted) and -1
+    # as 1969-12-31; datasets.parse_day now refuses them, naming the argument.
+    with pytest.raises(ValueError, match=r"^start must be a date"):
+        StochasticFees.fit(start=bad)
+    with pytest.raises(ValueError, match=r"^end must be a date"):
+        StochasticFees.fit(end=bad)

@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from minerecon import economics
-from minerecon.hardware import Fleet, Miner, get_miner, list_miners, site_hashrate, site_power_mw
+from minerecon.hardware import (
+    Deployment,
+    Fleet,
+    Miner,
+    deployments,
+    get_miner,
+    list_miners,
+    site_hashrate,
+    site_power_mw,
+)
 from minerecon.network import NetworkState
 
 RTOL = 1e-12
@@ -347,3 +356,66 @@ def test_fleet_daily_margin_matches_functions():
         * fleet.hashrate
     )
     assert_allclose(fleet.daily_margin(0.06, NETWORK), expected, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# Deployment.delivery: whole days from the start, or a date
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("delivery", "days"),
+    [
+        (0, 0),
+        (30, 30),
+        (30.0, 30),  # a whole float is a number of days, not a 1970 date
+        (np.int16(30), 30),
+        (np.float32(30), 30),
+        # dates: 30 days after 2026-01-01 is 2026-01-31 (hand count)
+        ("2026-01-31", 30),
+        (pd.Timestamp("2026-01-31 18:00"), 30),
+        (np.datetime64("2026-01-31"), 30),
+        (pd.Timestamp("2026-01-31", tz="UTC"), 30),
+    ],
+)
+def test_delivery_is_days_from_the_start_or_a_date(delivery, days):
+    deployment = Deployment("Antminer S21", 1, delivery=delivery)
+    assert deployment.delivery_day("2026-01-01") == days
+    if not isinstance(delivery, str | pd.Timestamp | np.datetime64):
+        assert deployment.delivery == days and isinstance(deployment.delivery, int)
+
+
+@pytest.mark.parametrize(
+    "delivery",
+    [
+        1.5,
+        0.001,
+        -1,
+        -1.0,
+        np.nan,
+        np.inf,
+        True,
+        np.True_,
+        None,
+        "",
+        "NaT",
+        "soon",
+        np.timedelta64(3, "D"),
+    ],
+)
+def test_delivery_that_is_neither_whole_days_nor_a_date_is_refused(delivery):
+    # delivery=1.5 was read by pandas as 1.5 ns after 1970-01-01.
+    with pytest.raises(ValueError, match=r"^delivery must be a whole number of days >= 0"):
+        Deployment("Antminer S21", 1, delivery=delivery)
+
+
+def test_delivery_date_before_the_start_is_refused():
+    deployment = Deployment("Antminer S21", 1, delivery="2025-12-31")
+    with pytest.raises(ValueError, match=r"^delivery 2025-12-31 is before the start 2026-01-01"):
+        deployment.delivery_day("2026-01-01")
+
+
+@pytest.mark.parametrize("fleet", [None, 5, "Antminer S21", {"Antminer S21": 1}, []])
+def test_deployments_refuses_what_is_not_a_fleet(fleet):
+    with pytest.raises(ValueError, match=r"^fleet must be a Fleet, a Deployment"):
+        deployments(fleet)

@@ -7,6 +7,9 @@ Core source), a hand calculation, or a published or bundled figure.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -148,6 +151,106 @@ def test_issued_supply_array():
     got = network.issued_supply(np.array([0, 210_000, 64 * 210_000]))
     # Hand calculation (above) and the protocol total 2,099,999,997,690,000 sat.
     assert_allclose(got, [0.0, 10_500_000.0, 20_999_999.9769], rtol=1e-15)
+
+
+# Consensus total (sources.md section 1): the subsidies of all 64 eras sum to
+# 2,099,999,997,690,000 sat = 20,999,999.9769 BTC; every later subsidy is 0.
+ALL_SUBSIDIES_SAT = 2_099_999_997_690_000
+
+
+@pytest.mark.parametrize(
+    "height",
+    [
+        33 * 210_000,  # 5e9 >> 33 = 0: the last satoshi was issued in era 32
+        64 * 210_000 - 1,
+        64 * 210_000,  # the boundary: 64 halvings have passed
+        64 * 210_000 + 1,
+        10**12,
+        2**62,
+        1e19,  # a float height beyond int64 (was read as INT64_MIN: half the supply)
+        1e300,
+    ],
+)
+def test_issued_supply_is_the_whole_supply_from_the_last_era_on(height):
+    assert network.issued_supply(height) == ALL_SUBSIDIES_SAT / SAT
+
+
+def test_issued_supply_far_beyond_in_arrays_of_any_integer_dtype():
+    # Same consensus total (sources.md section 1) at and beyond 64 halvings,
+    # for int64 and uint64 heights at the top of their range.
+    full = ALL_SUBSIDIES_SAT / SAT
+    int64 = np.array([64 * 210_000, 2**63 - 1], dtype=np.int64)
+    uint64 = np.array([64 * 210_000, 2**64 - 1], dtype=np.uint64)
+    assert_allclose(network.issued_supply(int64), [full, full], rtol=0)
+    assert_allclose(network.issued_supply(uint64), [full, full], rtol=0)
+    # and the subsidy there is 0 (GetBlockSubsidy: 0 once halvings >= 64)
+    np.testing.assert_array_equal(network.block_subsidy_sat(uint64), [0, 0])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.uint16, np.uint32])
+def test_height_functions_compute_in_int64_whatever_the_integer_dtype(dtype):
+    # Hand calculations in exact integers. 100 * 210,000 = 21,000,000 does not
+    # fit int16 or uint16, and 20,000 * 210,000 = 4.2e9 does not fit int32: the
+    # result must be computed in int64, not wrapped round (an int32 gave a
+    # negative halving height) nor refused for an int16 operand.
+    halvings = np.array([0, 5, 100], dtype=dtype)
+    got = network.halving_height(halvings)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, [0, 1_050_000, 21_000_000])
+    if np.iinfo(dtype).max >= 20_000:
+        big = network.halving_height(np.array([20_000], dtype=dtype))
+        np.testing.assert_array_equal(big, [4_200_000_000])
+    heights = np.array([0, 100, 127], dtype=dtype)
+    np.testing.assert_array_equal(network.next_halving_height(heights), [210_000] * 3)
+    # Consensus: 50 BTC in era 0; 100 blocks of it are 5,000 BTC.
+    np.testing.assert_array_equal(network.block_subsidy_sat(heights), [5_000_000_000] * 3)
+    assert_allclose(network.issued_supply(heights), [0.0, 5_000.0, 6_350.0], rtol=0)
+
+
+def test_height_functions_keep_the_kind_of_small_integer_series():
+    # int16 Series: same index, int64 values (Hand calculation: 3 * 210,000).
+    series = pd.Series(np.array([3, 4], dtype=np.int16), index=["a", "b"])
+    got = network.halving_height(series)
+    assert isinstance(got, pd.Series)
+    assert list(got.index) == ["a", "b"]
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got.to_numpy(), [630_000, 840_000])
+
+
+def test_estimate_height_date_accepts_small_integer_heights():
+    # int16 height 30,000 against reference 100,000 (beyond int16) raised
+    # OverflowError. Hand calculation: 70,000 blocks * 600 s = 42,000,000 s
+    # = 486 d 2 h 40 min before 2011-01-01 00:00 -> 2009-09-01 21:20.
+    got = network.estimate_height_date(np.array([30_000], dtype=np.int16), 100_000, "2011-01-01")
+    assert got[0] == pd.Timestamp("2009-09-01 21:20")
+
+
+@pytest.mark.parametrize(
+    ("func", "name"),
+    [
+        (network.halving_height, "halving"),
+        (network.next_halving_height, "height"),
+        (network.block_subsidy, "height"),
+        (network.block_subsidy_sat, "height"),
+        (network.issued_supply, "height"),
+    ],
+)
+@pytest.mark.parametrize("value", [np.inf, np.array([1.0, np.inf]), 10**400])
+def test_heights_must_be_finite_numbers_that_fit_a_float(func, name, value):
+    # A height or a halving count must be a finite whole number: inf raised
+    # OverflowError from int(), and so did a Python int beyond a float.
+    with pytest.raises(ValueError, match=rf"^{name} must be"):
+        func(value)
+
+
+def test_halving_height_refuses_numbers_whose_height_overflows_int64():
+    # (2**63 - 1) // 210,000 = 43,920,819,223,117 is the last halving whose
+    # height fits an int64 (hand calculation).
+    top = network.MAX_HALVING_NUMBER
+    assert top == (2**63 - 1) // 210_000 == 43_920_819_223_117
+    assert network.halving_height(np.array([top]))[0] == top * 210_000
+    with pytest.raises(ValueError, match=r"^halving must be in \[0, 43920819223117\]"):
+        network.halving_height(np.array([top + 1]))
 
 
 @pytest.mark.parametrize(
@@ -491,6 +594,21 @@ def test_fee_share_hand_calculation():
     assert_allclose(network.fees_from_share(0.0107, 6.25), 6.25 * 0.0107 / 0.9893, rtol=1e-15)
 
 
+def test_fee_share_without_any_reward_is_nan():
+    # Documented "no solution": 0 / (0 + 0) has no share; a ZeroDivisionError
+    # before. nan, without an exception or a warning, for every kind.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = network.fee_share(0.0, 0.0)
+        assert isinstance(got, float) and np.isnan(got)
+        arr = network.fee_share(np.array([0.0, 1.0]), 0.0)
+        series = network.fee_share(pd.Series([0.0, 1.0], index=["a", "b"]), 0)
+    # 1 / (0 + 1) = 1: all the reward is fees once the subsidy is gone.
+    np.testing.assert_array_equal(arr, [np.nan, 1.0])
+    assert list(series.index) == ["a", "b"]
+    np.testing.assert_array_equal(series.to_numpy(), [np.nan, 1.0])
+
+
 @given(share=st.floats(0.0, 0.99), subsidy=st.floats(0.01, 50.0))
 def test_fee_share_round_trip(share, subsidy):
     fees = network.fees_from_share(share, subsidy)
@@ -554,6 +672,34 @@ def test_network_state_outside_history_raises(date):
         network.NetworkState.from_history(date)
 
 
+@pytest.mark.parametrize(
+    "date", ["NaT", "", "  ", -1, 0, 20251120, None, True, "yesterday", "2025-02-30"]
+)
+def test_network_state_from_history_refuses_what_is_not_a_date(date):
+    # "NaT" and "" crashed with AttributeError (NaT has no .normalize), -1 was
+    # read as 1969-12-31 23:59:59.999999999. The message names the argument,
+    # the value and the bundled history's range (2014-01-01 to 2026-08-16).
+    pattern = (
+        r"^date must be a date between 2014-01-01 and 2026-08-16 \(the bundled history\)"
+        rf".*got {re.escape(repr(date))}$"
+    )
+    with pytest.raises(ValueError, match=pattern):
+        network.NetworkState.from_history(date)
+
+
+def test_network_state_from_history_reads_any_date_like():
+    # the same day however it is written (tz-aware values are read in UTC)
+    expected = network.NetworkState.from_history("2025-11-20")
+    for date in (
+        "2025-11-20 23:59",
+        pd.Timestamp("2025-11-20"),
+        np.datetime64("2025-11-20"),
+        pd.Timestamp("2025-11-20 12:00", tz="UTC"),
+        dt.date(2025, 11, 20),
+    ):
+        assert network.NetworkState.from_history(date) == expected
+
+
 def test_network_state_replace():
     state = network.NetworkState.from_history("2025-11-20")
     cheaper = state.replace(btc_price=90_000.0)
@@ -607,7 +753,17 @@ def test_network_state_subsidy_follows_height():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("difficulty", 0.0), ("btc_price", -1.0), ("fees_per_block", -0.1), ("height", -1)],
+    [
+        ("difficulty", 0.0),
+        ("btc_price", -1.0),
+        ("fees_per_block", -0.1),
+        ("height", -1),
+        ("height", 1.5),
+        ("height", np.inf),
+        ("date", "NaT"),  # was kept as NaT, and -1 as 1969-12-31
+        ("date", -1),
+        ("date", ""),
+    ],
 )
 def test_network_state_validates_fields(field, value):
     fields = dict(
@@ -630,3 +786,12 @@ def test_network_state_from_any_history_day(day):
     # Subsidy is one of the eras the history spans (25, 12.5, 6.25, 3.125 BTC).
     assert state.subsidy in {25.0, 12.5, 6.25, 3.125}
     assert state.hashprice > 0
+
+
+def test_network_state_stores_the_height_as_a_python_int():
+    # An int16 height would overflow in the engine's height arithmetic; the
+    # state keeps a Python int (30,000 is in the 50 BTC era: consensus rule).
+    state = network.NetworkState("2010-01-01", np.int16(30_000), 1e6, 0.1, 0.0)
+    assert type(state.height) is int and state.height == 30_000
+    assert state.subsidy == 50.0
+    assert type(network.NetworkState("2026-01-01", 931_392.0, 150e12, 9e4, 0.0).height) is int

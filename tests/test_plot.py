@@ -234,6 +234,15 @@ def test_history_window_keeps_only_its_halvings():
         plot.history(start="2030-01-01")
 
 
+@pytest.mark.parametrize("bad", ["NaT", "", -1, "not a date"])
+def test_history_refuses_what_is_not_a_date(bad):
+    # AttributeError or TypeError from pandas slicing before (datasets.parse_day).
+    with pytest.raises(ValueError, match=r"^start must be a date"):
+        plot.history(start=bad)
+    with pytest.raises(ValueError, match=r"^end must be a date"):
+        plot.history(end=bad)
+
+
 @pytest.fixture(scope="module")
 def simulation():
     from minerecon import price

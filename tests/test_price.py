@@ -431,8 +431,13 @@ def test_simulate_validates(kwargs, field):
 
 
 def test_fit_validates_the_window():
-    with pytest.raises(ValueError, match="start must lie within"):
+    # the valid range is the bundled price series, 2014-01-01 to 2026-08-16
+    valid = r"between 2014-01-01 and 2026-08-16 \(the price series\)"
+    with pytest.raises(ValueError, match=rf"^start must be a date {valid}, got 2010-01-01"):
         GBM.fit(start="2010-01-01")
+    for bad in ("NaT", "", -1, "not a date"):
+        with pytest.raises(ValueError, match=rf"^end must be a date {valid}.*got {bad!r}"):
+            GBM.fit(end=bad)
     with pytest.raises(ValueError, match="start must not be after end"):
         GBM.fit(start="2024-01-01", end="2023-01-01")
     with pytest.raises(ValueError, match="at least 100"):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
@@ -289,3 +292,133 @@ def test_stochastic_fees_stay_below_their_ceiling():
     assert paths.max() == 10.0
     with pytest.raises(ValueError, match="max_level"):
         fees.StochasticFees(20.0, 5.0, 0.5, 1.0, 0.0, 0.0, max_level=10.0)
+
+
+# --------------------------------------------------------------------------
+# Reliability: wrong types, dates and budgets (fuzzing found AttributeError,
+# ZeroDivisionError and NaN chunk sizes here)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", [None, "x", 3, Deployment(S21XP, 1)])
+def test_simulate_refuses_what_is_not_a_scenario(scenario):
+    with pytest.raises(ValueError, match=r"^scenario must be a MiningScenario, got"):
+        simulate(scenario)
+
+
+@pytest.mark.parametrize("start", ["2025-01-01", pd.Timestamp("2025-01-01")])
+def test_a_date_as_start_is_refused_with_a_hint(start):
+    # A date does not say which network to use: the message points to
+    # NetworkState.from_history, which reads it from the bundled history.
+    with pytest.raises(ValueError, match=r"^start must be a NetworkState.*from_history"):
+        MiningScenario(Deployment(S21XP, 1), start=start, days=10)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("price", 90_000.0, r"^price must be a model with a sample\(rng, out, start_price\)"),
+        ("price", "gbm", r"^price must be a model with a sample"),
+        ("fees", 0.05, r"^fees must be a model with a sample\(rng, out\)"),
+        ("fees", "odd kind", r"^fees must have kind 'btc_per_block' or 'share', got 'percent'"),
+        ("hashrate", 3, r"^hashrate must be a ConstantGrowth or EconomicHashrate"),
+        ("hashrate", price.GBM(0.0, 0.5), r"^hashrate must be a ConstantGrowth"),
+    ],
+)
+def test_models_of_the_wrong_type_are_refused(field, value, expected):
+    if value == "odd kind":
+        value = _PercentFees()
+    with pytest.raises(ValueError, match=expected):
+        MiningScenario(Deployment(S21XP, 1), start=STATE, days=10, **{field: value})
+
+
+class _PercentFees:
+    """A fee model of a kind the engine does not know."""
+
+    kind = "percent"
+
+    def sample(self, rng, out):
+        out[...] = 0.0
+
+
+@pytest.mark.parametrize("fleet", [None, 3, "Antminer S21 XP", [], [S21XP]])
+def test_a_fleet_of_the_wrong_type_is_refused(fleet):
+    with pytest.raises(ValueError, match=r"^fleet must be a Fleet, a Deployment"):
+        MiningScenario(fleet, start=STATE, days=10)
+
+
+def test_an_infinite_memory_budget_means_no_limit(monkeypatch):
+    # Documented: memory_budget_mb=inf lifts the limit, so chunks are
+    # MAX_CHUNK_PATHS paths (patched to 100 to see three chunks of 250 paths)
+    # and results are those of any other chunking.
+    from minerecon import projection
+
+    scenario = stochastic_scenario(days=90)
+    reference = simulate(scenario, n_paths=250, seed=3, output="full")
+    monkeypatch.setattr(projection, "MAX_CHUNK_PATHS", 100)
+    chunks = []
+    run = projection._Job.run
+
+    def spy(self, first, last, *args, **kwargs):
+        chunks.append((first, last))
+        return run(self, first, last, *args, **kwargs)
+
+    monkeypatch.setattr(projection._Job, "run", spy)
+    result = simulate(scenario, n_paths=250, seed=3, output="full", memory_budget_mb=np.inf)
+    assert chunks == [(0, 100), (100, 200), (200, 250)]
+    assert result.summary.identical(reference.summary)
+    assert result.daily.identical(reference.daily)
+
+
+@pytest.mark.parametrize("budget", [0.5, np.nan, -np.inf, [100, 200], "big"])
+def test_a_bad_memory_budget_is_refused(budget):
+    with pytest.raises(ValueError, match=r"^memory_budget_mb must"):
+        simulate(stochastic_scenario(days=90), n_paths=1, memory_budget_mb=budget)
+
+
+def test_a_boolean_is_not_a_number_of_paths():
+    with pytest.raises(ValueError, match=r"^n_paths must be a whole number >= 1, got True"):
+        simulate(stochastic_scenario(days=90), n_paths=True)
+
+
+# The valid range of dates: the bundled history (datasets.load_history).
+HISTORY = r"between 2014-01-01 and 2026-08-16 \(the bundled history\)"
+BAD_DATES = ["NaT", "", "   ", -1, 0, 20240420, None, True, "not a date", "2024-02-30"]
+
+
+@pytest.mark.parametrize("bad", [d for d in BAD_DATES if d is not None])
+def test_backtest_refuses_bad_dates_naming_the_argument_and_the_range(bad):
+    fleet = Deployment(S21XP, 1)
+    with pytest.raises(
+        ValueError, match=rf"^start must be a date {HISTORY}.*got {re.escape(repr(bad))}"
+    ):
+        backtest(fleet, bad, "2025-01-01")
+    with pytest.raises(
+        ValueError, match=rf"^end must be a date {HISTORY}.*got {re.escape(repr(bad))}"
+    ):
+        backtest(fleet, "2024-01-01", bad)
+
+
+@pytest.mark.parametrize("day", ["2013-12-31", "2026-08-17", "2100-01-01"])
+def test_backtest_refuses_days_outside_the_history(day):
+    with pytest.raises(ValueError, match=rf"^start must be a date {HISTORY}, got {day}"):
+        backtest(Deployment(S21XP, 1), day)
+
+
+def test_backtest_needs_start_before_end():
+    with pytest.raises(ValueError, match=r"^start must be before end"):
+        backtest(Deployment(S21XP, 1), "2025-01-01", "2024-01-01")
+
+
+@pytest.mark.parametrize("bad", [d for d in BAD_DATES if d is not None])
+def test_calibrate_refuses_bad_dates_naming_the_argument_and_the_range(bad):
+    from minerecon.projection import calibrate
+
+    with pytest.raises(
+        ValueError, match=rf"^start must be a date {HISTORY}.*got {re.escape(repr(bad))}"
+    ):
+        calibrate(start=bad, end="2025-01-01")
+    with pytest.raises(
+        ValueError, match=rf"^end must be a date {HISTORY}.*got {re.escape(repr(bad))}"
+    ):
+        calibrate(start="2023-01-01", end=bad)
