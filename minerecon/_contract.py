@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import numbers
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -159,6 +160,55 @@ def with_overrides(cls: type, params: dict[str, Any], overrides: dict[str, Any])
             f"overrides must be fields of {cls.__name__}, got {unknown}; valid: {fields}"
         )
     return cls(**{**params, **overrides})
+
+
+def aligned(func: F) -> F:
+    """Refuse labelled inputs that do not line up, instead of aligning them silently.
+
+    pandas aligns Series on their index and xarray DataArrays on their
+    coordinates before any arithmetic: inputs with different labels would give
+    NaN rows or lose rows without a word. A function wrapped by this raises
+    ``ValueError`` naming the arguments when two of its Series have different
+    indexes, two of its DataArrays different coordinates on a dimension they
+    share, or a Series meets a DataArray. Plain scalars and arrays broadcast as
+    usual.
+    """
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if any(isinstance(v, _LABELLED) for v in (*args, *kwargs.values())):
+            bound = signature.bind_partial(*args, **kwargs).arguments
+            _check_aligned({k: v for k, v in bound.items() if isinstance(v, _LABELLED)})
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _check_aligned(labelled: dict[str, Any]) -> None:
+    series = {k: v for k, v in labelled.items() if isinstance(v, pd.Series)}
+    arrays = {k: v for k, v in labelled.items() if isinstance(v, xr.DataArray)}
+    if series and arrays:
+        raise ValueError(
+            f"{next(iter(series))} is a pandas Series and {next(iter(arrays))} an xarray "
+            "DataArray: give them as the same kind (e.g. xarray.DataArray(series))"
+        )
+    names = list(series)
+    for name in names[1:]:
+        if not series[name].index.equals(series[names[0]].index):
+            raise ValueError(
+                f"{names[0]} and {name} are Series with different indexes: give them the same "
+                f"index (e.g. {name}.reindex({names[0]}.index)); they are not aligned silently"
+            )
+    if len(arrays) > 1:
+        try:
+            xr.align(*arrays.values(), join="exact", copy=False)
+        except ValueError as error:
+            raise ValueError(
+                f"{', '.join(arrays)} are DataArrays whose coordinates differ on a dimension "
+                f"they share ({error}); select or reindex them to the same coordinates: they "
+                "are not aligned silently"
+            ) from None
 
 
 def check_fraction(name: str, value: Any, *, high_open: bool = True) -> Any:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from minerecon import _contract
-from minerecon._contract import check, scalar_out
+from minerecon._contract import aligned, check, scalar_out
 from minerecon.energy import (
     check_pue,
     check_uptime,
@@ -49,6 +49,7 @@ def _check_opex(name: str, value: Any) -> Any:
     return check(name, value, low=0, unit="[USD/TH/day]")
 
 
+@aligned
 def btc_mined_per_th(
     difficulty: Any,
     *,
@@ -79,6 +80,7 @@ def btc_mined_per_th(
     return btc_per_th_day(difficulty, fees_per_block, subsidy) * ((1.0 - pool_fee) * uptime)
 
 
+@aligned
 def revenue_per_th(
     btc_price: Any,
     difficulty: Any,
@@ -119,6 +121,7 @@ def revenue_per_th(
     return gross * ((1.0 - pool_fee) * uptime)
 
 
+@aligned
 def margin_per_th(
     btc_price: Any,
     difficulty: Any,
@@ -210,6 +213,7 @@ def _cost_per_btc(
 
 
 @scalar_out
+@aligned
 def breakeven_btc_price(
     difficulty: Any,
     efficiency: Any,
@@ -267,6 +271,7 @@ def breakeven_btc_price(
 
 
 @scalar_out
+@aligned
 def breakeven_power_price(
     btc_price: Any,
     difficulty: Any,
@@ -332,6 +337,7 @@ def breakeven_power_price(
 
 
 @scalar_out
+@aligned
 def breakeven_difficulty(
     btc_price: Any,
     efficiency: Any,
@@ -387,6 +393,7 @@ def breakeven_difficulty(
 
 
 @scalar_out
+@aligned
 def shutdown_hashprice(
     efficiency: Any,
     power_price: Any,
@@ -430,6 +437,7 @@ def shutdown_hashprice(
 
 
 @scalar_out
+@aligned
 def energy_cost_per_btc(
     difficulty: Any,
     efficiency: Any,
@@ -490,6 +498,7 @@ def energy_cost_per_btc(
 
 
 @scalar_out
+@aligned
 def cash_cost_per_btc(
     difficulty: Any,
     efficiency: Any,
@@ -544,6 +553,7 @@ def cash_cost_per_btc(
 
 
 @scalar_out
+@aligned
 def all_in_cost_per_btc(
     difficulty: Any,
     efficiency: Any,
@@ -602,6 +612,7 @@ def all_in_cost_per_btc(
     )
 
 
+@aligned
 def depreciation_per_th(
     capex_per_th: Any, *, life_years: Any = 3.0, residual_value: Any = 0.0
 ) -> Any:
@@ -634,6 +645,7 @@ def depreciation_per_th(
 
 
 @scalar_out
+@aligned
 def profitability_threshold(
     btc_price: Any,
     difficulty: Any,
@@ -683,6 +695,7 @@ def profitability_threshold(
 
 
 @scalar_out
+@aligned
 def payback_days(capex_per_th: Any, margin: Any) -> Any:
     """Days a constant margin takes to repay the purchase price.
 

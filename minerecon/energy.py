@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minerecon._contract import check
+from minerecon._contract import aligned, check
 from minerecon.units import HOURS_PER_DAY
 
 _KW_PER_W = 1e-3
@@ -30,6 +30,7 @@ def check_uptime(uptime: Any) -> Any:
     return check("uptime", uptime, low=0.0, high=1.0, low_open=True, unit="[-]")
 
 
+@aligned
 def energy_per_th_day(efficiency: Any, *, pue: Any = 1.0, uptime: Any = 1.0) -> Any:
     """Energy one TH/s draws from the grid per day.
 
@@ -61,6 +62,7 @@ def energy_per_th_day(efficiency: Any, *, pue: Any = 1.0, uptime: Any = 1.0) -> 
     return efficiency * (HOURS_PER_DAY * _KW_PER_W) * (pue * uptime)
 
 
+@aligned
 def energy_cost_per_th(
     efficiency: Any, power_price: Any, *, pue: Any = 1.0, uptime: Any = 1.0
 ) -> Any:

@@ -21,12 +21,13 @@ import numpy as np
 import pandas as pd
 
 from minerecon import economics
-from minerecon._contract import check
+from minerecon._contract import aligned, check
 from minerecon.energy import check_efficiency, check_pue, check_uptime
 from minerecon.network import NetworkState
 from minerecon.units import W_PER_MW
 
 
+@aligned
 def site_power_mw(hashrate: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
     """Power a fleet draws from the grid.
 
@@ -55,6 +56,7 @@ def site_power_mw(hashrate: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
     return hashrate * efficiency * check_pue(pue) / W_PER_MW
 
 
+@aligned
 def site_hashrate(power_mw: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
     """Hashrate a given grid power supports.
 

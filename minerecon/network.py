@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from minerecon import _contract
-from minerecon._contract import check, scalar_out
+from minerecon._contract import aligned, check, scalar_out
 from minerecon.units import SATS_PER_BTC, SECONDS_PER_DAY, TH
 
 #: Blocks between halvings (``nSubsidyHalvingInterval``).
@@ -361,6 +361,7 @@ def _check_difficulty(difficulty: Any) -> Any:
     return check("difficulty", difficulty, low=0, low_open=True, unit="[-]")
 
 
+@aligned
 def hashrate_from_difficulty(difficulty: Any, block_interval: Any = TARGET_BLOCK_INTERVAL) -> Any:
     """Network hashrate that finds blocks every ``block_interval`` seconds.
 
@@ -389,6 +390,7 @@ def hashrate_from_difficulty(difficulty: Any, block_interval: Any = TARGET_BLOCK
     return difficulty * (HASHES_PER_DIFFICULTY / TH) / block_interval
 
 
+@aligned
 def difficulty_from_hashrate(hashrate: Any, block_interval: Any = TARGET_BLOCK_INTERVAL) -> Any:
     """Difficulty at which ``hashrate`` finds blocks every ``block_interval`` s.
 
@@ -414,6 +416,7 @@ def difficulty_from_hashrate(hashrate: Any, block_interval: Any = TARGET_BLOCK_I
 
 
 @scalar_out
+@aligned
 def next_difficulty(
     difficulty: Any, actual_timespan: Any, target_timespan: float = TARGET_TIMESPAN
 ) -> Any:
@@ -467,6 +470,7 @@ def _check_reward(subsidy: Any, fees_per_block: Any) -> tuple[Any, Any]:
     return subsidy, fees_per_block
 
 
+@aligned
 def btc_per_th_day(
     difficulty: Any, fees_per_block: Any = 0.0, subsidy: Any = CURRENT_SUBSIDY
 ) -> Any:
@@ -508,6 +512,7 @@ def btc_per_th_day(
     return (subsidy + fees_per_block) * per_difficulty / difficulty
 
 
+@aligned
 def hashprice(
     btc_price: Any,
     difficulty: Any,
@@ -555,6 +560,7 @@ def hashprice(
     return btc_price * btc_per_th_day(difficulty, fees_per_block, subsidy)
 
 
+@aligned
 def fee_share(fees_per_block: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
     """Share of the block reward paid by fees.
 
@@ -581,6 +587,7 @@ def fee_share(fees_per_block: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
     return _contract.divide(fees_per_block, subsidy + fees_per_block)
 
 
+@aligned
 def fees_from_share(share: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
     """Fees per block from their share of the block reward.
 

@@ -701,3 +701,51 @@ def test_divide_gives_inf_and_nan_without_exception_or_warning():
         out = _contract.divide(pd.Series([1.0, 0.0], index=["a", "b"]), 0.0)
     assert list(out.index) == ["a", "b"]
     assert_array_equal(out.to_numpy(), [np.inf, np.nan])
+
+
+# --------------------------------------------------------------------------
+# Labelled inputs that do not line up are refused, not aligned silently
+# --------------------------------------------------------------------------
+
+MULTI = [
+    pytest.param(func, base, vary, id=func.__name__)
+    for func, base, vary in {f: (f, b, v) for f, b, v in TABLE if len(v) > 1}.values()
+]
+
+
+@pytest.mark.parametrize(("func", "base", "vary"), MULTI)
+def test_series_with_different_indexes_are_refused(func, base, vary):
+    # pandas would align on the union of the indexes and give NaN rows: a silent
+    # wrong answer. Two arguments with different indexes name both in the error.
+    first, second = list(vary)[:2]
+    one = pd.Series(vary[first], index=["a", "b", "c"])
+    other = pd.Series(vary[second], index=["a", "b", "d"])
+    with pytest.raises(ValueError, match=rf"{first} and {second} are Series with different"):
+        func(**{**base, first: one, second: other})
+    # The same labels in another order are different too: refused, not re-sorted.
+    shuffled = pd.Series(vary[second], index=["b", "a", "c"])
+    with pytest.raises(ValueError, match="different indexes"):
+        func(**{**base, first: one, second: shuffled})
+
+
+@pytest.mark.parametrize(("func", "base", "vary"), MULTI)
+def test_dataarrays_with_different_coordinates_are_refused(func, base, vary):
+    # xarray would take the intersection of the coordinates and drop the rest.
+    first, second = list(vary)[:2]
+    one = xr.DataArray(vary[first], dims="case", coords={"case": [0, 1, 2]})
+    other = xr.DataArray(vary[second], dims="case", coords={"case": [0, 1, 5]})
+    with pytest.raises(ValueError, match="coordinates differ"):
+        func(**{**base, first: one, second: other})
+    # Different dimensions broadcast by name: that is the grid, not a misalignment.
+    across = xr.DataArray(vary[second], dims="other")
+    assert set(func(**{**base, first: one, second: across}).dims) == {"case", "other"}
+
+
+def test_a_series_and_a_dataarray_together_are_refused():
+    with pytest.raises(ValueError, match="same kind"):
+        economics.margin_per_th(
+            pd.Series([90_000.0, 100_000.0]),
+            xr.DataArray([150e12, 160e12], dims="difficulty"),
+            13.5,
+            0.05,
+        )
