@@ -215,7 +215,7 @@ def load_difficulty_epochs() -> pd.DataFrame:
     Examples
     --------
     >>> epochs = load_difficulty_epochs()
-    >>> epochs.loc[459, ["start_height", "difficulty"]].tolist()
+    >>> [float(v) for v in epochs.loc[459, ["start_height", "difficulty"]]]
     [925344.0, 149301205959699.9]
     """
     return _epochs().copy()

@@ -677,7 +677,10 @@ class StochasticFees:
         step_days = check_count("step_days", step_days, unit="[days]")
         fees, source = _fee_window(fees, start, end)
         check("fees", fees, low=0, low_open=True, unit="[BTC]")
-        day = ((fees.index - fees.index[0]) // pd.Timedelta(days=1)).to_numpy()
+        # Whole days since the first, counted in days (a difference in nanoseconds
+        # overflows int64 beyond 292 years).
+        days = fees.index.to_numpy().astype("datetime64[D]").astype(np.int64)
+        day = days - days[0]
         n_blocks = (int(day[-1]) + 1) // step_days
         block = day // step_days
         keep = block < n_blocks

@@ -389,6 +389,7 @@ def percentile_bands(
             data,
             input_core_dims=[[dim]],
             output_core_dims=[["percentile"]],
+            keep_attrs=True,  # the units; older xarray drops them by default
         )
         bands = bands.assign_coords(percentile=list(values))
         return bands.transpose("percentile", ...)
