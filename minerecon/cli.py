@@ -14,6 +14,18 @@ Each of these also writes ``report.html`` in ``--out``: one self-contained page
 (``minerecon.html``) with the inputs, the tables, the figures embedded and the
 notes (data provenance, or the study's sources, assumptions and break-even
 conventions); ``--no-html`` skips it.
+
+Files are written into a hidden staging folder inside ``--out`` and moved into
+place only when the whole run has succeeded, all of them or none: a failed or
+interrupted run leaves the previous results byte for byte.
+
+A failure exits with status 2 and one line on standard error naming the option
+(or the scenario file's key and line) and what it accepts: every number must be
+finite and in its range, whole numbers fit in 64 bits, ``--date``, ``--start``
+and ``--end`` are days of the bundled history. A site study is refused before it
+runs when its paths x days would not fit the memory budget: half of the machine's
+memory (or of the container's limit, if lower; 4 GiB where neither can be read),
+against an estimate of 8 bytes x paths x days x (4 + 3 x options valued at once).
 """
 
 from __future__ import annotations
@@ -21,12 +33,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import datetime as dt
+import errno
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -44,39 +60,64 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        # argparse before Python 3.12 drops the value of ``--option=--`` and stores
+        # [] without checking its type: take "--" as the value, as 3.12 does.
+        if action.nargs is None and action.option_strings and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
 
-def _number(low: float | None, high: float | None, *, high_open: bool = False) -> Callable:
+
+def _shown(text: str) -> str:
+    """An option's value as given, quoted and shortened for a one-line message."""
+    return repr(text if len(text) <= 40 else f"{text[:30]}...{text[-7:]}")
+
+
+def _number(
+    low: float, high: float | None, *, low_open: bool = False, high_open: bool = False
+) -> Callable[[str], float]:
+    """Parser of a finite number in the range from ``low`` to ``high`` (None: no bound)."""
+    left, right = "(" if low_open else "[", ")" if high_open or high is None else "]"
+    interval = f"{left}{low:g}, {'inf' if high is None else f'{high:g}'}{right}"
+
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        too_high = high is not None and (value >= high if high_open else value > high)
-        if math.isnan(value) or (low is not None and value < low) or too_high:
-            right = ")" if high_open else "]"
             raise argparse.ArgumentTypeError(
-                f"must be in [{low}, {'inf' if high is None else high}{right}, got {text}"
+                f"expected a number in {interval}, got {_shown(text)}"
+            ) from None
+        too_low = value <= low if low_open else value < low
+        too_high = high is not None and (value >= high if high_open else value > high)
+        if not math.isfinite(value) or too_low or too_high:
+            raise argparse.ArgumentTypeError(
+                f"must be a finite number in {interval}, got {_shown(text)}"
             )
         return value
 
     return parse
 
 
-def _positive(text: str) -> float:
-    value = _number(0.0, None)(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
+_positive = _number(0.0, None, low_open=True)
+
+#: Largest whole number an option takes: a 64-bit signed integer, as in scenario files.
+_INT64_MAX = 2**63 - 1
 
 
 def _whole(low: int) -> Callable[[str], int]:
+    """Parser of a whole number in [low, 2**63 - 1]."""
+
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            value = int(text) if len(text) <= 40 else None
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low}, got {text}")
+            value = None
+        if value is None or not low <= value <= _INT64_MAX:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number in [{low}, 2**63 - 1], got {_shown(text)}"
+            )
         return value
 
     return parse
@@ -84,6 +125,38 @@ def _whole(low: int) -> Callable[[str], int]:
 
 _count = _whole(1)
 _seed = _whole(0)
+
+
+def _folder(text: str) -> Path:
+    """Parser of --out: a path, not empty."""
+    if not text or "\x00" in text:
+        raise argparse.ArgumentTypeError(f"expected a folder, got {_shown(text)}")
+    return Path(text)
+
+
+def _history_span() -> tuple[str, str]:
+    """First and last day of the bundled history (YYYY-MM-DD)."""
+    from minerecon.datasets import load_history
+
+    index = load_history().index
+    return str(index[0].date()), str(index[-1].date())
+
+
+def _day(text: str) -> str:
+    """Parser of a day of the bundled history, YYYY-MM-DD."""
+    first, last = _history_span()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        day = dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        day = None
+    if day is None or not first <= day <= last:
+        raise argparse.ArgumentTypeError(
+            f"expected a day YYYY-MM-DD from {first} to {last} (the bundled history), "
+            f"got {_shown(text)}"
+        )
+    return day
 
 
 def _add_study_options(parser: argparse.ArgumentParser, *, preset: bool) -> None:
@@ -102,6 +175,7 @@ def _add_market_options(parser: argparse.ArgumentParser) -> None:
     network = parser.add_argument_group("network (defaults: the snapshot of --date)")
     network.add_argument(
         "--date",
+        type=_day,
         help="UTC day of the bundled history to take the network from "
         "(YYYY-MM-DD; default: the last day, 2026-08-16)",
     )
@@ -129,7 +203,7 @@ def _add_market_options(parser: argparse.ArgumentParser) -> None:
     )
     costs.add_argument(
         "--uptime",
-        type=_number(0.0, 1.0),
+        type=_number(0.0, 1.0, low_open=True),
         default=1.0,
         help="share of the day hashing, in (0, 1] (default: %(default)s)",
     )
@@ -155,7 +229,7 @@ def _add_output_options(parser: argparse.ArgumentParser, folder: str) -> None:
     """--out, --figure-format and --no-html of the commands that write files."""
     parser.add_argument(
         "--out",
-        type=Path,
+        type=_folder,
         default=Path(folder),
         help="folder for figures and tables (default: %(default)s)",
     )
@@ -231,9 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit GBM price, stochastic fees and economic hashrate to the bundled "
         "history and print every parameter with its window and method.",
     )
-    calibrate_parser.add_argument("--start", help="first day of the window (YYYY-MM-DD)")
     calibrate_parser.add_argument(
-        "--end", help="last day of the window (YYYY-MM-DD; default 2026-08-16)"
+        "--start", type=_day, help="first day of the window (YYYY-MM-DD)"
+    )
+    calibrate_parser.add_argument(
+        "--end", type=_day, help="last day of the window (YYYY-MM-DD; default 2026-08-16)"
     )
     _add_format_option(calibrate_parser)
     return parser
@@ -242,7 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _calibrate(args: argparse.Namespace) -> None:
     from minerecon.projection import calibrate
 
-    table = calibrate(args.start, args.end).table().reset_index()
+    try:
+        fitted = calibrate(args.start, args.end)
+    except ValueError as error:
+        raise _OptionError("--start/--end", str(error)) from None
+    table = fitted.table().reset_index()
     for column in ("start", "end"):
         table[column] = table[column].astype(str)
     if args.format == "csv":
@@ -267,8 +347,6 @@ def _network(args: argparse.Namespace) -> NetworkState:
 
 
 def _costs(args: argparse.Namespace) -> dict[str, float]:
-    if args.uptime == 0:
-        raise _OptionError("--uptime", "must be in (0, 1], got 0")
     return {
         "power_price": args.power_price,
         "pool_fee": args.pool_fee,
@@ -858,7 +936,14 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
 
     changes = {"n_paths": args.paths, "seed": args.seed}
     study = study.replace(**{k: v for k, v in changes.items() if v is not None})
-    views = _run_views(study)
+    _check_memory(study, args)
+    try:
+        views = _run_views(study)
+    except (ValueError, ArithmeticError) as error:
+        # Inputs the file or preset accepted but the run cannot use (say, a price so
+        # large the flows overflow): say whose inputs they are.
+        origin = f"preset {args.preset}" if getattr(args, "preset", None) else str(args.file)
+        raise ValueError(f"{origin}: cannot value this study: {error}") from None
     combined = pd.concat({view.name: view.table for view in views}, names=["view"])
     if args.format == "table":
         _print_study(study, views)
@@ -887,32 +972,187 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
     )
 
 
+def _short(text: Any, limit: int = 80) -> str:
+    """``str(text)`` shortened in the middle to at most about ``limit`` characters."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[: limit - 20]}...{text[-17:]}"
+
+
+def _write_error(error: OSError, out: Path) -> _OptionError:
+    return _OptionError("--out", f"cannot write there: {error.strerror or error}: {_short(out)}")
+
+
+# --------------------------------------------------------------------------
+# Memory: the one estimate of what a site study needs, against one budget
+# --------------------------------------------------------------------------
+
+#: Share of the machine's memory (or of the container's limit, if lower) a site
+#: study may use [-]; 4 GiB where neither can be read.
+_MEMORY_SHARE = 0.5
+_FALLBACK_BUDGET = 4 * 2**30
+
+#: Arrays of one float per path and day a site study holds at once [-]: the
+#: engine's daily flows and working copies, plus per option valued its mining,
+#: hosting and site flows. Measured peaks (examples/site.toml, 3,650 days): 4.4
+#: arrays for pure mining alone, 36 for 11 options, 45 for 22.
+_BASE_ARRAYS = 4
+_ARRAYS_PER_OPTION = 3
+
+
+def _memory_budget() -> tuple[int, str]:
+    """Bytes a site study may use, and where the figure comes from."""
+    sizes = []
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        if total > 0:
+            sizes.append((total, "this machine's memory"))
+    with contextlib.suppress(OSError, ValueError):
+        limit = Path("/sys/fs/cgroup/memory.max").read_text(encoding="ascii").strip()
+        if limit.isdigit() and int(limit) > 0:
+            sizes.append((int(limit), "the container's memory limit"))
+    if not sizes:
+        return _FALLBACK_BUDGET, "the machine's memory is unknown"
+    size, source = min(sizes)
+    return int(size * _MEMORY_SHARE), f"half of {source}"
+
+
+def _engine_flows_limit() -> int:
+    """Bytes of daily flows the engine keeps at most (``simulate``'s default budget)."""
+    import inspect
+
+    from minerecon.projection import simulate
+
+    return int(inspect.signature(simulate).parameters["memory_budget_mb"].default * 2**20)
+
+
+def _bytes(size: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if size < 1024:
+            return f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{size:,.1f} EiB"
+
+
+def _study_memory(study: Any, n_paths: int) -> int:
+    """Bytes a site study of ``n_paths`` paths needs at its peak (see _BASE_ARRAYS).
+
+    The split curve values every fraction of ``config.SPLIT_FRACTIONS`` at once, so a
+    study with splits values at least that many options.
+    """
+    from minerecon.config import SPLIT_FRACTIONS
+
+    options = 1 + len(study.splits)
+    if study.splits:
+        options = max(options, len(SPLIT_FRACTIONS))
+    return 8 * n_paths * study.scenario.days * (_BASE_ARRAYS + _ARRAYS_PER_OPTION * options)
+
+
+def _check_memory(study: Any, args: argparse.Namespace) -> None:
+    """Refuse a study whose paths and days do not fit the memory budget.
+
+    The one place the command estimates memory: before the engine runs, so a run
+    too large for the machine stops with one line instead of a MemoryError (or the
+    system's out-of-memory killer) minutes later. It names --paths if given, else
+    the file's ``n_paths``, or its ``horizon_days`` when not even one path fits.
+    """
+    budget, source = _memory_budget()
+    days, paths = study.scenario.days, study.n_paths
+    flows_limit = _engine_flows_limit()
+    fit = min(budget // _study_memory(study, 1), flows_limit // (8 * days))
+    if paths <= fit:
+        return
+    need = _study_memory(study, paths)
+    if need > budget:
+        problem = (
+            f"{paths:,} paths x {days:,} days need about {_bytes(need)}, above the memory "
+            f"budget of {_bytes(budget)} ({source})"
+        )
+    else:
+        problem = (
+            f"{paths:,} paths x {days:,} days of daily flows are {_bytes(8 * paths * days)}, "
+            f"above the {_bytes(flows_limit)} the engine keeps"
+        )
+    if fit >= 1:
+        problem += f"; at most {fit:,} paths fit at this horizon"
+    else:
+        problem += "; not even one path fits: shorten the horizon"
+    file = getattr(args, "file", None)
+    if file is None or (fit >= 1 and args.paths is not None):
+        raise _OptionError("--paths", problem)
+    from minerecon.config import _error_at
+
+    key = "simulation.n_paths" if fit >= 1 else "simulation.horizon_days"
+    raise _error_at(file, key, problem)
+
+
 @contextlib.contextmanager
 def _staged_output(out: Path) -> Iterator[Path]:
-    """A fresh folder beside ``out``; its files replace those in ``out`` when the block succeeds.
+    """A fresh hidden folder in ``out``; its files replace those of ``out`` if the block succeeds.
 
-    A run that fails (or is killed) before the end leaves ``out`` as it was. Files
-    are moved one by one with ``os.replace``, which replaces a symbolic link in
-    ``out`` rather than the file it points to, so nothing outside ``out`` is written.
+    A run that fails or is killed before the end leaves the files of ``out`` as they
+    were (a killed run may leave the hidden folder). The staging folder is inside
+    ``out``, on the same file system, so each file moves with one ``os.replace``,
+    which replaces a symbolic link in ``out`` rather than the file it points to:
+    nothing outside ``out`` is written. ``_move_into`` makes the moves.
     """
-    if out.is_symlink():
-        raise _OptionError("--out", f"must be a folder, not a symbolic link: {out}")
-    if out.exists() and not out.is_dir():
-        raise _OptionError("--out", f"must be a folder, got a file: {out}")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        if out.is_symlink():
+            raise _OptionError("--out", f"must be a folder, not a symbolic link: {_short(out)}")
+        if out.exists() and not out.is_dir():
+            raise _OptionError("--out", f"must be a folder, got a file: {_short(out)}")
+        created = not out.exists()
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".minerecon-staging-", dir=out))
     except OSError as error:
-        raise _OptionError("--out", f"cannot write there: {error.strerror}: {out}") from None
+        raise _write_error(error, out) from None
     try:
         yield staging
-        out.mkdir(exist_ok=True)
-        for path in sorted(staging.iterdir()):
-            os.replace(path, out / path.name)
+        _move_into(staging, out)
     except OSError as error:
-        raise _OptionError("--out", f"cannot write there: {error.strerror}: {out}") from None
+        raise _write_error(error, out) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if created:  # a folder made for a run that failed goes again (if still empty)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+
+
+def _move_into(staging: Path, out: Path) -> None:
+    """Move every file of ``staging`` into ``out``: all of them, or none.
+
+    Each previous file is first kept in ``staging`` under a hard link (a rename
+    where links are not supported); if a move fails, or the run is interrupted,
+    the moves made so far are undone and the previous files put back.
+    """
+    names = sorted(path.name for path in staging.iterdir())
+    for name in names:
+        target = out / name
+        if target.is_dir() and not target.is_symlink():
+            raise IsADirectoryError(
+                errno.EISDIR, "a folder has the name of an output file", str(target)
+            )
+    previous = Path(tempfile.mkdtemp(prefix=".previous-", dir=staging))
+    kept, moved = [], []
+    try:
+        for name in names:
+            target = out / name
+            if os.path.lexists(target):
+                try:
+                    os.link(target, previous / name, follow_symlinks=False)
+                except OSError:
+                    os.rename(target, previous / name)
+                kept.append(name)
+            os.replace(staging / name, target)
+            moved.append(name)
+    except BaseException:
+        for name in moved:
+            if name not in kept:
+                with contextlib.suppress(OSError):
+                    (out / name).unlink()
+        for name in kept:
+            with contextlib.suppress(OSError):
+                os.replace(previous / name, out / name)
+        raise
 
 
 def _save_figures(
@@ -1157,35 +1397,57 @@ def _option_formats() -> dict[str, Callable[[Any], str]]:
     }
 
 
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    if args.command == "report" and args.preset:
+        _preset_report(args, parser)
+    elif args.command == "report":
+        if args.paths is not None or args.seed is not None:
+            option = "--paths" if args.paths is not None else "--seed"
+            raise _OptionError(option, "only applies with --preset")
+        _report(args)
+    elif args.command == "compare":
+        from minerecon.config import load_scenario
+
+        _study_report(load_scenario(args.file), args)
+    elif args.command == "breakeven":
+        _breakeven(args)
+    elif args.command == "calibrate":
+        _calibrate(args)
+    else:
+        _miners()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``minerecon`` command; returns the exit status."""
+    """Run the ``minerecon`` command; returns the exit status.
+
+    A failure exits with status 2 and one line on standard error (warnings raised
+    on the way are dropped: the line says what to fix); an interrupted run exits
+    with 130. Warnings of a run that succeeds follow its output, one line each.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        if args.command == "report" and args.preset:
-            _preset_report(args, parser)
-        elif args.command == "report":
-            if args.paths is not None or args.seed is not None:
-                option = "--paths" if args.paths is not None else "--seed"
-                raise _OptionError(option, "only applies with --preset")
-            _report(args)
-        elif args.command == "compare":
-            from minerecon.config import load_scenario
-
-            _study_report(load_scenario(args.file), args)
-        elif args.command == "breakeven":
-            _breakeven(args)
-        elif args.command == "calibrate":
-            _calibrate(args)
-        else:
-            _miners()
-    except (_OptionError, ValueError) as error:
-        parser.error(str(error))
-    except OSError as error:
-        where = f": {error.filename}" if error.filename else ""
-        parser.error(f"{error.strerror or error}{where}")
-    except MemoryError:
-        parser.error("not enough memory for this run: ask for fewer paths or a shorter horizon")
+    problem = None
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            _run(args, parser)
+        except (_OptionError, ValueError) as error:
+            problem = str(error)
+        except OSError as error:
+            where = f": {_short(error.filename)}" if error.filename else ""
+            problem = f"{error.strerror or error}{where}"
+        except MemoryError:
+            problem = "not enough memory for this run: ask for fewer paths or a shorter horizon"
+        except ArithmeticError as error:
+            problem = (
+                f"a value is too large or too small to compute with ({error}); "
+                "check the magnitudes of the inputs"
+            )
+        except KeyboardInterrupt:
+            parser.exit(130, f"{parser.prog}: interrupted; --out was left as it was\n")
+    if problem is not None:
+        parser.error(" ".join(problem.split()))
+    for warning in caught:
+        print(f"{parser.prog}: warning: {' '.join(str(warning.message).split())}", file=sys.stderr)
     return 0
 
 

@@ -72,15 +72,28 @@ message names the file, the line, the key path (``splits.half.hosting.rate``;
 ``site.fleet[0].count`` for the first ``[[site.fleet]]``) and the valid
 keys, options or range. TOML syntax errors carry tomllib's line and column.
 
+Limits
+------
+A file is read only up to ``MAX_FILE_BYTES`` (1 MiB; a larger file, or a
+device such as ``/dev/zero``, is refused after one byte more) and must be
+UTF-8. Tables and arrays nest at most ``MAX_NESTING`` (20) deep and a
+dotted key or table name has at most that many parts (tomllib's time and
+memory grow as the square of a key's parts, so longer keys are refused before
+it reads the file). Whole numbers fit in 64 bits. Each of these is a
+:class:`ConfigError` naming the file, and the line where it is known.
+
 How lines are found
 -------------------
 :mod:`tomllib` returns no positions, so :func:`key_lines` scans the text:
 it follows ``[table]`` and ``[[array]]`` headers (counting the arrays),
 records each ``key = value`` line under the current table and the keys of
 inline tables ``{...}`` on the same line. A missing key is reported at the
-line of its table's header (line 1 when the table is absent). Multi-line
-strings and arrays whose continuation lines look like ``key = value``
-could mislead the scan; that is the only known limitation.
+line of its table's header (line 1 when the table is absent). The scan reads
+each character once (linear in the length of the text, however long its
+lines); a key whose dotted path is longer than 256 characters is reported at
+its longest parent's line. Multi-line strings and arrays whose continuation
+lines look like ``key = value`` could mislead the scan; that is the only
+known limitation.
 """
 
 from __future__ import annotations
@@ -91,6 +104,8 @@ import difflib
 import functools
 import math
 import re
+import reprlib
+import sys
 import tomllib
 import types
 from collections.abc import Callable, Mapping
@@ -110,6 +125,7 @@ from minerecon.scenario import (
     SiteComparison,
     Split,
     _best_fraction,
+    _decision_day,
     _fraction_splits,
     _fractions,
     _npvs,
@@ -142,7 +158,30 @@ class ConfigError(ValueError):
     def __init__(self, file: Any, key: str, line: int | None, problem: str) -> None:
         self.file, self.key, self.line, self.problem = str(file), key, line, problem
         where = f"{self.file}, line {line}" if line else self.file
-        super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+        shown = key if len(key) <= 80 else f"{key[:60]}...{key[-17:]}"
+        super().__init__(f"{where}: {shown}: {problem}" if key else f"{where}: {problem}")
+
+
+#: Largest scenario file read [bytes] (1 MiB): a longer file, or a device such
+#: as ``/dev/zero``, is refused after reading one byte more.
+MAX_FILE_BYTES = 2**20
+
+#: Deepest nesting of tables and arrays in a scenario file; a valid file needs 4
+#: (``splits.<label>.hosting.<key>``).
+MAX_NESTING = 20
+
+#: Range of a whole number in a scenario file: a 64-bit signed integer.
+_INT64 = (-(2**63), 2**63 - 1)
+
+# Values shown in messages: short, and never recursing into deep tables.
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 60
+_SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict = 2, 4, 4
+
+
+def _show(value: Any) -> str:
+    """``repr(value)``, shortened for a one-line message."""
+    return _SHOW.repr(value)
 
 
 # --------------------------------------------------------------------------
@@ -289,55 +328,63 @@ class SiteStudy:
 # Where keys are: a line scanner
 # --------------------------------------------------------------------------
 
-_BARE = re.compile(r"[A-Za-z0-9_-]+")
-_KEY_TOKEN = re.compile(
-    r'"(?:[^"\\]|\\.)*"'  # basic string
-    r"|'[^']*'"  # literal string
-    r"|[A-Za-z0-9_-]+"  # bare key part
-    r"|\s*\.\s*"  # dot
+#: Longest dotted key path :func:`key_lines` records [characters]: a key whose
+#: path is longer is reported at the line of its longest parent that fits.
+_MAX_KEY_CHARS = 256
+
+# One token of a line: a string (to the end of the line when it is not closed), a
+# bare word, blanks, a run of other characters, or one structural character. Every
+# quantifier is possessive, so no character is read twice: a line is scanned in
+# time linear in its length, however it is made.
+_TOKEN = re.compile(
+    r'"(?:[^"\\]++|\\.)*+"?'
+    r"|'[^']*+'?"
+    r"|[A-Za-z0-9_-]++"
+    r"|[ \t]++"
+    r"|[^\"'A-Za-z0-9_ \t\[\]{}=,.#-]++"
+    r"|."
 )
+_KEY_PART = re.compile(r"[\"'A-Za-z0-9_-]")
 
 
-def _strip_comment(line: str) -> str:
-    quote = None
-    for index, char in enumerate(line):
-        if quote:
-            if char == "\\" and quote == '"':
-                continue
-            if char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            return line[:index]
-    return line
+def _line_tokens(line: str) -> list[str]:
+    """The tokens of one line before its comment, blanks included."""
+    tokens = []
+    for match in _TOKEN.finditer(line):
+        token = match.group()
+        if token == "#":
+            break
+        tokens.append(token)
+    return tokens
 
 
-def _key_parts(text: str) -> list[str]:
-    parts = []
-    for piece in re.findall(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^.]+', text):
-        piece = piece.strip()
-        if piece[:1] in "\"'":
-            piece = piece[1:-1]
-        parts.append(piece)
-    return parts
+def _unquote(token: str) -> str:
+    if token[0] not in "\"'":
+        return token
+    return token[1:-1] if len(token) > 1 and token[-1] == token[0] else token[1:]
 
 
-def _inline_keys(value: str, prefix: str, number: int, lines: dict[str, int]) -> None:
-    """Record ``key =`` inside inline tables ``{...}`` of one line."""
-    stack = [prefix]
-    pending = prefix
-    token = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|\{|\}|([A-Za-z0-9_.-]+)\s*=')
-    for match in token.finditer(value):
-        text = match.group(0)
-        if text == "{":
-            stack.append(pending)
-        elif text == "}":
-            if len(stack) > 1:
-                stack.pop()
-        elif match.group(1) and len(stack) > 1:
-            pending = ".".join([stack[-1], *_key_parts(match.group(1))])
-            lines.setdefault(pending, number)
+def _dotted(tokens: list[str], start: int) -> tuple[list[str], int]:
+    """The parts of the dotted key at ``tokens[start:]`` and the index after it."""
+    parts: list[str] = []
+    index, expect = start, True
+    while index < len(tokens):
+        token = tokens[index]
+        if token[0] in " \t":
+            pass
+        elif expect and _KEY_PART.match(token):
+            parts.append(_unquote(token))
+            expect = False
+        elif not expect and token == ".":
+            expect = True
+        else:
+            break
+        index += 1
+    return parts, index
+
+
+def _blank(token: str) -> bool:
+    return token[0] in " \t"
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -346,7 +393,10 @@ def key_lines(text: str) -> dict[str, int]:
     Keys are dotted paths from the root; the n-th table of an array of
     tables ``[[a.b]]`` is ``a.b[n]`` (from 0). Table headers map to their
     own line; a parent never declared maps to the first line that opens
-    one of its children.
+    one of its children. Lines end at ``\\n`` only, as in TOML. Each line
+    is read once, in time linear in its length; a key whose dotted path is
+    longer than 256 characters is not recorded (its longest recorded parent
+    stands for it).
 
     Examples
     --------
@@ -357,47 +407,73 @@ def key_lines(text: str) -> dict[str, int]:
     """
     lines: dict[str, int] = {}
     arrays: dict[str, int] = {}
-    table = ""
+    table: str | None = ""
 
-    def resolve(parts: list[str]) -> str:
-        # Inside [[a.b]], a header [a.b.c] belongs to the latest a.b[n].
-        path = ""
+    def extend(path: str | None, parts: list[str], number: int, resolve: bool) -> str | None:
+        # ``path`` followed by ``parts``, recording each prefix; None once too long.
         for part in parts:
+            if path is None or len(path) + len(part) + 1 > _MAX_KEY_CHARS:
+                return None
             path = f"{path}.{part}" if path else part
-            if path in arrays:
+            if resolve and path in arrays:
+                # Inside [[a.b]], a header [a.b.c] belongs to the latest a.b[n].
                 path = f"{path}[{arrays[path]}]"
+            lines.setdefault(path, number)
         return path
 
-    def record(path: str, number: int) -> None:
-        pieces = path.split(".")
-        for end in range(1, len(pieces) + 1):
-            lines.setdefault(".".join(pieces[:end]), number)
+    def inline(tokens: list[str], index: int, path: str | None, number: int) -> None:
+        # Keys of the inline tables ``{...}`` of a value.
+        stack, pending, expect = [path], path, False
+        while index < len(tokens):
+            token = tokens[index]
+            if token == "{":
+                stack.append(pending)
+                expect = True
+            elif token == "}":
+                if len(stack) > 1:
+                    stack.pop()
+                expect = False
+            elif token == ",":
+                expect = len(stack) > 1
+            elif expect and _KEY_PART.match(token):
+                parts, index = _dotted(tokens, index)
+                if index < len(tokens) and tokens[index] == "=":
+                    pending = extend(stack[-1], parts, number, False)
+                    index += 1
+                expect = False
+                continue
+            elif not _blank(token):
+                expect = False
+            index += 1
 
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = _strip_comment(raw).strip()
-        if not line:
+    for number, raw in enumerate(text.split("\n"), start=1):
+        tokens = _line_tokens(raw[:-1] if raw.endswith("\r") else raw)
+        first = 1 if tokens and _blank(tokens[0]) else 0
+        if first >= len(tokens):
             continue
-        array = re.fullmatch(r"\[\[(.+)\]\]", line)
-        header = re.fullmatch(r"\[([^\[\]].*)\]", line)
-        if array:
-            parts = _key_parts(array.group(1))
-            parent = resolve(parts[:-1])
-            name = f"{parent}.{parts[-1]}" if parent else parts[-1]
-            arrays[name] = arrays.get(name, -1) + 1
-            table = f"{name}[{arrays[name]}]"
-            record(name, number)
-            record(table, number)
-        elif header:
-            table = resolve(_key_parts(header.group(1)))
-            record(table, number)
-        else:
-            match = re.match(
-                r"""((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=(.*)""", line
-            )
-            if match:
-                path = ".".join(filter(None, [table, *_key_parts(match.group(1))]))
-                record(path, number)
-                _inline_keys(match.group(2), path, number, lines)
+        if tokens[first] == "[":
+            array = first + 1 < len(tokens) and tokens[first + 1] == "["
+            parts, end = _dotted(tokens, first + 1 + array)
+            closing = ["]"] * (1 + array)
+            if not parts or tokens[end : end + len(closing)] != closing:
+                continue
+            if not all(_blank(token) for token in tokens[end + len(closing) :]):
+                continue
+            if array:
+                parent = extend("", parts[:-1], number, True)
+                name = extend(parent, parts[-1:], number, False)
+                if name is None:
+                    table = None
+                    continue
+                arrays[name] = arrays.get(name, -1) + 1
+                table = f"{name}[{arrays[name]}]"
+                lines.setdefault(table, number)
+            else:
+                table = extend("", parts, number, True)
+        elif _KEY_PART.match(tokens[first]):
+            parts, end = _dotted(tokens, first)
+            if end < len(tokens) and tokens[end] == "=":
+                inline(tokens, end + 1, extend(table, parts, number, False), number)
     return lines
 
 
@@ -787,10 +863,13 @@ class _Reader:
         self.lines = key_lines(text)
 
     def line(self, key: str) -> int | None:
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = re.sub(r"(\[\d+\]|\.[^.\[\]]+|^[^.\[\]]+)$", "", key)
+        """Line of ``key``, else of its longest parent found; 1 if none is."""
+        if key in self.lines:
+            return self.lines[key]
+        # Parents end before a "." or a "["; only short ones can have been recorded.
+        for end in range(min(len(key), _MAX_KEY_CHARS + 1) - 1, 0, -1):
+            if key[end] in ".[" and key[:end] in self.lines:
+                return self.lines[key[:end]]
         return 1
 
     def error(self, key: str, problem: str) -> ConfigError:
@@ -833,7 +912,7 @@ class _Reader:
         if matches:
             key = max(matches, key=lambda k: len(k.stem))
             given = name[len(key.stem) + 1 :]
-            problem = f"wrong unit {given!r}" if given else "missing unit"
+            problem = f"wrong unit {_show(given)}" if given else "missing unit"
             return self.error(
                 path, f"{problem} for {key.stem!r}; use {key.name} {key.unit}".rstrip()
             )
@@ -846,20 +925,31 @@ class _Reader:
         kind = key.kind
         if kind == "float":
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise self.error(path, f"must be a number, got {_type_name(value)} {value!r}")
-            value = float(value)
+                raise self.error(path, f"must be a number, got {_type_name(value)} {_show(value)}")
+            try:
+                value = float(value)
+            except OverflowError:
+                raise self.error(
+                    path, f"got an integer too large for a number; expected {key.describe()}"
+                ) from None
             if math.isnan(value):
                 raise self.error(path, f"must be a number, got nan; expected {key.describe()}")
         elif kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 raise self.error(
-                    path, f"must be a whole number, got {_type_name(value)} {value!r}"
+                    path, f"must be a whole number, got {_type_name(value)} {_show(value)}"
+                )
+            if not _INT64[0] <= value <= _INT64[1]:
+                raise self.error(
+                    path,
+                    f"got {_show(value)}, beyond the 64-bit whole numbers "
+                    f"[-2**63, 2**63 - 1]; expected {key.describe()}",
                 )
         elif kind == "str":
             if not isinstance(value, str):
-                raise self.error(path, f"must be a string, got {_type_name(value)} {value!r}")
+                raise self.error(path, f"must be a string, got {_type_name(value)} {_show(value)}")
             if key.choices and value not in key.choices:
-                raise self.error(path, f"got {value!r}; expected {key.describe()}")
+                raise self.error(path, f"got {_show(value)}; expected {key.describe()}")
             return value
         elif kind == "bool":
             if not isinstance(value, bool):
@@ -886,7 +976,7 @@ class _Reader:
         below = low is not None and (value <= low if key.low_open else value < low)
         above = high is not None and (value >= high if key.high_open else value > high)
         if below or above or (kind == "float" and math.isinf(value)):
-            raise self.error(path, f"got {value!r}; expected {key.describe()}")
+            raise self.error(path, f"got {_show(value)}; expected {key.describe()}")
         return value
 
     def _date(self, value: Any, path: str) -> pd.Timestamp:
@@ -897,7 +987,7 @@ class _Reader:
                 return pd.Timestamp(dt.date.fromisoformat(value))
             except ValueError:
                 pass
-        raise self.error(path, f"must be a date YYYY-MM-DD, got {value!r}")
+        raise self.error(path, f"must be a date YYYY-MM-DD, got {_show(value)}")
 
     def exclusive(self, values: Mapping[str, Any], names: tuple[str, str], where: str) -> None:
         if all(name in values for name in names):
@@ -939,22 +1029,18 @@ def load_scenario(path: str | Path) -> SiteStudy:
     Raises
     ------
     ConfigError
-        For a syntax error, an unknown key, a missing required key, a value
-        of the wrong type or out of range, or a key with a wrong unit; the
-        message names the file, the line and the key.
+        For a file that cannot be read, is larger than ``MAX_FILE_BYTES``
+        or is not UTF-8, a syntax error, tables or arrays nested more than
+        ``MAX_NESTING`` deep, an unknown key, a missing required key, a
+        value of the wrong type or out of range (whole numbers must fit in 64
+        bits), or a key with a wrong unit; the message names the file, the
+        line and the key.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(path, "", None, f"cannot read the file ({error.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        line = int(found.group(1)) if found else None
-        raise ConfigError(path, "", line, f"TOML syntax error: {error}") from None
+    text = _read(path)
+    data = _parse(path, text)
     reader = _Reader(path, text)
+    _check_nesting(reader, data)
     for name in data:
         if name not in ("site", "splits", "simulation", "valuation"):
             raise reader.error(name, "unknown table; valid: site, splits, simulation, valuation")
@@ -993,6 +1079,12 @@ def load_scenario(path: str | Path) -> SiteStudy:
         )
     except ValueError as error:
         raise reader.error("simulation", str(error)) from None
+    for label, split in splits.items():
+        try:
+            _decision_day(split.decision, scenario.start.date, scenario.days)
+        except ValueError as error:
+            key = "decision_date" if "decision_date" in splits_table[label] else "decision_day"
+            raise reader.error(f"splits.{label}.{key}", str(error)) from None
     views = data.get("valuation", {})
     if not isinstance(views, dict):
         raise reader.error("valuation", f"must be a table, got {_type_name(views)}")
@@ -1009,6 +1101,139 @@ def load_scenario(path: str | Path) -> SiteStudy:
         name=site.name or path.stem,
         valuations=valuations,
     )
+
+
+def _read(path: Path) -> str:
+    """The text of a scenario file: at most ``MAX_FILE_BYTES``, UTF-8."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        problem = error.strerror or str(error)
+        raise ConfigError(path, "", None, f"cannot read the file ({problem})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ConfigError(
+            path,
+            "",
+            None,
+            f"larger than {MAX_FILE_BYTES:,} bytes (1 MiB), the limit of a scenario file",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        start = data.rfind(b"\n", 0, error.start) + 1
+        raise ConfigError(
+            path,
+            "",
+            data.count(b"\n", 0, error.start) + 1,
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at column {error.start - start + 1} "
+            "(save the file as UTF-8)",
+        ) from None
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    """``tomllib.loads`` with every failure as a :class:`ConfigError`."""
+    line = _long_key_line(text)
+    if line is not None:
+        # tomllib's time and memory grow as the square of a key's parts (a 64 KB
+        # key of 32,000 parts takes 20 s and 6 GB): refuse before reading.
+        raise ConfigError(
+            path,
+            "",
+            line,
+            f"a dotted key or table name of more than {MAX_NESTING} parts; "
+            "a scenario file needs at most 4",
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        line = int(found.group(1)) if found else None
+        raise ConfigError(path, "", line, f"TOML syntax error: {error}") from None
+    except RecursionError:
+        raise ConfigError(
+            path,
+            "",
+            _deepest_line(text),
+            f"arrays or inline tables nested too deeply to read (at most {MAX_NESTING} levels)",
+        ) from None
+    except ValueError:
+        # tomllib converts integers with int(), which refuses more digits than
+        # sys.get_int_max_str_digits().
+        limit = sys.get_int_max_str_digits()
+        line = None
+        for number, raw in enumerate(text.split("\n"), start=1):
+            if any(len(run.replace("_", "")) > limit for run in re.findall(r"[0-9_]++", raw)):
+                line = number
+                break
+        raise ConfigError(
+            path,
+            "",
+            line,
+            f"a number has more than {limit:,} digits (whole numbers must fit in 64 bits)",
+        ) from None
+
+
+def _long_key_line(text: str) -> int | None:
+    """First line with a dotted key of more than ``MAX_NESTING`` parts, in linear time."""
+    for number, raw in enumerate(text.split("\n"), start=1):
+        tokens = _line_tokens(raw)
+        index = 0
+        while index < len(tokens):
+            if _KEY_PART.match(tokens[index]):
+                parts, index = _dotted(tokens, index)
+                if len(parts) > MAX_NESTING:
+                    return number
+            else:
+                index += 1
+    return None
+
+
+def _deepest_line(text: str) -> int | None:
+    """First line where arrays and inline tables open more than ``MAX_NESTING`` deep."""
+    depth = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        for token in _line_tokens(raw):
+            if token in ("[", "{"):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number
+            elif token in ("]", "}"):
+                depth = max(depth - 1, 0)
+    return None
+
+
+def _check_nesting(reader: _Reader, data: dict[str, Any]) -> None:
+    """Refuse tables and arrays nested more than ``MAX_NESTING`` deep."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    while stack:
+        node, parts = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for name, value in items:
+            if not isinstance(value, dict | list):
+                continue
+            child = (*parts, f".{name}" if isinstance(node, dict) else f"[{name}]")
+            if len(child) > MAX_NESTING:
+                key = "".join(child)[1:]
+                raise reader.error(
+                    key,
+                    f"tables or arrays nested more than {MAX_NESTING} deep; "
+                    "a scenario file needs at most 4 levels",
+                )
+            stack.append((value, child))
+
+
+def _error_at(path: str | Path, key: str, problem: str) -> ConfigError:
+    """A :class:`ConfigError` at ``key`` of the scenario file ``path``, its line found again.
+
+    For checks made after :func:`load_scenario` (the command's memory budget).
+    """
+    path = Path(path)
+    try:
+        text = _read(path)
+    except ConfigError:
+        return ConfigError(path, key, None, problem)
+    return _Reader(path, text).error(key, problem)
 
 
 def _valuation(reader: _Reader, table: Any, where: str, rate: float, name: str) -> Valuation:
@@ -1143,7 +1368,7 @@ def _hosting(reader: _Reader, table: Any, where: str) -> Any:
             raise reader.error(f"{where}.deal", str(error.args[0])) from None
         if kind is not None and kind != deal_kind:
             raise reader.error(
-                f"{where}.kind", f"got {kind!r} but deal {deal!r} is of kind {deal_kind!r}"
+                f"{where}.kind", f"got {kind!r} but deal {_show(deal)} is of kind {deal_kind!r}"
             )
         kind = deal_kind
     elif kind is None:
@@ -1200,7 +1425,9 @@ def _model(reader: _Reader, table: Any, component: str, start: NetworkState) -> 
         )
     name = table["model"]
     if not isinstance(name, str) or name not in models:
-        raise reader.error(f"{where}.model", f"got {name!r}; expected one of {', '.join(models)}")
+        raise reader.error(
+            f"{where}.model", f"got {_show(name)}; expected one of {', '.join(models)}"
+        )
     schema, required, factory = models[name]
     body = {key: value for key, value in table.items() if key != "model"}
     values = reader.read(body, schema, where, required=required, extra=("model",))

@@ -6,15 +6,20 @@ import contextlib
 import io
 import json
 import math
+import os
+import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from minerecon import cli, config, economics, network, plot, presets
+from minerecon import cli, config, datasets, economics, network, plot, presets
 from minerecon.hardware import get_miner, list_miners
 from minerecon.valuation import COMPONENTS
 
@@ -734,3 +739,555 @@ def test_an_unusable_out_exits_2_naming_it(tmp_path, capsys, kind):
         target = tmp_path / "file" / "sub"
     err = exits_2(["report", "--out", str(target), "--no-html"], capsys)
     assert "--out" in err
+
+
+# --------------------------------------------------------------------------
+# Reliability: a study without splits, bad values, memory, output folders
+# --------------------------------------------------------------------------
+
+NO_SPLITS = """\
+[site]
+gross_mw = 10
+power_price_usd_per_kwh = 0.05
+
+[[site.fleet]]
+miner = "Antminer S21"
+count = 2500
+
+[simulation]
+horizon_days = 365
+n_paths = 8
+seed = 1
+price = {model = "gbm", volatility = 0.5}
+"""
+
+
+def test_compare_a_file_without_splits_values_pure_mining_only(tmp_path, capsys, parse_html):
+    # The file format allows any number of splits, none included: then pure mining
+    # alone, with its views, and no split curve or decision tornado.
+    path = tmp_path / "mining.toml"
+    path.write_text(NO_SPLITS)
+    out = tmp_path / "out"
+    status, printed = run(["compare", str(path), "--out", str(out)], capsys)
+    assert status == 0, printed.err
+    text = printed.out
+    assert "== single rate view ==" in text and "pure mining" in text
+    assert "What moves it" not in text and "Best share leased" not in text
+    assert "single rate: pure mining, " in text
+    assert sorted(p.name for p in out.iterdir()) == [
+        "npv_distribution_single_rate.png",
+        "report.html",
+        "site_comparison.csv",
+    ]
+    page = _check_page(out / "report.html", parse_html, n_images=1)
+    assert "Tornado" not in page.plain
+    table = pd.read_csv(out / "site_comparison.csv", index_col=["view", "option"])
+    assert list(table.index) == [("single rate", "pure mining")]
+    status, printed = run(["compare", str(path), "--out", str(out), "--format", "json"], capsys)
+    assert status == 0
+    (view,) = json.loads(printed.out)["views"].values()
+    assert [row["option"] for row in view["options"]] == ["pure mining"]
+    assert view["winner"] == "pure mining" and view["tornado"] is None
+    assert view["split_curve"] == {"best_fraction": 0.0, "mean_npv": {}}
+    # Two views without splits: one NPV distribution each, still no curve.
+    views = '\n[valuation.market]\nstart_from = "market"\n[valuation.flat]\ntax = false\n'
+    path.write_text(NO_SPLITS + views)
+    out = tmp_path / "views"
+    status, printed = run(["compare", str(path), "--out", str(out), "--format", "csv"], capsys)
+    assert status == 0
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith("npv")) == [
+        "npv_distribution_flat.png",
+        "npv_distribution_market.png",
+    ]
+    assert not list(out.glob("split_fraction_curve_*")) and not list(out.glob("decision_*"))
+
+
+def history_span():
+    index = datasets.load_history().index
+    return str(index[0].date()), str(index[-1].date())
+
+
+@pytest.mark.parametrize(
+    "value", ["NaT", "-1", "", "2031-01-01", "2013-01-01", "2025-02-30", "20251120", "today"]
+)
+def test_a_bad_date_exits_2_naming_date_and_the_history(value, tmp_path, capsys):
+    first, last = history_span()  # 2014-01-01 and 2026-08-16 (bundled history)
+    for argv in (
+        ["report", "--out", str(tmp_path), "--date", value],
+        ["breakeven", "--miner", "S21", "--date", value],
+        ["calibrate", "--start", value],
+        ["calibrate", "--end", value],
+    ):
+        err = exits_2(argv, capsys)
+        option = argv[-2]
+        assert f"argument {option}: " in err and first in err and last in err, err
+    # The first and last days themselves are fine.
+    assert run(["breakeven", "--miner", "S21", "--date", first], capsys)[0] == 0
+    assert run(["breakeven", "--miner", "S21", "--date", last], capsys)[0] == 0
+
+
+NUMERIC_OPTIONS = [
+    "--btc-price",
+    "--difficulty",
+    "--fees",
+    "--power-price",
+    "--pool-fee",
+    "--pue",
+    "--uptime",
+    "--other-opex",
+]
+
+
+@pytest.mark.parametrize("option", NUMERIC_OPTIONS)
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "NaN", "1e309", "Infinity"])
+def test_every_number_option_must_be_finite(option, value, tmp_path, capsys):
+    for argv in (["report", "--out", str(tmp_path)], ["breakeven", "--miner", "S21"]):
+        err = exits_2([*argv, f"{option}={value}"], capsys)  # "=": -inf is not an option
+        assert f"argument {option}: must be a finite number in " in err
+
+
+@pytest.mark.parametrize("option", ["--paths", "--seed"])
+@pytest.mark.parametrize(
+    "value", ["inf", "nan", "1e3", "1.5", "-1", "9223372036854775808", "9" * 5000, ""]
+)
+def test_whole_number_options_are_64_bit_whole_numbers(option, value, tmp_path, capsys):
+    err = exits_2(["compare", str(EXAMPLE), "--out", str(tmp_path), f"{option}={value}"], capsys)
+    assert f"argument {option}: expected a whole number in [" in err
+    assert len(err) < 200  # a long value is shortened
+
+
+def test_the_console_script_refuses_hostile_values_in_one_line(tmp_path):
+    # In a real process: no traceback, one line, status 2 (NaT once crashed pandas).
+    script = Path(sys.executable).parent / "minerecon"
+    for argv in (
+        ["report", "--date", "NaT", "--out", str(tmp_path)],
+        ["compare", "/dev/zero" if Path("/dev/zero").exists() else str(tmp_path)],
+    ):
+        done = subprocess.run(
+            [str(script), *argv], capture_output=True, text=True, check=False, timeout=120
+        )
+        assert done.returncode == 2
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+
+
+# Memory: one estimate, one budget
+
+
+def test_a_study_too_large_for_memory_is_refused_before_it_runs(tmp_path, capsys, monkeypatch):
+    def never(study):
+        raise AssertionError("the engine ran")
+
+    monkeypatch.setattr(cli, "_run_views", never)
+    out = tmp_path / "out"
+    for argv in (
+        ["compare", str(EXAMPLE), "--paths", "1000000000000"],
+        ["report", "--preset", "cleanspark-fy2025", "--paths", "1000000000000"],
+    ):
+        err = exits_2([*argv, "--out", str(out)], capsys)
+        assert "argument --paths: 1,000,000,000,000 paths x " in err
+        assert "memory budget" in err and "at most " in err
+    # From the file: its key and line, as every scenario-file error.
+    text = NO_SPLITS.replace("n_paths = 8", "n_paths = 1000000000000")
+    path = tmp_path / "huge.toml"
+    path.write_text(text)
+    err = exits_2(["compare", str(path), "--out", str(out)], capsys)
+    line = text.splitlines().index("n_paths = 1000000000000") + 1
+    assert f"huge.toml, line {line}: simulation.n_paths: " in err and "memory budget" in err
+    # Not even one path of a billion days fits: the horizon is named.
+    text = NO_SPLITS.replace("horizon_days = 365", "horizon_days = 1000000000")
+    path.write_text(text)
+    err = exits_2(["compare", str(path), "--out", str(out)], capsys)
+    line = text.splitlines().index("horizon_days = 1000000000") + 1
+    assert f"huge.toml, line {line}: simulation.horizon_days: " in err
+    assert "not even one path fits" in err
+    # ... even when --paths is given (it is the horizon that does not fit).
+    err = exits_2(["compare", str(path), "--paths", "1", "--out", str(out)], capsys)
+    assert "simulation.horizon_days" in err
+    assert not out.exists()
+
+
+def test_the_memory_estimate_is_checked_against_one_budget(tmp_path, capsys, monkeypatch):
+    # With a budget of 64 MiB, exactly the paths the estimate allows pass the check.
+    ran = []
+
+    class Ran(Exception):
+        pass
+
+    def stub(study):
+        ran.append(study.n_paths)
+        raise Ran
+
+    monkeypatch.setattr(cli, "_run_views", stub)
+    monkeypatch.setattr(cli, "_memory_budget", lambda: (64 * 2**20, "a test budget"))
+    study = config.load_scenario(EXAMPLE)
+    # examples/site.toml: 3 splits, so the 11 fractions of the split curve are valued
+    # at once: 8 bytes x 3,650 days x (4 + 3 x 11) arrays per path.
+    per_path = 8 * 3650 * (4 + 3 * 11)
+    assert cli._study_memory(study, 1) == per_path
+    fit = 64 * 2**20 // per_path
+    argv = ["compare", str(EXAMPLE), "--out", str(tmp_path / "out")]
+    with pytest.raises(Ran):  # passes the check and runs
+        cli.main([*argv, "--paths", str(fit)])
+    assert ran == [fit]
+    err = exits_2([*argv, "--paths", str(fit + 1)], capsys)
+    assert f"at most {fit:,} paths fit" in err and "64.0 MiB (a test budget)" in err
+    assert ran == [fit]
+
+
+def test_the_memory_budget_is_a_share_of_the_machine():
+    budget, source = cli._memory_budget()
+    assert budget > 0 and source
+    if hasattr(os, "sysconf") and "SC_PHYS_PAGES" in os.sysconf_names:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        assert budget <= total // 2
+
+
+# Output folders
+
+
+def report_twice(out, capsys):
+    """A good report in ``out``; its files, byte for byte."""
+    assert run(["report", "--out", str(out), "--no-html"], capsys)[0] == 0
+    return snapshot(out)
+
+
+def no_staging_left(folder):
+    return not [p for p in folder.rglob(".*")] and not [
+        p for p in folder.parent.iterdir() if p.name.startswith(".")
+    ]
+
+
+def test_a_name_too_long_for_the_system_exits_2(tmp_path, capsys):
+    err = exits_2(["report", "--out", str(tmp_path / ("a" * 300)), "--no-html"], capsys)
+    assert "argument --out: cannot write there: File name too long: " in err
+    assert len(err) < 300  # the path is shortened
+    err = exits_2(["report", "--out", str(tmp_path / ("a" * 300) / "b"), "--no-html"], capsys)
+    assert "--out" in err
+
+
+@pytest.mark.parametrize("how", ["chmod", "simulated"])
+def test_an_unwritable_folder_exits_2_and_keeps_the_results(how, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "results"
+    before = report_twice(out, capsys)
+    if how == "chmod":
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        out.chmod(0o555)
+    else:
+
+        def refused(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(cli.tempfile, "mkdtemp", refused)
+    try:
+        err = exits_2(["report", "--out", str(out), "--no-html", "--power-price", "0.07"], capsys)
+    finally:
+        out.chmod(0o755)
+    assert "argument --out: cannot write there: Permission denied" in err
+    assert snapshot(out) == before
+
+
+def test_a_full_disk_while_moving_the_files_in_keeps_the_results(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "results"
+    before = report_twice(out, capsys)
+    # The second file's move fails: the first, already moved, is put back.
+    calls = []
+    replace = os.replace
+
+    def full(source, target):
+        calls.append(Path(target).name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return replace(source, target)
+
+    monkeypatch.setattr(cli.os, "replace", full)
+    err = exits_2(["report", "--out", str(out), "--no-html", "--power-price", "0.07"], capsys)
+    assert "argument --out: cannot write there: No space left on device" in err
+    assert calls[:2] == ["breakeven_btc_price.png", "margin_vs_btc_price.png"]
+    assert snapshot(out) == before and no_staging_left(out)
+
+
+def test_a_folder_named_as_an_output_file_stops_the_run_before_any_move(tmp_path, capsys):
+    out = tmp_path / "results"
+    before = report_twice(out, capsys)
+    (out / "report.html").mkdir()  # sorts after the figures and the table
+    err = exits_2(["report", "--out", str(out), "--power-price", "0.07"], capsys)
+    assert "argument --out: cannot write there: " in err
+    (out / "report.html").rmdir()
+    assert snapshot(out) == before and no_staging_left(out)
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_a_run_killed_while_writing_figures_keeps_the_results(
+    error, tmp_path, capsys, monkeypatch
+):
+    # The second figure is drawn after the table and the first figure were written.
+    out = tmp_path / "results"
+    before = report_twice(out, capsys)
+
+    def killed(**kwargs):
+        raise error("killed")
+
+    monkeypatch.setattr(plot, "margin_vs_btc_price", killed)
+    argv = ["report", "--out", str(out), "--no-html", "--power-price", "0.07"]
+    if error is KeyboardInterrupt:
+        with pytest.raises(SystemExit) as raised:
+            cli.main(argv)
+        assert raised.value.code == 130
+        assert capsys.readouterr().err.count("\n") == 1
+    else:
+        with pytest.raises(RuntimeError):
+            cli.main(argv)
+    assert snapshot(out) == before and no_staging_left(out)
+
+
+def test_a_failed_run_does_not_leave_a_new_folder_behind(tmp_path, capsys, monkeypatch):
+    def broken(**kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(plot, "margin_vs_btc_price", broken)
+    out = tmp_path / "new" / "results"
+    exits_2(["report", "--out", str(out), "--no-html"], capsys)
+    assert not out.exists()
+
+
+def test_an_empty_out_is_refused(capsys):
+    err = exits_2(["report", "--out", "", "--no-html"], capsys)
+    assert "argument --out: expected a folder" in err
+
+
+# --------------------------------------------------------------------------
+# Fuzz: every command, hostile values and files; 0 or 2, one line, nothing damaged
+# --------------------------------------------------------------------------
+
+
+class Validated(Exception):
+    """Raised by the stubbed engine: the study got past every check."""
+
+
+HOSTILE = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "inf",
+            "-inf",
+            "nan",
+            "-1",
+            "0",
+            "-0",
+            "1",
+            "0.5",
+            "1e309",
+            "1e-320",
+            "1e300",
+            "9" * 40,
+            "9223372036854775808",
+            "abc",
+            "0x10",
+            "1_000",
+            "2025-11-20",
+            "2014-01-01",
+            "2026-08-16",
+            "NaT",
+            "S21",
+            "json",
+            "csv",
+            "svg",
+            "cleanspark-fy2025",
+            "-",
+            "--",
+        ]
+    ),
+    st.floats().map(repr),
+    st.integers(-(2**70), 2**70).map(str),
+    st.text(max_size=8),
+)
+
+COMMAND_OPTIONS = {
+    "report": (*NUMERIC_OPTIONS, "--date", "--format", "--figure-format", "--paths", "--seed"),
+    "breakeven": ("--miner", *NUMERIC_OPTIONS, "--date", "--format"),
+    "miners": (),
+    "calibrate": ("--start", "--end", "--format"),
+    "compare": ("--paths", "--seed", "--format", "--figure-format"),
+    "preset": ("--paths", "--seed", "--format", "--figure-format", "--btc-price", "--date"),
+}
+
+# Good values, so that runs also get past the checks.
+GOOD = {
+    "--btc-price": ["90000", "1e6"],
+    "--difficulty": ["150e12"],
+    "--fees": ["0", "0.02"],
+    "--power-price": ["0.05", "0"],
+    "--pool-fee": ["0.02"],
+    "--pue": ["1.1"],
+    "--uptime": ["0.95"],
+    "--other-opex": ["0.001"],
+    "--date": ["2025-11-20", "2014-01-01", "2026-08-16"],
+    "--start": ["2024-01-01"],
+    "--end": ["2026-01-01"],
+    "--format": ["table", "csv", "json"],
+    "--figure-format": ["png", "svg", "pdf"],
+    "--paths": ["1", "3"],
+    "--seed": ["0", "7"],
+    "--miner": ["S21", "Antminer S21 XP"],
+}
+
+# Values a hostile scenario file puts in place of one of the example's.
+TOML_VALUES = st.sampled_from(
+    [
+        "0",
+        "-1",
+        "1e308",
+        "-1e308",
+        "inf",
+        "nan",
+        "9223372036854775807",
+        "9223372036854775808",
+        "9" * 5000,
+        "1" + "0" * 400,
+        "1000000000",
+        '"x"',
+        "true",
+        "[]",
+        "{}",
+        "[[[[1]]]]",
+        "{a = {b = 1}}",
+        "1979-05-27",
+        "07:32:00",
+        '"2031-01-01"',
+        "[" * 600 + "]" * 600,
+    ]
+)
+
+
+def _replace_value(text, index, value):
+    lines = text.split("\n")
+    keyed = [i for i, line in enumerate(lines) if re.match(r"\w+ = ", line)]
+    i = keyed[index % len(keyed)]
+    lines[i] = f"{lines[i].split(' = ')[0]} = {value}"
+    return "\n".join(lines).encode()
+
+
+def _example():
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+HOSTILE_FILES = st.one_of(
+    st.just(b"use the example"),
+    st.just(NO_SPLITS.encode()),
+    st.builds(lambda cut: _example()[:cut].encode(), st.integers(0, 4000)),
+    st.builds(_replace_value, st.builds(_example), st.integers(0, 99), TOML_VALUES),
+    st.builds(_replace_value, st.just(NO_SPLITS), st.integers(0, 99), TOML_VALUES),
+    st.binary(max_size=200),
+    st.sampled_from(
+        [
+            b"",
+            b"[site]\n",
+            b"\xff\xfe[site]\n",
+            b"a = " + b"[" * 5000 + b"]" * 5000,
+            b"[site]\n" + b".".join([b"a"] * 100_000) + b" = 1\n",
+            b"[site]\ngross_mw = 1." + b"1" * 100_000 + b"\n",
+            b"#" * (2**20 + 1),
+            b"/dev/zero",  # these three name other paths
+            b"missing",
+            b"folder",
+        ]
+    ),
+)
+
+
+class Results:
+    """A folder of results from a good run and its files (updated by later good runs)."""
+
+    def __init__(self, root):
+        self.root, self.out = root, root / "results"
+        run_quietly(["report", "--out", str(self.out)])
+        self.files = snapshot(self.out)
+
+    def __repr__(self):
+        return f"Results({self.out})"
+
+
+@pytest.fixture(scope="module")
+def good_results(tmp_path_factory):
+    return Results(tmp_path_factory.mktemp("fuzz"))
+
+
+@settings(
+    max_examples=800,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_fuzz_every_command_exits_0_or_2_with_one_line(data, good_results, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    root, good = good_results.root, good_results.out
+
+    def tiny(*args, **kwargs):  # a quick figure instead of the real ones
+        return plt.subplots(figsize=(1, 1))[1]
+
+    def validated(study):
+        raise Validated
+
+    monkeypatch.setattr(plot, "breakeven_btc_price", tiny)
+    monkeypatch.setattr(plot, "margin_vs_btc_price", tiny)
+    monkeypatch.setattr(cli, "_run_views", validated)
+
+    command = data.draw(st.sampled_from(sorted(COMMAND_OPTIONS)), label="command")
+    argv = ["report", "--preset", "cleanspark-fy2025"] if command == "preset" else [command]
+    if command == "compare":
+        content = data.draw(HOSTILE_FILES, label="file")
+        named = {
+            b"use the example": EXAMPLE,
+            b"/dev/zero": Path("/dev/zero"),
+            b"missing": root / "missing.toml",
+            b"folder": root,
+        }
+        path = named.get(content, root / "hostile.toml")
+        if path == root / "hostile.toml":
+            path.write_bytes(content)
+        argv.append(str(path))
+    if command == "breakeven" and data.draw(st.booleans(), label="with --miner"):
+        argv += ["--miner", "S21"]
+    options = COMMAND_OPTIONS[command]
+    chosen = data.draw(
+        st.lists(st.sampled_from(options), max_size=3, unique=True) if options else st.just([])
+    )
+    for option in chosen:
+        value = data.draw(st.one_of(HOSTILE, st.sampled_from(GOOD[option])), label=option)
+        argv.append(f"{option}={value}")
+    if command in ("report", "compare", "preset"):
+        out = data.draw(
+            st.sampled_from([good, good, good, root / "good.txt" / "sub", root / ("x" * 300)]),
+            label="--out",
+        )
+        (root / "good.txt").write_text("a file")
+        argv += ["--out", str(out)]
+        if data.draw(st.booleans(), label="--no-html"):
+            argv.append("--no-html")
+
+    printed, errors = io.StringIO(), io.StringIO()
+    status = None
+    with (
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(printed),
+        contextlib.redirect_stderr(errors),
+    ):
+        warnings.simplefilter("default")  # the command prints them; they are not failures
+        try:
+            status = cli.main(argv)
+        except SystemExit as exit_:
+            status = exit_.code
+        except Validated:
+            status = "validated"
+    err = errors.getvalue()
+    assert "Traceback" not in err + printed.getvalue()
+    assert status in (0, 2, "validated"), (argv, status, err)
+    if status == 2:
+        assert err.count("\n") == 1 and err.startswith("minerecon"), (argv, err)
+    if status == 0 and "--out" in argv and argv[argv.index("--out") + 1] == str(good):
+        good_results.files = snapshot(good)  # a good run replaces the results
+    assert snapshot(good) == good_results.files, argv
+    assert not [p for p in root.rglob(".*")], argv  # no staging folder left

@@ -284,3 +284,220 @@ def test_valuation_errors_name_the_key(tmp_path):
     bad = MINIMAL + "\n[valuation.v]\nrenewal_probability = 1.5\n"
     with pytest.raises(ConfigError, match=r"valuation\.v\.renewal_probability"):
         load_scenario(write(tmp_path, bad))
+
+
+# --------------------------------------------------------------------------
+# Hostile files: long lines, deep nesting, bad bytes, huge numbers, size
+# --------------------------------------------------------------------------
+
+# Lines that made the old scanner quadratic in their length (a run of characters
+# that a regex retried from every position), and a key after each one.
+LONG_LINES = {
+    "float": lambda n: "gross_mw = 1." + "1" * n,
+    "dotted key": lambda n: "a" + ".a" * (n // 2) + " = 1",
+    "blanks": lambda n: "a" + " " * n + "= 1",
+    "string": lambda n: 'name = "' + "x" * n + '"',
+    "dots in a value": lambda n: 'name = "' + "." * n + '"',
+    "inline table": lambda n: "t = {" + ", ".join(f"k{i} = 1" for i in range(n // 8)) + "}",
+    "header": lambda n: "[" + ".".join(["b"] * (n // 2)) + "]",
+}
+
+
+@pytest.mark.parametrize("shape", list(LONG_LINES))
+def test_key_lines_are_right_after_a_long_line(shape):
+    for size in (32_000, 1_000_000):
+        long = LONG_LINES[shape](size)
+        assert len(long) >= size // 2
+        text = f"[site]\n{long}\n[simulation]\nseed = 1\n"
+        lines = key_lines(text)
+        # The keys after the long line keep their lines (3 and 4).
+        assert lines["simulation"] == 3 and lines["simulation.seed"] == 4
+        # The long line's own key is recorded when its path is short.
+        if shape in ("float", "string", "dots in a value"):
+            assert lines[f"site.{long.split(' ')[0]}"] == 2
+
+
+def test_key_lines_reads_each_character_once(monkeypatch):
+    # The scan's work, counted: every line is tokenised once, and its tokens cover
+    # it exactly (no character is read twice), so the work grows as the text and
+    # not as its square. (The time is measured in benchmarks/bench_config.py.)
+    from minerecon import config
+
+    work = {"calls": 0, "chars": 0}
+    tokens = config._line_tokens
+
+    def counted(line):
+        out = tokens(line)
+        work["calls"] += 1
+        work["chars"] += sum(map(len, out))
+        assert "".join(out) == line  # no comment in these lines: the tokens are the line
+        return out
+
+    monkeypatch.setattr(config, "_line_tokens", counted)
+    for size in (32_000, 1_000_000):
+        text = "\n".join(LONG_LINES[shape](size) for shape in LONG_LINES)
+        work.update(calls=0, chars=0)
+        key_lines(text)
+        # One call per line, one character read per character of text.
+        assert work["calls"] == len(LONG_LINES)
+        assert work["chars"] == len(text) - text.count("\n")
+
+
+def test_a_long_line_still_gives_the_error_its_line(tmp_path):
+    # A 1,000,000-character value (under the 1 MiB limit), then an error two lines on.
+    text = MINIMAL.replace("power_price_usd_per_kwh = 0.05", "name = '" + "x" * 1_000_000 + "'")
+    text = text.replace("count = 2500", "count = -1")
+    with pytest.raises(ConfigError) as raised:
+        load_scenario(write(tmp_path, text))
+    assert raised.value.key == "site.fleet[0].count"
+    assert raised.value.line == line_of(text, "count = -1")
+    # A 32 KB key is reported at its table, and the message stays short.
+    key = "k" * 32_000
+    text = MINIMAL.replace("gross_mw = 10", f"gross_mw = 10\n{key} = 1")
+    with pytest.raises(ConfigError, match="unknown key") as raised:
+        load_scenario(write(tmp_path, text))
+    assert raised.value.key == f"site.{key}" and raised.value.line == line_of(text, "[site]")
+    assert len(str(raised.value)) < 600
+
+
+DEEP = "[site]\n[site" + ".a" * 19 + "]\nb = {c = 1}\n"  # 21 levels: site, 19 a, b
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line"),
+    [
+        # tomllib recurses into nested arrays and inline tables.
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", "", 1),
+        ("a = " + "{b = " * 2000 + "1" + "}" * 2000 + "\n", "", 1),
+        # tomllib's work grows as the square of a key's parts (a 64 KB key of 32,000
+        # parts: 20 s, 6 GB): refused before it reads.
+        ("[site]\n" + ".".join(["a"] * 500_000) + " = 1\n", "", 2),
+        ("[" + ".".join(["t"] * 500_000) + "]\n", "", 1),
+        ("[site]\n" + ".".join(["a"] * 21) + " = 1\n", "", 2),
+        ("[site]\nt = {" + ".".join(["a"] * 21) + " = 1}\n", "", 2),
+        # Nesting built up from short keys, and a value nested deep.
+        (DEEP, "site" + ".a" * 19 + ".b", 3),
+        ("[site]\ngross_mw = " + "[" * 100 + "]" * 100 + "\n", "site.gross_mw" + "[0]" * 19, 2),
+    ],
+    ids=[
+        "arrays",
+        "inline tables",
+        "dotted key",
+        "header",
+        "21 parts",
+        "inline",
+        "tables",
+        "value",
+    ],
+)
+def test_deep_nesting_is_refused_naming_the_file(tmp_path, text, key, line):
+    with pytest.raises(ConfigError, match=r"nested|parts") as raised:
+        load_scenario(write(tmp_path, text))
+    error = raised.value
+    assert "scenario.toml" in str(error) and "\n" not in str(error)
+    assert (error.key, error.line) == (key, line)
+    assert len(str(error)) < 400
+
+
+def test_a_key_of_twenty_parts_is_read(tmp_path):
+    # 20 parts (MAX_NESTING) pass the check before tomllib: the key is then unknown.
+    text = "[site]\n" + ".".join(["a"] * 20) + " = 1\n"
+    with pytest.raises(ConfigError, match="unknown key") as raised:
+        load_scenario(write(tmp_path, text))
+    assert (raised.value.key, raised.value.line) == ("site.a", 2)
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(MINIMAL.replace('"Antminer S21"', '"Antminer S21 \xe9"').encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8") as raised:
+        load_scenario(path)
+    assert raised.value.file == str(path)
+    assert raised.value.line == line_of(MINIMAL, "miner =")
+    assert "0xe9" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("count = 2500", "count = 9223372036854775808", "site.fleet[0].count"),  # 2**63
+        ("seed = 1", "seed = -9223372036854775809", "simulation.seed"),  # -2**63 - 1
+        ("horizon_days = 60", "horizon_days = " + "9" * 30, "simulation.horizon_days"),
+        ("gross_mw = 10", "gross_mw = 1" + "0" * 400, "site.gross_mw"),  # beyond a float
+    ],
+)
+def test_integers_beyond_64_bits_are_refused_at_their_key(tmp_path, old, new, key):
+    text = MINIMAL.replace(old, new)
+    with pytest.raises(ConfigError) as raised:
+        load_scenario(write(tmp_path, text))
+    assert raised.value.key == key
+    assert raised.value.line == line_of(text, new)
+    assert "scenario.toml" in str(raised.value)
+
+
+def test_an_integer_longer_than_python_reads_names_its_line(tmp_path):
+    # tomllib converts with int(), which refuses more than 4,300 digits (ValueError).
+    text = MINIMAL.replace("count = 2500", "count = " + "9" * 5000)
+    with pytest.raises(ConfigError, match="digits") as raised:
+        load_scenario(write(tmp_path, text))
+    assert raised.value.line == line_of(text, "count =")
+    assert len(str(raised.value)) < 300
+
+
+def test_the_largest_whole_number_is_int64_max(tmp_path):
+    text = MINIMAL.replace("seed = 1", "seed = 9223372036854775807")  # 2**63 - 1
+    assert load_scenario(write(tmp_path, text)).seed == 2**63 - 1
+
+
+def test_files_over_one_mib_are_refused(tmp_path):
+    from minerecon.config import MAX_FILE_BYTES
+
+    assert MAX_FILE_BYTES == 2**20
+    # Exactly the limit (padded with a comment) loads; one byte more does not.
+    padding = MAX_FILE_BYTES - len(MINIMAL.encode()) - 2
+    exact = write(tmp_path, MINIMAL + "#" + "x" * padding + "\n", "exact.toml")
+    assert exact.stat().st_size == MAX_FILE_BYTES
+    assert load_scenario(exact).n_paths == 4
+    over = write(tmp_path, MINIMAL + "#" + "x" * (padding + 1) + "\n", "over.toml")
+    with pytest.raises(ConfigError, match="1 MiB") as raised:
+        load_scenario(over)
+    assert raised.value.file == str(over) and raised.value.line is None
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_an_endless_file_is_refused_after_the_limit():
+    # /dev/zero never ends: only the first MAX_FILE_BYTES + 1 bytes are read.
+    with pytest.raises(ConfigError, match="1 MiB") as raised:
+        load_scenario("/dev/zero")
+    assert raised.value.file == "/dev/zero"
+
+
+def test_a_folder_or_a_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_scenario(tmp_path)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_scenario(tmp_path / "missing.toml")
+
+
+def test_long_values_are_shortened_in_messages(tmp_path):
+    text = MINIMAL.replace("count = 2500", 'count = "' + "x" * 100_000 + '"')
+    with pytest.raises(ConfigError, match="whole number") as raised:
+        load_scenario(write(tmp_path, text))
+    assert len(str(raised.value)) < 300
+
+
+def test_a_decision_after_the_horizon_is_refused_at_its_key(tmp_path):
+    # The horizon is 60 days: day 60 is the first day after it.
+    text = MINIMAL.replace("fraction = 0.5", "fraction = 0.5\ndecision_day = 60")
+    with pytest.raises(ConfigError, match="horizon") as raised:
+        load_scenario(write(tmp_path, text))
+    assert raised.value.key == "splits.half.decision_day"
+    assert raised.value.line == line_of(text, "decision_day")
+    text = MINIMAL.replace("fraction = 0.5", "fraction = 0.5\ndecision_day = 59")
+    assert load_scenario(write(tmp_path, text)).splits["half"].decision == 59
+
+
+def test_key_lines_counts_lines_as_toml_does():
+    # Only \n ends a line in TOML; a form feed or U+2028 in a comment does not.
+    text = "# a\x0cb \u2028 c\n[site]\ngross_mw = 5\n"
+    assert key_lines(text)["site.gross_mw"] == 3
