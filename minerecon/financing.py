@@ -57,7 +57,7 @@ import pandas as pd
 from minerecon import _contract
 from minerecon._contract import check, check_count, check_scalar, with_overrides
 from minerecon.tax import yearly_sums
-from minerecon.units import DAYS_PER_YEAR
+from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
 __all__ = [
     "COUPONS_2025",
@@ -143,7 +143,14 @@ class DebtTerms:
         set_(
             self,
             "tenor_years",
-            check_scalar("tenor_years", self.tenor_years, low=0.0, low_open=True, unit="[year]"),
+            check_scalar(
+                "tenor_years",
+                self.tenor_years,
+                low=0.0,
+                low_open=True,
+                high=MAX_YEARS,
+                unit="[year]",
+            ),
         )
         if self.amortisation not in _AMORTISATIONS:
             raise ValueError(

@@ -59,7 +59,7 @@ import pandas as pd
 from minerecon import cashflow
 from minerecon._contract import check, check_count, check_scalar, with_overrides
 from minerecon.datasets import data_path
-from minerecon.units import DAYS_PER_YEAR, HOURS_PER_DAY
+from minerecon.units import DAYS_PER_YEAR, HOURS_PER_DAY, MAX_YEARS
 
 __all__ = [
     "DEFAULT_BUILD_DAYS",
@@ -735,8 +735,9 @@ def _validate_common(obj: Any) -> None:
     if obj.pue is None:
         object.__setattr__(obj, "pue", min(DEFAULT_PUE, float(obj.gross_to_it)))
     check_scalar("pue", obj.pue, low=1, high=obj.gross_to_it, unit="[-], at most gross_to_it")
-    check_scalar("build_days", obj.build_days, low=0, unit="[day]")
-    check_scalar("ramp_days", obj.ramp_days, low=0, unit="[day]")
+    days = MAX_YEARS * DAYS_PER_YEAR
+    check_scalar("build_days", obj.build_days, low=0, high=days, unit="[day]")
+    check_scalar("ramp_days", obj.ramp_days, low=0, high=days, unit="[day]")
     check_scalar("default_hazard", obj.default_hazard, low=0, unit="[1/year]")
     if not isinstance(obj.power_pass_through, bool | np.bool_):
         raise ValueError(
@@ -853,9 +854,11 @@ class ColocationLease(_Contract):
 
     def __post_init__(self) -> None:
         check_scalar("rate", self.rate, low=0, unit="[USD per kW IT per month]")
-        check_scalar("term_years", self.term_years, low=0, low_open=True, unit="[year]")
+        check_scalar(
+            "term_years", self.term_years, low=0, low_open=True, high=MAX_YEARS, unit="[year]"
+        )
         check_scalar("escalator", self.escalator, low=-1, low_open=True, unit="[1/year]")
-        check_scalar("extension_years", self.extension_years, low=0, unit="[year]")
+        check_scalar("extension_years", self.extension_years, low=0, high=MAX_YEARS, unit="[year]")
         check_scalar("capex_per_it_mw", self.capex_per_it_mw, low=0, unit="[USD per IT MW]")
         check_scalar("tenant_capex_share", self.tenant_capex_share, low=0, high=1, unit="[-]")
         check_scalar("noi_margin", self.noi_margin, low=0, high=1, unit="[-]")
@@ -1027,14 +1030,28 @@ class GpuCloud(_Contract):
         check_scalar("price_per_gpu_hour", self.price_per_gpu_hour, low=0, unit="[USD/GPU-hour]")
         check_scalar("capex_per_gpu", self.capex_per_gpu, low=0, unit="[USD]")
         check_scalar("utilisation", self.utilisation, low=0, high=1, low_open=True, unit="[-]")
-        check_scalar("gpu_life_years", self.gpu_life_years, low=0, low_open=True, unit="[year]")
+        check_scalar(
+            "gpu_life_years",
+            self.gpu_life_years,
+            low=0,
+            low_open=True,
+            high=MAX_YEARS,
+            unit="[year]",
+        )
         check_scalar("opex_share", self.opex_share, low=0, high=1, unit="[-]")
         if self.opex_per_gpu_hour is not None:
             check_scalar("opex_per_gpu_hour", self.opex_per_gpu_hour, low=0, unit="[USD/GPU-hour]")
         check_scalar(
             "fitout_capex_per_it_mw", self.fitout_capex_per_it_mw, low=0, unit="[USD/IT MW]"
         )
-        check_scalar("contract_years", self.contract_years, low=0, low_open=True, unit="[year]")
+        check_scalar(
+            "contract_years",
+            self.contract_years,
+            low=0,
+            low_open=True,
+            high=MAX_YEARS,
+            unit="[year]",
+        )
         check_scalar("prepayment_share", self.prepayment_share, low=0, high=1, unit="[-]")
         _validate_common(self)
 

@@ -47,6 +47,9 @@ SECONDS_PER_DAY = 86_400
 HOURS_PER_DAY = 24
 #: Days per year used to annualise every rate in the library [day/year].
 DAYS_PER_YEAR = 365
+#: Longest span accepted for a contract, a loan, a build or a renewal [year]:
+#: beyond it a count of days no longer fits the integers it is kept in.
+MAX_YEARS = 1000.0
 #: Joules per kilowatt-hour [J/kWh].
 J_PER_KWH = 3.6e6
 #: Watts per megawatt [W/MW].

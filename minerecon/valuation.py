@@ -71,10 +71,10 @@ from typing import Any
 import numpy as np
 
 from minerecon import cashflow
-from minerecon._contract import check
+from minerecon._contract import check, check_scalar
 from minerecon.financing import DebtTerms, debt_schedule
 from minerecon.tax import DepreciationSchedule, TaxPolicy, yearly_sums
-from minerecon.units import DAYS_PER_YEAR
+from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
 __all__ = [
     "COMPONENTS",
@@ -210,8 +210,13 @@ class Valuation:
         for name in ("hosting_rate", "guarantor_rate"):
             if getattr(self, name) is not None:
                 set_(self, name, _rate(name, getattr(self, name)))
-        for name in ("hosting_exit_multiple", "mining_exit_multiple", "renewal_years"):
-            set_(self, name, float(check(name, getattr(self, name), low=0.0)))
+        for name in ("hosting_exit_multiple", "mining_exit_multiple"):
+            set_(self, name, check_scalar(name, getattr(self, name), low=0.0))
+        set_(
+            self,
+            "renewal_years",
+            check_scalar("renewal_years", self.renewal_years, low=0.0, high=MAX_YEARS),
+        )
         set_(
             self,
             "renewal_probability",

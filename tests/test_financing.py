@@ -315,7 +315,7 @@ def test_from_2025_notes():
         ({"loan_to_cost": np.nan}, "loan_to_cost must not be NaN"),
         ({"rate": -0.01}, r"rate must be in \[0, inf\]"),
         ({"rate": np.inf}, "rate must be finite"),
-        ({"tenor_years": 0}, r"tenor_years must be in \(0, inf\]"),
+        ({"tenor_years": 0}, r"tenor_years must be in \(0, 1000\]"),
         ({"amortisation": "balloon"}, "amortisation must be one of"),
         ({"payments_per_year": 0}, "payments_per_year must be an integer >= 1"),
         ({"payments_per_year": 2.0}, "payments_per_year must be an integer >= 1"),

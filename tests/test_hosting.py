@@ -418,13 +418,13 @@ def test_per_mw_metrics_scale_with_it_mw():
     ("field", "value", "message"),
     [
         ("rate", -1.0, r"rate must be in \[0, inf\]"),
-        ("term_years", 0.0, r"term_years must be in \(0, inf\]"),
+        ("term_years", 0.0, r"term_years must be in \(0, 1000\]"),
         ("gross_to_it", 0.9, r"gross_to_it must be in \[1, inf\]"),
         ("tenant_capex_share", 1.5, r"tenant_capex_share must be in \[0, 1\]"),
         ("noi_margin", 1.2, r"noi_margin must be in \[0, 1\]"),
         ("backstop_share", -0.1, r"backstop_share must be in \[0, 1\]"),
         ("default_hazard", -0.1, r"default_hazard must be in \[0, inf\]"),
-        ("build_days", -1.0, r"build_days must be in \[0, inf\]"),
+        ("build_days", -1.0, r"build_days must be in \[0, 365000\]"),
         ("ramp_days", float("nan"), r"ramp_days must not be NaN"),
         ("escalator", -1.0, r"escalator must be in \(-1, inf\]"),
         ("opex_per_it_mw_year", -5.0, r"opex_per_it_mw_year must be in \[0, inf\]"),
@@ -569,10 +569,10 @@ def test_gpu_default_and_expected_flows():
         ("utilisation", 0.0, r"utilisation must be in \(0, 1\]"),
         ("utilisation", 1.1, r"utilisation must be in \(0, 1\]"),
         ("price_per_gpu_hour", -1.0, r"price_per_gpu_hour must be in \[0, inf\]"),
-        ("gpu_life_years", 0.0, r"gpu_life_years must be in \(0, inf\]"),
+        ("gpu_life_years", 0.0, r"gpu_life_years must be in \(0, 1000\]"),
         ("prepayment_share", 2.0, r"prepayment_share must be in \[0, 1\]"),
         ("opex_share", -0.5, r"opex_share must be in \[0, 1\]"),
-        ("contract_years", 0.0, r"contract_years must be in \(0, inf\]"),
+        ("contract_years", 0.0, r"contract_years must be in \(0, 1000\]"),
         ("gross_to_it", 0.5, r"gross_to_it must be in \[1, inf\]"),
     ],
 )
@@ -588,3 +588,13 @@ def test_flows_are_dicts_of_float_arrays():
     assert set(flows) == {"revenue", "opex", "power_cost", "capex", "cash_flow"}
     for value in flows.values():
         assert isinstance(value, np.ndarray) and value.shape == (10,)
+
+
+@pytest.mark.parametrize("field", ["term_years", "extension_years"])
+def test_absurd_lengths_are_refused_by_name(field):
+    # 1e308 years overflowed to an OverflowError in horizon_days; a contract of more
+    # than units.MAX_YEARS (1,000 years) is refused naming the field.
+    with pytest.raises(ValueError, match=field):
+        simple_lease(**{field: 1e308})
+    with pytest.raises(ValueError, match="build_days"):
+        simple_lease(build_days=1e308)
