@@ -1104,8 +1104,11 @@ def _npvs(
         valuation = first if valuation is None else valuation
         _check_valuation(valuation)
         plans = _plans_for(site, items, base, valuation, contract_tail)
-        values = _option_values(plans, base, valuation, operating, mining.seed)
-        out[name] = {plan.label: value.npv for plan, value in zip(plans, values, strict=True)}
+        # One option at a time: only its NPVs are kept, not its daily flows.
+        out[name] = {
+            plan.label: _option_values([plan], base, valuation, operating, mining.seed)[0].npv
+            for plan in plans
+        }
     return out
 
 
