@@ -1322,35 +1322,37 @@ def _study_html(
                 "equity NPV.",
             ),
         ]
-        if f"npv_distribution_{slug}" in figures:
-            content.append(
-                Figure(
-                    figures[f"npv_distribution_{slug}"],
-                    alt=f"Distribution of NPV over the paths for each option, {view.name} view",
-                    caption=f"NPV distribution of each option, {view.name} view.",
-                )
-            )
-        if f"decision_tornado_{slug}" in figures:
-            content.append(
-                Figure(
-                    figures[f"decision_tornado_{slug}"],
-                    alt=f"Tornado chart: how each driver moves the value of {view.best_split} "
+        shown_figures = [
+            (
+                f"npv_distribution_{slug}",
+                f"Distribution of NPV over the paths for each option, {view.name} view",
+                f"NPV distribution of each option, {view.name} view.",
+            ),
+            (
+                f"split_fraction_curve_{slug}",
+                f"Mean NPV against the share of the site converted, {view.name} view; "
+                f"best share {view.best:.0%}.",
+                "Mean NPV against the share of the site's power leased; the marker is the "
+                "best share.",
+            ),
+        ]
+        if view.tornado is not None:
+            shown_figures.insert(
+                1,
+                (
+                    f"decision_tornado_{slug}",
+                    f"Tornado chart: how each driver moves the value of {view.best_split} "
                     f"over pure mining, {view.name} view.",
-                    caption=f"What moves the decision: {view.tornado.attrs['output']}, each "
-                    "driver at its low and high value with the others at the base case, on "
+                    f"What moves the decision: {view.tornado.attrs['output']}, each driver at "
+                    "its low and high value with the others at the base case, on "
                     f"{min(_TORNADO_PATHS, study.n_paths):,} common paths.",
-                )
+                ),
             )
-        if f"split_fraction_curve_{slug}" in figures:
-            content.append(
-                Figure(
-                    figures[f"split_fraction_curve_{slug}"],
-                    alt=f"Mean NPV against the share of the site converted, {view.name} view; "
-                    f"best share {view.best:.0%}.",
-                    caption="Mean NPV against the share of the site's power leased; the marker "
-                    "is the best share.",
-                )
-            )
+        content += [
+            Figure(figures[name], alt=alt, caption=caption)
+            for name, alt, caption in shown_figures
+            if name in figures
+        ]
         sections.append(Section(f"{view.name.capitalize()} view", content))
     sections.append(
         Section(
