@@ -19,6 +19,7 @@ from typing import Any
 
 from minerecon import datasets, economics, energy, hardware, network, units
 from minerecon._contract import MinereconWarning
+from minerecon.datasets import StaleDataWarning
 from minerecon.hardware import Deployment, Fleet, Miner, get_miner, list_miners
 from minerecon.network import NetworkState, block_subsidy, hashprice
 
@@ -38,6 +39,7 @@ _LAZY_MODULES = {
     "sensitivity",
     "sweep",
     "tax",
+    "update",
     "valuation",
 }
 _LAZY_NAMES = {
@@ -70,6 +72,7 @@ __all__ = [
     "MinereconWarning",
     "MiningScenario",
     "NetworkState",
+    "StaleDataWarning",
     "__version__",
     "backtest",
     "block_subsidy",
@@ -97,5 +100,6 @@ __all__ = [
     "sweep",
     "tax",
     "units",
+    "update",
     "valuation",
 ]

@@ -27,7 +27,20 @@ class MinereconWarning(UserWarning):
     """Base class of the warnings minerecon emits."""
 
 
+class UnknownNameError(KeyError, ValueError):
+    """A name missing from a catalogue (deals, presets, ...).
+
+    A ``KeyError``, as the lookup it is, and a ``ValueError``, as every other
+    bad argument, so callers catching either see it. Its text is the plain
+    message (a ``KeyError`` would quote it).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 _LABELLED = (pd.Series, xr.DataArray)
+_ARRAYS = (np.ndarray, list, tuple, *_LABELLED)
 #: dtype kinds accepted as numbers: signed and unsigned integers, floats.
 _REAL_KINDS = "iuf"
 
@@ -170,19 +183,55 @@ def aligned(func: F) -> F:
     NaN rows or lose rows without a word. A function wrapped by this raises
     ``ValueError`` naming the arguments when two of its Series have different
     indexes, two of its DataArrays different coordinates on a dimension they
-    share, or a Series meets a DataArray. Plain scalars and arrays broadcast as
-    usual.
+    share, or a Series meets a DataArray, and when the shapes of its other
+    arrays do not broadcast. Plain scalars and arrays broadcast as usual.
     """
     signature = inspect.signature(func)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if any(isinstance(v, _LABELLED) for v in (*args, *kwargs.values())):
+        values = (*args, *kwargs.values())
+        if sum(isinstance(v, _ARRAYS) for v in values) > 1:
             bound = signature.bind_partial(*args, **kwargs).arguments
             _check_aligned({k: v for k, v in bound.items() if isinstance(v, _LABELLED)})
+            _check_broadcast({k: v for k, v in bound.items() if isinstance(v, _ARRAYS)})
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _check_broadcast(arrays: dict[str, Any]) -> None:
+    """Shapes that numpy (or xarray, for an array meeting a DataArray) cannot broadcast.
+
+    DataArrays broadcast among themselves by dimension name; a plain array
+    meets each DataArray by shape.
+    """
+    shapes = {}
+    for name, value in arrays.items():
+        try:
+            shapes[name] = np.shape(value)
+        except ValueError:  # a ragged list: the argument's own check names it
+            return
+    plain = {k: v for k, v in shapes.items() if not isinstance(arrays[k], xr.DataArray)}
+    groups = [plain] if plain else []
+    groups += [
+        {**plain, name: shape}
+        for name, shape in shapes.items()
+        if isinstance(arrays[name], xr.DataArray) and plain
+    ]
+    for group in groups:
+        _broadcast_or_raise(group)
+
+
+def _broadcast_or_raise(shapes: dict[str, tuple[int, ...]]) -> None:
+    try:
+        np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
+        raise ValueError(
+            f"the shapes of {listed} do not broadcast together: give arrays of equal length "
+            "(or shapes that broadcast, such as (n, 1) against (m,))"
+        ) from None
 
 
 def _check_aligned(labelled: dict[str, Any]) -> None:

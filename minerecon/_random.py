@@ -38,7 +38,9 @@ def seed_sequence(seed: Any) -> np.random.SeedSequence:
         return seed
     if isinstance(seed, np.random.Generator):
         return np.random.SeedSequence(seed.integers(0, 2**32, size=4, dtype=np.uint64).tolist())
-    if seed is None or (isinstance(seed, int | np.integer) and not isinstance(seed, bool)):
+    # numpy counts timedelta64 as an integer; int() of it raises TypeError
+    whole = isinstance(seed, int | np.integer) and not isinstance(seed, bool | np.timedelta64)
+    if seed is None or whole:
         if seed is not None and seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed}")
         return np.random.SeedSequence(None if seed is None else int(seed))

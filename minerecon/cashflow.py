@@ -33,7 +33,7 @@ import xarray as xr
 
 from minerecon import _contract
 from minerecon._contract import check
-from minerecon.units import DAYS_PER_YEAR
+from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
 __all__ = [
     "aggregate",
@@ -131,6 +131,13 @@ def _along(
         raise ValueError(f"{name} must have at least one period along axis {axis}, got none")
     values = _check_flows(name, values)
     args = tuple(_contract._values(a) for a in args)
+    try:
+        np.broadcast_shapes(values.shape[:-1], *(np.shape(a) for a in args))
+    except ValueError:
+        raise ValueError(
+            f"rate of shape {np.shape(args[0])} must broadcast against the {values.shape[:-1]} "
+            f"leading axes of {name}"
+        ) from None
     out = core(values, *args)
     if index is not None and np.ndim(out) == 1 and len(out) == len(index):
         return pd.Series(out, index=index)
@@ -153,7 +160,8 @@ def discount_factors(n_periods: int, rate: Any, periods_per_year: float = DAYS_P
     Parameters
     ----------
     n_periods : int
-        Number of periods ``n`` [-], >= 0.
+        Number of periods ``n`` [-], >= 0, covering at most
+        :data:`~minerecon.units.MAX_YEARS` years.
     rate : float, array or DataArray
         Annual effective discount rate [-], > -1.
     periods_per_year : float, default 365
@@ -176,7 +184,13 @@ def discount_factors(n_periods: int, rate: Any, periods_per_year: float = DAYS_P
     """
     n_periods = _contract.check_count("n_periods", n_periods, low=0)
     rate = _check_rate(rate)
-    times = _times(n_periods, _check_periods_per_year(periods_per_year))
+    periods_per_year = _check_periods_per_year(periods_per_year)
+    if n_periods > MAX_YEARS * periods_per_year:
+        raise ValueError(
+            f"n_periods must cover at most {MAX_YEARS:g} years ({MAX_YEARS * periods_per_year:g}"
+            f" periods at {periods_per_year:g} a year), got {n_periods}"
+        )
+    times = _times(n_periods, periods_per_year)
     if isinstance(rate, xr.DataArray):
         return (1.0 + rate) ** -xr.DataArray(times, dims="period")
     rate = np.asarray(_contract._values(rate), dtype=float)

@@ -1,7 +1,7 @@
 """The ``minerecon`` command.
 
 ``minerecon report`` tabulates every catalogue machine at the default
-network snapshot (the last day of the bundled history) and writes the
+network snapshot (the last day of the history in use) and writes the
 break-even BTC price figure; ``minerecon breakeven --miner NAME`` answers for
 one machine; ``minerecon miners`` lists the catalogue.
 
@@ -15,6 +15,13 @@ Each of these also writes ``report.html`` in ``--out``: one self-contained page
 notes (data provenance, or the study's sources, assumptions and break-even
 conventions); ``--no-html`` skips it.
 
+``minerecon data status`` says which network history is in use (bundled up to
+2026-08-16, then any cached days) and how old it is; ``minerecon data update``
+fetches the days since from public APIs (the only command that uses the
+network, see ``minerecon.update``) and ``minerecon data import FILE.csv`` adds
+a series of your own, both into the data cache (``$MINERECON_DATA_DIR`` or the
+user cache folder), replaced in one step or left as it was.
+
 Files are written into a hidden staging folder inside ``--out`` and moved into
 place only when the whole run has succeeded, all of them or none: a failed or
 interrupted run leaves the previous results byte for byte.
@@ -22,7 +29,7 @@ interrupted run leaves the previous results byte for byte.
 A failure exits with status 2 and one line on standard error naming the option
 (or the scenario file's key and line) and what it accepts: every number must be
 finite and in its range, whole numbers fit in 64 bits, ``--date``, ``--start``
-and ``--end`` are days of the bundled history. A site study is refused before it
+and ``--end`` are days of the history in use. A site study is refused before it
 runs when its paths x days would not fit the memory budget: half of the machine's
 memory (or of the container's limit, if lower; 4 GiB where neither can be read),
 against an estimate of 8 bytes x paths x days x (4 + 3 x options valued at once).
@@ -52,6 +59,11 @@ import pandas as pd
 
 from minerecon import report, units
 from minerecon.network import NetworkState
+
+__all__ = [
+    "build_parser",
+    "main",
+]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -134,17 +146,18 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
-def _history_span() -> tuple[str, str]:
-    """First and last day of the bundled history (YYYY-MM-DD)."""
-    from minerecon.datasets import load_history
+def _history_span() -> tuple[str, str, str]:
+    """First and last day of the history in use (YYYY-MM-DD), and which history it is."""
+    from minerecon import datasets
 
-    index = load_history().index
-    return str(index[0].date()), str(index[-1].date())
+    merged = datasets._merged()
+    index = merged.history.index
+    return str(index[0].date()), str(index[-1].date()), merged.label
 
 
 def _day(text: str) -> str:
-    """Parser of a day of the bundled history, YYYY-MM-DD."""
-    first, last = _history_span()
+    """Parser of a day of the history in use, YYYY-MM-DD."""
+    first, last, label = _history_span()
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ValueError
@@ -153,8 +166,7 @@ def _day(text: str) -> str:
         day = None
     if day is None or not first <= day <= last:
         raise argparse.ArgumentTypeError(
-            f"expected a day YYYY-MM-DD from {first} to {last} (the bundled history), "
-            f"got {_shown(text)}"
+            f"expected a day YYYY-MM-DD from {first} to {last} ({label}), got {_shown(text)}"
         )
     return day
 
@@ -176,8 +188,8 @@ def _add_market_options(parser: argparse.ArgumentParser) -> None:
     network.add_argument(
         "--date",
         type=_day,
-        help="UTC day of the bundled history to take the network from "
-        "(YYYY-MM-DD; default: the last day, 2026-08-16)",
+        help="UTC day of the history to take the network from (YYYY-MM-DD; default: its "
+        "last day, see 'minerecon data status')",
     )
     network.add_argument("--btc-price", type=_positive, help="BTC price [USD/BTC]")
     network.add_argument("--difficulty", type=_positive, help="difficulty, e.g. 152.27e12 [-]")
@@ -309,10 +321,149 @@ def build_parser() -> argparse.ArgumentParser:
         "--start", type=_day, help="first day of the window (YYYY-MM-DD)"
     )
     calibrate_parser.add_argument(
-        "--end", type=_day, help="last day of the window (YYYY-MM-DD; default 2026-08-16)"
+        "--end", type=_day, help="last day of the window (YYYY-MM-DD; default: the last day)"
     )
     _add_format_option(calibrate_parser)
+    _add_data_commands(commands)
     return parser
+
+
+def _add_data_commands(commands: Any) -> None:
+    """``data status``, ``data update`` and ``data import FILE``."""
+    data_parser = commands.add_parser(
+        "data",
+        help="show, update or import the network history the other commands use",
+        description="The daily network history (BTC price, difficulty, fees per block) is "
+        "bundled up to 2026-08-16; fresher days live in a data cache, in the folder named by "
+        "MINERECON_DATA_DIR or else the user cache folder. Only 'data update' uses the network.",
+    )
+    actions = data_parser.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    actions.add_parser(
+        "status",
+        help="which history is in use, its sources and its last day",
+        description="Print the parts of the history in use (bundled, fetched, imported), "
+        "where each comes from, the cache file and the age of the last day.",
+    )
+    update_parser = actions.add_parser(
+        "update",
+        help="fetch the days since the last one from public APIs into the data cache",
+        description="Fetch every day after the last one in use, up to yesterday (UTC): "
+        "BTC/USD daily open from Bitstamp, difficulty by epoch from mempool.space, fees per "
+        "block from blockchain.com's charts (see minerecon.update). Everything is checked "
+        "before the cache file is replaced in one step; on any failure it is left as it was.",
+    )
+    update_parser.add_argument(
+        "--timeout",
+        type=_number(0.0, 600.0, low_open=True),
+        default=30.0,
+        help="seconds to wait for each answer, in (0, 600] (default: %(default)s)",
+    )
+    update_parser.add_argument(
+        "--retries",
+        type=_retries,
+        default=3,
+        help="further attempts after a timeout, HTTP 429 or 5xx, in [0, 10] "
+        "(default: %(default)s)",
+    )
+    update_parser.add_argument(
+        "--end",
+        type=_any_day,
+        help="last day to fetch, YYYY-MM-DD (default and latest: yesterday, UTC)",
+    )
+    import_parser = actions.add_parser(
+        "import",
+        help="put your own daily series (a CSV file) after the bundled history",
+        description="Read a CSV file with the columns of btc_daily.csv (date, price_usd, "
+        "difficulty, fees_btc_per_block; optionally source), check it as fetched data are "
+        "checked, and make its days after 2026-08-16 the cached days (replacing any).",
+    )
+    import_parser.add_argument("file", type=Path, help="CSV file, one row per UTC day")
+
+
+def _retries(text: str) -> int:
+    """Parser of --retries: a whole number in [0, 10]."""
+    if not re.fullmatch(r"\d{1,2}", text) or int(text) > 10:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [0, 10], got {_shown(text)}")
+    return int(text)
+
+
+def _any_day(text: str) -> str:
+    """Parser of a day YYYY-MM-DD, any day."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a day YYYY-MM-DD, got {_shown(text)}"
+        ) from None
+
+
+def _data(args: argparse.Namespace) -> None:
+    from minerecon import datasets, update
+
+    cache = datasets._cache_file()
+    kept = f"the data cache was left as it was ({_short(cache)})"
+    if args.data_command == "status":
+        _data_status()
+        return
+    if args.data_command == "update":
+        before = datasets.load_history().index[-1]
+        try:
+            added = update.update_history(end=args.end, timeout=args.timeout, retries=args.retries)
+        except update.DataUpdateError as error:
+            raise _CommandError(f"data update: {error}; {kept}") from None
+        if added.empty:
+            yesterday = datasets._today() - pd.Timedelta(days=1)
+            if before >= yesterday or (args.end and str(before.date()) >= args.end):
+                print(f"Up to date: the history in use ends on {before.date()}.")
+            else:
+                print(
+                    f"Nothing added: the providers have no complete day after {before.date()} "
+                    "yet; try again later."
+                )
+            return
+        print(
+            f"Added {len(added):,} days, {added.index[0].date()} to {added.index[-1].date()}, "
+            f"to {added.attrs['cache_file']}: price from Bitstamp (daily open), difficulty "
+            "from mempool.space, fees from blockchain.com."
+        )
+        return
+    try:
+        added = update.import_history(args.file)
+    except (ValueError, update.DataUpdateError) as error:
+        raise _CommandError(f"data import: {error}; {kept}") from None
+    print(
+        f"Imported {len(added):,} days, {added.index[0].date()} to {added.index[-1].date()}, "
+        f"from {args.file} into {added.attrs['cache_file']} (they replace any cached days)."
+    )
+
+
+def _data_status() -> None:
+    from minerecon import datasets
+
+    status = datasets.history_status()
+    days = (status["last"] - status["first"]).days + 1
+    print(
+        f"History in use: {status['first'].date()} to {status['last'].date()} ({days:,} days); "
+        f"the last day is {status['age_days']:,} days old (today is "
+        f"{datasets._today().date()}, UTC)."
+    )
+    for part in status["parts"]:
+        print(
+            f"  {part['first'].date()} to {part['last'].date()}  {part['source']}, as of "
+            f"{part['as_of']}"
+        )
+    there = "" if status["cached_days"] else " (none yet)"
+    print(
+        f"Data cache: {status['cache_file']}{there}; set {datasets.CACHE_ENV} to use another "
+        "folder."
+    )
+    if status["age_days"] > datasets.STALE_AFTER_DAYS:
+        print(
+            "Run `minerecon data update` to fetch the days since, or `minerecon data import "
+            "FILE.csv` to add your own."
+        )
 
 
 def _calibrate(args: argparse.Namespace) -> None:
@@ -359,6 +510,10 @@ def _costs(args: argparse.Namespace) -> dict[str, float]:
 class _OptionError(Exception):
     def __init__(self, option: str, message: str) -> None:
         super().__init__(f"argument {option}: {message}")
+
+
+class _CommandError(Exception):
+    """A failure that is not one option's: its message is the error line."""
 
 
 def _header(attrs: dict[str, Any]) -> str:
@@ -446,16 +601,24 @@ def _signed(digits: int) -> Callable[[float], str]:
 
 
 def _history_provenance() -> list[str]:
-    from minerecon.datasets import HISTORY_AS_OF, load_history, load_miners
+    from minerecon.datasets import history_status, load_miners
 
-    history = load_history()
-    first = history.index[0].date()
+    status = history_status()
+    bundled, *cached = status["parts"]
+    days = (bundled["last"] - bundled["first"]).days + 1
     as_of = sorted(set(load_miners()["as_of"].astype(str)))
     span = as_of[0] if len(as_of) == 1 else f"{as_of[0]} to {as_of[-1]}"
+    fresher = [
+        f"Days {part['first'].date()} to {part['last'].date()}: from the data cache "
+        f"{status['cache_file']} ({part['source']}, as of {part['as_of']}); see "
+        "'minerecon data status' and minerecon.update."
+        for part in cached
+    ]
     return [
-        f"Daily history: minerecon/data/btc_daily.csv, one row per UTC day from {first} to "
-        f"{HISTORY_AS_OF} ({len(history):,} days, no gaps); sources, commits and processing "
-        "in minerecon/data/history_README.md.",
+        f"Daily history: minerecon/data/btc_daily.csv, one row per UTC day from "
+        f"{bundled['first'].date()} to {bundled['last'].date()} ({days:,} days, no gaps); "
+        "sources, commits and processing in minerecon/data/history_README.md.",
+        *fresher,
         "BTC price [USD/BTC]: BTC/USD at 00:00 UTC, the first 1-minute close of the day on "
         "Bitstamp (Kaggle dataset 'Bitcoin Historical Data' by mczielinski, via the GitHub "
         "repository typedcypher/historical-bitcoin-prices, commit of 2026-08-22); "
@@ -936,6 +1099,7 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
 
     changes = {"n_paths": args.paths, "seed": args.seed}
     study = study.replace(**{k: v for k, v in changes.items() if v is not None})
+    _check_noise(study, args)
     _check_memory(study, args)
     try:
         views = _run_views(study)
@@ -1045,6 +1209,33 @@ def _study_memory(study: Any, n_paths: int) -> int:
     if study.splits:
         options = max(options, len(SPLIT_FRACTIONS))
     return 8 * n_paths * study.scenario.days * (_BASE_ARRAYS + _ARRAYS_PER_OPTION * options)
+
+
+def _check_noise(study: Any, args: argparse.Namespace) -> None:
+    """Refuse more than one path of a study without noise, naming --paths or the file's key.
+
+    :func:`minerecon.scenario.compare` refuses it too, but once the run has started,
+    where neither the option nor the key and its line are known.
+    """
+    from minerecon.scenario import _is_deterministic
+
+    if study.n_paths == 1 or not _is_deterministic(study.scenario):
+        return
+    if any(split.hosting.default_hazard > 0 for split in study.splits.values()):
+        return  # the tenants' defaults are drawn: the paths differ
+    file = getattr(args, "file", None)
+    option = file is None or args.paths is not None
+    problem = (
+        f"got {study.n_paths:,} paths of a scenario without noise: its price, fee and hashrate "
+        "models give the same path every time, so there is no distribution to show; "
+        + ("give --paths 1" if option else "set n_paths = 1")
+        + ' or a stochastic model (e.g. price = {model = "gbm", volatility = 0.5})'
+    )
+    if option:
+        raise _OptionError("--paths", problem)
+    from minerecon.config import _error_at
+
+    raise _error_at(file, "simulation.n_paths", problem)
 
 
 def _check_memory(study: Any, args: argparse.Namespace) -> None:
@@ -1415,24 +1606,119 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
         _breakeven(args)
     elif args.command == "calibrate":
         _calibrate(args)
+    elif args.command == "data":
+        _data(args)
     else:
         _miners()
+
+
+class _Stream:
+    """A standard stream that a reader closing the pipe does not stop.
+
+    ``minerecon report | head -1``: once ``head`` has gone, writing raises
+    ``BrokenPipeError``. As the Python docs advise (``signal``, "Note on SIGPIPE"),
+    the stream's file descriptor is then pointed at ``os.devnull``, so that the rest
+    of the output, and the flush at exit, are dropped quietly, and the run goes on
+    to write its files.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self) -> None:
+        self._gone = True
+        # io.UnsupportedOperation (no file descriptor) is an OSError.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _quiet_on_closed_pipes() -> Iterator[None]:
+    """Standard output and error as :class:`_Stream`, flushed before they are given back."""
+    if sys.stdout is None or sys.stderr is None:  # pythonw: no console
+        yield
+        return
+    out, err = _Stream(sys.stdout), _Stream(sys.stderr)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):  # type: ignore[type-var]
+            yield
+    finally:
+        out.flush()
+        err.flush()
+
+
+def _close_progress_bars() -> None:
+    """Clear the progress bars a failed run left open, so that its error line stands alone.
+
+    A bar is cleared when it closes; one whose run raised is only closed when it is
+    collected, which may come after the error line, or write over it.
+    """
+    tqdm = sys.modules.get("tqdm.std")
+    if tqdm is not None:
+        for bar in list(getattr(tqdm.tqdm, "_instances", ())):
+            bar.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``minerecon`` command; returns the exit status.
 
     A failure exits with status 2 and one line on standard error (warnings raised
-    on the way are dropped: the line says what to fix); an interrupted run exits
-    with 130. Warnings of a run that succeeds follow its output, one line each.
+    on the way are dropped: the line says what to fix; a progress bar on screen is
+    cleared first); an interrupted run exits with 130. Warnings of a run that
+    succeeds follow its output, one line each. When the reader of standard output
+    goes away (``minerecon report | head -1``), the rest of the printout is dropped
+    quietly and the run goes on: it writes its files and exits with its status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the command's name; by default ``sys.argv[1:]``.
+
+    Raises
+    ------
+    TypeError
+        ``argv`` is not a list (or tuple) of strings.
+    SystemExit
+        With status 2 on a failure, 130 on an interrupt, 0 after ``--help``.
     """
+    if argv is not None and (
+        not isinstance(argv, list | tuple) or not all(isinstance(arg, str) for arg in argv)
+    ):
+        shown = type(argv).__name__ if not isinstance(argv, list | tuple) else repr(argv)[:60]
+        raise TypeError(f"argv must be a list of strings (the command's arguments), got {shown}")
+    with _quiet_on_closed_pipes():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     problem = None
     with warnings.catch_warnings(record=True) as caught:
         try:
             _run(args, parser)
-        except (_OptionError, ValueError) as error:
+        except (_OptionError, _CommandError, ValueError) as error:
             problem = str(error)
         except OSError as error:
             where = f": {_short(error.filename)}" if error.filename else ""
@@ -1445,8 +1731,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "check the magnitudes of the inputs"
             )
         except KeyboardInterrupt:
-            parser.exit(130, f"{parser.prog}: interrupted; --out was left as it was\n")
+            _close_progress_bars()
+            kept = "the data cache" if args.command == "data" else "--out"
+            parser.exit(130, f"{parser.prog}: interrupted; {kept} was left as it was\n")
     if problem is not None:
+        _close_progress_bars()
         parser.error(" ".join(problem.split()))
     for warning in caught:
         print(f"{parser.prog}: warning: {' '.join(str(warning.message).split())}", file=sys.stderr)

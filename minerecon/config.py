@@ -76,11 +76,26 @@ Limits
 ------
 A file is read only up to ``MAX_FILE_BYTES`` (1 MiB; a larger file, or a
 device such as ``/dev/zero``, is refused after one byte more) and must be
-UTF-8. Tables and arrays nest at most ``MAX_NESTING`` (20) deep and a
-dotted key or table name has at most that many parts (tomllib's time and
-memory grow as the square of a key's parts, so longer keys are refused before
-it reads the file). Whole numbers fit in 64 bits. Each of these is a
-:class:`ConfigError` naming the file, and the line where it is known.
+UTF-8 (a byte-order mark, as some Windows editors write, is skipped).
+Tables and arrays nest at most ``MAX_NESTING`` (20) deep and a dotted key or
+table name has at most that many parts (tomllib's time and memory grow as the
+square of a key's parts, so longer keys are refused before it reads the
+file). Whole numbers fit in 64 bits. Each of these is a :class:`ConfigError`
+naming the file, and the line where it is known.
+
+Every number has a finite range, given in its error message, far beyond any
+real site but far below the limits of a float, so that no single value (say
+``1e308`` for a capex) overflows in the run and fails there without naming its
+key: sizes up to ``1e6`` MW (a machine up to ``1e6`` W and TH/s, ``1e6`` GPUs
+per IT MW), amounts and prices in USD up to ``1e12``, growth, escalation,
+drift and discount rates up to 10 per year (1,000 %), hazards and event rates
+up to 1,000 per year (fee spikes up to 365), volatilities and ratios such as a
+PUE up to 10, exit multiples up to 1,000, BTC amounts up to the 21 million BTC
+supply, spans up to 1,000 years (:data:`minerecon.units.MAX_YEARS`; 365,000
+days), the horizon and the steps and lags of the market models up to a century
+(36,500 days), and difficulty up to ``1e30``. Extreme values of
+several keys at once over a long horizon (a drift of 10 per year over a
+century) can still exceed a float; the run then fails with a ``ValueError``.
 
 How lines are found
 -------------------
@@ -103,6 +118,7 @@ import datetime as dt
 import difflib
 import functools
 import math
+import os
 import re
 import reprlib
 import sys
@@ -115,7 +131,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from minerecon import difficulty, fees, hosting, price
+from minerecon import difficulty, fees, hosting, price, units
 from minerecon.financing import DebtTerms
 from minerecon.hardware import Deployment, Miner, get_miner
 from minerecon.network import NetworkState
@@ -173,6 +189,35 @@ MAX_NESTING = 20
 #: Range of a whole number in a scenario file: a 64-bit signed integer.
 _INT64 = (-(2**63), 2**63 - 1)
 
+# Upper ends of the ranges of a scenario file's numbers (module docstring, "Limits"):
+# far beyond any real site, far below the float limit where a run would overflow.
+#: A site or a machine: MW of a site, W or TH/s of one machine, GPUs per MW.
+_MAX_MW = 1e6
+_MAX_MACHINE = 1e6
+#: An amount or a price in USD (capex, rent, opex, the BTC price).
+_MAX_USD = 1e12
+#: A growth, escalation, drift or discount rate [1/year] (1,000 % a year).
+_MAX_RATE = 10.0
+#: Events per year: failures, defaults, entries and exits, reversion, jumps.
+_MAX_EVENTS = 1e3
+#: Fee spikes per year: one a day on average (each spike is drawn and kept).
+_MAX_SPIKES = 365.0
+#: An annualised volatility [1/sqrt(year)], a ratio such as a PUE, an exit multiple.
+_MAX_VOLATILITY = 10.0
+_MAX_RATIO = 10.0
+_MAX_MULTIPLE = 1e3
+#: BTC amounts: the whole 21 million BTC supply.
+_MAX_BTC = 21e6
+#: Spans: units.MAX_YEARS, in years and in days.
+_MAX_YEARS = units.MAX_YEARS
+_MAX_DAYS = int(units.MAX_YEARS * units.DAYS_PER_YEAR)
+#: The horizon, and the step or lag of a market model: a century of days, so that
+#: the simulated dates from any start of the history end long before 2262, the last
+#: date pandas represents.
+_MAX_HORIZON_DAYS = 36_500
+#: Protocol difficulty (today about 1.5e14).
+_MAX_DIFFICULTY = 1e30
+
 # Values shown in messages: short, and never recursing into deep tables.
 _SHOW = reprlib.Repr()
 _SHOW.maxstring = _SHOW.maxother = 60
@@ -182,6 +227,15 @@ _SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict = 2, 4, 4
 def _show(value: Any) -> str:
     """``repr(value)``, shortened for a one-line message."""
     return _SHOW.repr(value)
+
+
+def _mapping(name: str, value: Any) -> dict[Any, Any]:
+    """A copy of a mapping argument as a dict; ``ValueError`` naming it otherwise."""
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"{name} must be a mapping of names to values, got {type(value).__name__}"
+        )
+    return dict(value)
 
 
 # --------------------------------------------------------------------------
@@ -214,6 +268,14 @@ class SiteStudy:
         main one); by default one view, ``"single rate"``: the scenario's
         discount rate for every flow, before tax, nothing after the
         horizon.
+
+    Raises
+    ------
+    ValueError
+        Naming the field: ``site``, ``scenario``, a split or a view of the
+        wrong type, ``n_paths`` not a whole number in [1, 2**63 - 1],
+        ``seed`` neither None, a whole number >= 0, a ``SeedSequence`` nor a
+        ``Generator``, ``name`` not a string or ``notes`` not strings.
     """
 
     site: Site
@@ -226,10 +288,51 @@ class SiteStudy:
     valuations: Mapping[str, Valuation] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "splits", types.MappingProxyType(dict(self.splits)))
-        if not isinstance(self.n_paths, int | np.integer) or self.n_paths < 1:
-            raise ValueError(f"n_paths must be a whole number >= 1, got {self.n_paths!r}")
-        views = dict(self.valuations)
+        for field, cls in (("site", Site), ("scenario", MiningScenario)):
+            value = getattr(self, field)
+            if not isinstance(value, cls):
+                raise ValueError(
+                    f"{field} must be a minerecon {cls.__module__.split('.')[-1]}."
+                    f"{cls.__name__}, got {type(value).__name__}"
+                )
+        splits = _mapping("splits", self.splits)
+        for label, split in splits.items():
+            if not isinstance(label, str) or not isinstance(split, Split):
+                raise ValueError(
+                    f"splits must map labels (str) to minerecon.scenario.Split, got "
+                    f"{_show(label)}: {type(split).__name__}"
+                )
+        object.__setattr__(self, "splits", types.MappingProxyType(splits))
+        paths = self.n_paths
+        if (
+            isinstance(paths, bool | np.bool_)
+            or not isinstance(paths, int | np.integer)
+            or not 1 <= paths <= _INT64[1]
+        ):
+            raise ValueError(
+                f"n_paths must be a whole number in [1, 2**63 - 1], got {_show(paths)}"
+            )
+        object.__setattr__(self, "n_paths", int(paths))
+        seed = self.seed
+        if isinstance(seed, bool | np.bool_) or not (
+            seed is None
+            or isinstance(seed, int | np.integer | np.random.SeedSequence | np.random.Generator)
+        ):
+            raise ValueError(
+                "seed must be None, a whole number >= 0, a numpy.random.SeedSequence or a "
+                f"numpy.random.Generator, got {type(seed).__name__}"
+            )
+        if isinstance(seed, int | np.integer) and seed < 0:
+            raise ValueError(f"seed must be a whole number >= 0, got {_show(seed)}")
+        if not isinstance(self.name, str):
+            raise ValueError(f"name must be a string, got {type(self.name).__name__}")
+        notes = self.notes
+        if isinstance(notes, str) or not isinstance(notes, tuple | list):
+            raise ValueError(f"notes must be a tuple of strings, got {type(notes).__name__}")
+        if not all(isinstance(note, str) for note in notes):
+            raise ValueError(f"notes must be a tuple of strings, got {_show(notes)}")
+        object.__setattr__(self, "notes", tuple(notes))
+        views = _mapping("valuations", self.valuations)
         for name, valuation in views.items():
             if not isinstance(valuation, Valuation):
                 raise ValueError(
@@ -405,6 +508,8 @@ def key_lines(text: str) -> dict[str, int]:
     >>> lines["site.gross_mw"], lines["site.fleet[0].count"], lines["site.fleet[0].price.model"]
     (2, 4, 5)
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str (the TOML text), got {type(text).__name__}")
     lines: dict[str, int] = {}
     arrays: dict[str, int] = {}
     table: str | None = ""
@@ -506,7 +611,10 @@ class _Key:
             left = "(" if self.low_open else "["
             right = ")" if self.high_open else "]"
             low = "-inf" if self.low is None else f"{self.low:g}"
-            high = "inf" if self.high is None else f"{self.high:g}"
+            if self.high is not None:
+                high = f"{self.high:g}"
+            else:  # whole numbers stop at the 64-bit limit
+                high = "2**63 - 1" if self.kind == "int" else "inf"
             text += f" in {left}{low}, {high}{right}"
         return text
 
@@ -533,35 +641,68 @@ _SITE = _schema(
         low=0,
         low_open=True,
         unit="[MW]",
+        high=_MAX_MW,
     ),
-    _k("power_price_usd_per_kwh", unit_suffix="usd_per_kwh", low=0, unit="[USD/kWh]"),
+    _k(
+        "power_price_usd_per_kwh",
+        unit_suffix="usd_per_kwh",
+        low=0,
+        unit="[USD/kWh]",
+        high=_MAX_USD,
+    ),
     _k(
         "power_price_escalation_per_year",
         unit_suffix="per_year",
         low=-1,
         low_open=True,
         unit="[1/year]",
+        high=_MAX_RATE,
     ),
-    _k("mining_pue", low=1, unit="[-]"),
+    _k("mining_pue", low=1, unit="[-]", high=_MAX_RATIO),
     _k("pool_fee", low=0, high=1, high_open=True, unit="[-]"),
     _k(
         "demand_response_usd_per_mw_year",
         unit_suffix="usd_per_mw_year",
         low=0,
         unit="[USD per MW-year]",
+        high=_MAX_USD,
     ),
-    _k("mining_capex_per_mw_usd", unit_suffix="usd", low=0, unit="[USD per MW]"),
+    _k("mining_capex_per_mw_usd", unit_suffix="usd", low=0, unit="[USD per MW]", high=_MAX_USD),
     _k("fleet", "tables", required=True),
 )
 
 _FLEET = _schema(
     _k("miner", "str", required=True),
-    _k("hashrate_th", unit_suffix="th", target="hashrate", low=0, low_open=True, unit="[TH/s]"),
-    _k("power_w", unit_suffix="w", target="power", low=0, low_open=True, unit="[W]"),
+    _k(
+        "hashrate_th",
+        unit_suffix="th",
+        target="hashrate",
+        low=0,
+        low_open=True,
+        unit="[TH/s]",
+        high=_MAX_MACHINE,
+    ),
+    _k(
+        "power_w",
+        unit_suffix="w",
+        target="power",
+        low=0,
+        low_open=True,
+        unit="[W]",
+        high=_MAX_MACHINE,
+    ),
     _k("count", "int", required=True, low=0),
-    _k("delivery_day", "int", unit_suffix="day", target="delivery", low=0, unit="[day]"),
+    _k(
+        "delivery_day",
+        "int",
+        unit_suffix="day",
+        target="delivery",
+        low=0,
+        unit="[day]",
+        high=_MAX_DAYS,
+    ),
     _k("delivery_date", "date", unit_suffix="date", target="delivery"),
-    _k("capex_per_unit_usd", unit_suffix="usd", low=0, unit="[USD]"),
+    _k("capex_per_unit_usd", unit_suffix="usd", low=0, unit="[USD]", high=_MAX_USD),
     _k(
         "degradation_per_year",
         unit_suffix="per_year",
@@ -570,34 +711,52 @@ _FLEET = _schema(
         high_open=True,
         unit="[1/year]",
     ),
-    _k("failure_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+    _k("failure_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]", high=_MAX_EVENTS),
     _k("uptime", low=0, high=1, low_open=True, unit="[-]"),
-    _k("resale_value_usd", unit_suffix="usd", low=0, unit="[USD]"),
+    _k("resale_value_usd", unit_suffix="usd", low=0, unit="[USD]", high=_MAX_USD),
     _k(
         "other_opex_usd_per_th_day",
         unit_suffix="usd_per_th_day",
         low=0,
         unit="[USD per TH/s per day]",
+        high=_MAX_USD,
     ),
 )
 
 _SPLIT = _schema(
     _k("fraction", low=0, high=1, unit="[-]"),
-    _k("converted_mw", unit_suffix="mw", target="mw", low=0, unit="[MW]"),
-    _k("decision_day", "int", unit_suffix="day", target="decision", low=0, unit="[day]"),
+    _k("converted_mw", unit_suffix="mw", target="mw", low=0, unit="[MW]", high=_MAX_MW),
+    _k(
+        "decision_day",
+        "int",
+        unit_suffix="day",
+        target="decision",
+        low=0,
+        unit="[day]",
+        high=_MAX_DAYS,
+    ),
     _k("decision_date", "date", unit_suffix="date", target="decision"),
     _k("backfill", "bool"),
-    _k("downtime_days", unit_suffix="days", target="downtime_days", low=0, unit="[day]"),
+    _k(
+        "downtime_days",
+        unit_suffix="days",
+        target="downtime_days",
+        low=0,
+        unit="[day]",
+        high=_MAX_DAYS,
+    ),
     _k("hosting", "table", required=True),
 )
 
 _CONTRACT_COMMON = (
-    _k("gross_to_it", low=1, unit="[-]"),
-    _k("pue", low=1, unit="[-]"),
-    _k("build_days", unit_suffix="days", target="build_days", low=0, unit="[day]"),
-    _k("ramp_days", unit_suffix="days", target="ramp_days", low=0, unit="[day]"),
+    _k("gross_to_it", low=1, unit="[-]", high=_MAX_RATIO),
+    _k("pue", low=1, unit="[-]", high=_MAX_RATIO),
+    _k("build_days", unit_suffix="days", target="build_days", low=0, unit="[day]", high=_MAX_DAYS),
+    _k("ramp_days", unit_suffix="days", target="ramp_days", low=0, unit="[day]", high=_MAX_DAYS),
     _k("power_pass_through", "bool"),
-    _k("default_hazard_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+    _k(
+        "default_hazard_per_year", unit_suffix="per_year", low=0, unit="[1/year]", high=_MAX_EVENTS
+    ),
 )
 _COLOCATION = _schema(
     _k(
@@ -605,23 +764,56 @@ _COLOCATION = _schema(
         unit_suffix="usd_per_kw_month",
         low=0,
         unit="[USD per kW of IT per month]",
+        high=_MAX_USD,
     ),
     _k(
-        "term_years", unit_suffix="years", target="term_years", low=0, low_open=True, unit="[year]"
+        "term_years",
+        unit_suffix="years",
+        target="term_years",
+        low=0,
+        low_open=True,
+        unit="[year]",
+        high=_MAX_YEARS,
     ),
-    _k("escalator_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
-    _k("extension_years", unit_suffix="years", target="extension_years", low=0, unit="[year]"),
-    _k("capex_per_it_mw_usd", unit_suffix="usd", low=0, unit="[USD per IT MW]"),
+    _k(
+        "escalator_per_year",
+        unit_suffix="per_year",
+        low=-1,
+        low_open=True,
+        unit="[1/year]",
+        high=_MAX_RATE,
+    ),
+    _k(
+        "extension_years",
+        unit_suffix="years",
+        target="extension_years",
+        low=0,
+        unit="[year]",
+        high=_MAX_YEARS,
+    ),
+    _k("capex_per_it_mw_usd", unit_suffix="usd", low=0, unit="[USD per IT MW]", high=_MAX_USD),
     _k("tenant_capex_share", low=0, high=1, unit="[-]"),
     _k("noi_margin", low=0, high=1, unit="[-]"),
-    _k("opex_per_it_mw_year_usd", unit_suffix="usd", low=0, unit="[USD per IT MW-year]"),
+    _k(
+        "opex_per_it_mw_year_usd",
+        unit_suffix="usd",
+        low=0,
+        unit="[USD per IT MW-year]",
+        high=_MAX_USD,
+    ),
     _k("backstop_share", low=0, high=1, unit="[-]"),
     *_CONTRACT_COMMON,
 )
 _GPU_CLOUD = _schema(
-    _k("gpus_per_it_mw", low=0, low_open=True, unit="[GPU per IT MW]"),
-    _k("price_per_gpu_hour_usd", unit_suffix="usd", low=0, unit="[USD per GPU-hour]"),
-    _k("capex_per_gpu_usd", unit_suffix="usd", low=0, unit="[USD]"),
+    _k("gpus_per_it_mw", low=0, low_open=True, unit="[GPU per IT MW]", high=_MAX_MACHINE),
+    _k(
+        "price_per_gpu_hour_usd",
+        unit_suffix="usd",
+        low=0,
+        unit="[USD per GPU-hour]",
+        high=_MAX_USD,
+    ),
+    _k("capex_per_gpu_usd", unit_suffix="usd", low=0, unit="[USD]", high=_MAX_USD),
     _k("utilisation", low=0, high=1, low_open=True, unit="[-]"),
     _k(
         "gpu_life_years",
@@ -630,10 +822,19 @@ _GPU_CLOUD = _schema(
         low=0,
         low_open=True,
         unit="[year]",
+        high=_MAX_YEARS,
     ),
     _k("opex_share", low=0, high=1, unit="[-]"),
-    _k("opex_per_gpu_hour_usd", unit_suffix="usd", low=0, unit="[USD per GPU-hour]"),
-    _k("fitout_capex_per_it_mw_usd", unit_suffix="usd", low=0, unit="[USD per IT MW]"),
+    _k(
+        "opex_per_gpu_hour_usd", unit_suffix="usd", low=0, unit="[USD per GPU-hour]", high=_MAX_USD
+    ),
+    _k(
+        "fitout_capex_per_it_mw_usd",
+        unit_suffix="usd",
+        low=0,
+        unit="[USD per IT MW]",
+        high=_MAX_USD,
+    ),
     _k(
         "contract_years",
         unit_suffix="years",
@@ -641,6 +842,7 @@ _GPU_CLOUD = _schema(
         low=0,
         low_open=True,
         unit="[year]",
+        high=_MAX_YEARS,
     ),
     _k("prepayment_share", low=0, high=1, unit="[-]"),
     *_CONTRACT_COMMON,
@@ -658,7 +860,7 @@ _HOSTING_HEAD = _schema(
 _NETWORK = _schema(
     _k("date", "date", required=True),
     _k("height", "int", required=True, low=0),
-    _k("difficulty", required=True, low=0, low_open=True, unit="[-]"),
+    _k("difficulty", required=True, low=0, low_open=True, unit="[-]", high=_MAX_DIFFICULTY),
     _k(
         "btc_price_usd",
         unit_suffix="usd",
@@ -667,6 +869,7 @@ _NETWORK = _schema(
         low=0,
         low_open=True,
         unit="[USD/BTC]",
+        high=_MAX_USD,
     ),
     _k(
         "fees_btc_per_block",
@@ -675,22 +878,51 @@ _NETWORK = _schema(
         required=True,
         low=0,
         unit="[BTC per block]",
+        high=_MAX_BTC,
     ),
 )
 
 _VALUATION = _schema(
     _k("start_from", "str", choices=("single rate", "conservative", "market")),
-    _k("mining_rate_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
-    _k("hosting_rate_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
-    _k("guarantor_rate_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
-    _k("hosting_exit_multiple", low=0, unit="[x forward NOI]"),
+    _k(
+        "mining_rate_per_year",
+        unit_suffix="per_year",
+        low=-1,
+        low_open=True,
+        unit="[1/year]",
+        high=_MAX_RATE,
+    ),
+    _k(
+        "hosting_rate_per_year",
+        unit_suffix="per_year",
+        low=-1,
+        low_open=True,
+        unit="[1/year]",
+        high=_MAX_RATE,
+    ),
+    _k(
+        "guarantor_rate_per_year",
+        unit_suffix="per_year",
+        low=-1,
+        low_open=True,
+        unit="[1/year]",
+        high=_MAX_RATE,
+    ),
+    _k("hosting_exit_multiple", low=0, unit="[x forward NOI]", high=_MAX_MULTIPLE),
     _k("renewal_probability", low=0, high=1, unit="[-]"),
-    _k("renewal_years", unit_suffix="years", target="renewal_years", low=0, unit="[year]"),
-    _k("mining_exit_multiple", low=0, unit="[x last year's cash flow]"),
+    _k(
+        "renewal_years",
+        unit_suffix="years",
+        target="renewal_years",
+        low=0,
+        unit="[year]",
+        high=_MAX_YEARS,
+    ),
+    _k("mining_exit_multiple", low=0, unit="[x last year's cash flow]", high=_MAX_MULTIPLE),
     _k("tax", "bool"),
     _k("tax_rate", low=0, high=1, unit="[-]"),
     _k("loan_to_cost", low=0, high=1, high_open=True, unit="[-]"),
-    _k("debt_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
+    _k("debt_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]", high=_MAX_RATE),
     _k(
         "debt_tenor_years",
         unit_suffix="years",
@@ -698,16 +930,32 @@ _VALUATION = _schema(
         low=0,
         low_open=True,
         unit="[year]",
+        high=_MAX_YEARS,
     ),
 )
 
 _SIMULATION = _schema(
     _k("start_date", "date", unit_suffix="date", target="start"),
     _k("network", "table"),
-    _k("horizon_days", "int", unit_suffix="days", target="days", low=2, unit="[day]"),
+    _k(
+        "horizon_days",
+        "int",
+        unit_suffix="days",
+        target="days",
+        low=2,
+        unit="[day]",
+        high=_MAX_HORIZON_DAYS,
+    ),
     _k("n_paths", "int", low=1),
     _k("seed", "int", low=0),
-    _k("discount_rate_per_year", unit_suffix="per_year", low=-1, low_open=True, unit="[1/year]"),
+    _k(
+        "discount_rate_per_year",
+        unit_suffix="per_year",
+        low=-1,
+        low_open=True,
+        unit="[1/year]",
+        high=_MAX_RATE,
+    ),
     _k("policy", "str", choices=("sell", "hold")),
     _k("price", "table"),
     _k("fees", "table"),
@@ -718,8 +966,19 @@ _CALIBRATED = (
     _k("start_date", "date", unit_suffix="date", target="start"),
     _k("end_date", "date", unit_suffix="date", target="end"),
 )
-_VOLATILITY = _k("volatility", low=0, unit="[1/sqrt(year)]")
-_STEP = _k("step_days", "int", unit_suffix="days", target="step_days", low=1, unit="[day]")
+_DRIFT = _k(
+    "drift_per_year", unit_suffix="per_year", unit="[1/year]", low=-_MAX_RATE, high=_MAX_RATE
+)
+_VOLATILITY = _k("volatility", low=0, unit="[1/sqrt(year)]", high=_MAX_VOLATILITY)
+_STEP = _k(
+    "step_days",
+    "int",
+    unit_suffix="days",
+    target="step_days",
+    low=1,
+    unit="[day]",
+    high=_MAX_HORIZON_DAYS,
+)
 
 # model name -> (schema, required keys, factory of the library object)
 _MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | None]]] = {
@@ -734,23 +993,33 @@ _MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | 
                     low=-1,
                     low_open=True,
                     unit="[1/year]",
+                    high=_MAX_RATE,
                 )
             ),
             ("growth_per_year",),
             price.GrowthPrice,
         ),
         "gbm": (
-            _schema(_k("drift_per_year", unit_suffix="per_year", unit="[1/year]"), _VOLATILITY),
+            _schema(
+                _DRIFT,
+                _VOLATILITY,
+            ),
             ("volatility",),
             lambda drift=0.0, volatility=0.0: price.GBM(drift, volatility),
         ),
         "merton": (
             _schema(
-                _k("drift_per_year", unit_suffix="per_year", unit="[1/year]"),
+                _DRIFT,
                 _VOLATILITY,
-                _k("jump_intensity_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
-                _k("jump_mean", unit="[-]"),
-                _k("jump_volatility", low=0, unit="[-]"),
+                _k(
+                    "jump_intensity_per_year",
+                    unit_suffix="per_year",
+                    low=0,
+                    unit="[1/year]",
+                    high=36500.0,
+                ),
+                _k("jump_mean", unit="[-]", low=-10.0, high=10.0),
+                _k("jump_volatility", low=0, unit="[-]", high=10.0),
             ),
             ("volatility", "jump_intensity_per_year", "jump_mean", "jump_volatility"),
             lambda drift=0.0, **kw: price.MertonJump(drift=drift, **kw),
@@ -766,6 +1035,7 @@ _MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | 
                     target="btc_per_block",
                     low=0,
                     unit="[BTC per block]",
+                    high=_MAX_BTC,
                 )
             ),
             (),
@@ -778,13 +1048,21 @@ _MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | 
         ),
         "stochastic": (
             _schema(
-                _k("level_btc", unit_suffix="btc", low=0, low_open=True, unit="[BTC per block]"),
+                _k(
+                    "level_btc",
+                    unit_suffix="btc",
+                    low=0,
+                    low_open=True,
+                    unit="[BTC per block]",
+                    high=_MAX_BTC,
+                ),
                 _k(
                     "mean_level_btc",
                     unit_suffix="btc",
                     low=0,
                     low_open=True,
                     unit="[BTC per block]",
+                    high=_MAX_BTC,
                 ),
                 _k(
                     "reversion_per_year",
@@ -792,10 +1070,17 @@ _MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | 
                     low=0,
                     low_open=True,
                     unit="[1/year]",
+                    high=_MAX_EVENTS,
                 ),
                 _VOLATILITY,
-                _k("spike_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
-                _k("spike_mean", low=0, unit="[-]"),
+                _k(
+                    "spike_rate_per_year",
+                    unit_suffix="per_year",
+                    low=0,
+                    unit="[1/year]",
+                    high=_MAX_SPIKES,
+                ),
+                _k("spike_mean", low=0, unit="[-]", high=_MAX_MULTIPLE),
                 _STEP,
             ),
             (
@@ -819,6 +1104,7 @@ _MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | 
                     low=-1,
                     low_open=True,
                     unit="[1/month]",
+                    high=_MAX_RATE,
                 ),
                 _VOLATILITY,
                 _STEP,
@@ -834,11 +1120,37 @@ _MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | 
                     low=0,
                     low_open=True,
                     unit="[USD per TH/s per day]",
+                    high=_MAX_USD,
                 ),
-                _k("entry_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
-                _k("exit_rate_per_year", unit_suffix="per_year", low=0, unit="[1/year]"),
-                _k("cost_decline_per_year", unit_suffix="per_year", unit="[1/year]"),
-                _k("lag_days", unit_suffix="days", target="lag_days", low=1, unit="[day]"),
+                _k(
+                    "entry_rate_per_year",
+                    unit_suffix="per_year",
+                    low=0,
+                    unit="[1/year]",
+                    high=_MAX_EVENTS,
+                ),
+                _k(
+                    "exit_rate_per_year",
+                    unit_suffix="per_year",
+                    low=0,
+                    unit="[1/year]",
+                    high=_MAX_EVENTS,
+                ),
+                _k(
+                    "cost_decline_per_year",
+                    unit_suffix="per_year",
+                    unit="[1/year]",
+                    low=-1.0,
+                    high=1.0,
+                ),
+                _k(
+                    "lag_days",
+                    unit_suffix="days",
+                    target="lag_days",
+                    low=1,
+                    unit="[day]",
+                    high=_MAX_HORIZON_DAYS,
+                ),
                 _VOLATILITY,
                 _STEP,
             ),
@@ -925,7 +1237,11 @@ class _Reader:
         kind = key.kind
         if kind == "float":
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise self.error(path, f"must be a number, got {_type_name(value)} {_show(value)}")
+                raise self.error(
+                    path,
+                    f"must be a number, got {_type_name(value)} {_show(value)}; "
+                    f"expected {key.describe()}",
+                )
             try:
                 value = float(value)
             except OverflowError:
@@ -937,7 +1253,9 @@ class _Reader:
         elif kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 raise self.error(
-                    path, f"must be a whole number, got {_type_name(value)} {_show(value)}"
+                    path,
+                    f"must be a whole number, got {_type_name(value)} {_show(value)}; "
+                    f"expected {key.describe()}",
                 )
             if not _INT64[0] <= value <= _INT64[1]:
                 raise self.error(
@@ -1019,7 +1337,7 @@ def load_scenario(path: str | Path) -> SiteStudy:
 
     Parameters
     ----------
-    path : str or Path
+    path : str or os.PathLike
         A TOML file laid out as described in :mod:`minerecon.config`.
 
     Returns
@@ -1028,14 +1346,24 @@ def load_scenario(path: str | Path) -> SiteStudy:
 
     Raises
     ------
+    TypeError
+        ``path`` is not a string or a path.
+    ValueError
+        ``path`` is empty.
     ConfigError
         For a file that cannot be read, is larger than ``MAX_FILE_BYTES``
         or is not UTF-8, a syntax error, tables or arrays nested more than
         ``MAX_NESTING`` deep, an unknown key, a missing required key, a
-        value of the wrong type or out of range (whole numbers must fit in 64
-        bits), or a key with a wrong unit; the message names the file, the
-        line and the key.
+        value of the wrong type or out of its range (see "Limits" in
+        :mod:`minerecon.config`), or a key with a wrong unit; the message
+        names the file, the line and the key.
     """
+    if not isinstance(path, str | os.PathLike) or isinstance(os.fspath(path), bytes):
+        raise TypeError(
+            f"path must be a str or os.PathLike naming a scenario file, got {type(path).__name__}"
+        )
+    if not os.fspath(path):
+        raise ValueError("path must name a scenario file, got an empty string")
     path = Path(path)
     text = _read(path)
     data = _parse(path, text)
@@ -1060,6 +1388,7 @@ def load_scenario(path: str | Path) -> SiteStudy:
         label: _split(reader, body, f"splits.{label}", site)
         for label, body in splits_table.items()
     }
+    _check_deliveries(reader, data["site"]["fleet"], site, start, days)
     models = {
         component: _model(reader, settings.get(component), component, start)
         for component in ("price", "fees", "hashrate")
@@ -1108,8 +1437,8 @@ def _read(path: Path) -> str:
     try:
         with path.open("rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        problem = error.strerror or str(error)
+    except (OSError, ValueError) as error:  # ValueError: a NUL character in the path
+        problem = getattr(error, "strerror", None) or str(error)
         raise ConfigError(path, "", None, f"cannot read the file ({problem})") from None
     if len(data) > MAX_FILE_BYTES:
         raise ConfigError(
@@ -1119,7 +1448,8 @@ def _read(path: Path) -> str:
             f"larger than {MAX_FILE_BYTES:,} bytes (1 MiB), the limit of a scenario file",
         )
     try:
-        return data.decode("utf-8")
+        # tomllib refuses the byte-order mark some Windows editors put first.
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         start = data.rfind(b"\n", 0, error.start) + 1
         raise ConfigError(
@@ -1391,6 +1721,31 @@ def _hosting(reader: _Reader, table: Any, where: str) -> Any:
         return hosting.gpu_cloud_from_deal(deal, **overrides)
     except ValueError as error:
         raise reader.error(where, str(error)) from None
+
+
+def _check_deliveries(
+    reader: _Reader, tables: list[dict], site: Site, start: NetworkState, days: int
+) -> None:
+    """Every delivery on a day of the horizon, an error at its key otherwise.
+
+    :class:`~minerecon.projection.MiningScenario` refuses the same, but knows no key.
+    """
+    for index, (table, deployment) in enumerate(zip(tables, site.fleet, strict=True)):
+        name = "delivery_date" if "delivery_date" in table else "delivery_day"
+        if name not in table:
+            continue  # delivered on day 0
+        key = f"site.fleet[{index}].{name}"
+        try:
+            day = deployment.delivery_day(start.date)
+        except ValueError as error:
+            raise reader.error(key, str(error)) from None
+        if day >= days:
+            raise reader.error(
+                key,
+                f"delivery on day {day:,} falls after the horizon of {days:,} days "
+                f"(simulation.horizon_days); expected a day in [0, {days - 1:,}] from "
+                f"the start, {start.date.date()}",
+            )
 
 
 def _start(reader: _Reader, settings: Mapping[str, Any]) -> NetworkState:

@@ -42,7 +42,7 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _random, datasets
-from minerecon._contract import MinereconWarning, check
+from minerecon._contract import MinereconWarning, check, check_count, check_scalar
 from minerecon._kernels import HASH_SCALE, _subsidy, network_paths
 from minerecon.datasets import Calibration
 from minerecon.network import (
@@ -52,7 +52,17 @@ from minerecon.network import (
     NetworkState,
     hashrate_from_difficulty,
 )
+from minerecon.price import _check_calibration, _check_memory
 from minerecon.units import DAYS_PER_YEAR
+
+__all__ = [
+    "ConstantGrowth",
+    "EconomicHashrate",
+    "halving_date",
+    "implied_hashrate_history",
+    "simulate_network",
+    "start_chain",
+]
 
 #: Range of the marginal cost :meth:`EconomicHashrate.fit` searches [USD/TH/day]
 #: (5 to 200 USD/PH/day, beyond any network cost on record).
@@ -63,6 +73,13 @@ RATE_BOUND = 50.0
 #: Days per month used by monthly growth rates (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
 
+#: Longest ``step_days`` of the hashrate models [days] (a century): a longer
+#: step never moves within any horizon, and day counts stay far from int64 limits.
+MAX_STEP_DAYS = 36_500
+
+#: Columns of the daily history each fit reads.
+_HISTORY_COLUMNS = ("price_usd", "difficulty", "fees_btc_per_block")
+
 
 def implied_hashrate_history(
     start: Any = None, end: Any = None, history: pd.DataFrame | None = None
@@ -72,9 +89,11 @@ def implied_hashrate_history(
     Parameters
     ----------
     start, end : date-like, optional
-        Window (inclusive); the whole history by default.
+        Window (inclusive), days within the history (:func:`minerecon.datasets.parse_day`
+        reads them), ``start`` not after ``end``; the whole history by default.
     history : pandas.DataFrame, optional
-        A frame like :func:`minerecon.datasets.load_history`.
+        A frame like :func:`minerecon.datasets.load_history`, indexed by
+        increasing dates, with a ``difficulty`` column.
 
     Returns
     -------
@@ -83,10 +102,11 @@ def implied_hashrate_history(
         to one epoch, because difficulty follows hashrate.
     """
     if history is None:
-        from minerecon import datasets
-
-        history = datasets.load_history()
-    return hashrate_from_difficulty(history["difficulty"].loc[start:end])
+        history, source = datasets.load_history(), "the bundled history"
+    else:
+        history, source = _check_history(history, ("difficulty",)), "history"
+    first, last = _bounds(history, start, end, source)
+    return hashrate_from_difficulty(history["difficulty"].loc[first:last])
 
 
 class _HashrateNoise:
@@ -107,11 +127,11 @@ class ConstantGrowth(_HashrateNoise):
     Parameters
     ----------
     monthly_growth : float
-        Growth per month of 30.44 days [-], > -1 (e.g. 0.02 = 2 %/month).
+        Growth per month of 30.44 days [-], finite, > -1 (e.g. 0.02 = 2 %/month).
     volatility : float, default 0
-        Noise on log hashrate [per sqrt(year)], >= 0.
+        Noise on log hashrate [per sqrt(year)], finite, >= 0.
     step_days : int, default 7
-        Days between noise shocks.
+        Days between noise shocks, in [1, 36500] (``MAX_STEP_DAYS``).
     calibration : Calibration, optional
         Set by :meth:`fit`.
 
@@ -126,9 +146,11 @@ class ConstantGrowth(_HashrateNoise):
     calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
-        check("monthly_growth", self.monthly_growth, low=-1.0, low_open=True, unit="[-]")
-        check("volatility", self.volatility, low=0.0, unit="[1/sqrt(year)]")
-        _check_step(self.step_days)
+        _set_fields(
+            self,
+            monthly_growth=dict(low=-1.0, low_open=True, unit="[-]"),
+            volatility=dict(low=0.0, unit="[1/sqrt(year)]"),
+        )
 
     @classmethod
     def fit(
@@ -139,10 +161,10 @@ class ConstantGrowth(_HashrateNoise):
         Parameters
         ----------
         hashrate : pandas.Series, optional
-            Daily hashrate [TH/s] indexed by date; by default the
-            difficulty-implied hashrate of the bundled history.
+            Daily hashrate [TH/s], > 0, indexed by increasing dates; by
+            default the difficulty-implied hashrate of the bundled history.
         start, end : date-like, optional
-            Window; by default the last two years of the series.
+            Window, at least 60 days; by default the last two years of the series.
 
         Returns
         -------
@@ -151,7 +173,7 @@ class ConstantGrowth(_HashrateNoise):
             from the residual changes between consecutive epochs (14 days).
         """
         series, source = _hashrate_series(hashrate)
-        series = _window(series, start, end)
+        series = _window(series, start, end, "hashrate")
         days = (series.index - series.index[0]).days.to_numpy(dtype=float)
         slope, _ = np.polyfit(days, np.log(series.to_numpy()), 1)
         epoch = np.log(series.to_numpy()[::14])
@@ -188,14 +210,16 @@ class EconomicHashrate(_HashrateNoise):
         usually faster than entry (switching off is immediate, building is
         not).
     cost_decline : float, default 0.0
-        Annual decline of the marginal cost as machines improve [1/year].
+        Annual decline of the marginal cost as machines improve [1/year],
+        in [-1, 1].
     lag_days : float, default 60
         Time constant of the moving average of hashprice the network reacts
-        to [days], >= 1.
+        to [days], finite, >= 1.
     volatility : float, default 0
-        Noise on log hashrate [per sqrt(year)], >= 0.
+        Noise on log hashrate [per sqrt(year)], finite, >= 0.
     step_days : int, default 7
-        Days between noise shocks and between updates of the growth rate.
+        Days between noise shocks and between updates of the growth rate,
+        in [1, 36500] (``MAX_STEP_DAYS``).
     calibration : Calibration, optional
         Set by :meth:`fit`.
 
@@ -235,13 +259,15 @@ class EconomicHashrate(_HashrateNoise):
     calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
-        check("cost_hashprice", self.cost_hashprice, low=0, low_open=True, unit="[USD/TH/day]")
-        check("entry_rate", self.entry_rate, low=0.0, unit="[1/year]")
-        check("exit_rate", self.exit_rate, low=0.0, unit="[1/year]")
-        check("cost_decline", self.cost_decline, low=-1.0, high=1.0, unit="[1/year]")
-        check("lag_days", self.lag_days, low=1.0, unit="[days]")
-        check("volatility", self.volatility, low=0.0, unit="[1/sqrt(year)]")
-        _check_step(self.step_days)
+        _set_fields(
+            self,
+            cost_hashprice=dict(low=0, low_open=True, unit="[USD/TH/day]"),
+            entry_rate=dict(low=0.0, unit="[1/year]"),
+            exit_rate=dict(low=0.0, unit="[1/year]"),
+            cost_decline=dict(low=-1.0, high=1.0, unit="[1/year]"),
+            lag_days=dict(low=1.0, unit="[days]"),
+            volatility=dict(low=0.0, unit="[1/sqrt(year)]"),
+        )
 
     @classmethod
     def fit(
@@ -259,14 +285,15 @@ class EconomicHashrate(_HashrateNoise):
         ----------
         history : pandas.DataFrame, optional
             Daily ``price_usd``, ``difficulty`` and ``fees_btc_per_block``
-            (the bundled history by default).
+            indexed by increasing dates (the bundled history by default).
         start, end : date-like, optional
-            Window; by default from the 2024 halving (2024-04-20) to the end.
+            Window, at least 60 days; by default from the 2024 halving
+            (2024-04-20) to the end.
         lag_days : float, default 60
-            Time constant of the hashprice moving average.
+            Time constant of the hashprice moving average [days], finite, >= 1.
         cost_decline : float, default 0
-            Annual decline of the marginal cost, held fixed: the data cannot
-            tell it apart from the response rates.
+            Annual decline of the marginal cost [1/year], in [-1, 1], held
+            fixed: the data cannot tell it apart from the response rates.
 
         Returns
         -------
@@ -288,7 +315,15 @@ class EconomicHashrate(_HashrateNoise):
 
         from minerecon import datasets, network
 
-        frame = datasets.load_history() if history is None else history
+        lag_days = check_scalar("lag_days", lag_days, low=1.0, unit="[days]")
+        cost_decline = check_scalar(
+            "cost_decline", cost_decline, low=-1.0, high=1.0, unit="[1/year]"
+        )
+        frame = (
+            datasets.load_history()
+            if history is None
+            else _check_history(history, _HISTORY_COLUMNS)
+        )
         source = "bundled history" if history is None else "user history"
         if start is None and end is None and history is None:
             start = "2024-04-20"
@@ -298,7 +333,9 @@ class EconomicHashrate(_HashrateNoise):
         )
         hashprice = frame["price_usd"] * network.btc_per_th_day(frame["difficulty"], 0.0, reward)
         ema = np.log(hashprice.ewm(alpha=1.0 / lag_days, adjust=False).mean())
-        window = _window(pd.DataFrame({"m": ema, "h": np.log(frame["difficulty"])}), start, end)
+        window = _window(
+            pd.DataFrame({"m": ema, "h": np.log(frame["difficulty"])}), start, end, "history"
+        )
         step = 14
         signal = window["m"].to_numpy()[:-step:step]
         growth = np.diff(window["h"].to_numpy()[::step])[: len(signal)] * DAYS_PER_YEAR / step
@@ -362,30 +399,111 @@ class EconomicHashrate(_HashrateNoise):
 HashrateModel = ConstantGrowth | EconomicHashrate
 
 
-def _check_step(step_days: Any) -> None:
-    if not isinstance(step_days, int | np.integer) or step_days < 1:
-        raise ValueError(f"step_days must be a whole number of days >= 1, got {step_days!r}")
+def _set_fields(model: Any, **bounds: dict[str, Any]) -> None:
+    """Store each field as a finite float within its bounds, ``step_days`` as an int."""
+    for name, field_bounds in bounds.items():
+        object.__setattr__(model, name, check_scalar(name, getattr(model, name), **field_bounds))
+    object.__setattr__(model, "step_days", _check_step(model.step_days))
+    _check_calibration(model.calibration)
+
+
+def _check_step(step_days: Any) -> int:
+    step_days = check_count("step_days", step_days, unit="[days]")
+    if step_days > MAX_STEP_DAYS:
+        raise ValueError(
+            f"step_days must be an integer in [1, {MAX_STEP_DAYS}] [days], got {step_days}"
+        )
+    return step_days
+
+
+def _check_dated(name: str, frame: Any, kind: type) -> None:
+    if not isinstance(frame, kind) or not isinstance(frame.index, pd.DatetimeIndex):
+        raise ValueError(
+            f"{name} must be a pandas {kind.__name__} indexed by date, got "
+            f"{type(frame).__name__} {frame!r:.60}"
+        )
+    if frame.empty:
+        raise ValueError(f"{name} is empty")
+    if not (frame.index.is_monotonic_increasing and frame.index.is_unique):
+        raise ValueError(f"{name} must be indexed by strictly increasing dates")
+
+
+def _check_history(history: Any, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A daily frame like :func:`minerecon.datasets.load_history` with ``columns``."""
+    _check_dated("history", history, pd.DataFrame)
+    missing = [column for column in columns if column not in history.columns]
+    if missing:
+        raise ValueError(
+            f"history must have the columns {list(columns)} like "
+            f"minerecon.datasets.load_history(), missing {missing}"
+        )
+    for column in columns:
+        try:
+            values = history[column].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"history[{column!r}] must hold numbers, got dtype {history[column].dtype}"
+            ) from None
+        low_open = column != "fees_btc_per_block"
+        check(f"history[{column!r}]", values, low=0, low_open=low_open)
+    return history
 
 
 def _hashrate_series(hashrate: pd.Series | None) -> tuple[pd.Series, str]:
     if hashrate is None:
         return implied_hashrate_history(), "difficulty-implied hashrate of the bundled history"
-    return hashrate.astype(float), "user hashrate series"
+    _check_dated("hashrate", hashrate, pd.Series)
+    try:
+        series = hashrate.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"hashrate must hold numbers [TH/s], got dtype {hashrate.dtype}"
+        ) from None
+    check("hashrate", series, low=0, low_open=True, unit="[TH/s]")
+    if not np.isfinite(series.to_numpy()).all():
+        raise ValueError("hashrate must be finite [TH/s]")
+    return series, "user hashrate series"
 
 
-def _window(frame: Any, start: Any, end: Any) -> Any:
+def _bounds(frame: Any, start: Any, end: Any, source: str) -> tuple[Any, Any]:
+    """``start`` and ``end`` read as days within ``frame``'s index, in order."""
+    first, last = frame.index[0], frame.index[-1]
+    start, end = (
+        None
+        if value is None
+        else datasets.parse_day(
+            name, value, first=first, last=last, source=source, normalize=False
+        )
+        for name, value in (("start", start), ("end", end))
+    )
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"start must not be after end, got start={start}, end={end}")
+    return start, end
+
+
+def _window(frame: Any, start: Any, end: Any, name: str) -> Any:
     if start is None and end is None:
         start = frame.index[-1] - pd.Timedelta(days=730)
     start, end = (
-        None if value is None else datasets.parse_day(name, value, normalize=False)
-        for name, value in (("start", start), ("end", end))
+        None if value is None else datasets.parse_day(label, value, normalize=False)
+        for label, value in (("start", start), ("end", end))
     )
     window = frame.loc[start:end]
     if len(window) < 60:
         raise ValueError(
-            f"the window [{start}, {end}] holds {len(window)} days; fitting needs at least 60"
+            f"{name} between start={start} and end={end} holds {len(window)} days; "
+            "fitting needs at least 60"
         )
     return window
+
+
+def _check_state(name: str, state: Any) -> NetworkState:
+    if not isinstance(state, NetworkState):
+        raise ValueError(
+            f"{name} must be a minerecon.network.NetworkState (e.g. "
+            f"NetworkState.from_history(date)), got {type(state).__name__} {state!r:.60}"
+        )
+    return state
 
 
 def start_chain(state: NetworkState, epoch_elapsed: float | None = None) -> np.ndarray:
@@ -396,9 +514,12 @@ def start_chain(state: NetworkState, epoch_elapsed: float | None = None) -> np.n
     state : NetworkState
         Difficulty and height at the start.
     epoch_elapsed : float, optional
-        Seconds since the current epoch's first block; by default the
-        blocks since then times 600 s.
+        Seconds since the current epoch's first block [s], finite, >= 0; by
+        default the blocks since then times 600 s.
     """
+    state = _check_state("state", state)
+    if epoch_elapsed is not None:
+        epoch_elapsed = check_scalar("epoch_elapsed", epoch_elapsed, low=0.0, unit="[s]")
     epoch_start = (state.height // RETARGET_INTERVAL) * RETARGET_INTERVAL
     last_found = float(state.height - 1)
     if epoch_elapsed is None:
@@ -415,6 +536,11 @@ def start_chain(state: NetworkState, epoch_elapsed: float | None = None) -> np.n
             _subsidy(last_found),
         ]
     )
+
+
+def _longest_horizon(state: NetworkState) -> int:
+    """Most days a run from ``state`` can have: its dates must stay within pandas' range."""
+    return (pd.Timestamp.max - state.date).days
 
 
 def simulate_network(
@@ -435,7 +561,8 @@ def simulate_network(
     Parameters
     ----------
     n_days : int
-        Days to simulate, >= 1.
+        Days to simulate, >= 1, ending before 2262-04-11
+        (``pandas.Timestamp.max``, the last day of nanosecond dates).
     start : NetworkState, optional
         Difficulty, height, price and fees on day 0; the last day of the
         bundled history by default.
@@ -453,7 +580,9 @@ def simulate_network(
     fee_is_share : bool, default False
         Whether ``fees`` are shares of the total block reward.
     n_paths : int, optional
-        Paths; inferred from array inputs, 1 otherwise.
+        Paths, >= 1; inferred from array inputs, 1 otherwise. A run that
+        cannot fit in the machine's memory is refused before anything is
+        allocated.
     start_hashrate : float, optional
         Network hashrate on day 0 [TH/s]; difficulty-implied by default.
     epoch_elapsed : float, optional
@@ -483,30 +612,57 @@ def simulate_network(
     >>> round(float(ratio) * 2015, 6)
     2016.0
     """
-    state = start if start is not None else NetworkState.latest()
-    if not isinstance(n_days, int | np.integer) or n_days < 1:
-        raise ValueError(f"n_days must be a whole number >= 1, got {n_days!r}")
+    state = NetworkState.latest() if start is None else _check_state("start", start)
+    n_days = check_count("n_days", n_days)
+    longest = _longest_horizon(state)
+    if n_days > longest:
+        raise ValueError(
+            f"n_days must be at most {longest} from start.date {state.date.date()}: the last day "
+            f"must fall before {pd.Timestamp.max.date()} (pandas.Timestamp.max); "
+            f"got {n_days}"
+        )
+    if hashrate is not None and not isinstance(
+        hashrate, np.ndarray | ConstantGrowth | EconomicHashrate
+    ):
+        raise ValueError(
+            "hashrate must be a ConstantGrowth or EconomicHashrate model, hashrate paths as a "
+            f"numpy array [TH/s], or None, got {type(hashrate).__name__} {hashrate!r:.60}"
+        )
     given = hashrate if isinstance(hashrate, np.ndarray) else None
     model = None if given is not None else hashrate
+    if not isinstance(fee_is_share, bool | np.bool_):
+        raise ValueError(f"fee_is_share must be True or False, got {fee_is_share!r:.60}")
+    seed = _random.seed_sequence(seed)  # checked even when no noise is drawn
     arrays = [a for a in (given, btc_price, fees) if isinstance(a, np.ndarray) and a.ndim == 2]
     if n_paths is None:
         n_paths = arrays[0].shape[0] if arrays else 1
+    n_paths = check_count("n_paths", n_paths)
+    _check_memory(n_paths, n_days, 8 * 8)  # three inputs and five outputs, float64
     shape = (n_paths, n_days)
 
-    def paths(name: str, value: Any, default: float) -> np.ndarray:
-        value = default if value is None else value
-        value = check(name, value, low=0)
-        return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), shape))
+    def paths(name: str, value: Any, default: float, **bounds: Any) -> np.ndarray:
+        value = check(name, default if value is None else value, **bounds)
+        if not np.isfinite(value).all():
+            raise ValueError(f"{name} must be finite")
+        try:
+            return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), shape))
+        except ValueError:
+            raise ValueError(
+                f"{name} must be one number, one value per day ({n_days},) or paths of shape "
+                f"(n_paths, n_days) = {shape}, got shape {np.shape(value)}"
+            ) from None
 
-    price = paths("btc_price", btc_price, state.btc_price)
-    fee_paths = paths("fees", fees, state.fees_per_block)
+    price = paths("btc_price", btc_price, state.btc_price, low=0, unit="[USD/BTC]")
+    fee_paths = paths("fees", fees, state.fees_per_block, low=0)
     if fee_is_share and np.any(fee_paths >= 1):
         raise ValueError("fees must be shares in [0, 1) when fee_is_share is True")
-    h0 = hashrate_from_difficulty(state.difficulty) if start_hashrate is None else start_hashrate
-    check("start_hashrate", h0, low=0, low_open=True, unit="[TH/s]")
+    if start_hashrate is None:
+        h0 = hashrate_from_difficulty(state.difficulty)
+    else:
+        h0 = check_scalar("start_hashrate", start_hashrate, low=0, low_open=True, unit="[TH/s]")
+    chain = start_chain(state, epoch_elapsed)
     if given is not None:
-        given_paths = paths("hashrate", given, 0.0)
-        check("hashrate", given_paths, low=0, low_open=True, unit="[TH/s]")
+        given_paths = paths("hashrate", given, 0.0, low=0, low_open=True, unit="[TH/s]")
     else:
         given_paths = np.empty((0, 0))
     model = model if model is not None else ConstantGrowth(0.0)
@@ -514,7 +670,7 @@ def simulate_network(
     shocks = _hashrate_shocks(model, seed, 0, n_paths, n_days)
     outputs = [np.empty(shape) for _ in range(5)]
     network_paths(
-        start_chain(state, epoch_elapsed),
+        chain,
         float(h0),
         given_paths,
         price,
@@ -567,7 +723,8 @@ def halving_date(
     start : NetworkState, optional
         The last day of the bundled history by default.
     block_interval : float, default 600
-        Mean block interval [s].
+        Mean block interval [s], > 0, small enough that the date falls
+        before 2262-04-11 (``pandas.Timestamp.max``).
 
     Returns
     -------
@@ -581,7 +738,16 @@ def halving_date(
     """
     from minerecon.network import estimate_height_date, next_halving_height
 
-    state = start if start is not None else NetworkState.latest()
-    return estimate_height_date(
-        next_halving_height(state.height), state.height, state.date, block_interval
+    state = NetworkState.latest() if start is None else _check_state("start", start)
+    block_interval = check_scalar(
+        "block_interval", block_interval, low=0, low_open=True, unit="[s]"
     )
+    height = next_halving_height(state.height)
+    longest = (pd.Timestamp.max - state.date).total_seconds() / (height - state.height)
+    if block_interval >= longest:
+        raise ValueError(
+            f"block_interval must be below {longest:.6g} s: the {height - state.height} blocks to "
+            f"the halving would end after {pd.Timestamp.max.date()} (pandas.Timestamp.max); "
+            f"got {block_interval:g}"
+        )
+    return estimate_height_date(height, state.height, state.date, block_interval)

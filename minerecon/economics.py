@@ -21,11 +21,21 @@ uptime : float or array-like, default 1.0
 other_opex : float or array-like, default 0
     Other operating cost that does not scale with uptime, such as a hosting
     fee or site labour [USD per TH/s per day], >= 0.
+network : NetworkState, optional
+    Where the BTC price, difficulty, fees per block and subsidy come from
+    when they are not given (explicit arguments override it), so that
+    ``margin_per_th(efficiency=13.5, power_price=0.05, network=state)``
+    prices a machine on the network of ``state``. Without it, fees default
+    to 0 and the subsidy to 3.125 BTC, and the BTC price and difficulty are
+    required.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -37,8 +47,80 @@ from minerecon.energy import (
     energy_cost_per_th,
     energy_per_th_day,
 )
-from minerecon.network import CURRENT_SUBSIDY, btc_per_th_day, hashprice
+from minerecon.network import CURRENT_SUBSIDY, NetworkState, btc_per_th_day, hashprice
 from minerecon.units import DAYS_PER_YEAR
+
+__all__ = [
+    "all_in_cost_per_btc",
+    "breakeven_btc_price",
+    "breakeven_difficulty",
+    "breakeven_power_price",
+    "btc_mined_per_th",
+    "cash_cost_per_btc",
+    "depreciation_per_th",
+    "energy_cost_per_btc",
+    "margin_per_th",
+    "payback_days",
+    "profitability_threshold",
+    "revenue_per_th",
+    "shutdown_hashprice",
+]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: Arguments a NetworkState supplies, by the name of its attribute.
+NETWORK_INPUTS = ("btc_price", "difficulty", "fees_per_block", "subsidy")
+_EMPTY = inspect.Parameter.empty
+
+
+def _uses_network(func: F) -> F:
+    """Let ``func`` take its network inputs from ``network=NetworkState``.
+
+    Arguments named in :data:`NETWORK_INPUTS` that the caller leaves out (or
+    gives as ``None``) come from the state; explicit values win. Without a
+    state the function's own defaults apply, and a required one missing
+    raises ``TypeError`` naming it.
+    """
+    signature = inspect.signature(func)
+    supplied = [name for name in NETWORK_INPUTS if name in signature.parameters]
+    required = [p.name for p in signature.parameters.values() if p.default is _EMPTY]
+    defaults = {name: signature.parameters[name].default for name in supplied}
+    parameters = [
+        p.replace(default=None) if p.default is _EMPTY or p.name in supplied else p
+        for p in signature.parameters.values()
+    ]
+    parameters.append(
+        inspect.Parameter(
+            "network", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="NetworkState"
+        )
+    )
+    public = signature.replace(parameters=parameters)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        arguments = public.bind(*args, **kwargs).arguments
+        state = arguments.pop("network", None)
+        if state is not None and not isinstance(state, NetworkState):
+            raise ValueError(f"network must be a NetworkState, got {type(state).__name__}")
+        for name, value in arguments.items():
+            if isinstance(value, NetworkState):
+                raise ValueError(
+                    f"{name} must be a number, got a NetworkState: pass the state as network="
+                )
+        for name in supplied:
+            if arguments.get(name) is None:
+                if state is not None:
+                    arguments[name] = getattr(state, name)
+                elif defaults[name] is not _EMPTY:
+                    arguments[name] = defaults[name]
+        missing = [name for name in required if arguments.get(name) is None]
+        if missing:
+            hint = " (or network=NetworkState)" if set(missing) & set(supplied) else ""
+            raise TypeError(f"{func.__name__}() needs {', '.join(missing)}{hint}")
+        return func(**arguments)
+
+    wrapper.__signature__ = public  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
 
 
 def _check_pool_fee(pool_fee: Any) -> Any:
@@ -49,6 +131,7 @@ def _check_opex(name: str, value: Any) -> Any:
     return check(name, value, low=0, unit="[USD/TH/day]")
 
 
+@_uses_network
 @aligned
 def btc_mined_per_th(
     difficulty: Any,
@@ -80,6 +163,7 @@ def btc_mined_per_th(
     return btc_per_th_day(difficulty, fees_per_block, subsidy) * ((1.0 - pool_fee) * uptime)
 
 
+@_uses_network
 @aligned
 def revenue_per_th(
     btc_price: Any,
@@ -121,6 +205,7 @@ def revenue_per_th(
     return gross * ((1.0 - pool_fee) * uptime)
 
 
+@_uses_network
 @aligned
 def margin_per_th(
     btc_price: Any,
@@ -212,6 +297,7 @@ def _cost_per_btc(
     return _contract.divide(energy + fixed_cost, mined)
 
 
+@_uses_network
 @scalar_out
 @aligned
 def breakeven_btc_price(
@@ -270,6 +356,7 @@ def breakeven_btc_price(
     )
 
 
+@_uses_network
 @scalar_out
 @aligned
 def breakeven_power_price(
@@ -336,6 +423,7 @@ def breakeven_power_price(
     return _contract.mask(price, price < 0)
 
 
+@_uses_network
 @scalar_out
 @aligned
 def breakeven_difficulty(
@@ -436,6 +524,7 @@ def shutdown_hashprice(
     return (energy + variable_opex) / (1.0 - pool_fee)
 
 
+@_uses_network
 @scalar_out
 @aligned
 def energy_cost_per_btc(
@@ -497,6 +586,7 @@ def energy_cost_per_btc(
     )
 
 
+@_uses_network
 @scalar_out
 @aligned
 def cash_cost_per_btc(
@@ -552,6 +642,7 @@ def cash_cost_per_btc(
     )
 
 
+@_uses_network
 @scalar_out
 @aligned
 def all_in_cost_per_btc(
@@ -644,6 +735,7 @@ def depreciation_per_th(
     return (capex_per_th - residual_value) / (life_years * DAYS_PER_YEAR)
 
 
+@_uses_network
 @scalar_out
 @aligned
 def profitability_threshold(

@@ -12,6 +12,14 @@ from typing import Any
 from minerecon._contract import aligned, check
 from minerecon.units import HOURS_PER_DAY
 
+__all__ = [
+    "check_efficiency",
+    "check_pue",
+    "check_uptime",
+    "energy_cost_per_th",
+    "energy_per_th_day",
+]
+
 _KW_PER_W = 1e-3
 
 

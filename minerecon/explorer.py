@@ -29,10 +29,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from minerecon import plot, report
-from minerecon._contract import check, check_fraction
-from minerecon.hardware import Miner, get_miner, list_miners
+from minerecon._contract import UnknownNameError, check_scalar
+from minerecon.hardware import Miner, _lookup, get_miner, list_miners
 from minerecon.network import NetworkState
 from minerecon.units import hashprice_to_ph_day
+
+__all__ = [
+    "Explorer",
+    "explore",
+    "slider_ranges",
+]
 
 #: Sliders of :func:`explore`: name -> (description with unit, unit).
 SLIDERS = {
@@ -49,14 +55,34 @@ _POINTS = 200
 
 
 def _nice_step(span: float, steps: int = 1000) -> float:
-    """A 1, 2 or 5 times a power of ten close to ``span / steps``."""
+    """A 1, 2 or 5 times a power of ten close to ``span / steps`` (nan if there is none)."""
     raw = span / steps
+    if not (math.isfinite(raw) and raw > 0):
+        return math.nan
     power = 10.0 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw)
+    return next((m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw), math.nan)
 
 
 def _ceil_to(value: float, step: float) -> float:
-    return math.ceil(value / step - 1e-9) * step
+    """``value`` rounded up to a multiple of ``step`` (nan if it cannot be)."""
+    quotient = value / step if step > 0 else math.nan
+    if not math.isfinite(quotient):
+        return math.nan
+    return math.ceil(quotient - 1e-9) * step
+
+
+def _check_start(
+    network: Any, power_price: Any, pool_fee: Any, name: str = "network"
+) -> tuple[NetworkState, float, float]:
+    """The starting state of the sliders, checked; ``name`` is the network's argument."""
+    if not isinstance(network, NetworkState):
+        raise ValueError(f"{name} must be a NetworkState, got {type(network).__name__}")
+    check_scalar(f"{name}.btc_price", network.btc_price, low=0.0, low_open=True, unit="[USD/BTC]")
+    check_scalar(f"{name}.difficulty", network.difficulty)
+    check_scalar(f"{name}.fees_per_block", network.fees_per_block)
+    power_price = check_scalar("power_price", power_price, low=0.0, unit="[USD/kWh]")
+    pool_fee = check_scalar("pool_fee", pool_fee, low=0.0, high=1.0, high_open=True, unit="[-]")
+    return network, power_price, pool_fee
 
 
 def slider_ranges(
@@ -83,14 +109,27 @@ def slider_ranges(
         to the larger of 1 BTC/block and four times the snapshot's, pool fee
         0 to the larger of 10 % and twice the starting one (below 100 %).
         Every starting value lies inside its range.
+
+    Raises
+    ------
+    ValueError
+        When an argument is out of range, or so large or small that no
+        slider can show it (the message names it).
     """
+    network, power_price, pool_fee = _check_start(network, power_price, pool_fee)
+    return _slider_ranges(network, power_price, pool_fee)
+
+
+def _slider_ranges(
+    network: NetworkState, power_price: float, pool_fee: float, name: str = "network"
+) -> dict[str, tuple[float, float, float]]:
     price = network.btc_price
     difficulty = network.difficulty / 1e12
     fees = network.fees_per_block
     price_step = _nice_step(2.5 * price)
     difficulty_step = _nice_step(2.25 * difficulty)
     difficulty_low = math.floor(0.25 * difficulty / difficulty_step) * difficulty_step
-    return {
+    ranges = {
         "btc_price": (0.0, _ceil_to(2.5 * price, price_step), price_step),
         "power_price": (0.0, _ceil_to(max(0.20, 3.0 * power_price), 0.01), 0.001),
         "difficulty": (
@@ -101,6 +140,22 @@ def slider_ranges(
         "fees": (0.0, _ceil_to(max(1.0, 4.0 * fees), 0.1), 0.001),
         "pool_fee": (0.0, min(99.9, _ceil_to(max(10.0, 200.0 * pool_fee), 1.0)), 0.1),
     }
+    # Values near the ends of the floats leave a slider without a finite range or step.
+    starts = {
+        "btc_price": (price, f"{name}.btc_price"),
+        "power_price": (power_price, "power_price"),
+        "difficulty": (difficulty, f"{name}.difficulty"),
+        "fees": (fees, f"{name}.fees_per_block"),
+        "pool_fee": (100.0 * pool_fee, "pool_fee"),
+    }
+    for slider, (low, high, step) in ranges.items():
+        start, argument = starts[slider]
+        if not (math.isfinite(high) and 0 < step and low <= start <= high and low < high):
+            raise ValueError(
+                f"{argument} is too large or too small for a slider, got {start!r} "
+                f"[{SLIDERS[slider][1]}]"
+            )
+    return ranges
 
 
 def _default_miners() -> list[str]:
@@ -150,11 +205,37 @@ class Explorer:
         power_price: float,
         pool_fee: float,
     ) -> None:
+        widget_names = (
+            "FloatSlider",
+            "SelectMultiple",
+            "Layout",
+            "Output",
+            "HTML",
+            "HBox",
+            "VBox",
+        )
+        if not all(callable(getattr(widgets, name, None)) for name in widget_names):
+            raise TypeError(f"widgets must be the ipywidgets module, got {type(widgets).__name__}")
+        base, power_price, pool_fee = _check_start(base, power_price, pool_fee, "base")
+        if not isinstance(catalogue, dict) or not catalogue:
+            raise ValueError(
+                f"catalogue must be a non-empty dict of name -> Miner, got {catalogue!r}"
+            )
+        for name, miner in catalogue.items():
+            if not isinstance(miner, Miner) or miner.name != name:
+                raise ValueError(
+                    f"catalogue must map each machine's name to its Miner, got {name!r}: {miner!r}"
+                )
+        if not isinstance(selected, list | tuple):
+            raise ValueError(f"selected must be a list of machine names, got {selected!r}")
+        unknown = [name for name in selected if not isinstance(name, str) or name not in catalogue]
+        if unknown:
+            raise ValueError(f"selected must name machines of the catalogue, got {unknown}")
         self.base = base
         self._catalogue = catalogue
         self._paused = False
         self.redraws = 0
-        ranges = slider_ranges(base, power_price, pool_fee)
+        ranges = _slider_ranges(base, power_price, pool_fee, "base")
         starts = {
             "btc_price": base.btc_price,
             "power_price": power_price,
@@ -238,14 +319,40 @@ class Explorer:
         ----------
         **values
             Slider name (a key of ``sliders``) -> value in the slider's
-            unit, e.g. ``update(btc_price=90_000, difficulty=140.0)``.
+            unit, e.g. ``update(btc_price=90_000, difficulty=140.0)``; a
+            value outside a slider's range is set to its nearest end (as
+            ipywidgets does). ``miners`` takes names the machine list offers.
+
+        Raises
+        ------
+        KeyError
+            For a name that is no slider (also a ``ValueError``).
+        ValueError
+            For a value that is not a finite number, or a machine not offered.
         """
-        unknown = set(values) - set(self.sliders)
+        unknown = sorted(set(values) - set(self.sliders))
         if unknown:
-            raise KeyError(f"no slider named {sorted(unknown)}; sliders: {sorted(self.sliders)}")
+            # A KeyError (the slider lookup) that is also a ValueError (a bad argument).
+            raise UnknownNameError(
+                f"{', '.join(unknown)}: no slider named {unknown}; sliders: {sorted(self.sliders)}"
+            )
+        checked = {}
+        for name, value in values.items():
+            if name == "miners":
+                names = [value] if isinstance(value, str) else value
+                if not isinstance(names, list | tuple) or not all(
+                    isinstance(n, str) and n in self._catalogue for n in names
+                ):
+                    raise ValueError(
+                        f"miners must be names of machines offered, got {value!r}; "
+                        f"offered: {list(self._catalogue)}"
+                    )
+                checked[name] = tuple(names)
+            else:
+                checked[name] = check_scalar(name, value, unit=f"[{SLIDERS[name][1]}]")
         with self._hold():
-            for name, value in values.items():
-                self.sliders[name].value = tuple(value) if name == "miners" else value
+            for name, value in checked.items():
+                self.sliders[name].value = value
         self.redraw()
 
     @contextmanager
@@ -442,28 +549,23 @@ def explore(
         ) from error
 
     state = network if network is not None else NetworkState.latest()
-    if not isinstance(state, NetworkState):
-        raise ValueError(f"network must be a NetworkState, got {type(state).__name__}")
-    check("network.btc_price", state.btc_price, low=0.0, low_open=True, unit="[USD/BTC]")
-    power_price = check("power_price", power_price, low=0.0, unit="[USD/kWh]")
-    pool_fee = check_fraction("pool_fee", pool_fee)
-    if not all(map(math.isfinite, (state.btc_price, state.difficulty, power_price))):
-        raise ValueError("btc_price, difficulty and power_price must be finite")
-    if not math.isfinite(state.fees_per_block):
-        raise ValueError("fees_per_block must be finite")
+    state, power_price, pool_fee = _check_start(state, power_price, pool_fee)
+    _slider_ranges(state, power_price, pool_fee)  # refuses values no slider can show
 
     catalogue = {name: get_miner(name) for name in list_miners().index}
     if miners is None:
         wanted: list[Any] = _default_miners()
     elif isinstance(miners, str | Miner):
         wanted = [miners]
+    elif isinstance(miners, bytes | dict) or not isinstance(miners, Iterable):
+        raise ValueError(f"miners must be names or Miner objects, got {miners!r}")
     else:
         wanted = list(miners)
     if not wanted:
         raise ValueError("miners must name at least one machine")
     selected: list[str] = []
     for item in wanted:
-        machine = get_miner(item) if isinstance(item, str) else item
+        machine = _lookup("miners", item) if isinstance(item, str) else item
         if not isinstance(machine, Miner):
             raise ValueError(f"miners must be names or Miner objects, got {machine!r}")
         if machine.name not in catalogue or catalogue[machine.name] != machine:
@@ -471,5 +573,5 @@ def explore(
         selected.append(machine.name)
     catalogue = dict(sorted(catalogue.items(), key=lambda item: item[1].efficiency))
     return Explorer(
-        widgets, state, catalogue, list(dict.fromkeys(selected)), float(power_price), pool_fee
+        widgets, state, catalogue, list(dict.fromkeys(selected)), power_price, pool_fee
     )

@@ -47,8 +47,9 @@ import numpy as np
 import pandas as pd
 
 from minerecon import _random, datasets, network
-from minerecon._contract import check, check_count
+from minerecon._contract import aligned, check, check_count
 from minerecon.datasets import Calibration
+from minerecon.price import _check_calibration, _check_memory
 from minerecon.units import DAYS_PER_YEAR
 
 __all__ = [
@@ -77,6 +78,10 @@ _RUNES_DAY = pd.Timestamp("2024-04-20")
 
 _YEARS_PER_DAY = 1.0 / DAYS_PER_YEAR
 
+#: Longest step of :class:`StochasticFees` [days] (a century): a longer one
+#: never moves within any horizon, and day counts stay far from int64 limits.
+MAX_STEP_DAYS = 36_500
+
 
 def _check_out(out: Any) -> np.ndarray:
     if not isinstance(out, np.ndarray) or out.ndim != 2 or out.dtype != np.float64:
@@ -101,7 +106,11 @@ def _fee_window(fees: pd.Series | None, start: Any, end: Any) -> tuple[pd.Series
                 f"got {type(fees).__name__}"
             )
         source = f"series {fees.name!r}" if fees.name is not None else "user series"
-        fees = fees.astype(float).dropna().sort_index()
+        try:
+            fees = fees.astype(float)
+        except (TypeError, ValueError):
+            raise ValueError(f"fees must hold numbers [BTC], got dtype {fees.dtype}") from None
+        fees = fees.dropna().sort_index()
         check("fees", fees, low=0, unit="[BTC]")
     first, last = (
         None if value is None else datasets.parse_day(name, value, normalize=False)
@@ -123,6 +132,7 @@ def _calibration(fees: pd.Series, source: str, method: str) -> Calibration:
     )
 
 
+@aligned
 def to_btc_per_block(paths: Any, kind: str, subsidy: Any) -> Any:
     """Fees per block from a model's paths, whatever the model's ``kind``.
 
@@ -134,11 +144,14 @@ def to_btc_per_block(paths: Any, kind: str, subsidy: Any) -> Any:
     kind : {"btc_per_block", "share"}
         The model's ``kind``.
     subsidy : float or array-like
-        Block subsidy in force on each day [BTC]; broadcast against ``paths``.
+        Block subsidy in force on each day [BTC]; broadcast against ``paths``
+        (labelled inputs must carry the same labels, shapes must broadcast,
+        whatever the ``kind``).
 
     Returns
     -------
-    Fees per block [BTC].
+    Fees per block [BTC]. For ``"btc_per_block"`` it is ``paths`` itself, of
+    its kind (``subsidy`` is checked but not broadcast against it).
 
     Notes
     -----
@@ -152,11 +165,17 @@ def to_btc_per_block(paths: Any, kind: str, subsidy: Any) -> Any:
     >>> to_btc_per_block(0.02, "btc_per_block", 3.125)
     0.02
     """
+    _check_kind(kind)
     if kind == "share":
+        check("paths", paths, low=0.0, high=1.0, high_open=True, unit="[-]")
         return network.fees_from_share(paths, subsidy)
-    if kind == "btc_per_block":
-        return check("paths", paths, low=0, unit="[BTC]")
-    raise ValueError(f"kind must be 'btc_per_block' or 'share', got {kind!r}")
+    check("subsidy", subsidy, low=0, unit="[BTC]")
+    return check("paths", paths, low=0, unit="[BTC]")
+
+
+def _check_kind(kind: Any) -> None:
+    if not isinstance(kind, str) or kind not in ("btc_per_block", "share"):
+        raise ValueError(f"kind must be 'btc_per_block' or 'share', got {kind!r:.60}")
 
 
 # --------------------------------------------------------------------------
@@ -200,6 +219,7 @@ class ConstantFees:
         if not isinstance(value, float):
             raise ValueError(f"btc_per_block must be a scalar, got {type(value).__name__}")
         object.__setattr__(self, "btc_per_block", value)
+        _check_calibration(self.calibration)
 
     def sample(self, rng: np.random.Generator, out: np.ndarray) -> None:
         """Fill ``out`` (paths x days) with ``btc_per_block`` [BTC]; draws nothing."""
@@ -271,8 +291,7 @@ class FeePath:
     kind: str = "btc_per_block"
 
     def __post_init__(self) -> None:
-        if self.kind not in ("btc_per_block", "share"):
-            raise ValueError(f"kind must be 'btc_per_block' or 'share', got {self.kind!r}")
+        _check_kind(self.kind)
         bounds = {"high": 1.0, "high_open": True} if self.kind == "share" else {}
         unit = "[-]" if self.kind == "share" else "[BTC]"
         path = np.asarray(check("path", self.path, low=0.0, unit=unit, **bounds), dtype=float)
@@ -330,6 +349,7 @@ class FeeShare:
         if not isinstance(value, float):
             raise ValueError(f"share must be a scalar, got {type(value).__name__}")
         object.__setattr__(self, "share", value)
+        _check_calibration(self.calibration)
 
     def sample(self, rng: np.random.Generator, out: np.ndarray) -> None:
         """Fill ``out`` (paths x days) with ``share`` [-]; draws nothing."""
@@ -427,7 +447,7 @@ class StochasticFees:
         Mean log size ``m`` of a spike [-], >= 0: a spike multiplies the level
         by ``exp(J)``, ``J`` exponential with mean ``m``.
     step_days : int, default 7
-        Days between shocks [days], >= 1.
+        Days between shocks [days], in [1, 36500] (``MAX_STEP_DAYS``).
     max_level : float, default 10.0
         Ceiling on the level [BTC], > 0. The log-normal tail with spikes is
         unbounded, while block space is not: the highest daily average in
@@ -534,8 +554,8 @@ class StochasticFees:
             raise ValueError(
                 f"level must not exceed max_level ({self.max_level:g} BTC), got {self.level:g}"
             )
-        step_days = check_count("step_days", self.step_days, unit="[days]")
-        object.__setattr__(self, "step_days", step_days)
+        object.__setattr__(self, "step_days", _check_step_days(self.step_days))
+        _check_calibration(self.calibration)
 
     @property
     def step_years(self) -> float:
@@ -674,7 +694,7 @@ class StochasticFees:
         >>> model.calibration.start, model.calibration.end
         (Timestamp('2024-05-01 00:00:00'), Timestamp('2026-08-16 00:00:00'))
         """
-        step_days = check_count("step_days", step_days, unit="[days]")
+        step_days = _check_step_days(step_days)
         fees, source = _fee_window(fees, start, end)
         check("fees", fees, low=0, low_open=True, unit="[BTC]")
         # Whole days since the first, counted in days (a difference in nanoseconds
@@ -682,6 +702,8 @@ class StochasticFees:
         days = fees.index.to_numpy().astype("datetime64[D]").astype(np.int64)
         day = days - days[0]
         n_blocks = (int(day[-1]) + 1) // step_days
+        if n_blocks < 21:
+            raise _too_few_blocks(step_days, max(n_blocks - 1, 0), fees)
         block = day // step_days
         keep = block < n_blocks
         sums = np.bincount(block[keep], weights=np.log(fees.to_numpy()[keep]), minlength=n_blocks)
@@ -692,11 +714,7 @@ class StochasticFees:
         pairs = np.isfinite(y0) & np.isfinite(y1)
         y0, y1 = y0[pairs], y1[pairs]
         if y0.size < 20:
-            raise ValueError(
-                f"fees must cover at least 21 consecutive {step_days}-day blocks between "
-                f"start and end to fit StochasticFees, got {y0.size} block pairs "
-                f"({fees.index[0].date()} to {fees.index[-1].date()})"
-            )
+            raise _too_few_blocks(step_days, y0.size, fees)
         h = step_days * _YEARS_PER_DAY
         b, c, s, flagged, residuals = _ar1_with_spikes(y0, y1)
         # A half-life longer than the window cannot be told from a random walk (and its
@@ -729,6 +747,23 @@ class StochasticFees:
             step_days=step_days,
             calibration=_calibration(fees, source, method),
         )
+
+
+def _check_step_days(step_days: Any) -> int:
+    step_days = check_count("step_days", step_days, unit="[days]")
+    if step_days > MAX_STEP_DAYS:
+        raise ValueError(
+            f"step_days must be an integer in [1, {MAX_STEP_DAYS}] [days], got {step_days}"
+        )
+    return step_days
+
+
+def _too_few_blocks(step_days: int, pairs: int, fees: pd.Series) -> ValueError:
+    return ValueError(
+        f"fees must cover at least 21 consecutive blocks of step_days={step_days} days "
+        f"between start and end to fit StochasticFees, got {pairs} block pairs "
+        f"({fees.index[0].date()} to {fees.index[-1].date()})"
+    )
 
 
 def _ols(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -783,7 +818,9 @@ def simulate(
     n_paths : int
         Number of paths, >= 1.
     n_days : int
-        Number of days, >= 1; column 0 is day 0 (the starting level).
+        Number of days, >= 1; column 0 is day 0 (the starting level). A run
+        that cannot fit in the machine's memory is refused before anything
+        is allocated.
     seed : int, SeedSequence, Generator or None
         Root seed (:func:`minerecon._random.seed_sequence`).
 
@@ -808,7 +845,9 @@ def simulate(
     """
     n_paths = check_count("n_paths", n_paths)
     n_days = check_count("n_days", n_days)
-    if not callable(getattr(model, "sample", None)):
+    _check_memory(n_paths, n_days, 8)
+    # pandas objects have a sample method of their own (random rows), not the protocol's
+    if isinstance(model, pd.Series | pd.DataFrame) or not callable(getattr(model, "sample", None)):
         raise ValueError(f"model must have a sample(rng, out) method, got {type(model).__name__}")
     streams = _random.Streams(seed)
     return streams.fill(_random.FEES, 0, n_paths, n_days, model.sample)

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from minerecon import _contract
-from minerecon._contract import check, check_count, check_scalar, with_overrides
+from minerecon._contract import aligned, check, check_count, check_scalar, with_overrides
 from minerecon.tax import yearly_sums
 from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
@@ -152,7 +152,7 @@ class DebtTerms:
                 unit="[year]",
             ),
         )
-        if self.amortisation not in _AMORTISATIONS:
+        if not isinstance(self.amortisation, str) or self.amortisation not in _AMORTISATIONS:
             raise ValueError(
                 f"amortisation must be one of {_AMORTISATIONS}, got {self.amortisation!r}"
             )
@@ -487,6 +487,7 @@ def _instalment(
 # --------------------------------------------------------------------------
 
 
+@aligned
 def dscr(cfads: Any, debt_service: Any) -> Any:
     """Debt-service coverage ratio of each period.
 

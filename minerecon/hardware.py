@@ -21,10 +21,21 @@ import numpy as np
 import pandas as pd
 
 from minerecon import economics
-from minerecon._contract import aligned, check
+from minerecon._contract import UnknownNameError, aligned, check, check_count, check_scalar
 from minerecon.energy import check_efficiency, check_pue, check_uptime
 from minerecon.network import NetworkState
 from minerecon.units import W_PER_MW
+
+__all__ = [
+    "Deployment",
+    "Fleet",
+    "Miner",
+    "deployments",
+    "get_miner",
+    "list_miners",
+    "site_hashrate",
+    "site_power_mw",
+]
 
 
 @aligned
@@ -174,10 +185,20 @@ class Miner(_Hashing):
     release_year: int | None = None
 
     def __post_init__(self) -> None:
-        check("hashrate", self.hashrate, low=0, low_open=True, unit="[TH/s]")
-        check("power", self.power, low=0, low_open=True, unit="[W]")
-        object.__setattr__(self, "hashrate", float(self.hashrate))
-        object.__setattr__(self, "power", float(self.power))
+        for field in ("name", "manufacturer", "cooling"):
+            if not isinstance(getattr(self, field), str):
+                raise ValueError(f"{field} must be a string, got {getattr(self, field)!r}")
+        if not self.name.strip():
+            raise ValueError("name must not be empty")
+        year = self.release_year
+        if year is not None and (
+            isinstance(year, bool | np.bool_) or not isinstance(year, numbers.Integral)
+        ):
+            raise ValueError(f"release_year must be a whole number or None, got {year!r}")
+        hashrate = check_scalar("hashrate", self.hashrate, low=0, low_open=True, unit="[TH/s]")
+        power = check_scalar("power", self.power, low=0, low_open=True, unit="[W]")
+        object.__setattr__(self, "hashrate", hashrate)
+        object.__setattr__(self, "power", power)
 
     @property
     def efficiency(self) -> float:
@@ -210,13 +231,22 @@ class Fleet(_Hashing):
     groups: tuple[tuple[Miner, int], ...]
 
     def __post_init__(self) -> None:
-        groups = tuple((miner, int(count)) for miner, count in self.groups)
-        if not groups:
+        if isinstance(self.groups, str | bytes | Mapping) or not isinstance(self.groups, Iterable):
+            raise ValueError(
+                f"groups must be a tuple of (Miner, count) pairs, got {self.groups!r}"
+            )
+        pairs = tuple(self.groups)
+        if not pairs:
             raise ValueError("groups must hold at least one (miner, count) pair")
-        for miner, count in groups:
+        groups = []
+        for pair in pairs:
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise ValueError(f"groups must hold (Miner, count) pairs, got {pair!r}")
+            miner, count = pair
             if not isinstance(miner, Miner):
                 raise ValueError(f"groups must pair Miner objects with counts, got {miner!r}")
-            check(f"count of {miner.name}", count, low=0)
+            groups.append((miner, check_count(f"groups count of {miner.name}", count, low=0)))
+        groups = tuple(groups)
         if sum(count for _, count in groups) == 0:
             raise ValueError("groups must hold at least one machine (all counts are 0)")
         object.__setattr__(self, "groups", groups)
@@ -226,8 +256,24 @@ class Fleet(_Hashing):
         cls, counts: Mapping[str | Miner, int] | Iterable[tuple[str | Miner, int]]
     ) -> Fleet:
         """A fleet from catalogue names (or Miner objects) and counts."""
-        items = counts.items() if isinstance(counts, Mapping) else counts
-        return cls(tuple((get_miner(m) if isinstance(m, str) else m, n) for m, n in items))
+        if isinstance(counts, Mapping):
+            items = list(counts.items())
+        elif isinstance(counts, str | bytes) or not isinstance(counts, Iterable):
+            raise ValueError(f"counts must map machine names to counts, got {counts!r}")
+        else:
+            items = list(counts)
+        if not items:
+            raise ValueError("counts must name at least one machine, got none")
+        groups = []
+        for item in items:
+            if not isinstance(item, tuple | list) or len(item) != 2:
+                raise ValueError(f"counts must hold (name, count) pairs, got {item!r}")
+            miner, count = item
+            miner = _lookup("counts", miner) if isinstance(miner, str) else miner
+            if not isinstance(miner, Miner):
+                raise ValueError(f"counts must name catalogue machines or Miners, got {miner!r}")
+            groups.append((miner, check_count(f"counts of {miner.name}", count, low=0)))
+        return cls(tuple(groups))
 
     @classmethod
     def from_deployments(cls, deployed: Deployment | Iterable[Deployment]) -> Fleet:
@@ -312,7 +358,7 @@ class Deployment:
 
     def __post_init__(self) -> None:
         if isinstance(self.miner, str):
-            object.__setattr__(self, "miner", get_miner(self.miner))
+            object.__setattr__(self, "miner", _lookup("miner", self.miner))
         if not isinstance(self.miner, Miner):
             raise ValueError(f"miner must be a Miner or a catalogue name, got {self.miner!r}")
         if not isinstance(self.count, int | np.integer) or self.count < 0:
@@ -417,13 +463,21 @@ def get_miner(name: str) -> Miner:
     Raises
     ------
     KeyError
-        When no model matches; the message lists the closest names.
+        When no model matches (also a ``ValueError``); the message lists the
+        closest names.
 
     Examples
     --------
     >>> get_miner("Whatsminer M60S").efficiency
     18.387096774193548
     """
+    return _lookup("name", name)
+
+
+def _lookup(argument: str, name: Any) -> Miner:
+    """The catalogue machine called ``name``; errors name ``argument``."""
+    if not isinstance(name, str):
+        raise ValueError(f"{argument} must be a machine name (a string), got {name!r}")
     catalogue = list_miners()
     keys = {_key(full): full for full in catalogue.index}
     keys.update({_key(full.split(" ", 1)[-1]): full for full in catalogue.index})
@@ -432,7 +486,10 @@ def get_miner(name: str) -> Miner:
         close = difflib.get_close_matches(wanted, list(keys), n=6, cutoff=0.6)
         names = list(dict.fromkeys(keys[key] for key in close))[:4]
         hint = f"; closest: {', '.join(names)}" if names else ""
-        raise KeyError(f"no miner named {name!r} in the catalogue{hint} (see list_miners())")
+        raise UnknownNameError(
+            f"{argument} must name a catalogue machine: no miner named {name!r}{hint} "
+            "(see list_miners())"
+        )
     full_name = keys[wanted]
     row = catalogue.loc[full_name]
     return Miner(

@@ -57,7 +57,13 @@ import numpy as np
 import pandas as pd
 
 from minerecon import cashflow
-from minerecon._contract import check, check_count, check_scalar, with_overrides
+from minerecon._contract import (
+    UnknownNameError,
+    check,
+    check_count,
+    check_scalar,
+    with_overrides,
+)
 from minerecon.datasets import data_path
 from minerecon.units import DAYS_PER_YEAR, HOURS_PER_DAY, MAX_YEARS
 
@@ -102,6 +108,18 @@ DEFAULT_BUILD_DAYS = 365
 #: Days of linear ramp from first to full IT load: about 6 months (TeraWulf:
 #: first 40 MW 1H 2026, full >200 MW by end-2026).
 DEFAULT_RAMP_DAYS = 180
+
+#: Most days of flows a contract gives [day]: its build, term and extensions
+#: of at most ``MAX_YEARS`` each.
+_MAX_DAYS = math.ceil(3 * MAX_YEARS * DAYS_PER_YEAR)
+
+#: Most default days drawn at once by :meth:`ColocationLease.sample_default_days`
+#: (800 MB of float64).
+_MAX_PATHS = 100_000_000
+
+#: Most GPU purchases (the first and the replacements) a contract may need:
+#: ``contract_years / gpu_life_years`` beyond it is no longer a GPU life.
+_MAX_GPU_REPLACEMENTS = 1000
 
 _HOURS_PER_YEAR = HOURS_PER_DAY * DAYS_PER_YEAR
 _KW_PER_MW = 1000.0
@@ -212,19 +230,26 @@ def get_deal(name: str) -> pd.Series:
     Raises
     ------
     KeyError
-        When no deal matches; the message lists the closest names.
+        When no deal matches (a ``ValueError`` too); the message lists the
+        closest names.
+    ValueError
+        When ``name`` is not a string.
 
     Examples
     --------
     >>> float(get_deal("terawulf_fluidstack_2025_08")["usd_per_mw_year"])
     1850000.0
     """
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a deal name (a str), got {type(name).__name__} {name!r}")
     deals = _deals()
-    wanted = _key(str(name))
+    wanted = _key(name)
     if wanted not in deals.index:
         close = difflib.get_close_matches(wanted, list(deals.index), n=4, cutoff=0.4)
         hint = f"; closest: {', '.join(close)}" if close else ""
-        raise KeyError(f"no deal named {name!r}{hint} (see list_deals())")
+        raise UnknownNameError(
+            f"name must be a deal of list_deals(): no deal named {name!r}{hint}"
+        )
     return deals.loc[wanted].copy()
 
 
@@ -294,7 +319,10 @@ def lease_from_deal(name: str, **overrides: Any) -> ColocationLease:
         )
     term = float(deal["term_years"])
     escalator = float(deal["escalator"]) if _published(deal["escalator"]) else 0.0
-    escalator = float(overrides.get("escalator", escalator))
+    # Checked here: the rate is derived from it before the lease checks its fields.
+    escalator = check_scalar(
+        "escalator", overrides.get("escalator", escalator), low=-1, low_open=True, unit="[1/year]"
+    )
     growth = np.mean((1.0 + escalator) ** np.arange(math.ceil(term)))
     backstop = 0.0
     if _published(deal["backstop_usd"]):
@@ -364,10 +392,16 @@ def gpu_cloud_from_deal(name: str = "iren-microsoft-2025-11", **overrides: Any) 
             "use lease_from_deal for colocation deals"
         )
     terms = _GPU_CLOUD_TERMS.get(str(deal.name), {})
-    gpus = float(overrides.get("gpus_per_it_mw", IREN_GPUS_PER_IT_MW))
-    utilisation = float(overrides.get("utilisation", 1.0))
-    check("gpus_per_it_mw", gpus, low=0, low_open=True, unit="[GPU per IT MW]")
-    check("utilisation", utilisation, low=0, high=1, low_open=True)
+    gpus = check_scalar(
+        "gpus_per_it_mw",
+        overrides.get("gpus_per_it_mw", IREN_GPUS_PER_IT_MW),
+        low=0,
+        low_open=True,
+        unit="[GPU per IT MW]",
+    )
+    utilisation = check_scalar(
+        "utilisation", overrides.get("utilisation", 1.0), low=0, high=1, low_open=True
+    )
     params: dict[str, Any] = {
         "gpus_per_it_mw": gpus,
         "utilisation": utilisation,
@@ -381,6 +415,12 @@ def gpu_cloud_from_deal(name: str = "iren-microsoft-2025-11", **overrides: Any) 
     elif "capex_per_gpu" not in overrides:
         raise ValueError(
             f"capex_per_gpu must be given for deal {name!r}: no published equipment cost"
+        )
+    derived = [params["price_per_gpu_hour"], params.get("capex_per_gpu", 0.0)]
+    if not np.isfinite(derived).all():
+        raise ValueError(
+            "gpus_per_it_mw and utilisation must be large enough for a finite price and capex "
+            f"per GPU, got gpus_per_it_mw={gpus:g} and utilisation={utilisation:g}"
         )
     return with_overrides(GpuCloud, params, overrides)
 
@@ -396,13 +436,15 @@ def it_load_profile(n_days: int, build_days: float, ramp_days: float, active_day
     Parameters
     ----------
     n_days : int
-        Days from the decision, >= 0.
+        Days from the decision, 0 to 1,095,000 (3,000 years).
     build_days : float
-        Days from the decision to the first IT load [day], >= 0.
+        Days from the decision to the first IT load [day], >= 0, finite.
     ramp_days : float
-        Days of linear ramp to full load [day], >= 0 (0: full load at once).
+        Days of linear ramp to full load [day], >= 0 (0: full load at once),
+        finite.
     active_days : float
-        Days from the first IT load to the end of the contract [day], >= 0.
+        Days from the first IT load to the end of the contract [day], >= 0,
+        finite.
 
     Returns
     -------
@@ -423,17 +465,28 @@ def it_load_profile(n_days: int, build_days: float, ramp_days: float, active_day
     array([0.  , 0.  , 0.25, 0.75, 1.  , 1.  , 0.  ])
     """
     n_days = _check_n_days(n_days)
+    build_days = check_scalar("build_days", build_days, low=0, unit="[day]")
+    ramp_days = check_scalar("ramp_days", ramp_days, low=0, unit="[day]")
+    active_days = check_scalar("active_days", active_days, low=0, unit="[day]")
     t = np.arange(n_days, dtype=float)
     since = t - build_days
     if ramp_days > 0:
-        load = np.clip((since + 0.5) / ramp_days, 0.0, 1.0)
+        # A ramp of a tiny fraction of a day overflows to full load at once.
+        with np.errstate(over="ignore"):
+            load = np.clip((since + 0.5) / ramp_days, 0.0, 1.0)
     else:
         load = np.ones(n_days)
     return np.where((since >= 0) & (since < active_days), load, 0.0)
 
 
 def _check_n_days(n_days: Any) -> int:
-    return check_count("n_days", n_days, low=0)
+    n_days = check_count("n_days", n_days, low=0, unit="[day]")
+    if n_days > _MAX_DAYS:
+        raise ValueError(
+            f"n_days must be at most {_MAX_DAYS:,} [day] (the longest contract: build, term "
+            f"and extensions of {MAX_YEARS:g} years each), got {n_days:,}"
+        )
+    return n_days
 
 
 def _spread_over_build(n_days: int, build_days: float, total: float) -> np.ndarray:
@@ -488,9 +541,9 @@ class _Contract:
         Parameters
         ----------
         rng : numpy.random.Generator, int or None
-            Generator, or a seed for one.
+            Generator, or a seed (an int >= 0) for one.
         n_paths : int
-            Number of draws, >= 0.
+            Number of draws, 0 to 100,000,000.
 
         Returns
         -------
@@ -504,9 +557,11 @@ class _Contract:
         with ``h`` = default_hazard [1/year].
         """
         n_paths = check_count("n_paths", n_paths, low=0)
+        if n_paths > _MAX_PATHS:
+            raise ValueError(f"n_paths must be at most {_MAX_PATHS:,}, got {n_paths:,}")
+        rng = _generator(rng)
         if self.default_hazard == 0:
             return np.full(n_paths, np.inf)
-        rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         return rng.exponential(DAYS_PER_YEAR / self.default_hazard, size=n_paths)
 
     def _inputs(self, n_days: Any, it_mw: Any, power_price: Any) -> tuple[int, float, np.ndarray]:
@@ -521,9 +576,11 @@ class _Contract:
             power_price = 0.0
         price = check("power_price", power_price, low=0, unit="[USD/kWh]")
         price = np.asarray(price, dtype=float)
+        if not np.isfinite(price).all():
+            raise ValueError(f"power_price must be finite [USD/kWh], got {price.max()}")
         if price.ndim > 1 or (price.ndim == 1 and price.shape[0] != n_days):
             raise ValueError(
-                f"power_price must be a number or one value per day ({n_days}), "
+                f"power_price must be a number or one value per day of n_days ({n_days}), "
                 f"got shape {price.shape}"
             )
         return n_days, it_mw, np.broadcast_to(price, (n_days,))
@@ -545,7 +602,7 @@ class _Contract:
         it_mw : float, default 1
             Contracted critical IT load [MW], >= 0.
         power_price : float or array, optional
-            Site power price [USD/kWh], >= 0, constant or one per day;
+            Site power price [USD/kWh], >= 0 and finite, constant or one per day;
             required when the operator pays the power
             (``power_pass_through=False``), unused otherwise.
         default_day : None, float or array, optional
@@ -558,6 +615,12 @@ class _Contract:
         dict of numpy.ndarray
             ``revenue``, ``opex``, ``power_cost``, ``capex`` and
             ``cash_flow = revenue - opex - power_cost - capex`` [USD/day].
+
+        Raises
+        ------
+        ValueError
+            For a bad argument, or flows beyond the range of a float (an
+            enormous ``it_mw`` or ``power_price``).
         """
         n_days, it_mw, price = self._inputs(n_days, it_mw, power_price)
         t = np.arange(n_days, dtype=float)
@@ -571,7 +634,9 @@ class _Contract:
                     f"default_day must be a number or a 1-d array of paths, got shape {day.shape}"
                 )
             alive = (t < day[..., None]).astype(float)
-        return self._finish(self._flows(n_days, it_mw, price, alive))
+        # An overflow is refused by _finish with a message naming the arguments.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finish(self._flows(n_days, it_mw, price, alive))
 
     def expected_daily_cash_flows(
         self, n_days: int | None = None, *, it_mw: float = 1.0, power_price: Any = None
@@ -598,7 +663,9 @@ class _Contract:
         n_days, it_mw, price = self._inputs(n_days, it_mw, power_price)
         t = np.arange(n_days, dtype=float)
         alive = np.exp(-self.default_hazard * t / DAYS_PER_YEAR)
-        return self._finish(self._flows(n_days, it_mw, price, alive))
+        # An overflow is refused by _finish with a message naming the arguments.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finish(self._flows(n_days, it_mw, price, alive))
 
     @staticmethod
     def _finish(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -606,6 +673,11 @@ class _Contract:
         arrays = np.broadcast_arrays(*(parts[k] for k in keys))
         out = {k: np.array(a, dtype=float) for k, a in zip(keys, arrays, strict=True)}
         out["cash_flow"] = out["revenue"] - out["opex"] - out["power_cost"] - out["capex"]
+        if not all(np.isfinite(flow).all() for flow in out.values()):
+            raise ValueError(
+                "it_mw and power_price must be small enough for finite cash flows: the flows "
+                "of this contract exceed the range of a float (about 1.8e308 USD/day)"
+            )
         return out
 
     def _cash_flow(
@@ -635,7 +707,7 @@ class _Contract:
         rate : float
             Annual effective discount rate [-], > -1.
         n_days : int, optional
-            Days from the decision; default :attr:`horizon_days`.
+            Days from the decision, >= 1; default :attr:`horizon_days`.
         it_mw, power_price
             As in :meth:`daily_cash_flows` (default: per IT MW).
         default_day : None, float or array, optional
@@ -651,6 +723,8 @@ class _Contract:
         :func:`minerecon.cashflow.npv` with 365 periods per year.
         """
         flows = self._cash_flow(n_days, it_mw, power_price, default_day)
+        if flows.shape[-1] == 0:
+            raise ValueError("n_days must be >= 1 for an NPV, got 0")
         return cashflow.npv(flows, rate, periods_per_year=DAYS_PER_YEAR)
 
     def irr(
@@ -671,7 +745,8 @@ class _Contract:
         Returns
         -------
         IRR [-, annual effective]: a float, or one per path; ``nan`` where
-        the flows do not change sign.
+        the flows do not change sign; ``inf`` where the annual rate is
+        beyond the range of a float (an outlay recovered within days).
 
         Notes
         -----
@@ -728,6 +803,20 @@ class _Contract:
         if self.power_pass_through:
             return np.zeros_like(load)
         return self.pue * it_mw * _KW_PER_MW * HOURS_PER_DAY * power_price * load
+
+
+def _generator(rng: Any) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, np.random.SeedSequence):
+        return np.random.default_rng(rng)
+    # numpy counts timedelta64 as an integer: refuse it with booleans.
+    whole = isinstance(rng, int | np.integer) and not isinstance(rng, bool | np.timedelta64)
+    if whole and rng >= 0:
+        return np.random.default_rng(int(rng))
+    raise ValueError(
+        f"rng must be a numpy.random.Generator, a seed (an int >= 0) or None, got {rng!r}"
+    )
 
 
 def _validate_common(obj: Any) -> None:
@@ -945,7 +1034,8 @@ class GpuCloud(_Contract):
     utilisation : float, default 1
         Share of GPU-hours billed [-], in (0, 1] (1 for reserved capacity).
     gpu_life_years : float, default 5
-        Useful life of the GPUs [year], > 0 (straight-line depreciation).
+        Useful life of the GPUs [year], > 0 and at least
+        ``contract_years / 1000`` (straight-line depreciation).
     opex_share : float, default 0.10
         Operating cost (staff, maintenance, network) over revenue earned [-],
         in [0, 1]; ignored when ``opex_per_gpu_hour`` is given.
@@ -1053,6 +1143,14 @@ class GpuCloud(_Contract):
             unit="[year]",
         )
         check_scalar("prepayment_share", self.prepayment_share, low=0, high=1, unit="[-]")
+        # Each purchase is a pass over the days: bound their number.
+        shortest = self.contract_years / _MAX_GPU_REPLACEMENTS
+        if self.gpu_life_years < shortest:
+            raise ValueError(
+                f"gpu_life_years must be at least contract_years / {_MAX_GPU_REPLACEMENTS} = "
+                f"{shortest:g} [year] (at most {_MAX_GPU_REPLACEMENTS} GPU purchases in a "
+                f"contract), got {self.gpu_life_years:g}"
+            )
         _validate_common(self)
 
     @property

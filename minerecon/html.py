@@ -37,12 +37,16 @@ import base64
 import dataclasses
 import html
 import io
+import os
 import re
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from minerecon._contract import UnknownNameError, check_scalar
 
 __all__ = [
     "Bullets",
@@ -90,20 +94,46 @@ class Table:
     na_rep: str = "-"
     text_columns: Sequence[str] | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.frame, pd.DataFrame):
+            raise TypeError(f"frame must be a pandas DataFrame, got {type(self.frame).__name__}")
+        _check_text("caption", self.caption, optional=True)
+        if self.formatters is not None:
+            if not isinstance(self.formatters, Mapping) or not all(
+                callable(f) for f in self.formatters.values()
+            ):
+                raise TypeError(
+                    f"formatters must map column names to functions, got {_brief(self.formatters)}"
+                )
+            columns = {str(c) for c in self.frame.columns}
+            unknown = sorted(str(k) for k in self.formatters if str(k) not in columns)
+            if unknown:
+                # A KeyError (a lookup) that is also a ValueError (a bad argument).
+                raise UnknownNameError(f"formatters for unknown columns: {unknown}")
+        if self.float_format is not None and not callable(self.float_format):
+            raise TypeError(f"float_format must be a function, got {_brief(self.float_format)}")
+        if not isinstance(self.index, bool):
+            raise TypeError(f"index must be True or False, got {_brief(self.index)}")
+        _check_text("na_rep", self.na_rep)
+        if self.text_columns is not None:
+            if isinstance(self.text_columns, str | bytes) or not isinstance(
+                self.text_columns, Sequence
+            ):
+                raise TypeError(
+                    f"text_columns must be a list of column names, got {_brief(self.text_columns)}"
+                )
+            missing = [c for c in self.text_columns if c not in self.frame.columns]
+            if missing:
+                raise UnknownNameError(f"text_columns not in the table: {missing}")
+
     def to_html(self) -> str:
         """The ``<table>`` element, wrapped so that wide tables scroll on screen."""
         formatters = dict(self.formatters or {})
-        unknown = set(formatters) - {str(c) for c in self.frame.columns}
-        if unknown:
-            raise KeyError(f"formatters for unknown columns: {sorted(unknown)}")
         frame = self.frame
         if self.text_columns is None:
             text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
         else:
             text = list(self.text_columns)
-            missing = set(text) - set(frame.columns)
-            if missing:
-                raise KeyError(f"text_columns not in the table: {sorted(missing)}")
         offset = frame.index.nlevels if self.index else 0
         positions = {offset + list(frame.columns).index(c) for c in text}
         if self.index and frame.index.nlevels == 1 and frame.columns.name is None:
@@ -167,7 +197,7 @@ class Figure:
     caption : str, optional
         Shown under the figure.
     dpi : float, default 120
-        Resolution of the PNG [dots per inch].
+        Resolution of the PNG [dots per inch], in :data:`DPI_RANGE`.
     """
 
     figure: Any
@@ -176,8 +206,12 @@ class Figure:
     dpi: float = 120.0
 
     def __post_init__(self) -> None:
-        if not str(self.alt).strip():
-            raise ValueError("a figure needs alt text")
+        figure = None if isinstance(self.figure, bytes) else _check_figure(self.figure)
+        _check_text("alt", self.alt)
+        if not self.alt.strip():
+            raise ValueError("a figure needs alt text: alt must not be empty")
+        _check_text("caption", self.caption, optional=True)
+        object.__setattr__(self, "dpi", _check_dpi(self.dpi, figure))
 
     def to_html(self) -> str:
         """The ``<figure>`` element with the image as a ``data:`` URI."""
@@ -197,6 +231,10 @@ class Bullets:
     """A list of plain-text items (``<ul>``)."""
 
     items: Sequence[str]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.items, str | bytes) or not isinstance(self.items, Sequence):
+            raise TypeError(f"items must be a list of strings, got {_brief(self.items)}")
 
     def to_html(self) -> str:
         """The ``<ul>`` element."""
@@ -219,26 +257,84 @@ class Section:
     heading: str
     content: Sequence[str | Bullets | Table | Figure] = ()
 
+    def __post_init__(self) -> None:
+        _check_text("heading", self.heading)
+        if isinstance(self.content, str | bytes) or not isinstance(self.content, Sequence):
+            raise TypeError(
+                f"content of section {self.heading!r} must be a list of str, Bullets, Table "
+                f"or Figure, got {_brief(self.content)}"
+            )
+        for item in self.content:
+            if not isinstance(item, str | Bullets | Table | Figure):
+                raise TypeError(
+                    f"content of section {self.heading!r}: expected str, Bullets, Table or "
+                    f"Figure, got {type(item).__name__}"
+                )
+
     def to_html(self) -> str:
         """The ``<section>`` element."""
         parts = [f"<h2>{html.escape(self.heading)}</h2>"]
         for item in self.content:
             if isinstance(item, str):
                 parts.append(f"<p>{html.escape(item)}</p>")
-            elif isinstance(item, Bullets | Table | Figure):
-                parts.append(item.to_html())
             else:
-                raise TypeError(
-                    f"section {self.heading!r}: expected str, Bullets, Table or Figure, "
-                    f"got {type(item).__name__}"
-                )
+                parts.append(item.to_html())
         return "<section>\n" + "\n".join(parts) + "\n</section>"
 
 
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_text(name: str, value: Any, *, optional: bool = False) -> None:
+    if not (isinstance(value, str) or (optional and value is None)):
+        wanted = "a string or None" if optional else "a string"
+        raise TypeError(f"{name} must be {wanted}, got {_brief(value)}")
+
+
+def _check_figure(figure: Any) -> Any:
+    """The matplotlib Figure of a Figure or an Axes (by what they do: matplotlib is
+    not imported here)."""
+    found = (
+        figure if callable(getattr(figure, "savefig", None)) else getattr(figure, "figure", None)
+    )
+    if not callable(getattr(found, "savefig", None)):
+        raise TypeError(f"figure must be a matplotlib Figure or Axes, got {type(figure).__name__}")
+    return found
+
+
+#: Resolution of an embedded figure [dots per inch]: below 10 matplotlib cannot
+#: size the glyphs of small text.
+DPI_RANGE = (10.0, 2400.0)
+#: Pixels of an embedded figure at most (a 200 MB RGBA canvas).
+MAX_PIXELS = 50_000_000
+
+
+def _check_dpi(dpi: Any, figure: Any = None) -> float:
+    low, high = DPI_RANGE
+    dpi = check_scalar("dpi", dpi, low=low, high=high, unit="[dots per inch]")
+    if figure is not None:
+        width, height = figure.get_size_inches()
+        pixels = float(width * height * dpi**2)
+        if pixels > MAX_PIXELS:
+            raise ValueError(
+                f"dpi {dpi:g} makes a {width:g} x {height:g} inch figure {pixels:,.0f} pixels, "
+                f"above the limit of {MAX_PIXELS:,}: lower dpi"
+            )
+    return dpi
+
+
 def figure_to_png(figure: Any, dpi: float = 120.0) -> bytes:
-    """PNG bytes of a matplotlib Figure (or of the figure of an Axes)."""
-    if not hasattr(figure, "savefig"):
-        figure = figure.figure
+    """PNG bytes of a matplotlib Figure (or of the figure of an Axes).
+
+    ``dpi`` is the resolution [dots per inch], in :data:`DPI_RANGE`, and the
+    image may have at most :data:`MAX_PIXELS` pixels (``ValueError``
+    otherwise); a ``TypeError`` names ``figure`` when it is neither a Figure
+    nor an Axes.
+    """
+    figure = _check_figure(figure)
+    dpi = _check_dpi(dpi, figure)
     buffer = io.BytesIO()
     # No metadata: matplotlib would otherwise write its own address in the PNG.
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
@@ -300,6 +396,14 @@ def render_html_report(
     footer: str | None = None,
 ) -> str:
     """The text of the page (see :func:`write_html_report`)."""
+    _check_text("title", title)
+    _check_text("subtitle", subtitle, optional=True)
+    _check_text("footer", footer, optional=True)
+    if isinstance(sections, str | bytes) or not isinstance(sections, Sequence):
+        raise TypeError(f"sections must be a list of Section, got {_brief(sections)}")
+    for section in sections:
+        if not isinstance(section, Section):
+            raise TypeError(f"sections must hold Section objects, got {_brief(section)}")
     head = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -326,6 +430,11 @@ def write_html_report(
 ) -> Path:
     """Write a self-contained HTML page and return its path.
 
+    The page is written to a temporary file beside ``path`` and moved into
+    place when complete, so a failed or interrupted write leaves any previous
+    file at ``path`` as it was; a symbolic link at ``path`` is replaced, not
+    followed.
+
     Parameters
     ----------
     path : str or Path
@@ -343,8 +452,42 @@ def write_html_report(
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    TypeError
+        When ``path`` is not a str or a path, or an argument of
+        :func:`render_html_report` has the wrong type.
+    ValueError
+        When ``path`` is empty, names a folder, or lies in a folder that
+        does not exist.
+    OSError
+        When the folder cannot be written (permissions, a full disk).
     """
-    path = Path(path)
+    path = _check_path(path)
     text = render_html_report(title=title, subtitle=subtitle, sections=sections, footer=footer)
-    path.write_text(text, encoding="utf-8")
+    # Created like any new file (the umask applies), under a name no one else uses.
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _check_path(path: Any) -> Path:
+    # An int would be taken for a file descriptor and bytes are not a path here.
+    if not isinstance(path, str | os.PathLike) or isinstance(path, bytes):
+        raise TypeError(f"path must be a str or a pathlib.Path, got {_brief(path)}")
+    text = os.fspath(path)
+    if not isinstance(text, str) or not text or "\0" in text:
+        raise ValueError(f"path must name a file, got {_brief(path)}")
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"path must name a file, got the folder {str(path)!r}")
+    if not path.parent.is_dir():
+        raise ValueError(f"path must be in an existing folder, got {str(path)!r}")
     return path

@@ -27,7 +27,27 @@ import pandas as pd
 
 from minerecon import _contract
 from minerecon._contract import aligned, check, scalar_out
-from minerecon.units import SATS_PER_BTC, SECONDS_PER_DAY, TH
+from minerecon.units import DAYS_PER_YEAR, SATS_PER_BTC, SECONDS_PER_DAY, TH
+
+__all__ = [
+    "NetworkState",
+    "bits_to_difficulty",
+    "bits_to_target",
+    "block_subsidy",
+    "block_subsidy_sat",
+    "btc_per_th_day",
+    "difficulty_from_hashrate",
+    "estimate_height_date",
+    "fee_share",
+    "fees_from_share",
+    "halving_height",
+    "hashprice",
+    "hashrate_from_difficulty",
+    "issued_supply",
+    "next_difficulty",
+    "next_halving_height",
+    "target_to_difficulty",
+]
 
 #: Blocks between halvings (``nSubsidyHalvingInterval``).
 HALVING_INTERVAL = 210_000
@@ -250,6 +270,12 @@ def estimate_height_date(
     -------
     pandas.Timestamp for a scalar height, pandas.DatetimeIndex otherwise.
 
+    Raises
+    ------
+    ValueError
+        Naming the argument; also when a date would fall outside
+        1677-09-21 to 2262-04-11, the range pandas can represent.
+
     Notes
     -----
     ``date = reference_date + (height - reference_height) * block_interval``.
@@ -265,8 +291,21 @@ def estimate_height_date(
     check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
     _, heights = _check_height("height", height)
     _, reference = _check_height("reference_height", reference_height)
+    from minerecon import datasets
+
+    start = datasets.parse_day("reference_date", reference_date, normalize=False)
     seconds = (heights.astype(np.float64) - float(reference)) * float(block_interval)
-    start = pd.Timestamp(reference_date)
+    # pandas represents 1677-09-21 to 2262-04-11 only
+    earliest = (pd.Timestamp.min.value - start.as_unit("ns").value) / 1e9
+    latest = (pd.Timestamp.max.value - start.as_unit("ns").value) / 1e9
+    outside = (seconds < earliest) | (seconds > latest)
+    if outside.any():
+        raise ValueError(
+            f"height {int(heights[outside].flat[0]) if heights.ndim else int(heights)} would be "
+            f"mined outside {pd.Timestamp.min.date()} to {pd.Timestamp.max.date()}, the dates "
+            f"pandas can represent, at {float(block_interval):g} s per block from "
+            f"height {int(reference)} on {start}"
+        )
     if seconds.ndim == 0:
         return start + pd.Timedelta(seconds=float(seconds))
     return start + pd.to_timedelta(seconds.ravel(), unit="s")
@@ -297,7 +336,7 @@ def bits_to_target(bits: int | str) -> int:
             raise ValueError(
                 f"bits must be a hex string like '0x1d00ffff', got {bits!r}"
             ) from None
-    if isinstance(bits, np.integer):
+    if isinstance(bits, np.integer) and not isinstance(bits, np.timedelta64):
         bits = int(bits)  # fixed-width numpy integers would overflow in the shifts below
     if not isinstance(bits, int) or not 0 < bits < 2**32:
         raise ValueError(f"bits must be a 32-bit compact target in (0, 2**32), got {bits!r}")
@@ -306,7 +345,10 @@ def bits_to_target(bits: int | str) -> int:
     if mantissa == 0 or bits & 0x00800000:
         raise ValueError(f"bits {bits:#010x} encodes a zero or negative target")
     if exponent <= 3:
-        return mantissa >> (8 * (3 - exponent))
+        target = mantissa >> (8 * (3 - exponent))
+        if target == 0:
+            raise ValueError(f"bits {bits:#010x} encodes a zero target (mantissa shifted out)")
+        return target
     target = mantissa << (8 * (exponent - 3))
     if target >= 2**256:
         raise ValueError(f"bits {bits:#010x} encodes a target of 2**256 or more (overflow)")
@@ -326,8 +368,10 @@ def target_to_difficulty(target: int) -> float:
     float
         Difficulty [-].
     """
-    if target <= 0:
-        raise ValueError(f"target must be > 0, got {target}")
+    if isinstance(target, np.integer) and not isinstance(target, np.timedelta64):
+        target = int(target)
+    if isinstance(target, bool) or not isinstance(target, int) or target <= 0:
+        raise ValueError(f"target must be a whole number > 0, got {target!r}")
     return MAX_TARGET / target
 
 
@@ -655,20 +699,35 @@ class NetworkState:
         if height.ndim != 0:
             raise ValueError(f"height must be one block height, got {self.height!r}")
         object.__setattr__(self, "height", int(height))  # a Python int: no fixed-width overflow
-        _check_difficulty(self.difficulty)
-        check("btc_price", self.btc_price, low=0, unit="[USD/BTC]")
-        check("fees_per_block", self.fees_per_block, low=0, unit="[BTC]")
+        # one finite number each: an infinite price has no economics to compute
+        for name, low_open, unit in (
+            ("difficulty", True, "[-]"),
+            ("btc_price", False, "[USD/BTC]"),
+            ("fees_per_block", False, "[BTC]"),
+        ):
+            value = _contract.check_scalar(
+                name, getattr(self, name), low=0, low_open=low_open, unit=unit
+            )
+            object.__setattr__(self, name, value)
 
     @classmethod
     def latest(cls) -> NetworkState:
-        """The last day of the bundled history (the library's default)."""
+        """The last day of the history in use (the library's default).
+
+        The bundled history, extended by ``minerecon data update``; warns once
+        (:class:`~minerecon.datasets.StaleDataWarning`) when that day is more
+        than 30 days old (:func:`minerecon.datasets.latest_day`).
+        """
         from minerecon import datasets
 
-        return cls.from_history(datasets.load_history().index[-1])
+        return cls.from_history(datasets.latest_day())
 
     @classmethod
-    def from_history(cls, date: Any) -> NetworkState:
-        """The network on a past day, from the bundled history.
+    def from_history(cls, date: Any, *, average_days: int = 1) -> NetworkState:
+        """The network on a past day of the history.
+
+        The history is the bundled one, extended by ``minerecon data update``
+        or ``data import`` (see :func:`minerecon.datasets.history_status`).
 
         Parameters
         ----------
@@ -676,22 +735,130 @@ class NetworkState:
             A UTC day covered by :func:`minerecon.datasets.load_history`
             (read by :func:`minerecon.datasets.history_day`: a number, an
             empty string or ``"NaT"`` raises ``ValueError``).
+        average_days : int, default 1
+            Trailing window [days], >= 1: the difficulty, BTC price and fees
+            are the means over the ``average_days`` days ending on ``date``
+            (a 30-day average difficulty, as some calculators quote, instead
+            of the spot value). The window must lie within the history.
+
+        Examples
+        --------
+        Spot and 30-day mean difficulty on 2025-11-20: the window holds 8
+        days at 146.72 T, 14 at 155.97 T and 8 at 152.27 T, a mean of 152.52 T:
+
+        >>> spot = NetworkState.from_history("2025-11-20")
+        >>> mean = NetworkState.from_history("2025-11-20", average_days=30)
+        >>> round(spot.difficulty / 1e12, 2), round(mean.difficulty / 1e12, 2)
+        (152.27, 152.52)
         """
-        from minerecon import datasets
+        from minerecon import _contract, datasets
 
         day = datasets.history_day("date", date)
-        row = datasets.load_history().loc[day]
+        days = _contract.check_count("average_days", average_days, low=1, unit="[days]")
+        history = datasets.load_history()
+        first = day - pd.Timedelta(days=days - 1)
+        if first < history.index[0]:
+            raise ValueError(
+                f"average_days must keep the window within the history, which starts "
+                f"{history.index[0].date()}: {days} days before {day.date()} start "
+                f"{first.date()}"
+            )
+        window = history.loc[first:day]
         return cls(
             date=day,
             height=int(datasets.estimate_height(day)),
-            difficulty=float(row["difficulty"]),
-            btc_price=float(row["price_usd"]),
-            fees_per_block=float(row["fees_btc_per_block"]),
+            difficulty=float(window["difficulty"].mean()),
+            btc_price=float(window["price_usd"].mean()),
+            fees_per_block=float(window["fees_btc_per_block"].mean()),
         )
 
     def replace(self, **changes: Any) -> NetworkState:
-        """A copy with some fields changed (e.g. ``btc_price=90_000``)."""
+        """A copy with some fields changed (e.g. ``btc_price=90_000``).
+
+        A new ``date`` without a new ``height`` moves the height with it, and
+        so the subsidy: to the estimated height of that day within the
+        history, else at 144 blocks a day from this state. The
+        difficulty, price and fees stay as they are unless given (see
+        :meth:`project` to grow the difficulty).
+        """
+        from minerecon import datasets
+
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise ValueError(
+                f"changes must be fields of NetworkState (date, height, difficulty, "
+                f"btc_price, fees_per_block), got {unknown}"
+            )
+        if "date" in changes and "height" not in changes:
+            day = datasets.parse_day("date", changes["date"], normalize=False)
+            changes = {**changes, "date": day, "height": self._height_on(day)}
         return dataclasses.replace(self, **changes)
+
+    def _height_on(self, day: pd.Timestamp) -> int:
+        from minerecon import datasets
+
+        first, last = datasets.load_history().index[[0, -1]]
+        if first <= day.normalize() <= last:
+            return int(datasets.estimate_height(day.normalize()))
+        elapsed = (day - self.date) / pd.Timedelta(days=1)
+        height = self.height + round(elapsed * BLOCKS_PER_DAY)
+        if height < 0:
+            raise ValueError(f"date {day.date()} is before the genesis block at 144 blocks a day")
+        return height
+
+    def project(
+        self,
+        date: Any,
+        *,
+        difficulty_growth: float = 0.0,
+        btc_price: float | None = None,
+        fees_per_block: float | None = None,
+    ) -> NetworkState:
+        """The state on a later day, with the difficulty grown at a constant rate.
+
+        Parameters
+        ----------
+        date : str, datetime or pandas.Timestamp
+            The day, on or after this state's date.
+        difficulty_growth : float, default 0
+            Annual growth of the difficulty (as of the network hashrate)
+            [1/year], > -1: ``D_t = D_0 (1 + g) ** (days / 365)``.
+        btc_price, fees_per_block : float, optional
+            The values on that day; this state's by default (no drift
+            assumed).
+
+        Returns
+        -------
+        NetworkState
+            With the height at 144 blocks a day from this state, so the
+            subsidy halves when the date passes a halving.
+
+        Examples
+        --------
+        The network after the 2028 halving, difficulty up 25 % a year
+        (``1.25 ** (924 / 365) = 1.76`` over the 924 days):
+
+        >>> now = NetworkState.from_history("2025-11-20")
+        >>> later = now.project("2028-06-01", difficulty_growth=0.25)
+        >>> later.subsidy, round(later.difficulty / now.difficulty, 2)
+        (1.5625, 1.76)
+        """
+        from minerecon import _contract, datasets
+
+        day = datasets.parse_day("date", date, normalize=False)
+        if day < self.date:
+            raise ValueError(f"date must be on or after {self.date.date()}, got {day.date()}")
+        growth = _contract.check_scalar(
+            "difficulty_growth", difficulty_growth, low=-1.0, low_open=True, unit="[1/year]"
+        )
+        years = (day - self.date) / pd.Timedelta(days=DAYS_PER_YEAR)
+        return NetworkState(
+            date=day,
+            height=self.height + round(years * DAYS_PER_YEAR * BLOCKS_PER_DAY),
+            difficulty=self.difficulty * (1.0 + growth) ** years,
+            btc_price=self.btc_price if btc_price is None else btc_price,
+            fees_per_block=self.fees_per_block if fees_per_block is None else fees_per_block,
+        )
 
     @property
     def subsidy(self) -> float:

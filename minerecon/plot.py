@@ -5,17 +5,38 @@ distinguishable with the common forms of colour blindness.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from minerecon import economics, report
-from minerecon.hardware import Miner, get_miner, list_miners
+from minerecon._contract import check, check_scalar
+from minerecon.hardware import Miner, list_miners
 from minerecon.network import NetworkState
+
+__all__ = [
+    "breakeven_btc_price",
+    "breakeven_contours",
+    "breakeven_power_price",
+    "fan_chart",
+    "history",
+    "margin_map",
+    "margin_vs_btc_price",
+    "npv_distribution",
+    "profitable_map",
+    "sobol_indices",
+    "split_fraction_curve",
+    "tornado",
+]
+
+#: Contour levels a chart draws at most: more would be unreadable and slow to label.
+MAX_LEVELS = 100
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = (
@@ -36,11 +57,47 @@ _usd = FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:
+        if not isinstance(ax, Axes):
+            raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
         return ax
     import matplotlib.pyplot as plt
 
     _, ax = plt.subplots(figsize=size, layout="constrained")
     return ax
+
+
+def _check_frame(name: str, frame: Any, columns: Iterable[str], *, rows: int = 0) -> None:
+    """A table argument: a DataFrame with these numeric columns and at least ``rows`` rows."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} must have the columns {list(columns)}; missing {missing}")
+    for column in columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]) or frame[column].dtype == bool:
+            raise ValueError(f"{name}: column {column!r} must hold numbers")
+    if len(frame) < rows:
+        raise ValueError(f"{name} must have at least {rows} row(s), got {len(frame)}")
+
+
+def _economics_table(table: Any, column: str, kwargs: dict[str, Any]) -> pd.DataFrame:
+    """The table of :func:`minerecon.report.miner_economics` a bar chart draws."""
+    if table is None:
+        return report.miner_economics(**kwargs)
+    _check_frame("table", table, [column], rows=1)
+    keys = ("date", "difficulty", "fees_btc_per_block", "power_price_usd_per_kwh", "btc_price_usd")
+    missing = [key for key in keys if key not in table.attrs]
+    if missing:
+        raise ValueError(
+            f"table must be a result of minerecon.report.miner_economics: its attrs lack {missing}"
+        )
+    return table
+
+
+def _finite_max(values: Any, *others: float) -> float:
+    """The largest finite value (an axis limit), 1 when there is none."""
+    finite = [v for v in (*np.asarray(values, float).ravel(), *others) if np.isfinite(v)]
+    return max(finite) if finite else 1.0
 
 
 def _subtitle(attrs: dict[str, Any]) -> str:
@@ -75,7 +132,7 @@ def breakeven_btc_price(
         machine is profitable at today's price (the dashed line), vermilion
         where it is not; each bar is labelled with its break-even.
     """
-    table = table if table is not None else report.miner_economics(**kwargs)
+    table = _economics_table(table, "breakeven_btc_price_usd", kwargs)
     ax = _axes(ax, (8.0, 0.38 * len(table) + 1.6))
     price = table.attrs["btc_price_usd"]
     breakeven = table["breakeven_btc_price_usd"].iloc[::-1]
@@ -102,7 +159,7 @@ def breakeven_btc_price(
         va="top",
         fontsize="small",
     )
-    ax.set_xlim(0, max(float(np.nanmax(breakeven)), price) * 1.15)
+    ax.set_xlim(0, _finite_max(breakeven, price) * 1.15)
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel("Break-even BTC price [USD/BTC]")
     ax.set_title(f"Break-even BTC price per machine\n{_subtitle(table.attrs)}", fontsize="medium")
@@ -143,13 +200,22 @@ def margin_vs_btc_price(
         Lines of margin [USD per TH/s per day], the zero line, today's price
         (dashed) and each machine's break-even marked on the zero line.
     """
-    state = network if network is not None else NetworkState.latest()
+    state = report._network_state(network)
     if miners is None:
         ranked = list_miners().sort_values("efficiency_j_per_th").index
         miners = list(ranked[np.linspace(0, len(ranked) - 2, 6).round().astype(int)])
-    chosen = [get_miner(m) if isinstance(m, str) else m for m in miners]
-    prices = np.linspace(0.0, 2.5 * state.btc_price, 200) if btc_prices is None else btc_prices
-    prices = np.asarray(prices, dtype=float)
+    # No machine is allowed: the explorer draws the empty chart.
+    empty = isinstance(miners, list | tuple) and not miners
+    chosen = [] if empty else report._machines(miners)
+    power_price = check_scalar("power_price", power_price, low=0.0, unit="[USD/kWh]")
+    if btc_prices is None:
+        prices = np.linspace(0.0, 2.5 * state.btc_price, 200)
+    else:
+        prices = np.asarray(check("btc_prices", btc_prices, low=0.0, unit="[USD/BTC]"), float)
+        if prices.ndim != 1 or not prices.size or not np.isfinite(prices).all():
+            raise ValueError(
+                f"btc_prices must be a 1-D sequence of finite prices [USD/BTC], got {btc_prices!r}"
+            )
     ax = _axes(ax, (8.0, 5.0))
     reward = {"fees_per_block": state.fees_per_block, "subsidy": state.subsidy}
     for index, miner in enumerate(chosen):
@@ -202,6 +268,8 @@ def npv_distribution(
         ``option`` and ``path``) [USD].
     kind : {"violin", "box"}, default "violin"
         Violins (density) or box plots (quartiles, whiskers at p5 and p95).
+        Violins fall back to boxes when an option's paths do not differ
+        enough to estimate a density (equal, or a single path).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when not given.
 
@@ -212,13 +280,29 @@ def npv_distribution(
         millions of USD; the mean of each option is a black diamond, the zero
         line marks loss.
     """
-    values = getattr(npv, "npv", npv)
+    values = npv.npv if not isinstance(npv, xr.DataArray) and hasattr(npv, "npv") else npv
+    if (
+        not isinstance(values, xr.DataArray)
+        or set(values.dims) != {"option", "path"}
+        or "option" not in values.coords
+        or not values.size
+    ):
+        raise ValueError(
+            "npv must be a SiteComparison or a DataArray over option and path with an "
+            f"option coordinate, got {type(values).__name__} {getattr(values, 'dims', '')}"
+        )
+    if values.dtype.kind not in "iuf" or not np.isfinite(values.values).all():
+        raise ValueError("npv must hold finite numbers [USD]")
     if kind not in ("violin", "box"):
         raise ValueError(f"kind must be 'violin' or 'box', got {kind!r}")
     options = [str(option) for option in values.coords["option"].values]
-    data = [np.asarray(values.sel(option=option).values, float) / 1e6 for option in options]
+    data = [np.asarray(values.isel(option=i).values, float) / 1e6 for i in range(len(options))]
     ax = _axes(ax, (8.0, 0.7 * len(options) + 1.6))
     positions = np.arange(len(options))[::-1]
+    if kind == "violin" and not all(_has_density(d) for d in data):
+        # A density needs paths that differ (DESIGN: a distribution only when
+        # they do): boxes show equal values as one line.
+        kind = "box"
     if kind == "violin":
         parts = ax.violinplot(
             data,
@@ -254,6 +338,17 @@ def npv_distribution(
     return ax
 
 
+def _has_density(values: np.ndarray) -> bool:
+    """Whether matplotlib's violin can estimate a density of ``values``: its Gaussian
+    kernel (Scott's bandwidth) has the variance ``var * n**-0.4``, which must be
+    finite, positive and invertible in floating point."""
+    if values.size < 2:
+        return False
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        variance = np.var(values, ddof=1) * values.size**-0.4
+        return bool(np.isfinite(variance) and variance > 0 and np.isfinite(1.0 / variance))
+
+
 def split_fraction_curve(
     scores: pd.Series,
     *,
@@ -278,8 +373,24 @@ def split_fraction_curve(
         The curve in millions of USD against the converted share in %, with
         the optimum marked and labelled.
     """
+    if not isinstance(scores, pd.Series) or not len(scores):
+        raise ValueError(
+            "scores must be a non-empty pandas Series indexed by fraction, "
+            f"got {type(scores).__name__}"
+        )
+    if scores.index.dtype.kind not in "iuf" or scores.dtype.kind not in "iuf":
+        raise ValueError("scores must hold numbers [USD] indexed by fractions [-]")
+    check("scores", scores.to_numpy(float))
+    check("scores fractions", scores.index.to_numpy(float), low=0.0, high=1.0)
+    if scores.index.has_duplicates:
+        raise ValueError("scores must have one value per fraction (its index has duplicates)")
     scores = scores.sort_index()
-    best = float(scores.idxmax()) if best is None else float(best)
+    if best is None:
+        best = float(scores.idxmax())
+    else:
+        best = check_scalar("best", best)
+        if best not in scores.index:
+            raise ValueError(f"best must be one of the fractions of scores, got {best:g}")
     ax = _axes(ax, (7.0, 4.5))
     x = np.asarray(scores.index, float) * 100
     y = scores.to_numpy(float) / 1e6
@@ -332,6 +443,12 @@ def tornado(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
         the parameter's low value, orange to the output at its high value.
         Tick labels give the parameter and its range.
     """
+    _check_frame(
+        "result",
+        result,
+        ["low_value", "high_value", "output_low", "output_high", "base_output"],
+        rows=1,
+    )
     ax = _axes(ax, (8.0, 0.5 * len(result) + 1.6))
     rows = result.iloc[::-1]
     base = float(rows["base_output"].iloc[0]) if len(rows) else 0.0
@@ -376,6 +493,7 @@ def sobol_indices(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
         the gap between the two is the share of variance due to
         interactions.
     """
+    _check_frame("result", result, ["first_order", "total"], rows=1)
     ax = _axes(ax, (max(5.0, 0.9 * len(result) + 2.0), 4.5))
     positions = np.arange(len(result))
     width = 0.38
@@ -388,7 +506,12 @@ def sobol_indices(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
         low = result.get(f"{column}_low")
         high = result.get(f"{column}_high")
         error = None
-        if low is not None and high is not None and np.isfinite(low).all():
+        if (
+            low is not None
+            and high is not None
+            and np.isfinite(low.to_numpy(float)).all()
+            and np.isfinite(high.to_numpy(float)).all()
+        ):
             error = np.vstack(
                 [
                     np.clip(values - low.to_numpy(float), 0, None),
@@ -406,7 +529,8 @@ def sobol_indices(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
         )
     ax.set_xticks(positions, [str(name) for name in result.index])
     ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
-    ax.set_ylim(min(0.0, float(np.nanmin(result["first_order"])) - 0.05), 1.05)
+    lowest = -_finite_max(-result["first_order"].to_numpy(float))
+    ax.set_ylim(min(0.0, lowest - 0.05), 1.05)
     ax.set_xlabel("Parameter")
     ax.set_ylabel("Sobol' index (share of output variance) [-]")
     title = f"Sobol' indices of {result.attrs.get('output', 'the output')}"
@@ -550,9 +674,28 @@ def _grid_axis(data: Any, dim: str, axis: Any) -> np.ndarray:
     return positions
 
 
-def _grid(data: Any, ax: Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if data.ndim != 2:
-        raise ValueError(f"need a 2-D grid, got dims {data.dims}")
+def _levels(levels: Any) -> list[float]:
+    """Contour levels: finite numbers, in increasing order without repeats."""
+    if levels is None:
+        return []
+    if isinstance(levels, str | bytes) or not isinstance(levels, Iterable):
+        raise ValueError(f"levels must be a sequence of numbers, got {levels!r}")
+    values = np.asarray(check("levels", list(levels)), float)
+    if values.ndim != 1 or not np.isfinite(values).all():
+        raise ValueError(f"levels must be a 1-D sequence of finite numbers, got {levels!r}")
+    values = np.unique(values)
+    if values.size > MAX_LEVELS:
+        raise ValueError(f"levels must hold at most {MAX_LEVELS} values, got {values.size}")
+    return values.tolist()
+
+
+def _grid(data: Any, ax: Axes, name: str = "data") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not isinstance(data, xr.DataArray):
+        raise TypeError(f"{name} must be an xarray DataArray, got {type(data).__name__}")
+    if data.ndim != 2 or data.dtype.kind not in "iufb":
+        raise ValueError(f"{name} must be a 2-D grid of numbers, got dims {data.dims}")
+    if not np.isfinite(np.asarray(data.values, float)).any():
+        raise ValueError(f"{name} must hold at least one finite value")
     for dim in data.dims:
         along = _numeric_along(data, dim)
         if np.asarray(data[dim].values).dtype.kind not in "iuf" and along is not None:
@@ -589,7 +732,7 @@ def breakeven_power_price(
         power price (the dashed line), vermilion where it is below; each bar
         is labelled with its value.
     """
-    table = table if table is not None else report.miner_economics(**kwargs)
+    table = _economics_table(table, "breakeven_power_price_usd_per_kwh", kwargs)
     ax = _axes(ax, (8.0, 0.38 * len(table) + 1.6))
     site = table.attrs["power_price_usd_per_kwh"]
     breakeven = table["breakeven_power_price_usd_per_kwh"].iloc[::-1]
@@ -617,8 +760,8 @@ def breakeven_power_price(
         fontsize="small",
         backgroundcolor="white",
     )
-    low = min(0.0, float(np.nanmin(breakeven)) * 1.1)
-    ax.set_xlim(low, max(float(np.nanmax(breakeven)), site) * 1.18)
+    low = min(0.0, -_finite_max(-breakeven.to_numpy(float)) * 1.1)
+    ax.set_xlim(low, _finite_max(breakeven, site) * 1.18)
     ax.set_xlabel("Break-even power price [USD/kWh]")
     ax.set_title(
         f"Break-even power price per machine at BTC {table.attrs['btc_price_usd']:,.0f} USD\n"
@@ -647,7 +790,8 @@ def margin_map(
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when not given.
     levels : iterable of float, optional
-        Further contour levels to draw and label, in the data's units.
+        Further contour levels to draw and label, in the data's units (at
+        most :data:`MAX_LEVELS`).
 
     Returns
     -------
@@ -658,9 +802,10 @@ def margin_map(
     """
     from matplotlib.colors import CenteredNorm
 
+    extra = _levels(levels)
     ax = _axes(ax, (7.5, 5.0))
     x, y, values = _grid(data, ax)
-    halfrange = float(np.nanmax(np.abs(values))) or 1.0
+    halfrange = _finite_max(np.abs(values)) or 1.0
     mesh = ax.pcolormesh(
         x,
         y,
@@ -673,11 +818,13 @@ def margin_map(
     name = data.name if data.name is not None else "value"
     bar = ax.figure.colorbar(mesh, ax=ax)
     bar.set_label(_label(name, units))
-    if np.nanmin(values) < 0 < np.nanmax(values):
+    # Contours need a grid of at least 2 x 2 cells.
+    lines = min(values.shape) > 1
+    if lines and np.nanmin(values) < 0 < np.nanmax(values):
         zero = ax.contour(x, y, values, levels=[0.0], colors=PALETTE[7], linewidths=2.0)
         ax.clabel(zero, fmt={0.0: "break-even"}, fontsize="small")
-    extra = sorted(float(level) for level in levels or () if level != 0)
-    if extra:
+    extra = [level for level in extra if level != 0]
+    if lines and extra:
         lines = ax.contour(x, y, values, levels=extra, colors="0.25", linewidths=0.9)
         ax.clabel(lines, fmt=lambda level: f"{level:,.4g}", fontsize="small")
     ax.set_title(
@@ -705,8 +852,9 @@ def breakeven_contours(
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when not given.
     levels : iterable of float or int, optional
-        Contour levels [USD/BTC], or how many to aim for; about eight round
-        levels by default.
+        Contour levels [USD/BTC] (at most :data:`MAX_LEVELS`), or how many to
+        aim for, in [1, :data:`MAX_LEVELS`]; about eight round levels by
+        default.
     btc_price : float, optional
         A BTC price to mark (e.g. today's) [USD/BTC]: its contour is drawn as
         a thick dashed vermilion line; cells below it are profitable.
@@ -721,12 +869,36 @@ def breakeven_contours(
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MaxNLocator
 
+    if isinstance(levels, numbers.Number | np.timedelta64):
+        # numpy registers timedelta64 as an Integral: it is no count.
+        if isinstance(levels, bool | np.bool_ | np.timedelta64) or not isinstance(
+            levels, numbers.Integral
+        ):
+            raise ValueError(f"levels must be a whole number or a sequence, got {levels!r}")
+        if not 1 <= levels <= MAX_LEVELS:
+            raise ValueError(
+                f"levels must be in [1, {MAX_LEVELS}] when it is a count, got {levels}"
+            )
+    elif levels is not None:
+        levels = _levels(levels)
+        if len(levels) < 2:
+            raise ValueError(f"levels must hold at least two distinct values, got {levels}")
+    if btc_price is not None:
+        btc_price = check_scalar("btc_price", btc_price, low=0.0, unit="[USD/BTC]")
+    if isinstance(surface, xr.DataArray) and min(surface.shape, default=0) < 2:
+        raise ValueError(
+            "surface must have at least two values along each of its dims, "
+            f"got {dict(surface.sizes)}"
+        )
     ax = _axes(ax, (7.5, 5.0))
-    x, y, values = _grid(surface, ax)
-    if levels is None or isinstance(levels, int):
+    x, y, values = _grid(surface, ax, "surface")
+    if levels is None or isinstance(levels, numbers.Integral):
         finite = values[np.isfinite(values)]
-        locator = MaxNLocator(nbins=levels or 8)
-        levels = locator.tick_values(finite.min(), finite.max())
+        locator = MaxNLocator(nbins=int(levels or 8))
+        low, high = finite.min(), finite.max()
+        if low == high:  # a flat surface: one band around its value
+            low, high = low - max(1.0, abs(low) * 0.01), high + max(1.0, abs(high) * 0.01)
+        levels = locator.tick_values(low, high)
     levels = np.asarray(list(levels), dtype=float)
     filled = ax.contourf(x, y, values, levels=levels, cmap=SEQUENTIAL_CMAP, alpha=0.85)
     lines = ax.contour(x, y, values, levels=levels, colors=PALETTE[7], linewidths=0.8)
@@ -813,9 +985,13 @@ def history(
         None if value is None else datasets.parse_day(name, value, normalize=False)
         for name, value in (("start", start), ("end", end))
     )
-    frame = datasets.load_history().loc[first:last]
+    bundled = datasets.load_history()
+    frame = bundled.loc[first:last]
     if frame.empty:
-        raise ValueError(f"no bundled history between {start} and {end}")
+        raise ValueError(
+            f"no bundled history between start={start} and end={end}: they must select "
+            f"some of {bundled.index[0].date()} to {bundled.index[-1].date()}"
+        )
     hashprice = _hashprice_history(frame)
     ax = _axes(ax, (9.0, 5.0))
     twin = ax.twinx()
@@ -905,7 +1081,22 @@ def fan_chart(
         in EH/s, USD amounts over a million in million USD); cash variables
         get a zero line.
     """
-    percentiles = sorted(float(p) for p in percentiles)
+    from minerecon.projection import SimulationResult
+
+    if not isinstance(result, SimulationResult):
+        raise TypeError(
+            f"result must be a minerecon.projection.SimulationResult, got {type(result).__name__}"
+        )
+    if not isinstance(variable, str):
+        raise ValueError(f"variable must be the name of a series of result, got {variable!r}")
+    if isinstance(percentiles, str | bytes) or not isinstance(percentiles, Iterable):
+        raise ValueError(
+            f"percentiles must be a sequence of numbers in [0, 100], got {percentiles!r}"
+        )
+    values = np.asarray(check("percentiles", list(percentiles), low=0.0, high=100.0, unit="[%]"))
+    if values.ndim != 1 or not values.size:
+        raise ValueError(f"percentiles must be a non-empty 1-D sequence, got {percentiles!r}")
+    percentiles = sorted(values.astype(float).tolist())
     bands = result.bands(variable, percentiles=percentiles)
     time_dim = next(dim for dim in bands.dims if dim != "percentile")
     times = pd.DatetimeIndex(bands.coords[time_dim].values)
@@ -970,7 +1161,12 @@ def profitable_map(data: Any, *, ax: Axes | None = None) -> Axes:
     from matplotlib.colors import BoundaryNorm
     from matplotlib.ticker import MaxNLocator
 
-    total = data.sizes.get("miner", int(np.nanmax(data["count"].values)))
+    if not isinstance(data, xr.Dataset) or "count" not in data or "miner" not in data.dims:
+        raise ValueError(
+            "data must be a result of minerecon.sweep.profitable_miners (a Dataset with "
+            f"count and a miner dim), got {type(data).__name__}"
+        )
+    total = data.sizes["miner"]
     count = data["count"]
     ax = _axes(ax, (7.5, 5.0))
     x, y, values = _grid(count, ax)

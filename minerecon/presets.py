@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 
 from minerecon import fees, price
+from minerecon._contract import UnknownNameError, check_count
 from minerecon.config import SiteStudy
 from minerecon.difficulty import ConstantGrowth
 from minerecon.hardware import Deployment, Miner
@@ -131,9 +132,9 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
     Parameters
     ----------
     n_paths : int, default 1000
-        Monte Carlo paths (about 10 s for the report with 2 cores).
-    seed : int, default 2025
-        Seed shared by every option.
+        Monte Carlo paths, >= 1 (about 10 s for the report with 2 cores).
+    seed : int or None, default 2025
+        Seed shared by every option, >= 0.
 
     Returns
     -------
@@ -182,6 +183,9 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
       views: see :mod:`minerecon.valuation`, where each is sourced or
       labelled as an assumption.
     """
+    n_paths = check_count("n_paths", n_paths)
+    if seed is not None:
+        seed = check_count("seed", seed, low=0)
     facts = CLEANSPARK_FY2025
     start = NetworkState.from_history(facts.results_date)
     power_w = facts.efficiency_j_per_th * _MINER_HASHRATE_TH
@@ -273,9 +277,16 @@ def get_preset(name: str, **kwargs: object) -> SiteStudy:
     Raises
     ------
     KeyError
-        When no preset has that name; the message lists the names.
+        When no preset has that name (a ``ValueError`` too); the message
+        lists the names.
+    ValueError
+        When ``name`` is not a string.
     """
-    key = str(name).strip().lower().replace("_", "-")
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a preset name (a str), got {type(name).__name__} {name!r}")
+    key = name.strip().lower().replace("_", "-")
     if key not in PRESETS:
-        raise KeyError(f"no preset named {name!r}; valid: {', '.join(sorted(PRESETS))}")
+        raise UnknownNameError(
+            f"name must be one of {', '.join(sorted(PRESETS))}: no preset named {name!r}"
+        )
     return PRESETS[key](**kwargs)

@@ -35,7 +35,9 @@ subsidy.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,6 +76,53 @@ def _real(name: str, value: Any, *, unit: str = "", **bounds: Any) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return float(value)
+
+
+def _count(n: int) -> str:
+    """A count for a message: a 400-digit number of paths stays readable."""
+    text = str(n)
+    return text if len(text) <= 15 else f"about 1e{len(text) - 1}"
+
+
+def _megabytes(n_bytes: int) -> float:
+    """``n_bytes`` in MB; ``inf`` for a count too large for a float."""
+    try:
+        return n_bytes / 2**20
+    except OverflowError:
+        return math.inf
+
+
+@functools.cache
+def _physical_memory() -> float:
+    """This machine's memory [bytes]; ``inf`` where the system does not say."""
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        return math.inf
+
+
+def _check_memory(n_paths: int, n_days: int, bytes_per_path_day: int) -> None:
+    """Refuse, before allocating, a run of paths that cannot fit in this machine's memory.
+
+    Paths are drawn in whole blocks of :data:`minerecon._random.BLOCK_PATHS`,
+    with up to three scratch arrays per block, hence the extra rows.
+    """
+    needed = bytes_per_path_day * n_days * (n_paths + 4 * _random.BLOCK_PATHS)
+    if needed > _physical_memory():
+        raise ValueError(
+            f"n_paths x n_days = {_count(n_paths)} x {_count(n_days)} needs about "
+            f"{_megabytes(needed):,.0f} MB, more than this machine's "
+            f"{_megabytes(_physical_memory()):,.0f} MB of memory; ask for fewer paths or days"
+        )
+
+
+def _check_calibration(calibration: Any) -> None:
+    """A model's ``calibration`` is what ``fit`` records: a :class:`Calibration` or None."""
+    if calibration is not None and not isinstance(calibration, Calibration):
+        raise ValueError(
+            "calibration must be a minerecon.datasets.Calibration (as fit records) or None, "
+            f"got {type(calibration).__name__} {calibration!r:.60}"
+        )
 
 
 def _start_price(start_price: Any) -> float:
@@ -141,13 +190,14 @@ def _window(prices: Any, start: Any, end: Any, minimum: int) -> tuple[pd.Series,
         series = prices
         source = "user series" if prices.name is None else f"user series {prices.name!r}"
     first, last = series.index[0], series.index[-1]
+    days_of = "the bundled history: prices is None" if prices is None else "the days of prices"
     bounds = {}
     for name, value, default in (("start", start, first), ("end", end, last)):
         bounds[name] = (
             default
             if value is None
             else datasets.parse_day(
-                name, value, first=first, last=last, source="the price series", normalize=False
+                name, value, first=first, last=last, source=days_of, normalize=False
             )
         )
     if bounds["start"] > bounds["end"]:
@@ -172,8 +222,8 @@ def _window(prices: Any, start: Any, end: Any, minimum: int) -> tuple[pd.Series,
         raise ValueError("prices must be finite")
     if len(window) < minimum:
         raise ValueError(
-            f"the window {window.index[0].date()}..{window.index[-1].date()} holds "
-            f"{len(window)} daily prices; this fit needs at least {minimum}"
+            f"prices between start and end ({window.index[0].date()}..{window.index[-1].date()}) "
+            f"hold {len(window)} daily prices; this fit needs at least {minimum}"
         )
     return window, source
 
@@ -208,7 +258,8 @@ def simulate(
     n_paths : int
         Number of paths, >= 1.
     n_days : int
-        Days per path including day 0, >= 1.
+        Days per path including day 0, >= 1. A run that cannot fit in the
+        machine's memory is refused before anything is allocated.
     start_price : float
         Price on day 0 [USD/BTC], > 0.
     seed : int, SeedSequence, Generator or None
@@ -233,12 +284,14 @@ def simulate(
     >>> paths.shape, float(paths[0, 0])
     ((1000, 366), 60000.0)
     """
-    if not callable(getattr(model, "sample", None)):
+    # pandas objects have a sample method of their own (random rows), not the protocol's
+    if isinstance(model, pd.Series | pd.DataFrame) or not callable(getattr(model, "sample", None)):
         raise ValueError(
             f"model must have a sample(rng, out, start_price) method, got {type(model).__name__}"
         )
     n_paths = check_count("n_paths", n_paths)
     n_days = check_count("n_days", n_days)
+    _check_memory(n_paths, n_days, 8)
     start_price = _start_price(start_price)
 
     def sampler(rng: np.random.Generator, out: np.ndarray) -> None:
@@ -282,6 +335,9 @@ class ConstantPrice(_PriceModel):
     """
 
     calibration: Calibration | None = None
+
+    def __post_init__(self) -> None:
+        _check_calibration(self.calibration)
 
     def sample(self, rng: np.random.Generator, out: np.ndarray, start_price: float) -> None:
         """Fill ``out`` with ``start_price`` [USD/BTC]; ``rng`` is not used."""
@@ -334,6 +390,7 @@ class GrowthPrice(_PriceModel):
     def __post_init__(self) -> None:
         g = _real("annual_growth", self.annual_growth, low=-1.0, low_open=True, unit="[1/yr]")
         object.__setattr__(self, "annual_growth", g)
+        _check_calibration(self.calibration)
 
     def sample(self, rng: np.random.Generator, out: np.ndarray, start_price: float) -> None:
         """Fill ``out`` with the growth path [USD/BTC]; ``rng`` is not used."""
@@ -357,6 +414,13 @@ class GrowthPrice(_PriceModel):
         start, end : str or Timestamp, optional
             First and last day of the window (inclusive).
 
+        Raises
+        ------
+        ValueError
+            If the prices move so fast that ``g`` is beyond a float: ``1 + g``
+            rounds to 0 (a fall of more than about 9.6 % a day on average) or
+            overflows. A longer window gives a rate that can be held.
+
         Notes
         -----
         ``g = (S_end / S_start)^(365 / n) - 1`` with ``n`` the days between
@@ -370,7 +434,14 @@ class GrowthPrice(_PriceModel):
         window, source = _window(prices, start, end, 2)
         values = window.to_numpy(dtype=float)
         days = len(values) - 1
-        growth = (values[-1] / values[0]) ** (DAYS_PER_YEAR / days) - 1.0
+        with np.errstate(over="ignore", under="ignore"):
+            growth = float((values[-1] / values[0]) ** (DAYS_PER_YEAR / days) - 1.0)
+        if not (math.isfinite(growth) and growth > -1.0):
+            raise ValueError(
+                f"prices between start and end ({window.index[0].date()}.."
+                f"{window.index[-1].date()}) go from {values[0]:g} to {values[-1]:g} in {days} "
+                "days: the annual growth is beyond a float; use a longer window"
+            )
         return cls(growth, _calibration(window, source, "annualised geometric mean growth"))
 
 
@@ -438,6 +509,7 @@ class GBM(_PriceModel):
         object.__setattr__(self, "drift", _real("drift", self.drift, unit="[1/yr]"))
         vol = _real("volatility", self.volatility, low=0.0, unit="[1/sqrt(yr)]")
         object.__setattr__(self, "volatility", vol)
+        _check_calibration(self.calibration)
 
     def sample(self, rng: np.random.Generator, out: np.ndarray, start_price: float) -> None:
         """Fill ``out`` (n_paths, n_days) in place with price paths [USD/BTC]."""
@@ -689,6 +761,7 @@ class MertonJump(_PriceModel):
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
+        _check_calibration(self.calibration)
 
     @property
     def jump_compensator(self) -> float:
@@ -798,7 +871,7 @@ class MertonJump(_PriceModel):
         >>> model.calibration.n_observations, round(model.jump_intensity, 1)
         (2420, 2.4)
         """
-        if method not in ("mle", "threshold"):
+        if not isinstance(method, str) or method not in ("mle", "threshold"):
             raise ValueError(f"method must be 'mle' or 'threshold', got {method!r}")
         threshold = _real("threshold", threshold, low=0.0, low_open=True, unit="[-]")
         window, source = _window(prices, start, end, 100)
@@ -948,6 +1021,7 @@ class RegimeSwitching(_PriceModel):
             if not 0 <= state < k:
                 raise ValueError(f"initial_state must be in [0, {k - 1}] or None, got {state}")
             object.__setattr__(self, "initial_state", int(state))
+        _check_calibration(self.calibration)
 
     @staticmethod
     def _vector(name: str, values: Any, **bounds: Any) -> list[float]:
@@ -960,7 +1034,7 @@ class RegimeSwitching(_PriceModel):
     def _matrix(transition: Any, k: int) -> np.ndarray:
         try:
             array = np.asarray(transition, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValueError(
                 f"transition must be a {k}x{k} matrix or {k} switching probabilities, "
                 f"got {transition!r}"
@@ -1077,7 +1151,11 @@ class RegimeSwitching(_PriceModel):
         >>> [round(v, 2) for v in model.volatilities]
         [0.33, 1.03]
         """
-        if n_states not in (2, 3) or isinstance(n_states, bool):
+        if (
+            not isinstance(n_states, int | np.integer)
+            or isinstance(n_states, bool)
+            or n_states not in (2, 3)
+        ):
             raise ValueError(f"n_states must be 2 or 3, got {n_states!r}")
         window, source = _window(prices, start, end, 100)
         mu, var, matrix = _fit_hmm(_log_returns(window), n_states)
@@ -1299,6 +1377,7 @@ class StationaryBootstrap(_PriceModel):
     def __post_init__(self) -> None:
         block = _real("mean_block_days", self.mean_block_days, low=1.0, unit="[day]")
         object.__setattr__(self, "mean_block_days", block)
+        _check_calibration(self.calibration)
         if self.returns is None:
             window, source = _window(None, None, None, 2)
             returns = _log_returns(window)
@@ -1308,8 +1387,11 @@ class StationaryBootstrap(_PriceModel):
         else:
             try:
                 returns = np.array(self.returns, dtype=float)
-            except (TypeError, ValueError):
-                raise ValueError("returns must be a 1-D array of daily log returns") from None
+            except (TypeError, ValueError, OverflowError):
+                raise ValueError(
+                    "returns must be a 1-D array of finite daily log returns, "
+                    f"got {self.returns!r:.60}"
+                ) from None
             if returns.ndim != 1 or returns.size < 1:
                 raise ValueError(
                     f"returns must be a non-empty 1-D array of daily log returns, "

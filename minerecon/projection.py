@@ -51,7 +51,7 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _random, cashflow, risk
-from minerecon._contract import check
+from minerecon._contract import check, check_scalar
 from minerecon._kernels import mining_kernel
 from minerecon.difficulty import (
     ConstantGrowth,
@@ -60,13 +60,23 @@ from minerecon.difficulty import (
     _hashrate_shocks,
     start_chain,
 )
-from minerecon.energy import check_pue
 from minerecon.hardware import Deployment, Fleet, deployments
 from minerecon.network import (
     NetworkState,
     hashrate_from_difficulty,
 )
+from minerecon.price import _count, _megabytes, _physical_memory
 from minerecon.units import DAYS_PER_YEAR
+
+__all__ = [
+    "Calibrated",
+    "MiningScenario",
+    "SimulationResult",
+    "backtest",
+    "calibrate",
+    "fleet_schedule",
+    "simulate",
+]
 
 #: Largest chunk of paths by default: beyond it, bigger buffers buy no speed.
 MAX_CHUNK_PATHS = 10_000
@@ -121,9 +131,19 @@ SUMMARY = {
 _S = {name: index for index, name in enumerate(SUMMARY)}
 
 
+def _check_scenario(scenario: Any) -> None:
+    if not isinstance(scenario, MiningScenario):
+        raise ValueError(
+            f"scenario must be a MiningScenario, got {type(scenario).__name__} {scenario!r:.60}"
+        )
+
+
 def _check_model(name: str, model: Any, method: str, module: str) -> None:
     """A price or fee model is anything with the engine's ``sample`` method (or None)."""
-    if model is not None and not callable(getattr(model, "sample", None)):
+    # pandas objects have a sample method of their own (random rows), not the engine's
+    if model is not None and (
+        isinstance(model, pd.Series | pd.DataFrame) or not callable(getattr(model, "sample", None))
+    ):
         raise ValueError(
             f"{name} must be a model with a {method} method (see {module}), or None for a "
             f"constant, got {type(model).__name__} {model!r}"
@@ -144,7 +164,8 @@ class MiningScenario:
         A date is refused: the network of a past day is
         ``NetworkState.from_history(date)``.
     days : int, default 1461
-        Horizon [days] (1461 = four years).
+        Horizon [days] (1461 = four years), >= 2, ending before 2262-04-11
+        (``pandas.Timestamp.max``, the last day of nanosecond dates).
     price : price model, optional
         BTC price paths (:mod:`minerecon.price`); constant at
         ``start.btc_price`` by default.
@@ -154,15 +175,16 @@ class MiningScenario:
     hashrate : ConstantGrowth or EconomicHashrate, optional
         Network hashrate; constant by default.
     power_price : float or sequence, default 0.05
-        Price of electricity [USD/kWh]: a constant, or one value per day.
+        Price of electricity [USD/kWh], finite, >= 0: a constant, or one
+        value per day.
     power_price_escalation : float, default 0
-        Annual escalation applied to ``power_price`` [1/year].
+        Annual escalation applied to ``power_price`` [1/year], finite, >= -1.
     pue : float, default 1.0
-        Power usage effectiveness [-].
+        Power usage effectiveness [-], finite, >= 1.
     pool_fee : float, default 0
-        FPPS pool fee [-]; the pool pays the expected reward net of it.
+        FPPS pool fee [-], in [0, 1); the pool pays the expected reward net of it.
     discount_rate : float, default 0.10
-        Annual discount rate for NPV [-].
+        Annual discount rate for NPV [-], finite, > -1.
     policy : {"sell", "hold"}, default "sell"
         Sell mined BTC each day, or hold them and sell on the last day.
     fleet_scale : sequence, optional
@@ -206,10 +228,9 @@ class MiningScenario:
             )
         _check_model("price", self.price, "sample(rng, out, start_price)", "minerecon.price")
         _check_model("fees", self.fees, "sample(rng, out)", "minerecon.fees")
-        if getattr(self.fees, "kind", "btc_per_block") not in ("btc_per_block", "share"):
-            raise ValueError(
-                f"fees must have kind 'btc_per_block' or 'share', got {self.fees.kind!r}"
-            )
+        kind = getattr(self.fees, "kind", "btc_per_block")
+        if not isinstance(kind, str) or kind not in ("btc_per_block", "share"):
+            raise ValueError(f"fees must have kind 'btc_per_block' or 'share', got {kind!r}")
         if self.hashrate is not None and not isinstance(
             self.hashrate, ConstantGrowth | EconomicHashrate
         ):
@@ -218,31 +239,49 @@ class MiningScenario:
                 f"(minerecon.difficulty), or None for a constant hashrate, "
                 f"got {type(self.hashrate).__name__} {self.hashrate!r}"
             )
-        if not isinstance(self.days, int | np.integer) or self.days < 2:
-            raise ValueError(f"days must be a whole number >= 2, got {self.days!r}")
-        check("power_price", self.power_price, low=0, unit="[USD/kWh]")
-        if np.ndim(self.power_price) not in (0, 1) or (
-            np.ndim(self.power_price) == 1 and len(self.power_price) != self.days
+        longest = (pd.Timestamp.max - self.start.date).days
+        if (
+            isinstance(self.days, bool | np.bool_)
+            or not isinstance(self.days, int | np.integer)
+            or not 2 <= self.days <= longest
         ):
             raise ValueError(
-                f"power_price must be a number or have one value per day ({self.days})"
+                f"days must be a whole number in [2, {longest}] (the horizon must end before "
+                f"{pd.Timestamp.max.date()}, pandas.Timestamp.max), got {self.days!r}"
             )
-        check("power_price_escalation", self.power_price_escalation, low=-1, unit="[1/year]")
-        check_pue(self.pue)
-        check("pool_fee", self.pool_fee, low=0, high=1, high_open=True)
-        check("discount_rate", self.discount_rate, low=-1, low_open=True, unit="[1/year]")
+        power_price = check("power_price", self.power_price, low=0, unit="[USD/kWh]")
+        if np.ndim(power_price) not in (0, 1) or (
+            np.ndim(power_price) == 1 and len(power_price) != self.days
+        ):
+            raise ValueError(
+                f"power_price must be a number or have one value per day (days={self.days}), "
+                f"got shape {np.shape(power_price)}"
+            )
+        if not np.isfinite(power_price).all():
+            raise ValueError("power_price must be finite [USD/kWh]")
+        for name, bounds in {
+            "power_price_escalation": dict(low=-1, unit="[1/year]"),
+            "pue": dict(low=1.0, unit="[-]"),
+            "pool_fee": dict(low=0, high=1, high_open=True, unit="[-]"),
+            "discount_rate": dict(low=-1, low_open=True, unit="[1/year]"),
+        }.items():
+            object.__setattr__(self, name, check_scalar(name, getattr(self, name), **bounds))
         for name in ("fleet_scale", "extra_cash_flow"):
             value = getattr(self, name)
             if value is None:
                 continue
-            value = np.asarray(value, dtype=float)
-            if value.shape != (self.days,):
-                raise ValueError(f"{name} must have one value per day ({self.days})")
             if name == "fleet_scale":
-                check(name, value, low=0.0, high=1.0)
+                value = check(name, value, low=0.0, high=1.0)
             else:
-                check(name, value, unit="[USD/day]")
-        if self.policy not in ("sell", "hold"):
+                value = check(name, value, unit="[USD/day]")
+            if np.shape(value) != (self.days,):
+                raise ValueError(
+                    f"{name} must have one value per day (days={self.days}), "
+                    f"got shape {np.shape(value)}"
+                )
+            if not np.isfinite(value).all():
+                raise ValueError(f"{name} must be finite")
+        if not isinstance(self.policy, str) or self.policy not in ("sell", "hold"):
             raise ValueError(f"policy must be 'sell' or 'hold', got {self.policy!r}")
         for deployment in self.fleet:
             if deployment.delivery_day(self.start.date) >= self.days:
@@ -287,6 +326,7 @@ class _FleetSchedule:
 
 def fleet_schedule(scenario: MiningScenario) -> _FleetSchedule:
     """Hashrate, power and fixed cash flows of each deployment per day."""
+    _check_scenario(scenario)
     days = np.arange(scenario.days, dtype=float)
     groups = scenario.fleet
     hashrate = np.zeros((len(groups), scenario.days))
@@ -352,6 +392,23 @@ class SimulationResult:
     scenario: MiningScenario
     seed: np.random.SeedSequence
 
+    def __post_init__(self) -> None:
+        kinds = {
+            "summary": (xr.Dataset,),
+            "monthly": (xr.Dataset,),
+            "daily": (xr.Dataset, type(None)),
+            "scenario": (MiningScenario,),
+            "seed": (np.random.SeedSequence,),
+        }
+        for name, kind in kinds.items():
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                expected = " or ".join("None" if k is type(None) else k.__name__ for k in kind)
+                raise ValueError(
+                    f"{name} must be {expected} (as simulate returns it), "
+                    f"got {type(value).__name__}"
+                )
+
     def risk(self, level: float = 0.95) -> pd.Series:
         """Distribution of NPV: mean, quantiles, P(loss), VaR and CVaR [USD]."""
         return risk.summarize(self.summary["npv"].values, level=level)
@@ -363,7 +420,7 @@ class SimulationResult:
 
     def payback(self, currency: Literal["usd", "btc"] = "usd") -> pd.Series:
         """Distribution of payback days: share that never pays back, quantiles."""
-        if currency not in ("usd", "btc"):
+        if not isinstance(currency, str) or currency not in ("usd", "btc"):
             raise ValueError(f"currency must be 'usd' or 'btc', got {currency!r}")
         name = "payback_days" if currency == "usd" else "payback_days_btc"
         return risk.payback_distribution(self.summary[name].values)
@@ -383,6 +440,8 @@ class SimulationResult:
         self, variable: str, percentiles: Sequence[float] = (5, 25, 50, 75, 95)
     ) -> xr.DataArray:
         """Percentiles over paths of a monthly (or, with daily output, daily) variable."""
+        if not isinstance(variable, str):
+            raise ValueError(f"variable must be the name of a variable, got {variable!r:.60}")
         source = self.daily if self.daily is not None and variable in self.daily else self.monthly
         if variable not in source:
             raise ValueError(
@@ -446,9 +505,13 @@ def simulate(
         Paths per chunk; by default the largest that fits the memory budget,
         at most :data:`MAX_CHUNK_PATHS`. Results do not depend on it.
     memory_budget_mb : float, default 1024
-        Memory the working arrays of a chunk may use [MB], >= 1; ``inf``
-        means no limit: chunks of :data:`MAX_CHUNK_PATHS` paths, and any
-        ``output`` size is accepted.
+        Memory the working arrays of a chunk may use [MB], >= 1; the results
+        kept for every path (summaries and monthly series, and the daily
+        series of ``"flows"`` or ``"full"``) must fit it too, or the run is
+        refused before anything is allocated. ``inf`` means no limit: chunks
+        of :data:`MAX_CHUNK_PATHS` paths (fewer where they would not fit in
+        the machine's memory), and any ``output`` size that fits in it is
+        accepted.
     threads : int, optional
         Threads of the compiled kernel and of the random draws; numba's
         default (all cores) if not given. Results do not depend on it.
@@ -480,28 +543,36 @@ def simulate(
     >>> round(float(result.summary.btc_mined[0]), 2)
     41.28
     """
-    if not isinstance(scenario, MiningScenario):
-        raise ValueError(
-            f"scenario must be a MiningScenario, got {type(scenario).__name__} {scenario!r}"
-        )
+    _check_scenario(scenario)
     if isinstance(n_paths, bool) or not isinstance(n_paths, int | np.integer) or n_paths < 1:
         raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
-    if output not in ("summary", "flows", "full"):
+    if not isinstance(output, str) or output not in ("summary", "flows", "full"):
         raise ValueError(f"output must be 'summary', 'flows' or 'full', got {output!r}")
     if np.ndim(memory_budget_mb) != 0:
         raise ValueError(f"memory_budget_mb must be one number [MB], got {memory_budget_mb!r}")
     memory_budget_mb = float(check("memory_budget_mb", memory_budget_mb, low=1, unit="[MB]"))
+    if progress is not None and not isinstance(progress, bool | np.bool_):
+        raise ValueError(f"progress must be True, False or None, got {progress!r:.60}")
     months, month_index = _calendar(scenario)
     n_months = int(month_index[-1]) + 1
     schedule = fleet_schedule(scenario)
     n_groups = len(schedule.names)
     full = output == "full"
     per_path = _memory_per_path(scenario.days, n_months, n_groups, full)
-    kept = {"summary": 0, "flows": 8 * scenario.days, "full": per_path}[output]
+    daily = {"summary": 0, "flows": 8 * scenario.days, "full": 8 * scenario.days * len(DAILY)}
+    kept = 8 * (len(SUMMARY) + n_groups + n_months * len(MONTHLY)) + daily[output]
+    needed = f"output={output!r} needs {_megabytes(kept * n_paths):,.0f} MB for "
+    needed += f"n_paths={_count(n_paths)} paths"
+    hint = "" if output == "summary" else "output='summary', "
     if kept * n_paths > memory_budget_mb * 2**20:
         raise ValueError(
-            f"output={output!r} needs {kept * n_paths / 2**20:,.0f} MB for {n_paths} paths, "
-            f"above memory_budget_mb={memory_budget_mb:g}; use output='summary' or a larger budget"
+            f"{needed}, above memory_budget_mb={memory_budget_mb:g}; "
+            f"use {hint}fewer paths or a larger budget"
+        )
+    if kept * n_paths > _physical_memory():  # an infinite budget cannot exceed the machine
+        raise ValueError(
+            f"{needed}, more than this machine's {_megabytes(_physical_memory()):,.0f} MB "
+            f"of memory; use {hint}fewer paths"
         )
     if client is not None:
         from minerecon import _dask
@@ -509,15 +580,21 @@ def simulate(
         _dask.check_client(client)
     if chunk_size is None:
         chunk_size = MAX_CHUNK_PATHS
-        if np.isfinite(memory_budget_mb):
-            chunk_size = min(int(memory_budget_mb * 2**20 // per_path), MAX_CHUNK_PATHS)
+        # without a budget, chunks still fit in the machine's memory
+        budget = memory_budget_mb * 2**20 if np.isfinite(memory_budget_mb) else _physical_memory()
+        if np.isfinite(budget):
+            chunk_size = min(int(budget // per_path), MAX_CHUNK_PATHS)
         if client is not None:  # a few chunks per worker, whole blocks of paths
             chunk_size = min(chunk_size, _dask.split_evenly(n_paths, _dask.tasks_wanted(client)))
             chunk_size = -(-chunk_size // _random.BLOCK_PATHS) * _random.BLOCK_PATHS
         chunk_size = max(
             _random.BLOCK_PATHS, chunk_size // _random.BLOCK_PATHS * _random.BLOCK_PATHS
         )
-    if not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
+    if (
+        isinstance(chunk_size, bool | np.bool_)
+        or not isinstance(chunk_size, int | np.integer)
+        or chunk_size < 1
+    ):
         raise ValueError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
     chunk_size = min(int(chunk_size), n_paths)
 
@@ -914,6 +991,26 @@ class Calibrated:
     price: Any
     fees: Any
     hashrate: HashrateModel
+
+    def __post_init__(self) -> None:
+        from minerecon.datasets import Calibration
+
+        for name in ("price", "fees", "hashrate"):
+            model = getattr(self, name)
+            if not (
+                dataclasses.is_dataclass(model)
+                and not isinstance(model, type)
+                and isinstance(getattr(model, "calibration", None), Calibration)
+                and (
+                    isinstance(model, ConstantGrowth | EconomicHashrate)
+                    if name == "hashrate"
+                    else callable(getattr(model, "sample", None))
+                )
+            ):
+                raise ValueError(
+                    f"{name} must be a fitted {name} model (its fit sets calibration), "
+                    f"got {type(model).__name__} {model!r:.80}"
+                )
 
     def table(self) -> pd.DataFrame:
         """Fitted parameters with the window and method of each fit."""

@@ -8,13 +8,49 @@ from typing import Any
 import pandas as pd
 
 from minerecon import economics
+from minerecon._contract import check_scalar
 from minerecon.energy import energy_cost_per_th
-from minerecon.hardware import Miner, get_miner, list_miners
+from minerecon.hardware import Miner, _lookup, get_miner, list_miners
 from minerecon.network import NetworkState
 from minerecon.units import hashprice_to_ph_day
 
+__all__ = [
+    "breakeven_summary",
+    "miner_economics",
+]
+
 #: Power price used when none is given [USD/kWh]; the CBECI default.
 DEFAULT_POWER_PRICE = 0.05
+
+
+def _machines(miners: Any, name: str = "miners") -> list[Miner]:
+    """Machines from catalogue names or :class:`Miner` objects (one name or Miner alone
+    counts as a list of one); ``ValueError`` naming ``name`` for anything else or none."""
+    items = [miners] if isinstance(miners, str | Miner) else miners
+    if isinstance(items, bytes | dict) or not isinstance(items, Iterable):
+        raise ValueError(f"{name} must be machine names or Miner objects, got {miners!r}")
+    chosen = [item if isinstance(item, Miner) else _lookup(name, item) for item in items]
+    if not chosen:
+        raise ValueError(f"{name} must name at least one machine, got none")
+    return chosen
+
+
+def _network_state(network: Any) -> NetworkState:
+    """``network``, or the last day of the bundled history when it is None."""
+    if network is None:
+        return NetworkState.latest()
+    if not isinstance(network, NetworkState):
+        raise ValueError(
+            f"network must be a minerecon.network.NetworkState or None, "
+            f"got {type(network).__name__}"
+        )
+    return network
+
+
+def _costs(**values: Any) -> dict[str, float]:
+    """The per-site inputs as plain numbers (their ranges are checked by economics)."""
+    return {name: check_scalar(name, value) for name, value in values.items()}
+
 
 #: Columns of :func:`miner_economics`, with their units.
 COLUMNS = {
@@ -45,7 +81,8 @@ def miner_economics(
     Parameters
     ----------
     miners : iterable of str or Miner, optional
-        Machines to tabulate; the whole catalogue by default.
+        Machines to tabulate (one name or Miner alone is a list of one); the
+        whole catalogue by default.
     network : NetworkState, optional
         Difficulty, BTC price, fees and subsidy; the last day of the bundled
         history by default.
@@ -68,10 +105,15 @@ def miner_economics(
     >>> float(table.loc["Antminer S21 XP", "breakeven_power_price_usd_per_kwh"])
     0.1174
     """
-    state = network if network is not None else NetworkState.latest()
-    chosen = [get_miner(m) if isinstance(m, str) else m for m in miners] if miners else None
-    if chosen is None:
+    state = _network_state(network)
+    if miners is None:
         chosen = [get_miner(name) for name in list_miners().index]
+    else:
+        chosen = _machines(miners)
+    costs = _costs(
+        power_price=power_price, pool_fee=pool_fee, pue=pue, uptime=uptime, other_opex=other_opex
+    )
+    power_price, pool_fee, pue, uptime, other_opex = costs.values()
     frame = pd.DataFrame(
         {
             "hashrate_th": [m.hashrate for m in chosen],
@@ -151,9 +193,12 @@ def breakeven_summary(
         ``breakeven_difficulty`` [-], ``shutdown_hashprice_usd_per_ph_day``
         and ``energy_cost_usd_per_btc``.
     """
-    state = network if network is not None else NetworkState.latest()
-    machine = get_miner(miner) if isinstance(miner, str) else miner
-    costs = {"pool_fee": pool_fee, "pue": pue, "uptime": uptime, "other_opex": other_opex}
+    state = _network_state(network)
+    if not isinstance(miner, str | Miner):
+        raise ValueError(f"miner must be a machine name or a Miner, got {miner!r}")
+    machine = miner if isinstance(miner, Miner) else _lookup("miner", miner)
+    costs = _costs(pool_fee=pool_fee, pue=pue, uptime=uptime, other_opex=other_opex)
+    power_price = check_scalar("power_price", power_price)
     table = miner_economics([machine], network=state, power_price=power_price, **costs)
     reward = {"fees_per_block": state.fees_per_block, "subsidy": state.subsidy}
     summary: dict[str, Any] = {"miner": machine.name, **table.attrs}

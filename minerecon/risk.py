@@ -64,24 +64,16 @@ def _check_values(name: str, values: np.ndarray, *, finite: bool) -> np.ndarray:
 
 
 def _check_level(level: Any) -> float:
-    if isinstance(level, bool) or not isinstance(level, int | float | np.integer | np.floating):
-        raise ValueError(f"level must be a number in (0, 1), got {level!r}")
-    level = float(level)
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must be in (0, 1), got {level:g}")
-    return level
+    return _contract.check_scalar("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
 
 
 def _check_quantiles(name: str, quantiles: Any, scale: float = 1.0) -> np.ndarray:
-    q = np.atleast_1d(np.asarray(quantiles, dtype=float))
+    if isinstance(quantiles, str | bytes):
+        raise ValueError(f"{name} must be a non-empty sequence of numbers, got {quantiles!r}")
+    q = np.atleast_1d(_contract._values(_contract.check(name, quantiles, low=0.0, high=scale)))
     if q.ndim != 1 or q.size == 0:
         raise ValueError(f"{name} must be a non-empty sequence of numbers, got {quantiles!r}")
-    bad = np.isnan(q) | (q < 0) | (q > scale)
-    if bad.any():
-        raise ValueError(
-            f"{name} must be in [0, {scale:g}], got {q[bad][0]:g}{_contract._where(q, bad)}"
-        )
-    return q
+    return q.astype(float)
 
 
 def _reduce(

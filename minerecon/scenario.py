@@ -57,9 +57,9 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _random, cashflow, risk
-from minerecon._contract import check
+from minerecon._contract import _short, check, check_count, check_scalar
 from minerecon.hardware import deployments
-from minerecon.hosting import ColocationLease
+from minerecon.hosting import ColocationLease, GpuCloud
 from minerecon.network import NetworkState
 from minerecon.projection import (
     MONTHLY,
@@ -78,6 +78,15 @@ from minerecon.valuation import (
     Valuation,
     value_site,
 )
+
+__all__ = [
+    "Site",
+    "SiteComparison",
+    "Split",
+    "compare",
+    "default_scenario",
+    "optimal_split",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,14 +136,22 @@ class Site:
     name: str = ""
 
     def __post_init__(self) -> None:
-        check("gross_mw", self.gross_mw, low=0, low_open=True, unit="[MW]")
-        object.__setattr__(self, "fleet", deployments(self.fleet))
+        set_ = object.__setattr__
+        set_(
+            self,
+            "gross_mw",
+            check_scalar("gross_mw", self.gross_mw, low=0, low_open=True, unit="[MW]"),
+        )
+        set_(self, "fleet", deployments(self.fleet))
         check("power_price", self.power_price, low=0, unit="[USD/kWh]")
-        check("power_price_escalation", self.power_price_escalation, low=-1, unit="[1/year]")
-        check("mining_pue", self.mining_pue, low=1.0)
-        check("pool_fee", self.pool_fee, low=0, high=1, high_open=True)
-        check("demand_response", self.demand_response, low=0, unit="[USD/MW/year]")
-        check("mining_capex_per_mw", self.mining_capex_per_mw, low=0, unit="[USD/MW]")
+        for name, bounds in (
+            ("power_price_escalation", {"low": -1, "unit": "[1/year]"}),
+            ("mining_pue", {"low": 1.0}),
+            ("pool_fee", {"low": 0, "high": 1, "high_open": True}),
+            ("demand_response", {"low": 0, "unit": "[USD/MW/year]"}),
+            ("mining_capex_per_mw", {"low": 0, "unit": "[USD/MW]"}),
+        ):
+            set_(self, name, check_scalar(name, getattr(self, name), **bounds))
 
     @property
     def fleet_mw(self) -> float:
@@ -192,18 +209,25 @@ class Split:
     name: str = ""
 
     def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        _check_hosting(self.hosting)
         if not isinstance(self.backfill, bool):
             raise ValueError(f"backfill must be True or False, got {self.backfill!r}")
-        check("downtime_days", self.downtime_days, low=0.0, unit="[day]")
+        set_(
+            self,
+            "downtime_days",
+            check_scalar("downtime_days", self.downtime_days, low=0.0, unit="[day]"),
+        )
         if (self.fraction is None) == (self.mw is None):
             raise ValueError(
                 f"fraction and mw: give exactly one, got fraction={self.fraction!r} "
                 f"and mw={self.mw!r}"
             )
         if self.fraction is not None:
-            check("fraction", self.fraction, low=0.0, high=1.0)
+            set_(self, "fraction", check_scalar("fraction", self.fraction, low=0.0, high=1.0))
         else:
-            check("mw", self.mw, low=0.0, unit="[MW]")
+            set_(self, "mw", check_scalar("mw", self.mw, low=0.0, unit="[MW]"))
+        _check_decision(self.decision)
 
     def converted_mw(self, site: Site) -> float:
         """Gross MW of the site given to the tenant [MW]."""
@@ -222,26 +246,46 @@ class Split:
         return f"{100 * self.converted_mw(site) / site.gross_mw:.4g}% hosted"
 
 
-def _decision_day(decision: Any, start: pd.Timestamp, days: int) -> int:
-    """Day of the scenario on which the decision falls, in ``[0, days)``."""
-    if isinstance(decision, bool):
-        raise ValueError(f"decision must be a whole number of days or a date, got {decision!r}")
-    if isinstance(decision, numbers.Real):
+def _check_hosting(hosting: Any) -> None:
+    if not isinstance(hosting, ColocationLease | GpuCloud):
+        raise ValueError(
+            "hosting must be a minerecon.hosting.ColocationLease or GpuCloud, "
+            f"got {type(hosting).__name__}"
+        )
+
+
+def _check_decision(decision: Any) -> int | pd.Timestamp:
+    """A whole number of days >= 0, or a date (a ``Timestamp``)."""
+    usage = f"decision must be a whole number of days >= 0 or a date, got {_short(decision)}"
+    if isinstance(decision, bool | np.bool_ | np.timedelta64):
+        raise ValueError(usage)
+    if isinstance(decision, numbers.Integral):
+        day = int(decision)
+    elif isinstance(decision, numbers.Real):
         if not float(decision).is_integer():
-            raise ValueError(f"decision must be a whole number of days, got {decision!r}")
+            raise ValueError(usage)
         day = int(decision)
     else:
         try:
             when = pd.Timestamp(decision)
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"decision must be a whole number of days or a date, got {decision!r}"
-            ) from error
-        day = (when.normalize() - start.normalize()).days
+        except (TypeError, ValueError, OverflowError) as error:
+            raise ValueError(usage) from error
+        if pd.isna(when):
+            raise ValueError(usage)
+        return when
+    if day < 0:
+        raise ValueError(usage)
+    return day
+
+
+def _decision_day(decision: Any, start: pd.Timestamp, days: int) -> int:
+    """Day of the scenario on which the decision falls, in ``[0, days)``."""
+    when = _check_decision(decision)
+    day = when if isinstance(when, int) else (when.normalize() - start.normalize()).days
     if not 0 <= day < days:
         raise ValueError(
             f"decision must fall within the horizon, days 0 to {days - 1} from "
-            f"{start.date()}, got {decision!r} (day {day})"
+            f"{start.date()}, got {_short(decision)} (day {day:,})"
         )
     return day
 
@@ -555,7 +599,7 @@ class SiteComparison:
 
     def _check_option(self, option: str, *, allow_base: bool = True) -> None:
         valid = list(self.options if allow_base else self.options[1:])
-        if option not in valid:
+        if not isinstance(option, str) or option not in valid:
             raise ValueError(f"option must be one of {valid}, got {option!r}")
 
     def table(self, level: float = 0.95) -> pd.DataFrame:
@@ -582,6 +626,7 @@ class SiteComparison:
             ``probability_mining_wins`` [-] (strictly higher NPV, path by
             path; both 0 for pure mining itself).
         """
+        level = check_scalar("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
         base = self.npv.sel(option=self.options[0]).values
         shortfall = f"expected_shortfall_{_suffix(level)}"
         rows = []
@@ -632,6 +677,9 @@ class SiteComparison:
         Years before completion are nan (see ``dscr``).
         """
         self._check_option(option, allow_base=False)
+        percentiles = np.atleast_1d(check("percentiles", percentiles, low=0.0, high=100.0))
+        if percentiles.ndim != 1 or percentiles.size == 0:
+            raise ValueError(f"percentiles must be a non-empty list of numbers, got {percentiles}")
         if self.valuation.financing is None:
             raise ValueError("option has no debt: the valuation has no financing")
         values = self.dscr.sel(option=option).values
@@ -691,8 +739,10 @@ class SiteComparison:
         from scipy.optimize import brentq
 
         self._check_option(option, allow_base=False)
-        check("low", low, low=0, low_open=True, unit="[USD/BTC]")
-        check("high", high, low=low, low_open=True, unit="[USD/BTC]")
+        low = check_scalar("low", low, low=0, low_open=True, unit="[USD/BTC]")
+        high = check_scalar("high", high, low=0, low_open=True, unit="[USD/BTC]")
+        if high <= low:
+            raise ValueError(f"low must be below high, got low={low:g} and high={high:g}")
         plans = {plan.label: plan for plan in self._plans}
         chosen = [plans[self.options[0]], plans[option]]
         fees = self._mean_fees()
@@ -774,6 +824,11 @@ def _is_deterministic(scenario: MiningScenario) -> bool:
     return quiet_price and quiet_fees and scenario._hashrate_model().volatility == 0.0
 
 
+def _check_site(site: Any) -> None:
+    if not isinstance(site, Site):
+        raise ValueError(f"site must be a minerecon.scenario.Site, got {type(site).__name__}")
+
+
 def default_scenario(site: Site, *, days: int = 3650) -> MiningScenario:
     """The market :func:`compare` uses when given none.
 
@@ -788,7 +843,7 @@ def default_scenario(site: Site, *, days: int = 3650) -> MiningScenario:
     site : Site
         The site (its fleet and costs go into the scenario).
     days : int, default 3650
-        Horizon [days].
+        Horizon [days], >= 2.
 
     Returns
     -------
@@ -796,6 +851,7 @@ def default_scenario(site: Site, *, days: int = 3650) -> MiningScenario:
     """
     from minerecon import price
 
+    _check_site(site)
     start = NetworkState.latest()
     first = start.date - pd.DateOffset(years=4) + pd.Timedelta(days=1)
     fitted = price.GBM.fit(start=first, end=start.date)
@@ -912,6 +968,12 @@ def _prepare(
     run: Mapping[str, Any],
 ) -> tuple[tuple[tuple[Any, Split], ...], MiningScenario, Valuation, list[_Plan], Any]:
     """Check the arguments of :func:`compare`, plan the options and run the engine once."""
+    _check_site(site)
+    if scenario is not None and not isinstance(scenario, MiningScenario):
+        raise ValueError(
+            "scenario must be a minerecon.projection.MiningScenario or None, "
+            f"got {type(scenario).__name__}"
+        )
     base = scenario if scenario is not None else default_scenario(site)
     base = base.replace(
         fleet=site.fleet,
@@ -934,12 +996,18 @@ def _prepare(
     _check_valuation(valuation)
     if not isinstance(contract_tail, bool):
         raise ValueError(f"contract_tail must be True or False, got {contract_tail!r}")
-    items = list(splits.items()) if isinstance(splits, Mapping) else [(None, s) for s in splits]
+    if isinstance(splits, Mapping):
+        items = list(splits.items())
+    elif isinstance(splits, Sequence | set | frozenset) and not isinstance(splits, str | bytes):
+        items = [(None, split) for split in splits]
+    else:
+        raise ValueError(
+            f"splits must be a sequence of Split or a mapping of label to Split, got {splits!r}"
+        )
     for _, split in items:
         if not isinstance(split, Split):
             raise ValueError(f"splits must hold Split objects, got {type(split).__name__}")
-    if not isinstance(n_paths, int | np.integer) or n_paths < 1:
-        raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
+    n_paths = check_count("n_paths", n_paths)
     plans = _plans_for(site, items, base, valuation, contract_tail)
     can_default = any(split.hosting.default_hazard > 0 for _, split in items)
     if n_paths > 1 and _is_deterministic(base) and not can_default:
@@ -1071,6 +1139,8 @@ def optimal_split(
         The best fraction (the smallest on ties) and the objective at every
         candidate, indexed by ``fraction``.
     """
+    _check_site(site)
+    _check_hosting(hosting)
     values = _fractions(fractions)
     score = _objective(objective, level)
     valuation = compare_kwargs.pop("valuation", None)
@@ -1139,6 +1209,7 @@ def _equity_gain(
 
 
 def _objective(objective: Any, level: float) -> Callable[[np.ndarray], float]:
+    level = check_scalar("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     if isinstance(objective, str) and objective == "mean":
         return lambda npv: float(np.mean(npv))
     if isinstance(objective, str) and objective == "cvar":
@@ -1149,7 +1220,9 @@ def _objective(objective: Any, level: float) -> Callable[[np.ndarray], float]:
 
 
 def _fractions(fractions: Sequence[float]) -> list[float]:
-    values = [float(check("fractions", f, low=0.0, high=1.0)) for f in fractions]
+    if isinstance(fractions, str | bytes) or not isinstance(fractions, Sequence | np.ndarray):
+        raise ValueError(f"fractions must be a sequence of shares in [0, 1], got {fractions!r}")
+    values = [check_scalar("fractions", f, low=0.0, high=1.0) for f in fractions]
     if not values or len(set(values)) != len(values):
         raise ValueError(f"fractions must be distinct and not empty, got {values}")
     return values

@@ -46,7 +46,15 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _random, risk
-from minerecon._contract import MinereconWarning, check
+from minerecon._contract import MinereconWarning, check, check_scalar
+
+__all__ = [
+    "decision_tornado",
+    "morris",
+    "scenario_function",
+    "sobol",
+    "tornado",
+]
 
 _INSTALL_HINT = (
     "SALib is needed for this method: pip install minerecon[sensitivity] (or pip install SALib)"
@@ -68,6 +76,12 @@ STATISTICS = {
     "mean_equity_npv_gain": "Mean equity NPV gain over pure mining [USD]",
     "probability_beats_pure_mining": "Probability the split beats pure mining [-]",
 }
+
+#: Points of a Morris or Sobol' design at most: 2**26 points of a few parameters
+#: already take gigabytes, and a larger design would run for days.
+MAX_POINTS = 2**26
+#: Bootstrap resamples at most (the resamples are held in memory at once).
+MAX_RESAMPLES = 100_000
 
 # Fields of the scenario that compare() replaces by the site's.
 _SITE_FIELDS = ("fleet", "power_price", "power_price_escalation", "pue", "pool_fee")
@@ -103,10 +117,36 @@ def _check_bounds(bounds: Any, name: str = "bounds") -> dict[str, tuple[float, f
     return out
 
 
-def _check_whole(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+def _check_whole(name: str, value: Any, low: int, high: int | None = None) -> int:
+    # numpy registers timedelta64 as an Integral: it is a duration, not a count.
+    if (
+        isinstance(value, bool | np.bool_ | np.timedelta64)
+        or not isinstance(value, numbers.Integral)
+        or value < low
+    ):
         raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be a whole number <= {high:,}, got {value!r}")
     return int(value)
+
+
+def _check_model(func: Any, fixed: Any, vectorized: Any) -> dict[str, Any]:
+    """The arguments every method shares; returns ``fixed`` as a dict."""
+    if not callable(func):
+        raise TypeError(f"func must be a callable model func(**params), got {type(func).__name__}")
+    if fixed is not None and not isinstance(fixed, Mapping):
+        raise ValueError(f"fixed must be a dict of keyword arguments of func, got {fixed!r}")
+    if vectorized is not None and not isinstance(vectorized, bool):
+        raise ValueError(f"vectorized must be True, False or None, got {vectorized!r}")
+    return dict(fixed or {})
+
+
+def _check_design(name: str, points: int) -> None:
+    if points > MAX_POINTS:
+        raise ValueError(
+            f"{name} gives a design of {points:,} model runs, above the limit of "
+            f"{MAX_POINTS:,} (sensitivity.MAX_POINTS): lower {name}"
+        )
 
 
 def _pick(out: Any, output: Any) -> Any:
@@ -263,12 +303,13 @@ def tornado(
     """
     if not isinstance(base, Mapping):
         raise ValueError(f"base must be a dict of parameter values, got {base!r}")
+    _check_model(func, None, vectorized)
     ranges = _check_bounds(ranges, "ranges")
     current = getattr(func, "current", None)
     base_values = {}
     for name in ranges:
         if name in base:
-            base_values[name] = base[name]
+            base_values[name] = check_scalar(f"base[{name!r}]", base[name])
         elif callable(current):
             base_values[name] = current(name)
         else:
@@ -333,7 +374,7 @@ def morris(
         sampled uniformly on a grid of ``levels`` values.
     trajectories : int, default 20
         Number of trajectories ``r``, >= 2; the model runs ``r (k + 1)``
-        times for ``k`` parameters.
+        times for ``k`` parameters, at most :data:`MAX_POINTS`.
     levels : int, default 4
         Grid levels per parameter ``p``, an even number >= 2.
     seed : int, SeedSequence or Generator, optional
@@ -374,16 +415,18 @@ def morris(
         from SALib.sample import morris as sample
     except ImportError as error:
         raise ImportError(_INSTALL_HINT) from error
+    fixed = _check_model(func, fixed, vectorized)
     bounds = _check_bounds(bounds)
-    trajectories = _check_whole("trajectories", trajectories, 2)
-    levels = _check_whole("levels", levels, 2)
+    trajectories = _check_whole("trajectories", trajectories, 2, MAX_POINTS)
+    _check_design("trajectories", trajectories * (len(bounds) + 1))
+    levels = _check_whole("levels", levels, 2, MAX_POINTS)
     if levels % 2:
         raise ValueError(f"levels must be even, got {levels}")
     names = list(bounds)
     problem = {"num_vars": len(names), "names": names, "bounds": [bounds[n] for n in names]}
     root = _rng_seed(seed)
     x = sample.sample(problem, trajectories, num_levels=levels, seed=_int_seed(root, 0))
-    y, _ = _evaluate(func, dict(zip(names, x.T, strict=True)), fixed or {}, output, vectorized)
+    y, _ = _evaluate(func, dict(zip(names, x.T, strict=True)), fixed, output, vectorized)
     _warn_if_constant(y, _label(func, output))
     result = analyze.analyze(problem, x, y, num_levels=levels, seed=_int_seed(root, 1))
     table = pd.DataFrame(
@@ -428,7 +471,7 @@ def sobol(
         inputs are independent and uniform on their ranges.
     n : int, default 1024
         Base sample size, a power of 2 >= 4; the model runs ``n (k + 2)``
-        times for ``k`` parameters.
+        times for ``k`` parameters, at most :data:`MAX_POINTS`.
     seed : int, SeedSequence or Generator, optional
         Seed of the (scrambled Sobol') sample and of the bootstrap.
     method : {"scipy", "salib"}, default "scipy"
@@ -441,7 +484,7 @@ def sobol(
         Bootstrap resamples; 0 skips the confidence intervals (their
         columns are then nan). SciPy's BCa interval also runs a jackknife
         whose cost grows as ``n**2`` (about 1 s at ``n = 4096`` for three
-        inputs), so skip it for large ``n``.
+        inputs), so skip it for large ``n``. At most :data:`MAX_RESAMPLES`.
     output : str, optional
         Which output to use when ``func`` returns a dict or Dataset.
     fixed : dict, optional
@@ -481,19 +524,22 @@ def sobol(
     >>> table[["first_order", "total"]].round(2).to_numpy().tolist()
     [[0.99, 0.99], [0.01, 0.01]]
     """
+    fixed = _check_model(func, fixed, vectorized)
     bounds = _check_bounds(bounds)
-    n = _check_whole("n", n, 4)
+    n = _check_whole("n", n, 4, MAX_POINTS)
     if n & (n - 1):
         raise ValueError(f"n must be a power of 2, got {n}")
-    check("confidence_level", confidence_level, low=0, high=1, low_open=True, high_open=True)
-    n_resamples = _check_whole("n_resamples", n_resamples, 0)
+    _check_design("n", n * (len(bounds) + 2))
+    confidence_level = check_scalar(
+        "confidence_level", confidence_level, low=0, high=1, low_open=True, high_open=True
+    )
+    n_resamples = _check_whole("n_resamples", n_resamples, 0, MAX_RESAMPLES)
     if n_resamples == 1:
         raise ValueError("n_resamples must be 0 (no confidence intervals) or >= 2, got 1")
-    if method not in ("scipy", "salib"):
+    if not isinstance(method, str) or method not in ("scipy", "salib"):
         raise ValueError(f"method must be 'scipy' or 'salib', got {method!r}")
     names = list(bounds)
     root = _rng_seed(seed)
-    fixed = fixed or {}
     run = _sobol_scipy if method == "scipy" else _sobol_salib
     columns, evaluations = run(
         func, bounds, names, n, root, confidence_level, n_resamples, output, fixed, vectorized
@@ -893,6 +939,28 @@ DECISION_DRIVERS: tuple[tuple[str, str, float, tuple[float, float] | None], ...]
 )
 
 
+def _check_drivers(drivers: Any) -> list[tuple[str, str, float, tuple[float, float] | None]]:
+    """Drivers as in :data:`DECISION_DRIVERS`, checked."""
+    if isinstance(drivers, str | bytes | Mapping) or not isinstance(drivers, list | tuple):
+        raise ValueError(f"drivers must be a list of (name, label, scale, range), got {drivers!r}")
+    out = []
+    for driver in drivers:
+        if not isinstance(driver, list | tuple) or len(driver) != 4:
+            raise ValueError(
+                f"drivers must hold (name, label, scale, range) tuples, got {driver!r}"
+            )
+        name, label, scale, bounds = driver
+        if not isinstance(name, str) or not name or not isinstance(label, str):
+            raise ValueError(f"drivers: name and label must be strings, got {driver!r}")
+        scale = check_scalar(f"drivers {name!r} scale", scale)
+        if bounds is not None:
+            if not isinstance(bounds, list | tuple) or len(bounds) != 2:
+                raise ValueError(f"drivers {name!r}: range must be (low, high) or None")
+            bounds = tuple(check_scalar(f"drivers {name!r} range", v) for v in bounds)
+        out.append((name, label, scale, bounds))
+    return out
+
+
 def decision_tornado(
     site: Any,
     split: Any,
@@ -924,7 +992,8 @@ def decision_tornado(
         [parameter's unit] (None: +/-20 % of the base value; a range that
         leaves out the base value is widened to it); by default
         :data:`DECISION_DRIVERS`. Drivers the study does not have (no debt,
-        a price model without a drift) are left out.
+        a price model without a drift) are left out; ``ValueError`` when none
+        is left.
 
     Returns
     -------
@@ -942,12 +1011,19 @@ def decision_tornado(
     includes the financing (adjusted present value), so the loan to cost
     moves it through the interest tax shield.
     """
+    from minerecon import projection
     from minerecon import scenario as sites
 
+    if not isinstance(site, sites.Site):
+        raise ValueError(f"site must be a minerecon.scenario.Site, got {type(site).__name__}")
     if not isinstance(split, sites.Split):
         raise ValueError(f"split must be a minerecon.scenario.Split, got {type(split).__name__}")
+    if not isinstance(scenario, projection.MiningScenario):
+        raise ValueError(f"scenario must be a MiningScenario, got {type(scenario).__name__}")
+    sites._check_valuation(valuation)
     n_paths = _check_whole("n_paths", n_paths, 1)
     root = _random.seed_sequence(seed)
+    drivers = _check_drivers(drivers)
     roots = {"site": site, "split": split, "scenario": scenario, "valuation": valuation}
     # The engine's paths depend on the site and the market only: runs are kept by
     # the (site, scenario) they came from, so lease and valuation drivers reuse one.
@@ -1004,6 +1080,11 @@ def decision_tornado(
         base[name] = float(value)
         ranges[name] = (float(low), float(high))
         labels[name] = (label, scale)
+    if not ranges:
+        raise ValueError(
+            "drivers: none of them applies to this study (a driver of debt without "
+            "financing, of a drift without a price model, ...); give drivers it has"
+        )
     table = tornado(gain, base, ranges)
     for name, (_, scale) in labels.items():
         for column in ("low_value", "base_value", "high_value"):

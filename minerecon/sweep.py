@@ -57,6 +57,7 @@ import numpy as np
 import xarray as xr
 
 from minerecon import _dask, economics, energy, hardware
+from minerecon._contract import check_count
 
 __all__ = [
     "ARGUMENT_UNITS",
@@ -373,7 +374,7 @@ class _Axis:
 
 def _is_scalar(value: Any) -> bool:
     return isinstance(value, numbers.Number | str | np.generic) or (
-        isinstance(value, np.ndarray) and value.ndim == 0
+        isinstance(value, np.ndarray | xr.DataArray) and value.ndim == 0
     )
 
 
@@ -392,7 +393,7 @@ def _parameters(func: Callable[..., Any]) -> tuple[set[str], bool]:
 
 
 def _miner_efficiency(name: Any) -> tuple[str, float]:
-    miner = name if isinstance(name, hardware.Miner) else hardware.get_miner(str(name))
+    miner = name if isinstance(name, hardware.Miner) else hardware._lookup("miner", name)
     return miner.name, miner.efficiency
 
 
@@ -423,9 +424,13 @@ def _build_axes(
         if _dask.is_dask_collection(value):  # a dask array: its values, computed here
             value = np.asarray(value.compute())
         if name == "miner":
-            if _is_scalar(value) or isinstance(value, hardware.Miner):
+            if isinstance(value, str | hardware.Miner):
                 fixed["efficiency"] = _miner_efficiency(value)[1]
                 continue
+            if _is_scalar(value):
+                raise ValueError(
+                    f"miner must be a machine name, a Miner or a sequence of them, got {value!r}"
+                )
             pairs = [_miner_efficiency(v) for v in _axis_values("miner", value)]
             names = np.array([p[0] for p in pairs])
             efficiency = np.array([p[1] for p in pairs])
@@ -480,11 +485,18 @@ def _build_axes(
 def _zip_groups(zip_: Any, varying: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     if zip_ is None:
         return {}
+    if isinstance(zip_, str | bytes) or not isinstance(zip_, Iterable):
+        raise ValueError(f"zip must be a list of tuples of axis names or a dict, got {zip_!r}")
     items = zip_.items() if isinstance(zip_, Mapping) else [(None, group) for group in zip_]
     groups: dict[str, tuple[str, ...]] = {}
     seen: set[str] = set()
     for dim, group in items:
-        if isinstance(group, str) or len(group) < 2:
+        if (
+            not isinstance(group, list | tuple)
+            or len(group) < 2
+            or not all(isinstance(name, str) for name in group)
+            or not (dim is None or isinstance(dim, str))
+        ):
             raise ValueError(f"zip must hold tuples of two or more axis names, got {group!r}")
         for name in group:
             if name not in varying:
@@ -701,8 +713,10 @@ class _State:
         a, a_st = _factor(a, self.axis)
         b, b_st = _factor(b, self.axis)
         cells = math.prod(s.stop - s.start for s in part)
+        # Copies in C order that keep their shape: np.ascontiguousarray would turn
+        # the 0-d state of a grid reduced over its only axis into shape (1,).
         states = [
-            np.ascontiguousarray(state[part]) if state.size else state
+            np.array(state[part], order="C", copy=True) if state.size else state
             for state in (self.acc, self.cnt, self.pos)
         ]
         _fold(
@@ -854,10 +868,10 @@ def sweep(
         array or a dict of arrays (several outputs); it must broadcast
         DataArrays, as every core function does.
     memory_budget_mb : float, default 512
-        Memory the sweep may hold [MB]: the result plus the working arrays
-        of one chunk. A grid of ``cells x 8 bytes x outputs`` above it is
-        evaluated in chunks along its largest axes; without ``reduce`` the
-        result itself must fit (else ``ValueError``).
+        Memory the sweep may hold [MB], > 0 (``inf``: no limit): the result
+        plus the working arrays of one chunk. A grid of ``cells x 8 bytes x
+        outputs`` above it is evaluated in chunks along its largest axes;
+        without ``reduce`` the result itself must fit (else ``ValueError``).
     reduce : dict, list of dict or callable, optional
         Summaries computed chunk by chunk so that the grid is never held.
         A spec is ``{"dim": axis, "how": how}`` with ``how`` one of
@@ -927,6 +941,7 @@ def sweep(
     """
     func = _resolve(func)
     check_budget = _budget(memory_budget_mb)
+    _check_progress(progress)
     if client is not None:
         _dask.check_client(client)
     what = getattr(func, "__name__", repr(func))
@@ -960,14 +975,25 @@ def _resolve(func: Any) -> Callable[..., Any]:
     return func
 
 
+#: Bytes a budget stands for at most: "no limit" (``inf``) in integer arithmetic.
+_NO_LIMIT = 2**62
+
+
 def _budget(memory_budget_mb: Any) -> int:
     if (
-        isinstance(memory_budget_mb, bool)
+        isinstance(memory_budget_mb, bool | np.bool_)
         or not isinstance(memory_budget_mb, numbers.Real)
         or not memory_budget_mb > 0
     ):
         raise ValueError(f"memory_budget_mb must be a number > 0 [MB], got {memory_budget_mb!r}")
-    return int(memory_budget_mb * 2**20)
+    # A huge budget (or inf) is no limit; float(10**400) itself would overflow.
+    megabytes = min(memory_budget_mb, _NO_LIMIT // 2**20)
+    return int(float(megabytes) * 2**20)
+
+
+def _check_progress(progress: Any) -> None:
+    if progress is not None and not isinstance(progress, bool | np.bool_):
+        raise ValueError(f"progress must be True, False or None, got {progress!r}")
 
 
 def _coords(grid_axes: Sequence[_Axis]) -> dict[str, Any]:
@@ -1301,10 +1327,14 @@ def _market_defaults(fixed: Mapping[str, Any], names: Iterable[str]) -> dict[str
 
 def _axis_pair(name: str, axis: Any) -> tuple[str, Any]:
     if isinstance(axis, Mapping) and len(axis) == 1:
-        return next(iter(axis.items()))
-    if isinstance(axis, tuple) and len(axis) == 2 and isinstance(axis[0], str):
-        return axis
-    raise ValueError(f"{name} must be a (name, values) pair or a one-entry dict, got {axis!r}")
+        pair = next(iter(axis.items()))
+    elif isinstance(axis, tuple) and len(axis) == 2:
+        pair = axis
+    else:
+        pair = (None, None)
+    if not isinstance(pair[0], str):
+        raise ValueError(f"{name} must be a (name, values) pair or a one-entry dict, got {axis!r}")
+    return pair
 
 
 def breakeven_surface(*, x_axis: Any, y_axis: Any, **fixed: Any) -> xr.DataArray:
@@ -1345,9 +1375,11 @@ def breakeven_surface(*, x_axis: Any, y_axis: Any, **fixed: Any) -> xr.DataArray
     arguments = {y_name: y_values, x_name: x_values} | {
         k: v for k, v in arguments.items() if k not in (x_name, y_name)
     }
-    for name, values in ((x_name, x_values), (y_name, y_values)):
-        if _is_scalar(values):
-            raise ValueError(f"{name} of a surface must be a sequence, got the scalar {values!r}")
+    for axis, name, values in (("x_axis", x_name, x_values), ("y_axis", y_name, y_values)):
+        if _is_scalar(values) or isinstance(values, hardware.Miner):
+            raise ValueError(
+                f"{axis}: {name} of a surface must be a sequence, got the scalar {values!r}"
+            )
     result = sweep(economics.breakeven_btc_price, **arguments)["breakeven_btc_price"]
     return result.transpose(*[d for d in result.dims if d != x_name], x_name)
 
@@ -1396,7 +1428,7 @@ def zero_margin_contour(solve_for: str, **axes: Any) -> xr.DataArray:
     >>> line.round(4).values.tolist()
     [[0.0765, 0.035], [0.1147, 0.0525]]
     """
-    if solve_for not in _BREAKEVENS:
+    if not isinstance(solve_for, str) or solve_for not in _BREAKEVENS:
         raise ValueError(f"solve_for must be one of {sorted(_BREAKEVENS)}, got {solve_for!r}")
     if solve_for in axes:
         raise ValueError(f"{solve_for} is solved for; it cannot also be an axis or fixed")
@@ -1418,7 +1450,8 @@ def profitable_miners(
     power_price : float or sequence
         Power price [USD/kWh]; a sequence is an axis.
     miners : sequence of str or Miner, optional
-        Machines to test; the whole catalogue by default.
+        Machines to test (one name or Miner alone is a list of one); the
+        whole catalogue by default.
     **fixed
         Other arguments of :func:`~minerecon.economics.margin_per_th`
         (scalars or axes); ``difficulty``, ``fees_per_block`` and ``subsidy``
@@ -1441,7 +1474,16 @@ def profitable_miners(
     names, _ = _parameters(economics.margin_per_th)
     if miners is None:
         miners = list(hardware.list_miners().index)
-    arguments = {"btc_price": btc_price, "power_price": power_price, "miner": list(miners)}
+    elif isinstance(miners, str | hardware.Miner):
+        miners = [miners]
+    if isinstance(miners, bytes | Mapping) or not isinstance(miners, Iterable):
+        raise ValueError(f"miners must be machine names or Miner objects, got {miners!r}")
+    miners = [
+        m if isinstance(m, hardware.Miner) else hardware._lookup("miners", m) for m in miners
+    ]
+    if not miners:
+        raise ValueError("miners must name at least one machine, got none")
+    arguments = {"btc_price": btc_price, "power_price": power_price, "miner": miners}
     arguments |= _market_defaults(fixed, names - {"btc_price"})
     margin = sweep(economics.margin_per_th, **arguments)["margin_per_th"]
     profitable = (margin >= 0).assign_attrs(units="-")
@@ -1596,12 +1638,18 @@ def sweep_scenario(
 
     if not isinstance(scenario, projection.MiningScenario):
         raise ValueError(f"scenario must be a MiningScenario, got {type(scenario).__name__}")
-    if not isinstance(n_paths, int | np.integer) or isinstance(n_paths, bool) or n_paths < 1:
-        raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
+    # check_count refuses timedelta64, which numpy makes an integer type.
+    n_paths = check_count("n_paths", n_paths, low=1)
     root = _random.seed_sequence(seed)
+    if isinstance(statistics, str | bytes) or not isinstance(statistics, Iterable):
+        raise ValueError(f"statistics must be a list of statistic names, got {statistics!r}")
+    statistics = list(statistics)
+    if not all(isinstance(name, str) for name in statistics):
+        raise ValueError(f"statistics must be names (strings), got {statistics!r}")
     stats = {name: _statistic(name) for name in statistics}
     if not stats:
         raise ValueError("statistics must name at least one statistic")
+    _check_progress(progress)
     if client is not None:
         _dask.check_client(client)
 
@@ -1638,11 +1686,13 @@ def sweep_scenario(
             (index, _scenario_cell(base, cell, n_paths, root, stats))
             for index, cell in settings.items()
         )
-    for index, values in done:
-        for name, value in values.items():
-            out[name][index] = value
-        bar.update(1)
-    bar.close()
+    try:
+        for index, values in done:
+            for name, value in values.items():
+                out[name][index] = value
+            bar.update(1)
+    finally:  # a cell that fails (say, too many paths for memory) leaves no bar behind
+        bar.close()
     data = {name: (dims, out[name], {"units": units}) for name, (_, _, units) in stats.items()}
     dataset = xr.Dataset(data, coords=_coords(grid_axes))
     dataset.attrs.update(n_paths=int(n_paths), seed_entropy=str(root.entropy))

@@ -35,7 +35,7 @@ import numpy as np
 
 from minerecon import _contract
 from minerecon._contract import check, check_count, check_scalar
-from minerecon.units import DAYS_PER_YEAR
+from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
 __all__ = [
     "BONUS_DEPRECIATION",
@@ -100,6 +100,17 @@ def _finite(name: str, value: Any, *, unit: str, low: float | None = None) -> np
     return values
 
 
+def _same_labels(**arguments: Any) -> None:
+    """Refuse Series (or DataArrays) with different labels: they are not aligned silently.
+
+    Not :func:`minerecon._contract.aligned`: the rates of a schedule and the
+    opening losses are not meant to broadcast against the yearly amounts.
+    """
+    labelled = {k: v for k, v in arguments.items() if isinstance(v, _contract._LABELLED)}
+    if len(labelled) > 1:
+        _contract._check_aligned(labelled)
+
+
 def _check_rates(rates: Any) -> np.ndarray:
     values = _finite("rates", rates, low=0.0, unit="[-]")
     if values.ndim != 1:
@@ -129,7 +140,7 @@ def straight_line_rates(life_years: float, convention: str = "half-year") -> np.
     Parameters
     ----------
     life_years : float
-        Recovery period [year], > 0.
+        Recovery period [year], > 0 and at most 1,000.
     convention : {"half-year", "full-year"}, default "half-year"
         ``"half-year"``: placed in service in the middle of the first tax
         year, so the first and the last of ``life_years + 1`` years get half
@@ -158,8 +169,10 @@ def straight_line_rates(life_years: float, convention: str = "half-year") -> np.
     >>> straight_line_rates(2.5, convention="full-year")
     array([0.4, 0.4, 0.2])
     """
-    life_years = check_scalar("life_years", life_years, low=0.0, low_open=True, unit="[year]")
-    if convention not in _CONVENTIONS:
+    life_years = check_scalar(
+        "life_years", life_years, low=0.0, low_open=True, high=MAX_YEARS, unit="[year]"
+    )
+    if not isinstance(convention, str) or convention not in _CONVENTIONS:
         raise ValueError(f"convention must be one of {_CONVENTIONS}, got {convention!r}")
     return _straight_line(life_years, 0.5 if convention == "half-year" else 0.0)
 
@@ -228,7 +241,7 @@ def macrs_rates(recovery_years: float, month: int | None = None) -> np.ndarray:
     if recovery_years in _REAL_PROPERTY:
         month = 1 if month is None else month
         if (
-            isinstance(month, bool)
+            isinstance(month, bool | np.timedelta64)  # numpy counts timedelta64 as an integer
             or not isinstance(month, int | np.integer)
             or not 1 <= month <= 12
         ):
@@ -262,7 +275,7 @@ class DepreciationSchedule:
         :func:`macrs_rates` or :func:`straight_line_rates`.
     recovery_years : float, default 5
         Recovery period [year]: one of 3, 5, 7, 10, 15, 20, 27.5, 39 for
-        MACRS, any number > 0 for straight line.
+        MACRS, any number in (0, 1000] for straight line.
     bonus : float, default 0
         Share of each year's capex deducted in full in that year (bonus
         depreciation, IRC §168(k)) [-], in [0, 1]; the rest follows the
@@ -285,23 +298,39 @@ class DepreciationSchedule:
     month: int | None = None
 
     def __post_init__(self) -> None:
-        if self.method not in _METHODS:
+        if not isinstance(self.method, str) or self.method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
         if self.method == "macrs" and self.convention is not None:
             raise ValueError(
                 f"convention applies to method='straight_line' only, got {self.convention!r} "
                 "(MACRS uses the half-year or mid-month convention by law)"
             )
+        if self.convention is not None and (
+            not isinstance(self.convention, str) or self.convention not in _CONVENTIONS
+        ):
+            raise ValueError(
+                f"convention must be one of {_CONVENTIONS} or None, got {self.convention!r}"
+            )
         if self.method == "straight_line" and self.month is not None:
             raise ValueError(f"month applies to method='macrs' only, got {self.month!r}")
         object.__setattr__(self, "bonus", check_scalar("bonus", self.bonus, low=0.0, high=1.0))
+        if self.method == "straight_line":
+            check_scalar(
+                "recovery_years",
+                self.recovery_years,
+                low=0.0,
+                low_open=True,
+                high=MAX_YEARS,
+                unit="[year]",
+            )
         self.rates()
 
     def rates(self) -> np.ndarray:
         """Share of the basis not taken as bonus deducted in each tax year [-]."""
         if self.method == "macrs":
             return macrs_rates(self.recovery_years, self.month)
-        return straight_line_rates(self.recovery_years, self.convention or "half-year")
+        convention = "half-year" if self.convention is None else self.convention
+        return straight_line_rates(self.recovery_years, convention)
 
     def apply(self, capex_by_year: Any) -> Any:
         """Depreciation deduction per tax year [USD]: :func:`depreciation` with these rates."""
@@ -328,22 +357,31 @@ DATA_HALL = DepreciationSchedule("macrs", 39)
 # --------------------------------------------------------------------------
 
 
-def _vintage_matrix(n_years: int, rates: np.ndarray) -> np.ndarray:
-    """``M[s, y]``: share of year ``s``'s vintage deducted in year ``y``."""
-    lag = np.arange(n_years)[None, :] - np.arange(n_years)[:, None]
-    inside = (lag >= 0) & (lag < len(rates))
-    padded = np.append(rates, 0.0)
-    return np.where(inside, padded[np.where(inside, lag, len(rates))], 0.0)
-
-
 def _deduction(capex: np.ndarray, rates: np.ndarray, bonus: Any) -> np.ndarray:
+    """``b K_y + sum_k (1 - b) K_{y - k} r_k``: one shifted pass per rate, not an
+    ``n x n`` matrix of vintages (a long daily array would need gigabytes)."""
     bonus = np.asarray(_contract._values(bonus), dtype=float)
     immediate = bonus * capex
-    return immediate + (capex - immediate) @ _vintage_matrix(capex.shape[-1], rates)
+    rest = capex - immediate
+    out = immediate.copy()
+    n_years = capex.shape[-1]
+    for lag, rate in enumerate(rates[:n_years]):
+        out[..., lag:] += rest[..., : n_years - lag] * rate
+    return out
 
 
-def _check_bonus(bonus: Any) -> Any:
-    return check("bonus", bonus, low=0.0, high=1.0, unit="[-]")
+def _check_bonus(bonus: Any, capex: np.ndarray) -> Any:
+    bonus = check("bonus", bonus, low=0.0, high=1.0, unit="[-]")
+    shape = np.shape(_contract._values(bonus))
+    try:
+        fits = np.broadcast_shapes(shape, capex.shape) == capex.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"bonus must broadcast against capex_by_year (shape {capex.shape}), got shape {shape}"
+        )
+    return bonus
 
 
 def depreciation(capex_by_year: Any, rates: Any, bonus: Any = 0.0) -> Any:
@@ -389,8 +427,9 @@ def depreciation(capex_by_year: Any, rates: Any, bonus: Any = 0.0) -> Any:
     >>> depreciation([1000.0, 1000.0, 0.0], macrs_rates(5)).round(2)
     array([200., 520., 512.])
     """
+    _same_labels(capex_by_year=capex_by_year, rates=rates, bonus=bonus)
     capex = _finite("capex_by_year", capex_by_year, low=0.0, unit="[USD]")
-    bonus = _check_bonus(bonus)
+    bonus = _check_bonus(bonus, capex)
     return _contract.like(_deduction(capex, _check_rates(rates), bonus), capex_by_year)
 
 
@@ -421,8 +460,9 @@ def undepreciated_basis(capex_by_year: Any, rates: Any, bonus: Any = 0.0) -> Any
     >>> undepreciated_basis([1000.0, 0.0, 0.0], macrs_rates(5)).round(2)
     array([800., 480., 288.])
     """
+    _same_labels(capex_by_year=capex_by_year, rates=rates, bonus=bonus)
     capex = _finite("capex_by_year", capex_by_year, low=0.0, unit="[USD]")
-    bonus = _check_bonus(bonus)
+    bonus = _check_bonus(bonus, capex)
     left = np.cumsum(capex - _deduction(capex, _check_rates(rates), bonus), axis=-1)
     return _contract.like(left, capex_by_year)
 
@@ -508,6 +548,7 @@ def income_tax(
     >>> out.tax.round(2), out.nol
     (array([ 0. ,  2.1, 29.4]), array([100.,  60.,   0.]))
     """
+    _same_labels(taxable_income=taxable_income, rate=rate, opening_nol=opening_nol)
     income = _finite("taxable_income", taxable_income, unit="[USD]")
     rates = np.asarray(_contract._values(check("rate", rate, low=0.0, high=1.0, unit="[-]")))
     nol_limit = check_scalar("nol_limit", nol_limit, low=0.0, high=1.0, unit="[-]")
@@ -574,7 +615,8 @@ def yearly_sums(daily: Any, days_per_year: int = DAYS_PER_YEAR) -> np.ndarray:
     days_per_year = check_count("days_per_year", days_per_year, unit="[day]")
     if values.shape[-1] == 0:
         return np.zeros(values.shape)
-    starts = np.arange(0, values.shape[-1], days_per_year)
+    # A year longer than the data is one (short) year: no step beyond the days.
+    starts = np.arange(0, values.shape[-1], min(days_per_year, values.shape[-1]))
     return np.add.reduceat(values, starts, axis=-1)
 
 

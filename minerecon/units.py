@@ -21,6 +21,11 @@ from typing import Any
 
 from minerecon._contract import check
 
+__all__ = [
+    "hashprice_from_ph_day",
+    "hashprice_to_ph_day",
+]
+
 # Hashrate scales, in hashes per second.
 #: One H/s in hashes per second [H/s].
 H = 1.0

@@ -70,8 +70,8 @@ from typing import Any
 
 import numpy as np
 
-from minerecon import cashflow
-from minerecon._contract import check, check_scalar
+from minerecon import _contract, cashflow
+from minerecon._contract import check, check_count, check_scalar
 from minerecon.financing import DebtTerms, debt_schedule
 from minerecon.tax import DepreciationSchedule, TaxPolicy, yearly_sums
 from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
@@ -149,7 +149,7 @@ RENEWAL_PROBABILITY = 0.5
 
 
 def _rate(name: str, value: Any) -> float:
-    return float(check(name, value, low=-1.0, low_open=True, unit="[1/year]"))
+    return check_scalar(name, value, low=-1.0, low_open=True, unit="[1/year]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,12 +159,13 @@ class Valuation:
     Parameters
     ----------
     mining_rate : float, default 0.10
-        Discount rate of mining flows [1/year, annual effective], > -1.
+        Discount rate of mining flows [1/year, annual effective], > -1,
+        finite.
     hosting_rate : float, optional
-        Discount rate of hosting flows [1/year]; ``mining_rate`` if not
-        given (one rate for everything).
+        Discount rate of hosting flows [1/year], > -1; ``mining_rate`` if
+        not given (one rate for everything).
     guarantor_rate : float, optional
-        Discount rate of the backstopped share of the rent [1/year];
+        Discount rate of the backstopped share of the rent [1/year], > -1;
         ``hosting_rate`` if not given.
     hosting_exit_multiple : float, default 0
         Value of a leased hall when its lease ends, as a multiple of its
@@ -220,7 +221,7 @@ class Valuation:
         set_(
             self,
             "renewal_probability",
-            float(check("renewal_probability", self.renewal_probability, low=0.0, high=1.0)),
+            check_scalar("renewal_probability", self.renewal_probability, low=0.0, high=1.0),
         )
         if self.financing is not None and not isinstance(self.financing, DebtTerms):
             raise ValueError(
@@ -253,13 +254,14 @@ class Valuation:
         Parameters
         ----------
         rate : float, default 0.10
-            The one discount rate [1/year].
+            The one discount rate [1/year], > -1.
         **changes
             Any other field; ``tax`` defaults to
             :class:`~minerecon.tax.TaxPolicy` (21 %, machines on 5-year MACRS
             with 100 % bonus, the hall on 39-year straight line), ``tax=None``
             values before tax.
         """
+        rate = _rate("rate", rate)
         terms: dict[str, Any] = {"mining_rate": rate, "tax": TaxPolicy(), "name": "conservative"}
         return cls(**{**terms, **changes})
 
@@ -401,10 +403,14 @@ def extension_years_offered(options: Any) -> float:
 class MiningFlows:
     """Daily mining flows of one option.
 
+    Every array is checked on construction (finite, on the days of ``cash``)
+    and kept as floats; a bad one raises ``ValueError`` naming it.
+
     Attributes
     ----------
     cash : numpy.ndarray
-        Cash flow [USD/day], shape ``(paths, days)``, capex included.
+        Cash flow [USD/day], shape ``(paths, days)`` with at least one day,
+        capex included.
     capex : numpy.ndarray
         Machine and mining build-out spending [USD/day], ``>= 0``, shape
         ``(days,)``.
@@ -418,15 +424,26 @@ class MiningFlows:
     capex: np.ndarray
     other: np.ndarray | None = None
 
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "cash", _daily("cash", self.cash, ndim=2))
+        days = self.cash.shape[-1]
+        set_(self, "capex", _daily("capex", self.capex, ndim=1, days=days, low=0.0))
+        if self.other is not None:
+            set_(self, "other", _daily("other", self.other, ndim=1, days=days))
+
 
 @dataclasses.dataclass(frozen=True)
 class HostingFlows:
     """Daily flows of one hosting contract, already placed on the site's days.
 
+    Checked on construction as :class:`MiningFlows`.
+
     Attributes
     ----------
     cash : numpy.ndarray
-        Cash flow [USD/day], shape ``(paths, days)``, capex included.
+        Cash flow [USD/day], shape ``(paths, days)`` with at least one day,
+        capex included.
     guaranteed : numpy.ndarray
         The rent a guarantor pays whatever the tenant does [USD/day],
         included in ``cash``; shape ``(days,)``.
@@ -434,9 +451,10 @@ class HostingFlows:
         The landlord's capex [USD/day], ``>= 0``, shape ``(days,)``.
     exits : tuple of (int, float, numpy.ndarray)
         Where the hall may be sold: ``(day, probability, forward NOI per
-        path [USD/year])``.
+        path [USD/year])``, day >= 0, probability in [0, 1].
     completion_day : int
-        First day of full IT load (the end of construction for the debt).
+        First day of full IT load (the end of construction for the debt),
+        >= 0.
     """
 
     cash: np.ndarray
@@ -444,6 +462,55 @@ class HostingFlows:
     capex: np.ndarray
     exits: tuple[tuple[int, float, np.ndarray], ...]
     completion_day: int
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "cash", _daily("cash", self.cash, ndim=2))
+        days = self.cash.shape[-1]
+        set_(self, "guaranteed", _daily("guaranteed", self.guaranteed, ndim=1, days=days))
+        set_(self, "capex", _daily("capex", self.capex, ndim=1, days=days, low=0.0))
+        set_(self, "exits", _exits(self.exits))
+        set_(self, "completion_day", check_count("completion_day", self.completion_day, low=0))
+
+
+def _daily(
+    name: str, value: Any, *, ndim: int, days: int | None = None, low: float | None = None
+) -> np.ndarray:
+    """A finite float array of daily flows: ``(paths, days)`` or ``(days,)``."""
+    values = np.asarray(_contract._values(check(name, value, low=low, unit="[USD/day]")))
+    values = values.astype(float, copy=False)
+    shape = "(paths, days)" if ndim == 2 else "(days,)"
+    if values.ndim != ndim or values.shape[-1] == 0:
+        raise ValueError(f"{name} must be an array of shape {shape}, got shape {values.shape}")
+    if days is not None and values.shape[-1] != days:
+        raise ValueError(
+            f"{name} must have one value per day of cash ({days} days), "
+            f"got {values.shape[-1]} days"
+        )
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{name} must be finite, got {values[bad].flat[0]}{_contract._where(values, bad)}"
+        )
+    return values
+
+
+def _exits(exits: Any) -> tuple[tuple[int, float, np.ndarray], ...]:
+    usage = "exits must be a tuple of (day, probability, forward NOI per path)"
+    if isinstance(exits, str | bytes) or not isinstance(exits, tuple | list):
+        raise ValueError(f"{usage}, got {exits!r}")
+    out = []
+    for i, item in enumerate(exits):
+        if not isinstance(item, tuple | list) or len(item) != 3:
+            raise ValueError(f"{usage}, got exits[{i}] = {item!r}")
+        day, probability, noi = item
+        day = check_count(f"exits[{i}] day", day, low=0, unit="[day]")
+        probability = check_scalar(f"exits[{i}] probability", probability, low=0.0, high=1.0)
+        noi = np.asarray(_contract._values(check(f"exits[{i}] forward NOI", noi)), dtype=float)
+        if noi.ndim > 1 or not np.isfinite(noi).all():
+            raise ValueError(f"exits[{i}] forward NOI must be finite, one per path, got {noi!r}")
+        out.append((day, probability, noi))
+    return tuple(out)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -516,7 +583,7 @@ class _Points:
     def pv(self, rate: float) -> np.ndarray:
         out = np.zeros(self.paths)
         for day, value in self.at.items():
-            out = out + value * (1.0 + rate) ** (-day / DAYS_PER_YEAR)
+            out = out + value * _discount(rate, day)
         return out
 
     def total(self) -> np.ndarray:
@@ -533,6 +600,12 @@ class _Points:
         for day, value in other.at.items():
             out.add(day, -value)
         return out
+
+
+def _discount(rate: float, days: int) -> float:
+    """``(1 + rate) ** (-days / 365)``; inf rather than an exception past the float range."""
+    with np.errstate(over="ignore"):
+        return float(np.power(1.0 + rate, -days / DAYS_PER_YEAR))
 
 
 def _tax_paid(
@@ -576,6 +649,34 @@ def _dscr(
     return np.where(starts >= hosting.completion_day, ratio, np.nan)
 
 
+def _check_inputs(mining: Any, hosting: Any, valuation: Any) -> None:
+    for name, value, cls in (
+        ("mining", mining, MiningFlows),
+        ("hosting", hosting, HostingFlows),
+        ("valuation", valuation, Valuation),
+    ):
+        if not isinstance(value, cls) and not (name == "hosting" and value is None):
+            optional = " or None" if name == "hosting" else ""
+            raise ValueError(
+                f"{name} must be a minerecon.valuation.{cls.__name__}{optional}, "
+                f"got {type(value).__name__}"
+            )
+    if hosting is None:
+        return
+    paths, days = mining.cash.shape
+    if hosting.cash.shape[-1] != days or hosting.cash.shape[0] not in (1, paths):
+        raise ValueError(
+            f"hosting must be on the days and paths of mining: hosting.cash has shape "
+            f"{hosting.cash.shape}, mining.cash {mining.cash.shape}"
+        )
+    for day, _, noi in hosting.exits:
+        if noi.size not in (1, paths):
+            raise ValueError(
+                f"hosting exits must give one forward NOI or one per path ({paths}), got "
+                f"{noi.size} for the exit on day {day}"
+            )
+
+
 def _pv(flows: np.ndarray, rate: float) -> np.ndarray:
     return flows @ cashflow.discount_factors(flows.shape[-1], rate)
 
@@ -592,14 +693,23 @@ def value_site(
     mining : MiningFlows
         The option's mining flows (zero where it does not mine).
     hosting : HostingFlows or None
-        The hosting contract's flows on the site's days, None for pure
-        mining.
+        The hosting contract's flows on the site's days (the days of
+        ``mining``, and its paths or one), None for pure mining.
     valuation : Valuation
         Rates, terminal values, financing and tax.
 
     Returns
     -------
     SiteValue
+        Values per path; ``inf`` where a discount factor exceeds the range of
+        a float (a rate close to -1 over a long span, such as an exit far
+        beyond the horizon).
+
+    Raises
+    ------
+    ValueError
+        When an argument has the wrong type, or ``hosting`` is not on the
+        days and paths of ``mining``.
 
     Notes
     -----
@@ -614,6 +724,7 @@ def value_site(
     The module docstring states each convention. See
     :doc:`/user_guide/valuing_a_site` for a worked reconciliation.
     """
+    _check_inputs(mining, hosting, valuation)
     rates = valuation.rates
     policy = valuation.tax
     paths, n_days = mining.cash.shape
@@ -633,7 +744,7 @@ def value_site(
         for day, probability, forward_noi in hosting.exits:
             value = probability * valuation.hosting_exit_multiple * forward_noi
             if day > last:  # after the valuation's last day: discount to it
-                value = value * (1 + rates["hosting"]) ** (-(day - last) / DAYS_PER_YEAR)
+                value = value * _discount(rates["hosting"], day - last)
                 day = last
             terminal["hosting"].add(day, value)
     taxes = {"mining": _Points(paths), "hosting": _Points(paths)}

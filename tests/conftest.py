@@ -1,12 +1,18 @@
-"""Shared test set-up: figures render off screen; a strict HTML parse."""
+"""Shared test set-up: figures render off screen, no user data cache; a strict HTML parse."""
 
 import base64
+import os
+import tempfile
 from html.parser import HTMLParser
 
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+
+# Tests assume the bundled history alone: a developer's `minerecon data update`
+# cache must not move the latest day under them (subprocesses inherit this).
+os.environ["MINERECON_DATA_DIR"] = tempfile.mkdtemp(prefix="minerecon-test-data-")
 
 
 # --------------------------------------------------------------------------

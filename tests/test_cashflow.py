@@ -428,6 +428,8 @@ def test_aggregate_dataarray_keeps_other_dims():
         (lambda: cashflow.irr(["a", "b"]), "cash_flows must be real numbers"),
         (lambda: cashflow.discount_factors(-1, 0.1), "n_periods"),
         (lambda: cashflow.discount_factors(2.5, 0.1), "n_periods"),
+        # a legal count of a billion years of days would fill the memory
+        (lambda: cashflow.discount_factors(2**40, 0.1), "n_periods must cover at most 1000"),
         (lambda: cashflow.aggregate(pd.Series([1.0, 2.0])), "DatetimeIndex"),
         (lambda: cashflow.aggregate([1.0, 2.0]), "daily must be"),
         (

@@ -20,6 +20,14 @@ FIRST_DAY = pd.Timestamp("2014-01-01")  # history_README.md: range 2014-01-01 ->
 LAST_DAY = pd.Timestamp("2026-08-16")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def bundled_only(tmp_path_factory):
+    """An empty data cache: these tests are about the bundled history alone."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(datasets.CACHE_ENV, str(tmp_path_factory.mktemp("empty-cache")))
+        yield
+
+
 # --------------------------------------------------------------------------
 # Daily history
 # --------------------------------------------------------------------------
@@ -59,6 +67,17 @@ def test_history_known_points():
     # history_README.md: maximum fees 9.65 BTC per block on 2017-12-22.
     assert history["fees_btc_per_block"].idxmax() == pd.Timestamp("2017-12-22")
     assert_allclose(history["fees_btc_per_block"].max(), 9.65, rtol=5e-3)
+
+
+def test_history_says_it_is_the_bundled_one():
+    history = datasets.load_history()
+    assert history.attrs["source"] == (
+        "bundled history 2014-01-01 to 2026-08-16 (minerecon/data/btc_daily.csv)"
+    )
+    status = datasets.history_status()
+    assert status["cached_days"] == 0 and status["last"] == LAST_DAY
+    assert [(part["first"], part["last"]) for part in status["parts"]] == [(FIRST_DAY, LAST_DAY)]
+    assert status["cache_file"].name == "btc_daily.csv"
 
 
 def test_history_returns_a_copy():
@@ -335,5 +354,78 @@ def test_data_path_existing_files():
 
 
 def test_data_path_unknown_file_raises():
-    with pytest.raises(FileNotFoundError, match=r"no_such_file\.csv"):
+    # A ValueError naming the argument and listing the files (issue 10: every bad
+    # argument is a ValueError or TypeError; it was a FileNotFoundError).
+    with pytest.raises(ValueError, match=r"name must be .*miners\.csv.*'no_such_file\.csv'"):
         datasets.data_path("no_such_file.csv")
+
+
+@pytest.mark.parametrize("name", ["../config.py", "/etc/passwd", "../data/miners.csv", "."])
+def test_data_path_stays_in_the_data_folder(name):
+    # "../config.py" gave minerecon/config.py and "/etc/passwd" itself: Path / "/x" is "/x".
+    with pytest.raises(ValueError, match="name must be a bundled data file"):
+        datasets.data_path(name)
+
+
+@pytest.mark.parametrize("name", [None, 5, b"miners.csv"])
+def test_data_path_wants_a_string(name):
+    # Path / None raised "unsupported operand type(s)", naming no argument.
+    with pytest.raises(TypeError, match="name must be a string"):
+        datasets.data_path(name)
+
+
+# --------------------------------------------------------------------------
+# parse_day's bounds and flags, Calibration (issue 10)
+# --------------------------------------------------------------------------
+
+
+def test_parse_day_reads_its_bounds_like_the_value():
+    # Bounds given as strings raised AttributeError ('str' object has no attribute
+    # 'date'); a zoned bound could not be compared with the naive day (TypeError).
+    assert datasets.parse_day("start", "2024-04-20", first="2024-01-01") == pd.Timestamp(
+        "2024-04-20"
+    )
+    with pytest.raises(ValueError, match=r"start must be a date from 2024-05-01"):
+        datasets.parse_day("start", "2024-04-20", first="2024-05-01")
+    with pytest.raises(ValueError, match=r"start must be a date up to 2024-04-19"):
+        datasets.parse_day("start", "2024-04-20", last=pd.Timestamp("2024-04-19", tz="UTC"))
+    with pytest.raises(ValueError, match="first must be a date"):
+        datasets.parse_day("start", "2024-04-20", first="soon")
+    with pytest.raises(ValueError, match="first must not be after last"):
+        datasets.parse_day("start", "2024-04-20", first="2025-01-01", last="2024-01-01")
+
+
+@pytest.mark.parametrize("flag", ["yes", None, np.array([True, False])])
+def test_parse_day_normalize_is_a_boolean(flag):
+    # An array raised numpy's "truth value of an array is ambiguous", naming nothing.
+    with pytest.raises(TypeError, match="normalize must be True or False"):
+        datasets.parse_day("start", "2024-04-20", normalize=flag)
+
+
+def test_parse_day_shortens_a_long_value_in_its_message():
+    with pytest.raises(ValueError, match="start must be a date") as raised:
+        datasets.parse_day("start", "x" * 100_000)
+    assert len(str(raised.value)) < 300
+
+
+def test_estimate_height_reads_zoned_arrays_as_utc_days():
+    # An array of zoned times raised "Cannot compare tz-naive and tz-aware timestamps";
+    # a single zoned time was already read as its UTC day (parse_day).
+    tokyo = pd.DatetimeIndex(["2024-04-20 01:00"], tz="Asia/Tokyo")  # 2024-04-19 16:00 UTC
+    assert datasets.estimate_height(tokyo)[0] == datasets.estimate_height("2024-04-19")
+    assert datasets.estimate_height(tokyo[0]) == datasets.estimate_height("2024-04-19")
+
+
+def test_calibration_checks_its_fields():
+    # A Calibration with a string start was built, and its repr raised AttributeError.
+    calibration = datasets.Calibration("s", "2024-01-01", "2024-12-31", 366, "m")
+    assert calibration.start == pd.Timestamp("2024-01-01")
+    assert "start='2024-01-01'" in repr(calibration)
+    with pytest.raises(ValueError, match="start must be a date"):
+        datasets.Calibration("s", "abc", "2024-12-31", 366, "m")
+    with pytest.raises(ValueError, match="end must not be before start"):
+        datasets.Calibration("s", "2024-12-31", "2024-01-01", 366, "m")
+    with pytest.raises(ValueError, match="n_observations must be an integer >= 0"):
+        datasets.Calibration("s", "2024-01-01", "2024-12-31", True, "m")
+    with pytest.raises(TypeError, match="method must be a string"):
+        datasets.Calibration("s", "2024-01-01", "2024-12-31", 3, None)

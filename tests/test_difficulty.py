@@ -158,3 +158,120 @@ def test_fits_refuse_what_is_not_a_date(bad):
             model.fit(start=bad, end="2025-01-01")
         with pytest.raises(ValueError, match=r"^end must be a date"):
             model.fit(start="2023-01-01", end=bad)
+
+
+# --------------------------------------------------------------------------
+# Reliability: what the fuzz suite (tests/api_specs/models.py) found
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        (ConstantGrowth, "monthly_growth", np.inf),  # accepted: infinite hashrate paths
+        (ConstantGrowth, "monthly_growth", [0.1, 0.2]),  # accepted: TypeError in simulate
+        (ConstantGrowth, "step_days", 2**70),  # accepted: overflow in the kernel
+        (EconomicHashrate, "lag_days", np.inf),  # accepted
+        (EconomicHashrate, "calibration", "2024"),  # accepted: broke Calibrated.table
+    ],
+)
+def test_model_fields_must_be_finite_scalars(model, field, value):
+    base = (
+        {"monthly_growth": 0.01}
+        if model is ConstantGrowth
+        else {"cost_hashprice": 0.03, "entry_rate": 1.0, "exit_rate": 1.0}
+    )
+    with pytest.raises(ValueError, match=rf"^{field} must"):
+        model(**{**base, field: value})
+
+
+def test_model_fields_are_stored_as_floats():
+    # A numpy scalar or an int was stored as given; the fields document floats.
+    model = ConstantGrowth(np.float16(0.5), volatility=1, step_days=np.int64(7))
+    assert type(model.monthly_growth) is float and type(model.volatility) is float
+    assert type(model.step_days) is int
+
+
+def test_fits_refuse_data_that_is_not_a_dated_series_or_frame():
+    # A list raised AttributeError, a dict AttributeError, a frame without the
+    # columns KeyError, negative hashrate a NaN growth named after the output.
+    with pytest.raises(ValueError, match=r"^hashrate must be a pandas Series"):
+        ConstantGrowth.fit([1.0, 2.0])
+    negative = pd.Series(-1.0, index=pd.date_range("2024-01-01", periods=90))
+    with pytest.raises(ValueError, match=r"^hashrate must be in \(0, inf\]"):
+        ConstantGrowth.fit(negative)
+    with pytest.raises(ValueError, match=r"^history must be a pandas DataFrame"):
+        EconomicHashrate.fit({"price_usd": [1.0]})
+    partial = pd.DataFrame({"price_usd": [1.0]}, index=pd.date_range("2024-01-01", periods=1))
+    with pytest.raises(ValueError, match=r"^history must have the columns"):
+        EconomicHashrate.fit(partial)
+
+
+@pytest.mark.parametrize(("field", "value"), [("lag_days", 0.0), ("cost_decline", np.nan)])
+def test_economic_fit_checks_its_settings_first(field, value):
+    # lag_days=0 raised ZeroDivisionError, a NaN cost_decline scipy's "Residuals
+    # are not finite in the initial point".
+    with pytest.raises(ValueError, match=rf"^{field} must"):
+        EconomicHashrate.fit(**{field: value})
+
+
+@pytest.mark.parametrize("bad", ["abc", -1, "1990-01-01"])
+def test_implied_hashrate_history_reads_dates_within_the_history(bad):
+    # "abc" and -1 raised TypeError from pandas slicing; 1990 silently clipped.
+    with pytest.raises(ValueError, match=r"^start must be a date between 2014-01-01"):
+        difficulty.implied_hashrate_history(bad)
+
+
+def test_network_state_arguments_must_be_network_states():
+    # Each raised AttributeError on a missing .height or .btc_price.
+    for call in (
+        lambda: difficulty.halving_date("2024-01-01"),
+        lambda: difficulty.start_chain("2024-01-01"),
+        lambda: simulate_network(3, start="2024-01-01"),
+    ):
+        with pytest.raises(
+            ValueError, match=r"(start|state) must be a minerecon.network.NetworkState"
+        ):
+            call()
+
+
+def test_halving_date_names_a_block_interval_beyond_pandas_dates():
+    # 1e300 s per block raised OutOfBoundsTimedelta; an array raised TypeError.
+    with pytest.raises(ValueError, match=r"^block_interval must be below"):
+        difficulty.halving_date(STATE, block_interval=1e300)
+    with pytest.raises(ValueError, match=r"^block_interval must be a real number"):
+        difficulty.halving_date(STATE, block_interval=np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"hashrate": "x"}, "hashrate"),  # AttributeError
+        ({"n_paths": 0}, "n_paths"),  # an empty dataset
+        ({"n_paths": 2, "btc_price": np.ones((3, 3))}, "btc_price"),  # numpy broadcast error
+        ({"fee_is_share": np.array([1.0, 2.0])}, "fee_is_share"),  # truth value ambiguous
+        ({"seed": -1}, "seed"),  # ignored without noise
+        ({"epoch_elapsed": np.inf}, "epoch_elapsed"),  # accepted
+        ({"epoch_elapsed": -1.0}, "epoch_elapsed"),  # accepted
+        ({"btc_price": np.inf}, "btc_price"),  # accepted
+        ({"n_days": True}, "n_days"),  # TypeError from numba
+        ({"n_days": 10**6}, "n_days"),  # dates beyond pandas.Timestamp.max
+        ({"n_days": 10**400}, "n_days"),
+    ],
+)
+def test_simulate_network_refuses_bad_arguments_naming_them(kwargs, field):
+    kwargs = {"n_days": 3, **kwargs}
+    with pytest.raises(ValueError, match=rf"^{field} must"):
+        simulate_network(start=STATE, **kwargs)
+
+
+def test_simulate_network_refuses_paths_beyond_the_memory_of_the_machine():
+    # np.empty raised MemoryError for the outputs.
+    with pytest.raises(ValueError, match=r"^n_paths x n_days = .* more than this machine's"):
+        simulate_network(3, start=STATE, n_paths=10**13)
+
+
+def test_a_timedelta_is_not_a_step():
+    # numpy counts timedelta64 as an integer: it passed and int() then raised TypeError.
+    with pytest.raises(ValueError, match=r"^step_days must be an integer"):
+        ConstantGrowth(0.01, step_days=np.timedelta64(1, "D"))

@@ -18,6 +18,7 @@ with a pocket calculator:
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
@@ -25,6 +26,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from minerecon import economics
+from minerecon.network import NetworkState
 from minerecon.units import hashprice_from_ph_day
 
 # 1e7 * 86400e12 / 2**32: one TH/s earns (subsidy + fees) * 1e-7 BTC per day.
@@ -399,3 +401,90 @@ def test_hashprice_helper_consistent_with_revenue():
         hashprice_from_ph_day(32.5),
         rtol=RTOL,
     )
+
+
+# --------------------------------------------------------------------------
+# network=NetworkState
+# --------------------------------------------------------------------------
+
+NETWORK_FUNCTIONS = [
+    (economics.btc_mined_per_th, {}),
+    (economics.revenue_per_th, {"pool_fee": 0.02}),
+    (economics.margin_per_th, {"efficiency": 13.5, "power_price": 0.05}),
+    (economics.breakeven_btc_price, {"efficiency": 13.5, "power_price": 0.05}),
+    (economics.breakeven_power_price, {"efficiency": 13.5}),
+    (economics.breakeven_difficulty, {"efficiency": 13.5, "power_price": 0.05}),
+    (economics.energy_cost_per_btc, {"efficiency": 13.5, "power_price": 0.05}),
+    (economics.cash_cost_per_btc, {"efficiency": 13.5, "power_price": 0.05}),
+    (economics.all_in_cost_per_btc, {"efficiency": 13.5, "power_price": 0.05}),
+    (economics.profitability_threshold, {"power_price": 0.05}),
+]
+
+
+def _explicit(func, state):
+    names = [n for n in economics.NETWORK_INPUTS if n in inspect.signature(func).parameters]
+    return {name: getattr(state, name) for name in names}
+
+
+@pytest.mark.parametrize(
+    "func, kwargs", NETWORK_FUNCTIONS, ids=lambda f: getattr(f, "__name__", "")
+)
+def test_network_state_supplies_price_difficulty_fees_and_subsidy(func, kwargs):
+    # the 2025-11-20 network (difficulty 152.27 T, 3.125 BTC subsidy): the
+    # state's values, given explicitly, give the same number
+    state = NetworkState.from_history("2025-11-20")
+    assert func(**kwargs, network=state) == func(**kwargs, **_explicit(func, state))
+
+
+def test_explicit_arguments_override_the_network_state():
+    state = NetworkState.from_history("2025-11-20")
+    at_100k = economics.margin_per_th(
+        efficiency=13.5, power_price=0.05, btc_price=100_000, network=state
+    )
+    assert at_100k == economics.margin_per_th(
+        100_000,
+        state.difficulty,
+        13.5,
+        0.05,
+        fees_per_block=state.fees_per_block,
+        subsidy=state.subsidy,
+    )
+
+
+def test_network_state_after_the_2028_halving_halves_the_subsidy():
+    # height 1,050,000 starts the fifth era: 1.5625 BTC (protocol rule)
+    state = NetworkState.from_history("2025-11-20").replace(height=1_050_000)
+    mined = economics.btc_mined_per_th(network=state)
+    assert mined == economics.btc_mined_per_th(
+        state.difficulty, fees_per_block=state.fees_per_block, subsidy=1.5625
+    )
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (
+            lambda s: economics.margin_per_th(s, 1e14, 13.5, 0.05),
+            ValueError,
+            "btc_price must be a number, got a NetworkState: pass the state as network=",
+        ),
+        (
+            lambda s: economics.margin_per_th(efficiency=13.5, power_price=0.05),
+            TypeError,
+            r"needs btc_price, difficulty \(or network=NetworkState\)",
+        ),
+        (
+            lambda s: economics.margin_per_th(power_price=0.05, network=s),
+            TypeError,
+            "needs efficiency",
+        ),
+        (
+            lambda s: economics.margin_per_th(efficiency=13.5, power_price=0.05, network="x"),
+            ValueError,
+            "network must be a NetworkState",
+        ),
+    ],
+)
+def test_network_argument_errors_name_what_is_missing(call, error, match):
+    with pytest.raises(error, match=match):
+        call(NetworkState.from_history("2025-11-20"))

@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 
 from minerecon import economics
 from minerecon.explorer import SLIDERS, Explorer, explore, slider_ranges
-from minerecon.hardware import Miner
+from minerecon.hardware import Miner, get_miner
 from minerecon.network import NetworkState
 
 STATE = NetworkState(
@@ -234,3 +234,45 @@ def test_missing_ipywidgets_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ImportError, match=r"pip install minerecon\[explorer\]"):
         explore(STATE)
+
+
+def test_starting_values_no_slider_can_show_are_refused_by_name():
+    # power_price=1e308 made the slider's end infinite (OverflowError in math.ceil);
+    # a BTC price of 5e-324 gave a zero step ("math domain error"); network=None an
+    # AttributeError.
+    with pytest.raises(ValueError, match="power_price"):
+        slider_ranges(STATE, 1e308, 0.0)
+    with pytest.raises(ValueError, match=r"network\.btc_price"):
+        slider_ranges(STATE.replace(btc_price=5e-324), 0.05, 0.0)
+    with pytest.raises(ValueError, match="network"):
+        slider_ranges(None, 0.05, 0.0)
+    with pytest.raises(ValueError, match="power_price"):
+        explore(STATE, power_price=1e308)
+    with pytest.raises(ValueError, match="miners"):
+        explore(STATE, miners=5)  # was TypeError "'int' object is not iterable"
+
+
+def test_explorer_checks_what_it_is_built_from():
+    import ipywidgets
+
+    catalogue = {"Antminer S21": get_miner("Antminer S21")}
+    # Were AttributeError (no widgets) and traitlets' TraitError.
+    with pytest.raises(TypeError, match="widgets"):
+        Explorer(None, STATE, catalogue, [], 0.05, 0.0)
+    with pytest.raises(ValueError, match="selected"):
+        Explorer(ipywidgets, STATE, catalogue, ["Antminer X1000"], 0.05, 0.0)
+    with pytest.raises(ValueError, match="base"):
+        Explorer(ipywidgets, None, catalogue, [], 0.05, 0.0)
+
+
+def test_update_checks_values_before_setting_any(explorer):
+    # A text value was traitlets' TraitError, after the sliders before it had moved.
+    price = explorer.sliders["btc_price"].value
+    with pytest.raises(ValueError, match="power_price"):
+        explorer.update(btc_price=60_000.0, power_price="abc")
+    assert explorer.sliders["btc_price"].value == price
+    with pytest.raises(ValueError, match="miners"):
+        explorer.update(miners=["Antminer X1000"])
+    # An unknown slider stays a KeyError, and is also a ValueError.
+    with pytest.raises(ValueError, match="hashrate"):
+        explorer.update(hashrate=1.0)

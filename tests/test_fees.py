@@ -23,6 +23,7 @@ from minerecon.fees import (
     SPIKE_THRESHOLD,
     Calibration,
     ConstantFees,
+    FeePath,
     FeeShare,
     StochasticFees,
     simulate,
@@ -408,3 +409,75 @@ def test_fit_refuses_what_is_not_a_date(bad):
         StochasticFees.fit(start=bad)
     with pytest.raises(ValueError, match=r"^end must be a date"):
         StochasticFees.fit(end=bad)
+
+
+# --------------------------------------------------------------------------
+# Reliability: what the fuzz suite (tests/api_specs/models.py) found
+# --------------------------------------------------------------------------
+
+
+def test_a_share_out_of_range_is_reported_as_paths():
+    # The check ran inside network.fees_from_share and named "share", which is
+    # not an argument of to_btc_per_block.
+    with pytest.raises(ValueError, match=r"^paths must be in \[0, 1\)"):
+        to_btc_per_block(-1.0, "share", 3.125)
+    with pytest.raises(ValueError, match=r"^subsidy must be"):
+        to_btc_per_block(0.02, "btc_per_block", -1.0)
+
+
+@pytest.mark.parametrize("kind", [np.array([]), pd.Series([1.0]), None])
+def test_a_kind_that_is_not_a_string_is_refused(kind):
+    # Arrays and Series raised "truth value ... is ambiguous", naming nothing.
+    with pytest.raises(ValueError, match=r"^kind must be"):
+        to_btc_per_block(0.02, kind, 3.125)
+    with pytest.raises(ValueError, match=r"^kind must be"):
+        FeePath([0.02], kind=kind)
+
+
+def test_fees_that_are_not_numbers_are_refused():
+    # astype(float) raised "could not convert string to float", naming nothing.
+    text = pd.Series(["a"], index=pd.date_range("2024-01-01", periods=1))
+    with pytest.raises(ValueError, match=r"^fees must hold numbers"):
+        ConstantFees.fit(text)
+
+
+@pytest.mark.parametrize("step_days", [2**70, 36_501])
+def test_a_step_beyond_a_century_is_refused(step_days):
+    # 2**70 passed and overflowed: OverflowError in fit, a numba TypingError in sample.
+    with pytest.raises(ValueError, match=r"^step_days must be an integer in \[1, 36500\]"):
+        StochasticFees.fit(step_days=step_days)
+    with pytest.raises(ValueError, match=r"^step_days must be an integer in \[1, 36500\]"):
+        spiky(step_days=step_days)
+
+
+def test_a_window_too_short_for_the_step_names_step_days():
+    # 2014 holds 20 blocks of 18 days: the message named neither step_days nor the window.
+    with pytest.raises(ValueError, match=r"step_days=18 .*between start and end"):
+        StochasticFees.fit(start="2014-01-01", end="2014-12-31", step_days=18)
+
+
+def test_calibration_must_be_a_calibration():
+    # Any object was stored and broke later readers of calibration.start.
+    for make in (ConstantFees, FeeShare):
+        with pytest.raises(ValueError, match=r"^calibration must be"):
+            make(0.01, calibration="2024-01-01")
+
+
+@pytest.mark.parametrize("size", [{"n_paths": 10**13}, {"n_days": 10**400}])
+def test_a_run_beyond_the_memory_of_the_machine_is_refused_before_allocating(size):
+    # numpy raised MemoryError or "Maximum allowed dimension exceeded".
+    kwargs = {"n_paths": 1, "n_days": 1, **size}
+    with pytest.raises(ValueError, match=r"^n_paths x n_days = .* more than this machine's"):
+        simulate(ConstantFees(0.02), **kwargs)
+
+
+def test_a_pandas_object_is_not_a_model():
+    # pandas objects have a sample method (random rows) and were taken for models.
+    with pytest.raises(ValueError, match=r"^model must have a sample"):
+        simulate(pd.DataFrame({"fees": [0.02]}), 1, 2)
+
+
+def test_shapes_that_do_not_broadcast_name_paths_and_subsidy():
+    # The check inside network.fees_from_share named "share", not an argument here.
+    with pytest.raises(ValueError, match=r"paths \(0,\), subsidy \(3,\)"):
+        to_btc_per_block([], "share", np.zeros(3))

@@ -394,3 +394,14 @@ def test_dscr_rejects_bad_arguments():
         financing.dscr(np.nan, 1.0)
     with pytest.raises(ValueError, match="debt_service must be finite"):
         financing.dscr(1.0, np.inf)
+
+
+def test_bad_arguments_found_by_fuzzing():
+    # An array amortisation raised numpy's "truth value of an array is
+    # ambiguous"; Series with different indexes gave a DSCR of inf and nan rows.
+    with pytest.raises(ValueError, match="amortisation must be one of"):
+        DebtTerms(0.5, 0.1, 1, amortisation=np.array(["level", "x"]))
+    cfads = pd.Series([130.0, 130.0], index=[0, 1])
+    service = pd.Series([100.0, 100.0], index=[5, 6])
+    with pytest.raises(ValueError, match="cfads and debt_service are Series"):
+        financing.dscr(cfads, service)

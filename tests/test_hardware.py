@@ -211,13 +211,42 @@ def test_fleet_from_counts_names_and_objects_agree():
 
 @pytest.mark.parametrize("counts", [{}, [], {"Antminer S21 XP": 0}, {S21XP: 0, S19JPRO: 0}])
 def test_empty_or_all_zero_fleet_rejected(counts):
-    with pytest.raises(ValueError, match="groups"):
+    with pytest.raises(ValueError, match="(counts must name at least one|groups must hold)"):
         Fleet.from_counts(counts)
 
 
 def test_negative_count_rejected():
-    with pytest.raises(ValueError, match="count of Antminer S21 XP"):
+    with pytest.raises(ValueError, match="groups count of Antminer S21 XP"):
         Fleet(((S21XP, -1),))
+
+
+@pytest.mark.parametrize("count", [1.5, "3", None])
+def test_fractional_or_non_numeric_count_rejected(count):
+    # int(1.5) would have floored a fleet to one machine without a word
+    with pytest.raises(ValueError, match="groups count of Antminer S21 XP"):
+        Fleet(((S21XP, count),))
+    with pytest.raises(ValueError, match="counts of Antminer S21 XP"):
+        Fleet.from_counts({"Antminer S21 XP": count})
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: Fleet(5), "groups must be a tuple"),
+        (lambda: Fleet(((S21XP,),)), "groups must hold"),
+        (lambda: Fleet.from_counts({"Antminer S99": 3}), "counts must name a catalogue machine"),
+        (lambda: Fleet.from_counts(7), "counts must map"),
+        (lambda: Deployment("Antminer S99", 3), "miner must name a catalogue machine"),
+        (lambda: get_miner(3), "name must be a machine name"),
+        (lambda: Miner(5, 200, 3500), "name must be a string"),
+        (lambda: Miner("rig", [200.0], 3500), "hashrate must be a real number"),
+        (lambda: Miner("rig", 200, 3500, release_year=2024.5), "release_year"),
+    ],
+)
+def test_bad_machines_raise_naming_the_argument(call, match):
+    # each of these raised KeyError, TypeError or nothing before
+    with pytest.raises(ValueError, match=match):
+        call()
 
 
 def test_fleet_rejects_non_miner():

@@ -598,3 +598,81 @@ def test_absurd_lengths_are_refused_by_name(field):
         simple_lease(**{field: 1e308})
     with pytest.raises(ValueError, match="build_days"):
         simple_lease(build_days=1e308)
+
+
+# --------------------------------------------------------------------------
+# Bad arguments found by the fuzz suite (tests/api_specs/site.py)
+# --------------------------------------------------------------------------
+
+
+def test_unknown_deal_is_a_value_error_naming_name():
+    # Was a bare KeyError ("no deal named None"): callers catching ValueError,
+    # as for every other bad argument, missed it. Still a KeyError for lookups.
+    with pytest.raises(ValueError, match=r"name must be a deal of list_deals\(\)") as info:
+        hosting.get_deal("terawulf-2025")
+    assert isinstance(info.value, KeyError)
+    with pytest.raises(ValueError, match="name must be a deal name"):
+        hosting.get_deal(None)
+
+
+def test_deal_overrides_are_checked_before_use():
+    # The escalator and GPU count are used to derive the rate and prices before
+    # the contract checks its fields: a text escalator gave "could not convert
+    # string to float", a tiny GPU count an error about capex_per_gpu.
+    with pytest.raises(ValueError, match="escalator must be a real number"):
+        hosting.lease_from_deal("hut8-fluidstack-river-bend-2025-12", escalator="x")
+    with pytest.raises(ValueError, match="gpus_per_it_mw and utilisation must be large"):
+        hosting.gpu_cloud_from_deal(gpus_per_it_mw=1e-305)
+
+
+def test_it_load_profile_checks_its_days():
+    # Were unchecked: a text build_days raised a numpy UFuncTypeError, NaN gave
+    # a profile of zeros without a word.
+    with pytest.raises(ValueError, match="build_days must be a real number"):
+        hosting.it_load_profile(5, "x", 1.0, 1.0)
+    with pytest.raises(ValueError, match="ramp_days must not be NaN"):
+        hosting.it_load_profile(5, 0.0, np.nan, 1.0)
+    with pytest.raises(ValueError, match="active_days must be in"):
+        hosting.it_load_profile(5, 0.0, 1.0, -1.0)
+
+
+def test_huge_sizes_are_refused_before_allocating():
+    # n_days or n_paths of 10**12 ended in MemoryError (7.28 TiB).
+    lease = simple_lease()
+    with pytest.raises(ValueError, match="n_days must be at most 1,095,000"):
+        lease.npv(0.1, n_days=10**12)
+    with pytest.raises(ValueError, match="n_paths must be at most 100,000,000"):
+        lease.sample_default_days(0, 10**12)
+
+
+def test_sample_default_days_checks_rng():
+    # An invalid seed was ignored when the hazard is 0 and raised numpy's
+    # TypeError (not naming rng) otherwise.
+    for hazard in (0.0, 0.1):
+        with pytest.raises(ValueError, match=r"rng must be a numpy\.random\.Generator"):
+            simple_lease(default_hazard=hazard).sample_default_days("", 3)
+
+
+def test_gpu_life_bounds_the_replacements():
+    # A GPU life of 1e-300 years made the daily flows loop forever (one pass per
+    # replacement): at most 1,000 purchases per contract.
+    with pytest.raises(ValueError, match=r"gpu_life_years must be at least contract_years / 1000"):
+        GpuCloud(
+            gpus_per_it_mw=700,
+            price_per_gpu_hour=2.0,
+            capex_per_gpu=40_000,
+            gpu_life_years=1e-300,
+        )
+
+
+def test_flows_beyond_the_float_range_are_refused():
+    # it_mw = 1e308 gave inf or nan flows, and npv() then failed in cashflow with
+    # "cash_flows must be finite", naming neither argument; n_days = 0 failed
+    # there too ("at least one period"), where irr() and payback_days() named it.
+    lease = simple_lease()
+    with pytest.raises(ValueError, match="it_mw and power_price must be small enough"):
+        lease.npv(0.1, it_mw=1e308)
+    with pytest.raises(ValueError, match="power_price must be finite"):
+        simple_lease(power_pass_through=False).npv(0.1, power_price=np.inf)
+    with pytest.raises(ValueError, match="n_days must be >= 1 for an NPV"):
+        lease.npv(0.1, n_days=0)

@@ -122,3 +122,89 @@ def test_figure_needs_alt_text_and_accepts_png_bytes(two_figures):
 def test_section_rejects_unknown_content():
     with pytest.raises(TypeError, match="Broken"):
         render_html_report(title="t", sections=[Section("Broken", [42])])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "argument"),
+    [
+        # Each was an AttributeError or TypeError from deep inside, naming nothing,
+        # or (alt=None) a page with the alt text "None".
+        (lambda: figure_to_png(None), TypeError, "figure"),
+        (lambda: Figure(PNG, alt=None), TypeError, "alt"),
+        (lambda: Section("Inputs", 3), TypeError, "content"),
+        (lambda: Table({"a": [1]}), TypeError, "frame"),
+        (lambda: Bullets(5), TypeError, "items"),
+        (lambda: render_html_report(title=None, sections=[]), TypeError, "title"),
+        (lambda: render_html_report(title="t", sections="Inputs"), TypeError, "sections"),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_named(call, error, argument):
+    with pytest.raises(error, match=argument):
+        call()
+
+
+def test_dpi_is_checked_before_drawing(two_figures):
+    # dpi=1 ended in freetype's RuntimeError "invalid ppem value"; a huge dpi in an
+    # image of gigapixels.
+    for dpi in (1.0, 1e4, -1.0, math.inf):
+        with pytest.raises(ValueError, match="dpi"):
+            figure_to_png(two_figures[0], dpi=dpi)
+    # A 3 x 2 inch figure is 6 Mpx at 1,000 dpi; an 8 x 6 inch one 276 Mpx at 2,400
+    # dpi, above the 50 Mpx limit.
+    assert Figure(two_figures[0], alt="a line", dpi=1000.0).dpi == 1000.0
+    two_figures[1].set_size_inches(8, 6)
+    with pytest.raises(ValueError, match="dpi"):
+        Figure(two_figures[1], alt="a line", dpi=2400.0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",  # was IsADirectoryError on "."
+        ".",  # the same
+        "no such folder/page.html",  # was FileNotFoundError
+        "a\0b.html",  # was "embedded null byte", naming nothing
+    ],
+)
+def test_bad_paths_are_refused_by_name(tmp_path, monkeypatch, path):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="path"):
+        write_html_report(path, title="t", sections=[])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_paths_of_the_wrong_type_are_refused(tmp_path, monkeypatch):
+    # An int would have been opened as a file descriptor.
+    monkeypatch.chdir(tmp_path)
+    for path in (5, b"page.html", None):
+        with pytest.raises(TypeError, match="path"):
+            write_html_report(path, title="t", sections=[])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_previous_page(tmp_path, monkeypatch):
+    # DESIGN "Output files": a failed run leaves the previous results as they were.
+    path = write_html_report(tmp_path / "page.html", title="first", sections=[])
+    before = path.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("minerecon.html.os.replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_html_report(path, title="second", sections=[])
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temporary file left
+
+
+def test_a_link_at_the_path_is_replaced_not_followed(tmp_path):
+    # DESIGN "Output files": nothing outside the output folder is touched; the page
+    # was written through a symbolic link to wherever it pointed.
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep", encoding="utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "page.html").symlink_to(outside)
+    path = write_html_report(folder / "page.html", title="t", sections=[])
+    assert not path.is_symlink() and "<h1>t</h1>" in path.read_text(encoding="utf-8")
+    assert outside.read_text(encoding="utf-8") == "keep"

@@ -387,6 +387,32 @@ def test_bad_bits_raise(bits):
         network.bits_to_difficulty(bits)
 
 
+@pytest.mark.parametrize("target", [0, -5, None, 1.5, True])
+def test_bad_target_raises(target):
+    with pytest.raises(ValueError, match="target must be a whole number > 0"):
+        network.target_to_difficulty(target)
+
+
+def test_bits_whose_mantissa_shifts_out_raise():
+    # exponent 1 keeps only the top mantissa byte: 0x01000001 encodes 0
+    with pytest.raises(ValueError, match="zero target"):
+        network.bits_to_target(0x01000001)
+
+
+def test_estimate_height_date_names_the_reference_date_and_the_date_range():
+    with pytest.raises(ValueError, match="reference_date must be a date"):
+        network.estimate_height_date(1, 0, "not a day")
+    # the last halving (13,440,000) at 600 s from the genesis block is in 2264,
+    # past 2262-04-11, the last day pandas represents
+    with pytest.raises(ValueError, match="height 13440000 would be mined outside"):
+        network.estimate_height_date(13_440_000, 0, "2009-01-03")
+
+
+def test_arrays_that_do_not_broadcast_are_named():
+    with pytest.raises(ValueError, match=r"difficulty \(2,\), block_interval \(3,\)"):
+        network.hashrate_from_difficulty(np.array([1e12, 2e12]), np.array([600.0, 600, 600]))
+
+
 @pytest.mark.parametrize("integer_type", [np.int64, np.uint32])
 def test_bits_accepts_numpy_integers(integer_type):
     # A bits column read from a header table with numpy/pandas holds numpy
@@ -795,3 +821,72 @@ def test_network_state_stores_the_height_as_a_python_int():
     assert type(state.height) is int and state.height == 30_000
     assert state.subsidy == 50.0
     assert type(network.NetworkState("2026-01-01", 931_392.0, 150e12, 9e4, 0.0).height) is int
+
+
+# --------------------------------------------------------------------------
+# NetworkState: dates move heights, projections, averaged history
+# --------------------------------------------------------------------------
+
+
+def test_replace_date_moves_height_and_subsidy():
+    state = network.NetworkState.from_history("2025-11-20")
+    # within the history the epoch table gives the height (as from_history does)
+    earlier = state.replace(date="2024-04-19")
+    assert earlier.height == network.NetworkState.from_history("2024-04-19").height
+    assert earlier.subsidy == 6.25  # before block 840,000 (2024-04-20)
+    # past the history, 144 blocks a day from the state: 2028-06-01 is 924 days on
+    later = state.replace(date="2028-06-01")
+    assert later.height == state.height + 924 * 144
+    assert later.subsidy == 1.5625 and later.difficulty == state.difficulty
+    # an explicit height wins
+    assert state.replace(date="2028-06-01", height=5).height == 5
+
+
+def test_replace_refuses_unknown_fields():
+    with pytest.raises(
+        ValueError, match=r"changes must be fields of NetworkState.*\['hashprice'\]"
+    ):
+        network.NetworkState.from_history("2025-11-20").replace(hashprice=1.0)
+
+
+def test_project_grows_difficulty_and_keeps_price_and_fees():
+    now = network.NetworkState.from_history("2025-11-20")
+    year = now.project("2026-11-20", difficulty_growth=0.3)
+    assert year.difficulty == pytest.approx(now.difficulty * 1.3, rel=1e-12)
+    assert (year.btc_price, year.fees_per_block) == (now.btc_price, now.fees_per_block)
+    assert year.height == now.height + 365 * 144
+    assert now.project("2026-11-20", btc_price=50_000).btc_price == 50_000
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"date": "2024-01-01"}, "date must be on or after 2025-11-20"),
+        ({"date": "2027-01-01", "difficulty_growth": -1.0}, "difficulty_growth must be in"),
+        ({"date": "2027-01-01", "btc_price": -5.0}, "btc_price must be in"),
+    ],
+)
+def test_project_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        network.NetworkState.from_history("2025-11-20").project(**kwargs)
+
+
+def test_average_days_is_the_trailing_mean_of_the_history():
+    from minerecon import datasets
+
+    window = datasets.load_history().loc["2025-11-14":"2025-11-20"]
+    mean = network.NetworkState.from_history("2025-11-20", average_days=7)
+    assert mean.btc_price == pytest.approx(window["price_usd"].mean(), rel=1e-12)
+    assert mean.fees_per_block == pytest.approx(window["fees_btc_per_block"].mean(), rel=1e-12)
+    with pytest.raises(ValueError, match="average_days must keep the window within"):
+        network.NetworkState.from_history("2014-01-05", average_days=30)
+    with pytest.raises(ValueError, match="average_days must be an integer >= 1"):
+        network.NetworkState.from_history("2025-11-20", average_days=0)
+
+
+@pytest.mark.parametrize("field", ["btc_price", "difficulty", "fees_per_block"])
+def test_network_state_refuses_infinite_values(field):
+    # an infinite price used to be stored and fail later, inside a simulation
+    values = {"difficulty": 1e14, "btc_price": 90_000.0, "fees_per_block": 0.02, field: np.inf}
+    with pytest.raises(ValueError, match=f"{field} must be finite"):
+        network.NetworkState(date="2025-11-20", height=925_000, **values)

@@ -510,3 +510,82 @@ def test_split_fraction_curve_optimum_label_stays_inside_the_axes(best):
     else:
         assert text.get_horizontalalignment() == "left"
         assert inside.x0 >= ax.transData.transform((0.0, 0.0))[0]
+
+
+def _table_of_sobol():
+    return pd.DataFrame(
+        {"first_order": [0.6, 0.3], "total": [0.65, 0.35]}, index=pd.Index(["x", "y"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "argument"),
+    [
+        # Each was an AttributeError, KeyError or matplotlib TypeError naming nothing.
+        (lambda: plot.sobol_indices(_table_of_sobol(), ax="left"), TypeError, "ax"),
+        (lambda: plot.tornado(pd.DataFrame({"swing": [1.0]})), ValueError, "result"),
+        (lambda: plot.sobol_indices(pd.DataFrame({"total": [1.0]})), ValueError, "result"),
+        (lambda: plot.breakeven_btc_price(pd.DataFrame({"x": [1.0]})), ValueError, "table"),
+        (lambda: plot.npv_distribution(xr.DataArray([1.0, 2.0], dims="path")), ValueError, "npv"),
+        (lambda: plot.split_fraction_curve(pd.Series([1.0, 2.0], index=[0.0, 0.5]), best=2.0),
+         ValueError, "best"),
+        (lambda: plot.split_fraction_curve(pd.Series([], dtype=float)), ValueError, "scores"),
+        (lambda: plot.margin_map(xr.DataArray([1.0, 2.0], dims="x")), ValueError, "data"),
+        (lambda: plot.fan_chart(None), TypeError, "result"),
+        (lambda: plot.profitable_map(xr.Dataset()), ValueError, "data"),
+        (lambda: plot.margin_vs_btc_price(network="latest"), ValueError, "network"),
+        # Was named btc_price, an argument this function does not have.
+        (lambda: plot.margin_vs_btc_price(network=STATE, btc_prices=[-1.0, 5e4]),
+         ValueError, "btc_prices"),
+        # Was "no bundled history between 2030-01-01 and None".
+        (lambda: plot.history(start="2030-01-01"), ValueError, "start"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_are_named(call, error, argument):
+    with pytest.raises(error, match=argument):
+        call()
+
+
+def _surface(miners):
+    return sweep.breakeven_surface(
+        x_axis=("power_price", [0.03, 0.05]), y_axis=("miner", miners),
+        difficulty=150e12, fees_per_block=0.0,
+    )  # fmt: skip
+
+
+def test_contour_levels_and_grids_too_small_for_contours():
+    surface = _surface(["Antminer S21", "Antminer S21 XP"])
+    # levels=0 silently drew eight levels; a huge count ran for minutes.
+    for levels in (0, 10**6):
+        with pytest.raises(ValueError, match="levels"):
+            plot.breakeven_contours(surface, levels=levels)
+    # One level cannot be filled ("Filled contours require at least 2 levels").
+    with pytest.raises(ValueError, match="levels"):
+        plot.breakeven_contours(surface, levels=[5e4])
+    # Levels given out of order are drawn in order (was "must be increasing").
+    assert isinstance(plot.breakeven_contours(surface, levels=[6e4, 4e4, 5e4]), plt.Axes)
+    # A one-row surface has no contour (was matplotlib's TypeError on the z shape).
+    with pytest.raises(ValueError, match="surface"):
+        plot.breakeven_contours(_surface(["Antminer S21"]))
+
+
+def test_margin_map_of_one_row_draws_without_contours():
+    # Was matplotlib's TypeError "Input z must be at least a (2, 2) shaped array".
+    data = sweep.sweep(
+        economics.margin_per_th, btc_price=[40_000.0], power_price=[0.03, 0.08],
+        difficulty=150e12, efficiency=20.0,
+    )["margin_per_th"]  # fmt: skip
+    ax = plot.margin_map(data, levels=[0.01])
+    assert not any(isinstance(c, ContourSet) for c in ax.collections)
+    with pytest.raises(ValueError, match="levels"):
+        plot.margin_map(data, levels=["a"])  # was "could not convert string to float"
+
+
+def test_violins_of_paths_that_do_not_differ_fall_back_to_boxes():
+    # Two paths 5e-274 apart: the density's covariance underflows to 0 and
+    # matplotlib raised LinAlgError "Singular matrix".
+    npv = xr.DataArray(
+        [[0.0, 5e-274]], coords={"option": ["pure mining"]}, dims=("option", "path")
+    )
+    ax = plot.npv_distribution(npv, kind="violin")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["pure mining"]

@@ -106,3 +106,17 @@ def test_get_preset():
     assert get_preset("CleanSpark_FY2025", n_paths=7).n_paths == 7
     with pytest.raises(KeyError, match="cleanspark-fy2025"):
         get_preset("riot-2024")
+
+
+def test_bad_preset_arguments_are_value_errors():
+    # get_preset raised a bare KeyError ("no preset named None"), and
+    # cleanspark_fy2025 accepted n_paths=True and seed="x" into the study.
+    with pytest.raises(ValueError, match="name must be one of cleanspark-fy2025") as info:
+        get_preset("riot-2024")
+    assert isinstance(info.value, KeyError)
+    with pytest.raises(ValueError, match="name must be a preset name"):
+        get_preset(None)
+    with pytest.raises(ValueError, match="n_paths must be an integer >= 1"):
+        cleanspark_fy2025(n_paths=True)
+    with pytest.raises(ValueError, match="seed must be an integer >= 0"):
+        cleanspark_fy2025(seed="x")

@@ -432,7 +432,7 @@ def test_simulate_validates(kwargs, field):
 
 def test_fit_validates_the_window():
     # the valid range is the bundled price series, 2014-01-01 to 2026-08-16
-    valid = r"between 2014-01-01 and 2026-08-16 \(the price series\)"
+    valid = r"between 2014-01-01 and 2026-08-16 \(the bundled history: prices is None\)"
     with pytest.raises(ValueError, match=rf"^start must be a date {valid}, got 2010-01-01"):
         GBM.fit(start="2010-01-01")
     for bad in ("NaT", "", -1, "not a date"):
@@ -460,3 +460,82 @@ def test_models_are_frozen_and_show_calibration():
         model.drift = 0.0
     assert isinstance(model.calibration, Calibration)
     assert price.DT == 1 / 365
+
+
+# --------------------------------------------------------------------------
+# Reliability: what the fuzz suite (tests/api_specs/models.py) found
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_states", [2.0, np.array([2]), "2"])
+def test_fit_refuses_a_number_of_states_that_is_not_an_integer(n_states):
+    # 2.0 passed the membership test "in (2, 3)" and failed inside numpy with a
+    # TypeError that named nothing; an array raised "truth value is ambiguous".
+    with pytest.raises(ValueError, match=r"^n_states must be 2 or 3"):
+        RegimeSwitching.fit(start="2024-01-01", end="2024-12-31", n_states=n_states)
+
+
+def test_fit_refuses_a_method_that_is_not_a_string():
+    # An array as method raised numpy's "truth value is ambiguous", naming nothing.
+    with pytest.raises(ValueError, match=r"^method must be"):
+        MertonJump.fit(method=np.array([]))
+
+
+@pytest.mark.parametrize("returns", [10**400, [1.0, 10**400]])
+def test_returns_beyond_a_float_are_refused(returns):
+    # An integer too large for a float escaped as OverflowError.
+    with pytest.raises(ValueError, match=r"^returns must be"):
+        StationaryBootstrap(returns=returns)
+
+
+def test_calibration_must_be_a_calibration():
+    # Any object was stored, and broke later (projection.Calibrated.table read
+    # calibration.start.date()).
+    with pytest.raises(ValueError, match=r"^calibration must be"):
+        ConstantPrice(calibration="2024-01-01")
+    with pytest.raises(ValueError, match=r"^calibration must be"):
+        GBM(0.1, 0.5, calibration={"start": "2024-01-01"})
+
+
+def test_a_window_outside_the_bundled_history_names_prices():
+    # With prices=None the window must lie in the bundled history; the message
+    # says so, since the start may suit a user series and not the history.
+    with pytest.raises(ValueError, match=r"^start must be .*prices is None"):
+        GBM.fit(None, start="2000-01-01")
+
+
+@pytest.mark.parametrize("size", [{"n_paths": 10**400}, {"n_days": 10**400}, {"n_paths": 10**13}])
+def test_a_run_beyond_the_memory_of_the_machine_is_refused_before_allocating(size):
+    # numpy raised "Maximum allowed dimension exceeded" or MemoryError, naming
+    # neither argument.
+    kwargs = {"n_paths": 1, "n_days": 1, **size}
+    with pytest.raises(ValueError, match=r"^n_paths x n_days = .* more than this machine's"):
+        simulate(GBM(0.1, 0.5), start_price=S0, **kwargs)
+
+
+def test_a_pandas_object_is_not_a_model():
+    # pandas objects have a sample method (random rows): a Series was taken for
+    # a model and failed inside pandas ("enter a value for frac OR n").
+    with pytest.raises(ValueError, match=r"^model must have a sample"):
+        simulate(pd.Series([], dtype=float), 1, 2, start_price=S0)
+
+
+def test_a_transition_beyond_a_float_is_refused():
+    # An integer too large for a float escaped as OverflowError.
+    with pytest.raises(ValueError, match=r"^transition must be"):
+        RegimeSwitching(drifts=(0.1, 0.2), volatilities=(0.5, 0.6), transition=10**400)
+
+
+def test_a_timedelta_is_not_a_seed():
+    # numpy counts timedelta64 as an integer: it reached int() and raised TypeError
+    # (the check lives in minerecon._random.seed_sequence, shared by every model).
+    with pytest.raises(ValueError, match=r"^seed must be an int"):
+        simulate(GBM(0.1, 0.5), 1, 2, start_price=S0, seed=np.timedelta64(1, "D"))
+
+
+@pytest.mark.parametrize("prices", [[100.0, 50.0], [1.0, 100.0]])
+def test_growth_too_fast_to_annualise_is_refused_naming_prices(prices):
+    # Halving in a day gives 0.5**365 - 1, which rounds to -1 and made the
+    # constructor reject the fit's own result; x100 in a day overflows to inf.
+    with pytest.raises(ValueError, match=r"^prices between start and end .* beyond a float"):
+        GrowthPrice.fit(daily_series(np.array(prices)))

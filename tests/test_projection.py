@@ -422,3 +422,122 @@ def test_calibrate_refuses_bad_dates_naming_the_argument_and_the_range(bad):
         ValueError, match=rf"^end must be a date {HISTORY}.*got {re.escape(repr(bad))}"
     ):
         calibrate(start="2023-01-01", end=bad)
+
+
+# --------------------------------------------------------------------------
+# Reliability: what the fuzz suite (tests/api_specs/models.py) found
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("days", 10**7),  # beyond pandas.Timestamp.max: a 27,000-year run was started
+        ("days", True),
+        ("power_price", np.inf),  # accepted
+        ("pue", [1.0, 1.1]),  # accepted, then TypeError from float() in simulate
+        ("discount_rate", np.inf),  # accepted
+        ("policy", np.array([])),  # truth value ambiguous
+        ("extra_cash_flow", ["a", "b"]),  # numpy's "could not convert string to float"
+    ],
+)
+def test_scenario_fields_are_checked_naming_them(field, value):
+    with pytest.raises(ValueError, match=rf"^{field} must"):
+        MiningScenario(Deployment(S21XP, 1), **{"start": STATE, "days": 2, field: value})
+
+
+def test_a_length_mismatch_names_days():
+    # The message named only the sequence, not the horizon it must match.
+    with pytest.raises(ValueError, match=r"one value per day \(days=3\)"):
+        MiningScenario(Deployment(S21XP, 1), start=STATE, days=3, fleet_scale=[1.0])
+
+
+def test_scenario_scalars_are_stored_as_floats():
+    scenario = MiningScenario(Deployment(S21XP, 1), start=STATE, days=2, pue=1, pool_fee=0)
+    assert type(scenario.pue) is float and type(scenario.pool_fee) is float
+
+
+def test_fleet_schedule_refuses_what_is_not_a_scenario():
+    # fleet_schedule(None) raised AttributeError.
+    from minerecon.projection import fleet_schedule
+
+    with pytest.raises(ValueError, match=r"^scenario must be a MiningScenario"):
+        fleet_schedule(None)
+
+
+@pytest.mark.parametrize("n_paths", [10**12, 10**400])
+def test_the_summary_of_too_many_paths_is_refused_within_the_budget(n_paths):
+    # The per-path summaries and monthly series were not counted against the
+    # budget: MemoryError (10**12) or "Maximum allowed dimension exceeded".
+    scenario = MiningScenario(Deployment(S21XP, 1), start=STATE, days=30)
+    with pytest.raises(ValueError, match=r"^output='summary' needs .* n_paths="):
+        simulate(scenario, n_paths=n_paths)
+
+
+def test_an_infinite_budget_still_refuses_what_the_machine_cannot_hold():
+    # memory_budget_mb=inf let 10**12 paths through to MemoryError.
+    scenario = MiningScenario(Deployment(S21XP, 1), start=STATE, days=30)
+    with pytest.raises(ValueError, match=r"n_paths=1000000000000 paths, more than this machine"):
+        simulate(scenario, n_paths=10**12, memory_budget_mb=np.inf)
+
+
+@pytest.mark.parametrize(("field", "value"), [("progress", np.array([1.0, 2.0])), ("output", [])])
+def test_simulate_refuses_options_of_the_wrong_type(field, value):
+    # Both raised "truth value ... is ambiguous", naming nothing.
+    scenario = MiningScenario(Deployment(S21XP, 1), start=STATE, days=3)
+    with pytest.raises(ValueError, match=rf"^{field} must"):
+        simulate(scenario, n_paths=1, **{field: value})
+
+
+def test_result_methods_refuse_names_of_the_wrong_type():
+    # bands raised TypeError (unhashable array), payback "truth value is ambiguous".
+    result = simulate(MiningScenario(Deployment(S21XP, 1), start=STATE, days=3), n_paths=2)
+    with pytest.raises(ValueError, match=r"^variable must"):
+        result.bands(np.array([]))
+    with pytest.raises(ValueError, match=r"^currency must"):
+        result.payback(np.array([]))
+
+
+def test_calibrated_and_result_objects_check_their_fields():
+    # Both accepted anything; Calibrated.table() then raised AttributeError and
+    # SimulationResult.risk() TypeError.
+    from minerecon.projection import Calibrated, SimulationResult
+
+    with pytest.raises(ValueError, match=r"^price must be a fitted price model"):
+        Calibrated(price.GBM(0.1, 0.5), fees.ConstantFees(0.02), ConstantGrowth(0.0))
+    with pytest.raises(ValueError, match=r"^summary must be Dataset"):
+        SimulationResult(None, None, None, None, None)
+
+
+def test_without_a_budget_chunks_still_fit_in_the_machine(monkeypatch):
+    # memory_budget_mb=inf took chunks of MAX_CHUNK_PATHS paths whatever the
+    # horizon: 10,000 paths of a long horizon need more memory than a machine has.
+    # A machine of 150 paths' working memory gets chunks of one block (100 paths).
+    from minerecon import projection
+
+    scenario = stochastic_scenario(days=90)
+    months = len(scenario.dates.to_period("M").unique())
+    per_path = projection._memory_per_path(90, months, 3, full=False)
+    monkeypatch.setattr(projection, "_physical_memory", lambda: 150.0 * per_path)
+    chunks = []
+    run = projection._Job.run
+
+    def spy(self, first, last, *args, **kwargs):
+        chunks.append((first, last))
+        return run(self, first, last, *args, **kwargs)
+
+    monkeypatch.setattr(projection._Job, "run", spy)
+    simulate(scenario, n_paths=250, seed=3, memory_budget_mb=np.inf)
+    assert chunks == [(0, 100), (100, 200), (200, 250)]
+
+
+def test_a_boolean_is_not_a_chunk_size():
+    # True was read as chunks of one path.
+    with pytest.raises(ValueError, match=r"^chunk_size must be"):
+        simulate(stochastic_scenario(days=90), n_paths=2, chunk_size=True)
+
+
+def test_a_pandas_object_is_not_a_price_model():
+    # A Series has a sample method (random rows) and passed as a price model.
+    with pytest.raises(ValueError, match=r"^price must be a model"):
+        MiningScenario(Deployment(S21XP, 1), start=STATE, days=2, price=pd.Series([1.0]))

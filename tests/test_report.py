@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from numpy.testing import assert_allclose
 
 from minerecon import economics, energy, network, report
@@ -69,3 +70,21 @@ def test_custom_miner_and_breakeven_summary():
     assert_allclose(margin, 0.0, atol=1e-15)
     # Shutdown hashprice: 10 J/TH * 24 / 1000 * 0.04 USD/kWh = 0.0096 USD/TH/day = 9.6 USD/PH/day.
     assert_allclose(summary["shutdown_hashprice_usd_per_ph_day"], 9.6, rtol=1e-12)
+
+
+def test_bad_machines_and_network_are_named():
+    # network as a date string and miners=[None] were AttributeErrors; miners=[]
+    # silently gave the whole catalogue.
+    with pytest.raises(ValueError, match="network"):
+        report.miner_economics(network="2025-11-20")
+    for miners in ([None], [], 5):
+        with pytest.raises(ValueError, match="miners"):
+            report.miner_economics(miners, network=STATE)
+    with pytest.raises(ValueError, match="miner"):
+        report.breakeven_summary(3, network=STATE)
+    # An array power price met the index of the table: "Length of values (2) does
+    # not match length of index (1)".
+    with pytest.raises(ValueError, match="power_price"):
+        report.miner_economics(["Antminer S21"], network=STATE, power_price=[0.1, 0.2])
+    # One name is a list of one.
+    assert list(report.miner_economics("Antminer S21", network=STATE).index) == ["Antminer S21"]

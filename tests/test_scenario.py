@@ -15,7 +15,8 @@ from minerecon.hardware import Deployment, get_miner
 from minerecon.hosting import ColocationLease
 from minerecon.network import NetworkState
 from minerecon.projection import MiningScenario, simulate
-from minerecon.scenario import Site, Split, compare, optimal_split
+from minerecon.scenario import Site, Split, compare, default_scenario, optimal_split
+from minerecon.valuation import Valuation
 
 # Height 931,392 is the first block of epoch 462; no fees, BTC at 90,000 USD.
 STATE = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
@@ -591,3 +592,84 @@ def test_downtime_stops_mining_on_the_converted_mw_before_the_load_arrives():
     assert mining.sel(option="backfill") > mining.sel(option="downtime")
     with pytest.raises(ValueError, match="downtime_days"):
         Split(contract, fraction=0.5, downtime_days=-1)
+
+
+# --------------------------------------------------------------------------
+# Bad arguments found by the fuzz suite (tests/api_specs/site.py)
+# --------------------------------------------------------------------------
+
+
+def test_site_and_split_check_their_fields():
+    # A list gross_mw, a missing contract, a NaT or 400-digit decision were
+    # accepted and failed later inside compare() with AttributeError or
+    # OverflowError.
+    with pytest.raises(ValueError, match="gross_mw must be a real number"):
+        Site([1.0, 2.0], Deployment(S21XP, N))
+    with pytest.raises(ValueError, match=r"hosting must be a minerecon\.hosting\.ColocationLease"):
+        Split(None, fraction=0.5)
+    with pytest.raises(ValueError, match="fraction must be a real number"):
+        Split(lease(), fraction=[0.5])
+    for decision in (None, float("nan"), -1, "2025-13-45"):
+        with pytest.raises(ValueError, match="decision must be a whole number of days"):
+            Split(lease(), fraction=0.5, decision=decision)
+    site = filled_site()
+    with pytest.raises(ValueError, match="decision must fall within the horizon"):
+        compare(
+            site,
+            [Split(lease(), fraction=0.5, decision=10**400)],
+            n_paths=1,
+            scenario=scenario(days=30),
+        )
+
+
+def test_compare_checks_its_arguments():
+    # Each raised AttributeError or TypeError from deep inside: a missing site,
+    # splits=None, a date string for the scenario; n_paths=True ran one path.
+    site = filled_site()
+    with pytest.raises(ValueError, match=r"site must be a minerecon\.scenario\.Site"):
+        compare(None, [])
+    with pytest.raises(ValueError, match="splits must be a sequence of Split"):
+        compare(site, None)
+    with pytest.raises(
+        ValueError, match=r"scenario must be a minerecon\.projection\.MiningScenario"
+    ):
+        compare(site, [], scenario="2026-01-01")
+    with pytest.raises(ValueError, match="n_paths must be an integer >= 1"):
+        compare(site, [], n_paths=True, scenario=scenario(days=30))
+    with pytest.raises(ValueError, match=r"site must be a minerecon\.scenario\.Site"):
+        default_scenario(None)
+
+
+def test_optimal_split_checks_its_arguments():
+    # fractions=None raised TypeError; a level of 2 and a missing contract were
+    # accepted when the objective is the mean or only pure mining is scored.
+    site = filled_site()
+    kwargs = {"n_paths": 1, "scenario": scenario(days=30)}
+    with pytest.raises(ValueError, match="fractions must be a sequence"):
+        optimal_split(site, lease(), fractions=None, **kwargs)
+    with pytest.raises(ValueError, match=r"level must be in \(0, 1\)"):
+        optimal_split(site, lease(), fractions=[0.0, 0.5], level=2.0, **kwargs)
+    with pytest.raises(ValueError, match=r"hosting must be a minerecon\.hosting"):
+        optimal_split(site, None, fractions=[0.0], **kwargs)
+
+
+def test_comparison_methods_check_their_arguments():
+    # A text level raised "Unknown format code 'g'", an array option numpy's
+    # ambiguous truth value, a list low a broadcasting error, a percentile of
+    # 101 numpy's "Percentiles must be in the range".
+    site = filled_site()
+    result = compare(
+        site,
+        {"half": Split(lease(capex_per_it_mw=1e6), fraction=0.5)},
+        n_paths=1,
+        scenario=scenario(days=30),
+        valuation=Valuation.market(),
+    )
+    with pytest.raises(ValueError, match="level must be a real number"):
+        result.table("x")
+    with pytest.raises(ValueError, match="option must be one of"):
+        result.breakeven_btc_price(np.array(["half", "x"]))
+    with pytest.raises(ValueError, match="low must be a real number"):
+        result.breakeven_btc_price("half", low=[1000.0, 2000.0])
+    with pytest.raises(ValueError, match=r"percentiles must be in \[0, 100\]"):
+        result.dscr_by_year("half", [101])

@@ -672,3 +672,62 @@ def test_an_output_that_does_not_move_is_flagged(method):
             sensitivity.sobol(flat, bounds, n=64, seed=0, n_resamples=0)
         else:
             sensitivity.morris(flat, bounds, trajectories=4, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "argument"),
+    [
+        # Was TypeError "'str' object is not callable", naming nothing.
+        (lambda: sensitivity.tornado("margin_per_th", MARGIN_BASE, {"btc_price": (1, 2)}),
+         TypeError, "func"),
+        # Was taken as True without a word.
+        (lambda: sensitivity.tornado(economics.margin_per_th, MARGIN_BASE,
+                                     {"btc_price": (6e4, 9e4)}, vectorized="yes"),
+         ValueError, "vectorized"),
+        # Was "could not convert string to float: 'abc'".
+        (lambda: sensitivity.tornado(economics.margin_per_th, {**MARGIN_BASE, "btc_price": "abc"},
+                                     {"btc_price": (6e4, 9e4)}),
+         ValueError, "base"),
+        # Was TypeError "argument after ** must be a mapping".
+        (lambda: sensitivity.morris(linear, {"a": (0, 1), "b": (0, 1), "c": (0, 1)},
+                                    fixed="z=1", trajectories=2),
+         ValueError, "fixed"),
+        # Was a run that never ended: 10**400 trajectories.
+        (lambda: sensitivity.morris(linear, {"a": (0, 1), "b": (0, 1), "c": (0, 1)},
+                                    trajectories=10**400),
+         ValueError, "trajectories"),
+        # Were TypeErrors from float() and int() deep inside.
+        (lambda: sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=8, confidence_level=[0.5, 0.6]),
+         ValueError, "confidence_level"),
+        (lambda: sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=8,
+                                   n_resamples=np.timedelta64(3, "D")),
+         ValueError, "n_resamples"),
+        # Was numpy's "truth value of an empty array is ambiguous".
+        (lambda: sensitivity.sobol(ishigami, ISHIGAMI_BOUNDS, n=8, method=np.array([])),
+         ValueError, "method"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_of_the_methods_are_named(call, error, argument):
+    with pytest.raises(error, match=argument):
+        call()
+
+
+def test_decision_tornado_checks_its_objects_and_drivers():
+    # site=None and valuation=0.1 ended in AttributeError deep in the engine, and
+    # drivers="abc" in "not enough values to unpack".
+    site, split, market = decision_case()
+    valuation = Valuation(0.10)
+    with pytest.raises(ValueError, match="site"):
+        sensitivity.decision_tornado(None, split, market, valuation, n_paths=2)
+    with pytest.raises(ValueError, match="valuation"):
+        sensitivity.decision_tornado(site, split, market, 0.1, n_paths=2)
+    with pytest.raises(ValueError, match="scenario"):
+        sensitivity.decision_tornado(site, split, "market", valuation, n_paths=2)
+    with pytest.raises(ValueError, match="drivers"):
+        sensitivity.decision_tornado(site, split, market, valuation, n_paths=2, drivers="abc")
+    # Only drivers the study lacks (no hashrate model here) left an empty ranges
+    # dict, refused by the inner tornado under the name "ranges".
+    with pytest.raises(ValueError, match="drivers: none of them applies"):
+        sensitivity.decision_tornado(
+            site, split, market, valuation, n_paths=2, drivers=[driver("hashrate.monthly_growth")]
+        )

@@ -359,6 +359,14 @@ def test_sweep_scenario_uses_common_random_numbers(scenario):
     assert ds.mean_npv[2] < ds.mean_npv[0]
     with pytest.raises(ValueError, match=r"'price\.drfit'"):
         sweep_scenario(scenario, n_paths=10, seed=1, **{"price.drfit": [0.1, 0.2]})
+    scenario = MiningScenario(
+        Deployment("Antminer S21 XP", 10),
+        start=NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0),
+        days=30,
+    )
+    # numpy makes timedelta64 an integer type: one day was taken for one path.
+    with pytest.raises(ValueError, match="n_paths"):
+        sweep_scenario(scenario, n_paths=np.timedelta64(1, "D"), seed=0)
     with pytest.raises(ValueError, match="statistics"):
         sweep_scenario(scenario, n_paths=10, seed=1, statistics=("average_npv",))
 
@@ -414,3 +422,91 @@ def test_irr_statistics_are_over_the_paths_that_have_one():
     assert median(summary) == 0.2  # median of 0.1, 0.2, 0.3
     none = xr.Dataset({"irr": ("path", np.array([np.nan, np.nan]))})
     assert np.isnan(median(none))
+
+
+@pytest.mark.parametrize("how", ["mean", "sum", "min", "max", "prob_below", "argmin"])
+@pytest.mark.parametrize("func", [economics.margin_per_th, economics.breakeven_btc_price])
+def test_a_reduction_over_the_only_axis_gives_a_scalar(func, how):
+    # Found by the fuzz suite: folding a one-axis grid left a 0-d state that numpy
+    # turned into shape (1,), and writing it back raised "setting an array element
+    # with a sequence" for every fold, fused (margin) or not.
+    values = [100e12, 150e12, 200e12]
+    fixed = {"power_price": 0.05, "miner": "Antminer S21 XP", "fees_per_block": 0.0}
+    if func is economics.margin_per_th:
+        fixed["btc_price"] = 90_000.0
+    ds = sweep(func, difficulty=values, reduce={"dim": "difficulty", "how": how}, **fixed)
+    out = ds[f"{func.__name__}_{how}"]
+    assert out.dims == ()
+    efficiency = get_miner("Antminer S21 XP").efficiency
+    direct = func(
+        difficulty=np.asarray(values), efficiency=efficiency,
+        **{k: v for k, v in fixed.items() if k != "miner"},
+    )  # fmt: skip
+    expected = {
+        "mean": direct.mean(),
+        "sum": direct.sum(),
+        "min": direct.min(),
+        "max": direct.max(),
+        "prob_below": (direct < 0).mean(),
+        "argmin": values[int(np.argmin(direct))],
+    }[how]
+    assert_allclose(float(out), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"progress": np.array([1.0, 2.0])}, "progress"),  # was: numpy's "ambiguous" error
+        ({"zip": 5}, "zip"),  # was: TypeError 'int' object is not iterable
+        ({"miner": 1.0, "efficiency": None}, "miner"),  # was: KeyError "no miner named '1.0'"
+    ],
+)
+def test_sweep_arguments_of_the_wrong_type_are_named(kwargs, argument):
+    arguments = {"btc_price": [60e3, 90e3], "power_price": 0.05, "difficulty": 150e12}
+    arguments |= {"efficiency": 15.0} | kwargs
+    arguments = {k: v for k, v in arguments.items() if v is not None}
+    with pytest.raises(ValueError, match=argument):
+        sweep(economics.margin_per_th, **arguments)
+
+
+def test_a_huge_memory_budget_means_no_limit():
+    # memory_budget_mb=1e308 (or inf) overflowed to OverflowError when turned into
+    # bytes; the docstring now says inf is no limit.
+    for budget in (1e308, np.inf, 10**400):
+        ds = sweep(
+            economics.margin_per_th, btc_price=[60e3, 90e3], power_price=0.05,
+            difficulty=150e12, efficiency=15.0, memory_budget_mb=budget,
+        )  # fmt: skip
+        assert ds.margin_per_th.shape == (2,)
+
+
+def test_miners_and_solve_for_of_the_wrong_type_are_named():
+    # Were TypeError "'int' object is not iterable" and "unhashable type: 'list'".
+    with pytest.raises(ValueError, match="miners"):
+        profitable_miners(btc_price=[60e3], power_price=0.05, difficulty=150e12, miners=5)
+    with pytest.raises(ValueError, match="solve_for"):
+        sweep_module.zero_margin_contour([], power_price=[0.05], difficulty=150e12)
+    scenario = MiningScenario(
+        Deployment("Antminer S21 XP", 10),
+        start=NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0),
+        days=30,
+    )
+    # numpy makes timedelta64 an integer type: one day was taken for one path.
+    with pytest.raises(ValueError, match="n_paths"):
+        sweep_scenario(scenario, n_paths=np.timedelta64(1, "D"), seed=0)
+    with pytest.raises(ValueError, match="statistics"):
+        sweep_scenario(
+            scenario,
+            n_paths=2, seed=0, statistics=[1.0],
+        )  # fmt: skip
+
+
+def test_a_zero_dimensional_dataarray_is_a_fixed_value():
+    # It was refused as "difficulty must be a scalar or a 1-D sequence of values,
+    # got 0-D", though a 0-d numpy array was taken as the scalar it is.
+    ds = sweep(
+        economics.margin_per_th, btc_price=[60e3, 90e3], power_price=0.05,
+        difficulty=xr.DataArray(150e12), efficiency=15.0,
+    )  # fmt: skip
+    expected = economics.margin_per_th(np.array([60e3, 90e3]), 150e12, 15.0, 0.05)
+    assert_allclose(ds.margin_per_th.values, expected, rtol=1e-12)

@@ -132,8 +132,8 @@ def test_straight_line_recovers_the_basis(life, convention):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"life_years": 0}, r"life_years must be in \(0, inf\]"),
-        ({"life_years": float("inf")}, "life_years must be finite"),
+        ({"life_years": 0}, r"life_years must be in \(0, 1000\]"),
+        ({"life_years": float("inf")}, r"life_years must be in \(0, 1000\]"),
         ({"life_years": 5, "convention": "mid-month"}, "convention must be one of"),
     ],
 )
@@ -410,7 +410,7 @@ def test_depreciation_schedule_straight_line_and_basis():
         ({"method": "straight_line", "month": 3}, "month applies to method='macrs'"),
         ({"bonus": 1.5}, r"bonus must be in \[0, 1\]"),
         ({"recovery_years": 8}, "recovery_years must be one of"),
-        ({"method": "straight_line", "recovery_years": -1}, "life_years must be in"),
+        ({"method": "straight_line", "recovery_years": -1}, "recovery_years must be in"),
     ],
 )
 def test_depreciation_schedule_rejects_bad_arguments(kwargs, match):
@@ -440,3 +440,61 @@ def test_tax_policy_by_hand():
         tax.TaxPolicy(rate=2.0)
     with pytest.raises(ValueError, match="data_hall must be a DepreciationSchedule"):
         tax.TaxPolicy(data_hall=39)
+
+
+# --------------------------------------------------------------------------
+# Bad arguments found by the fuzz suite (tests/api_specs/site.py)
+# --------------------------------------------------------------------------
+
+
+def test_straight_line_life_is_bounded():
+    # A recovery period of 1e12 years asked for a 7.28 TiB array (MemoryError).
+    with pytest.raises(ValueError, match=r"life_years must be in \(0, 1000\]"):
+        tax.straight_line_rates(1e12)
+    with pytest.raises(ValueError, match=r"recovery_years must be in \(0, 1000\]"):
+        tax.DepreciationSchedule("straight_line", 1e12)
+
+
+def test_schedule_text_arguments_must_be_strings():
+    # An array method or convention raised numpy's "truth value of an array is
+    # ambiguous" without naming the argument.
+    with pytest.raises(ValueError, match="method must be one of"):
+        tax.DepreciationSchedule(np.array(["macrs", "x"]))
+    with pytest.raises(ValueError, match="convention must be one of"):
+        tax.straight_line_rates(5, convention=np.array(["full-year", "x"]))
+
+
+def test_bonus_must_broadcast_against_capex():
+    # A bonus of the wrong length raised numpy's "operands could not be broadcast".
+    with pytest.raises(ValueError, match=r"bonus must broadcast against capex_by_year"):
+        tax.depreciation([1.0, 2.0], tax.macrs_rates(5), bonus=[0.5, 0.5, 0.5])
+
+
+def test_misaligned_series_are_refused():
+    # Series with different indexes were combined by position, silently.
+    capex = pd.Series([100.0, 0.0], index=[2025, 2026])
+    other = pd.Series([0.5, 0.5], index=[2030, 2031])
+    with pytest.raises(ValueError, match="capex_by_year and bonus are Series"):
+        tax.depreciation(capex, tax.macrs_rates(5), bonus=other)
+    with pytest.raises(ValueError, match="taxable_income and rate are Series"):
+        tax.income_tax(capex, rate=other)
+
+
+def test_depreciation_of_a_long_array_stays_linear():
+    # The vintage matrix was n x n: 200,000 entries asked for 298 GiB. A flat
+    # spend of 1 a year under 5-year MACRS deducts 1 a year once every rate of
+    # the schedule applies (the rates sum to 1).
+    out = tax.depreciation(np.ones(200_000), tax.macrs_rates(5))
+    assert_allclose(out[5:], 1.0, rtol=1e-12)
+
+
+def test_yearly_sums_with_a_year_longer_than_the_data():
+    # days_per_year = 2**70 raised a numpy casting TypeError: it is one short year.
+    assert_allclose(tax.yearly_sums([1.0, 2.0], 2**70), [3.0])
+
+
+def test_macrs_month_refuses_a_timedelta():
+    # numpy registers timedelta64 as an integer: month=np.timedelta64(1, "D")
+    # passed the integer check and raised numpy's UFuncTypeError.
+    with pytest.raises(ValueError, match=r"month must be an integer in \[1, 12\]"):
+        tax.macrs_rates(39, month=np.timedelta64(1, "D"))

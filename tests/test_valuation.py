@@ -924,3 +924,46 @@ def test_a_site_comparison_needs_coins_sold_as_mined():
     with pytest.raises(ValueError, match="policy"):
         mining_terminal(site, "hold")
     assert mining_terminal(site, "sell") > 0
+
+
+# --------------------------------------------------------------------------
+# Bad arguments found by the fuzz suite (tests/api_specs/site.py)
+# --------------------------------------------------------------------------
+
+
+def test_rates_must_be_single_numbers():
+    # A list of rates raised numpy's TypeError "only 0-dimensional arrays can be
+    # converted"; conservative(-1) blamed mining_rate, not its own argument.
+    with pytest.raises(ValueError, match="mining_rate must be a real number"):
+        Valuation(mining_rate=[0.1, 0.2])
+    with pytest.raises(ValueError, match="renewal_probability must be a real number"):
+        Valuation(renewal_probability=[0.1, 0.2])
+    with pytest.raises(ValueError, match=r"^rate must be in \(-1, inf\]"):
+        Valuation.conservative(-1)
+
+
+def test_value_site_checks_its_inputs():
+    # None for the flows or the valuation raised AttributeError; a capex one day
+    # short was valued without a word.
+    mining = no_mining(paths=1, n=3)
+    with pytest.raises(ValueError, match=r"mining must be a minerecon\.valuation\.MiningFlows"):
+        value_site(None, None, Valuation())
+    with pytest.raises(ValueError, match=r"valuation must be a minerecon\.valuation\.Valuation"):
+        value_site(mining, None, None)
+    with pytest.raises(ValueError, match=r"capex must have one value per day of cash \(3 days\)"):
+        MiningFlows(np.zeros((1, 3)), np.zeros(2))
+    with pytest.raises(ValueError, match="capex must be in"):
+        MiningFlows(np.zeros((1, 3)), -np.ones(3))
+    with pytest.raises(ValueError, match=r"exits\[0\] probability must be in"):
+        lease_flows(np.zeros((1, 3)), exits=((1, 1.5, np.ones(1)),))
+    with pytest.raises(ValueError, match="hosting must be on the days and paths of mining"):
+        value_site(mining, lease_flows(np.zeros((1, 4))), Valuation())
+
+
+def test_exit_far_beyond_the_horizon_overflows_to_inf():
+    # An exit 10**6 days after the last day at a hosting rate of -50 % raised
+    # OverflowError from Python's float power: 0.5 ** (-10**6 / 365) is beyond
+    # the float range, so the value is inf (documented), not an exception.
+    hosting = lease_flows(np.zeros((1, 3)), exits=((10**6, 1.0, np.ones(1)),))
+    value = value_site(no_mining(paths=1, n=3), hosting, Valuation(-0.5, hosting_exit_multiple=1))
+    assert value.npv[0] == np.inf
