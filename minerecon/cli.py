@@ -323,6 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate_parser.add_argument(
         "--end", type=_day, help="last day of the window (YYYY-MM-DD; default: the last day)"
     )
+    calibrate_parser.add_argument(
+        "--price-drift",
+        type=_price_drift,
+        default="zero",
+        help="BTC drift of the GBM: 'zero' (no drift in USD), 'fitted' (the window's, "
+        "backward-looking) or a number per year (default: %(default)s)",
+    )
     _add_format_option(calibrate_parser)
     _add_data_commands(commands)
     return parser
@@ -466,11 +473,22 @@ def _data_status() -> None:
         )
 
 
+def _price_drift(text: str) -> Any:
+    if text in ("zero", "fitted"):
+        return text
+    try:
+        return _number(-1.0, 10.0)(text)
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(
+            f"expected 'zero', 'fitted' or a number in [-1, 10], got {_shown(text)}"
+        ) from None
+
+
 def _calibrate(args: argparse.Namespace) -> None:
     from minerecon.projection import calibrate
 
     try:
-        fitted = calibrate(args.start, args.end)
+        fitted = calibrate(args.start, args.end, price_drift=args.price_drift)
     except ValueError as error:
         raise _OptionError("--start/--end", str(error)) from None
     table = fitted.table().reset_index()

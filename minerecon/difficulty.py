@@ -187,7 +187,7 @@ class ConstantGrowth(_HashrateNoise):
             ),
         )
 
-    def _kernel_parameters(self) -> np.ndarray:
+    def _kernel_parameters(self, start: pd.Timestamp) -> np.ndarray:
         growth = math.log1p(self.monthly_growth) / DAYS_PER_MONTH
         return np.array([0.0, growth, 0.0, 0.0, 0.0, 0.0, 0.0, self._shock_scale()])
 
@@ -201,7 +201,9 @@ class EconomicHashrate(_HashrateNoise):
     cost_hashprice : float
         Hashprice at which the network's marginal machines break even at the
         start [USD per TH/s per day], > 0. E.g. 25 J/TH at 0.05 USD/kWh:
-        ``25 * 24 / 1000 * 0.05 = 0.03``.
+        ``25 * 24 / 1000 * 0.05 = 0.03``. A fitted model states it on the
+        last day of its window, and a simulation starting on another day
+        moves it there at ``cost_decline`` (:meth:`cost_on`).
     entry_rate : float
         Growth of log hashrate per year per unit of log(hashprice / cost)
         while hashprice is above cost [1/year], >= 0.
@@ -268,6 +270,23 @@ class EconomicHashrate(_HashrateNoise):
             lag_days=dict(low=1.0, unit="[days]"),
             volatility=dict(low=0.0, unit="[1/sqrt(year)]"),
         )
+
+    def cost_on(self, day: Any) -> float:
+        """Marginal cost on ``day`` [USD per TH/s per day].
+
+        A fitted model (``calibration`` set) states ``cost_hashprice`` on the
+        last day of its window and moves it to ``day`` at ``cost_decline``:
+        ``c exp(-delta (day - end) / 365)``. A model built by hand states it
+        on whatever day a simulation starts.
+        """
+        if self.calibration is None or self.cost_decline == 0.0:
+            return self.cost_hashprice
+        from minerecon import datasets
+
+        years = (datasets.parse_day("day", day) - self.calibration.end) / pd.Timedelta(
+            days=DAYS_PER_YEAR
+        )
+        return self.cost_hashprice * math.exp(-self.cost_decline * years)
 
     @classmethod
     def fit(
@@ -351,6 +370,8 @@ class EconomicHashrate(_HashrateNoise):
         start_cost = float(np.clip(np.median(signal), lower[2] + 0.1, upper[2] - 0.1))
         fitted = least_squares(residual, x0=[1.0, 1.0, start_cost], bounds=(lower, upper))
         entry, exit_, log_cost = fitted.x
+        # log_cost is the cost on the window's first day: state it on its last
+        log_cost_end = log_cost - cost_decline * (len(window) - 1) / DAYS_PER_YEAR
         # A rate of zero is an answer; a rate at its cap or a cost at either end is not.
         at_bound = np.isclose(fitted.x, upper, atol=1e-6)
         at_bound[2] |= np.isclose(log_cost, lower[2], atol=1e-6)
@@ -365,7 +386,7 @@ class EconomicHashrate(_HashrateNoise):
         r_squared = 1.0 - np.var(fitted.fun) / np.var(growth)
         volatility = float(np.std(fitted.fun, ddof=3) * math.sqrt(step / DAYS_PER_YEAR))
         return cls(
-            cost_hashprice=float(math.exp(log_cost)),
+            cost_hashprice=float(math.exp(log_cost_end)),
             entry_rate=float(entry),
             exit_rate=float(exit_),
             cost_decline=cost_decline,
@@ -380,14 +401,14 @@ class EconomicHashrate(_HashrateNoise):
             ),
         )
 
-    def _kernel_parameters(self) -> np.ndarray:
+    def _kernel_parameters(self, start: pd.Timestamp) -> np.ndarray:
         return np.array(
             [
                 1.0,
                 0.0,
                 self.entry_rate / DAYS_PER_YEAR,
                 self.exit_rate / DAYS_PER_YEAR,
-                math.log(self.cost_hashprice),
+                math.log(self.cost_on(start)),
                 self.cost_decline / DAYS_PER_YEAR,
                 1.0 / self.lag_days,
                 self._shock_scale(),
@@ -666,7 +687,7 @@ def simulate_network(
     else:
         given_paths = np.empty((0, 0))
     model = model if model is not None else ConstantGrowth(0.0)
-    parameters = model._kernel_parameters()
+    parameters = model._kernel_parameters(state.date)
     shocks = _hashrate_shocks(model, seed, 0, n_paths, n_days)
     outputs = [np.empty(shape) for _ in range(5)]
     network_paths(

@@ -1333,6 +1333,12 @@ class StationaryBootstrap(_PriceModel):
     mean_block_days : float, default 30
         Mean length of the resampled blocks [day], >= 1 (1 is the i.i.d.
         bootstrap).
+    keep_drift : bool, default False
+        False: the returns are shifted by ``log(mean(exp(r)))`` before
+        resampling, so that a day's expected gross return is 1: no drift in
+        USD, as :class:`GBM` with ``drift=0``. True: the history's drift is
+        kept (the full bundled history compounds at about 35 % a year in log
+        terms: a backward-looking forecast of strong growth).
     calibration : Calibration or None
         Set by :meth:`fit` and for the default returns.
 
@@ -1352,9 +1358,8 @@ class StationaryBootstrap(_PriceModel):
     many uniforms ``v`` (``floor(v[i, t] n)`` is the new block's first
     index). Day 0 of both is unused, and day 1 always starts a block.
 
-    The drift is the history's: the full bundled history compounds at about
-    35 % a year in log terms, which a user may want to remove (pass
-    ``returns - returns.mean()``).
+    Shifting the returns (``keep_drift=False``) keeps their volatility,
+    skew, fat tails and clustering and removes only their mean.
 
     References
     ----------
@@ -1372,9 +1377,13 @@ class StationaryBootstrap(_PriceModel):
 
     returns: Any = None
     mean_block_days: float = 30.0
+    keep_drift: bool = False
     calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.keep_drift, bool | np.bool_):
+            raise ValueError(f"keep_drift must be True or False, got {self.keep_drift!r}")
+        object.__setattr__(self, "keep_drift", bool(self.keep_drift))
         block = _real("mean_block_days", self.mean_block_days, low=1.0, unit="[day]")
         object.__setattr__(self, "mean_block_days", block)
         _check_calibration(self.calibration)
@@ -1406,7 +1415,8 @@ class StationaryBootstrap(_PriceModel):
     def __repr__(self) -> str:
         return (
             f"StationaryBootstrap(returns=<{self.returns.size} daily log returns>, "
-            f"mean_block_days={self.mean_block_days!r}, calibration={self.calibration!r})"
+            f"mean_block_days={self.mean_block_days!r}, keep_drift={self.keep_drift!r}, "
+            f"calibration={self.calibration!r})"
         )
 
     def __eq__(self, other: object) -> bool:
@@ -1414,12 +1424,24 @@ class StationaryBootstrap(_PriceModel):
             return NotImplemented
         return (
             self.mean_block_days == other.mean_block_days
+            and self.keep_drift == other.keep_drift
             and np.array_equal(self.returns, other.returns)
             and self.calibration == other.calibration
         )
 
     def __hash__(self) -> int:
-        return hash((self.mean_block_days, self.returns.tobytes(), self.calibration))
+        return hash(
+            (self.mean_block_days, self.keep_drift, self.returns.tobytes(), self.calibration)
+        )
+
+    @property
+    def resampled_returns(self) -> np.ndarray:
+        """The returns paths are built from [-]: ``returns`` shifted to no drift in
+        USD unless ``keep_drift``."""
+        if self.keep_drift:
+            return self.returns
+        shift = np.log(np.mean(np.exp(self.returns - self.returns.max()))) + self.returns.max()
+        return self.returns - shift
 
     def sample(
         self,
@@ -1440,7 +1462,12 @@ class StationaryBootstrap(_PriceModel):
         rng.random(out=buf)
         v = rng.random(buf.shape)
         _bootstrap_paths(
-            buf, v, self.returns, 1.0 / self.mean_block_days, math.log(start_price), index_out
+            buf,
+            v,
+            self.resampled_returns,
+            1.0 / self.mean_block_days,
+            math.log(start_price),
+            index_out,
         )
         _finish(buf, out, start_price)
         if indices is not None:
@@ -1454,6 +1481,7 @@ class StationaryBootstrap(_PriceModel):
         start: Any = None,
         end: Any = None,
         mean_block_days: float = 30.0,
+        keep_drift: bool = False,
     ) -> StationaryBootstrap:
         """Bootstrap of the daily log returns of a window.
 
@@ -1466,6 +1494,8 @@ class StationaryBootstrap(_PriceModel):
             First and last day of the window (inclusive).
         mean_block_days : float, default 30
             Mean block length [day], >= 1.
+        keep_drift : bool, default False
+            Keep the window's drift (see the class).
 
         Examples
         --------
@@ -1474,7 +1504,7 @@ class StationaryBootstrap(_PriceModel):
         """
         window, source = _window(prices, start, end, 2)
         calibration = _calibration(window, source, "stationary bootstrap of log returns")
-        return cls(_log_returns(window), mean_block_days, calibration)
+        return cls(_log_returns(window), mean_block_days, keep_drift, calibration)
 
 
 __all__ = [

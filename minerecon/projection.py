@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
@@ -51,7 +52,7 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _random, cashflow, risk
-from minerecon._contract import check, check_scalar
+from minerecon._contract import MinereconWarning, check, check_scalar
 from minerecon._kernels import mining_kernel
 from minerecon.difficulty import (
     ConstantGrowth,
@@ -808,7 +809,7 @@ def _run_kernel(
         empty if given_difficulty is None else given_difficulty,
         start_chain(state),
         float(hashrate_from_difficulty(state.difficulty)),
-        hashrate_model._kernel_parameters(),
+        hashrate_model._kernel_parameters(state.date),
         shocks,
         hashrate_model.step_days,
         schedule.hashrate.sum(axis=0),
@@ -986,14 +987,26 @@ class Calibrated:
     price : minerecon.price.GBM
     fees : minerecon.fees.StochasticFees
     hashrate : minerecon.difficulty.EconomicHashrate
+    assumed : tuple of str
+        Parameters set by assumption rather than fitted, as
+        ``"component.parameter"`` (``"price.drift"`` unless the fitted drift
+        was asked for); :meth:`table` marks them ``fitted=False``.
     """
 
     price: Any
     fees: Any
     hashrate: HashrateModel
+    assumed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         from minerecon.datasets import Calibration
+
+        if not isinstance(self.assumed, tuple) or not all(
+            isinstance(name, str) for name in self.assumed
+        ):
+            raise ValueError(
+                f"assumed must be a tuple of 'component.parameter' names, got {self.assumed!r}"
+            )
 
         for name in ("price", "fees", "hashrate"):
             model = getattr(self, name)
@@ -1029,7 +1042,8 @@ class Calibrated:
                         "model": type(model).__name__,
                         "parameter": field.name,
                         "value": float(value),
-                        "fitted": field.name not in settings,
+                        "fitted": field.name not in settings
+                        and f"{component}.{field.name}" not in self.assumed,
                         "start": calibration.start.date(),
                         "end": calibration.end.date(),
                         "n_observations": calibration.n_observations,
@@ -1045,7 +1059,7 @@ class Calibrated:
         )
 
 
-def calibrate(start: Any = None, end: Any = None) -> Calibrated:
+def calibrate(start: Any = None, end: Any = None, *, price_drift: Any = "zero") -> Calibrated:
     """Fit GBM price, stochastic fees and economic hashrate to the bundled history.
 
     Parameters
@@ -1056,12 +1070,20 @@ def calibrate(start: Any = None, end: Any = None) -> Calibrated:
         years of the history (2022-08-17 to 2026-08-16). The hashrate response is
         fitted from ``start`` too, or from the 2024 halving by default, so
         that one subsidy era sets the miners' cost level.
+    price_drift : "zero", "fitted" or float, default "zero"
+        The GBM's drift [1/year]. ``"zero"``: no drift in USD (the expected
+        price stays today's, a martingale). A number: that drift, e.g. a
+        risk-free rate for a risk-neutral valuation. ``"fitted"``: the
+        window's mean log return plus half its variance, with a
+        :class:`~minerecon.MinereconWarning`: it is backward-looking and
+        its standard error is about ``volatility / sqrt(years)``, some 24 %
+        a year over four years, as large as the estimate.
 
     Returns
     -------
     Calibrated
-        The three models; ``.table()`` lists every fitted value with its
-        window.
+        The three models; ``.table()`` lists every value with its window
+        and whether it was fitted or assumed.
 
     Examples
     --------
@@ -1078,8 +1100,37 @@ def calibrate(start: Any = None, end: Any = None) -> Calibrated:
         first = last - pd.DateOffset(years=4) + pd.Timedelta(days=1)
     else:
         first = datasets.history_day("start", start)
+    gbm, assumed = _price_with_drift(price.GBM.fit(start=first, end=last), price_drift)
     return Calibrated(
-        price=price.GBM.fit(start=first, end=last),
+        price=gbm,
         fees=fees.StochasticFees.fit(start=first, end=last),
         hashrate=EconomicHashrate.fit(start="2024-04-20" if start is None else first, end=last),
+        assumed=assumed,
     )
+
+
+def _price_with_drift(fitted: Any, price_drift: Any) -> tuple[Any, tuple[str, ...]]:
+    """The fitted GBM with the drift ``calibrate`` was asked for."""
+    window = fitted.calibration
+    years = (window.end - window.start).days / DAYS_PER_YEAR
+    if isinstance(price_drift, str) and price_drift == "fitted":
+        warnings.warn(
+            f"the fitted BTC drift, {fitted.drift:+.3f}/year over {window.start.date()} to "
+            f"{window.end.date()}, is a backward-looking estimate with a standard error of "
+            f"about {fitted.volatility / np.sqrt(years):.2f}/year; price_drift='zero' assumes "
+            "no drift in USD",
+            MinereconWarning,
+            stacklevel=3,
+        )
+        return fitted, ()
+    if isinstance(price_drift, str) and price_drift == "zero":
+        drift = 0.0
+    elif isinstance(price_drift, str):
+        raise ValueError(
+            f"price_drift must be 'zero', 'fitted' or a number [1/year], got {price_drift!r}"
+        )
+    else:
+        drift = check_scalar("price_drift", price_drift, low=-1.0, high=10.0)
+    method = f"{window.method}; drift set to {drift:g}/year, fitted {fitted.drift:.3f}/year"
+    calibration = dataclasses.replace(window, method=method)
+    return dataclasses.replace(fitted, drift=drift, calibration=calibration), ("price.drift",)

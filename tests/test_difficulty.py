@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -275,3 +277,32 @@ def test_a_timedelta_is_not_a_step():
     # numpy counts timedelta64 as an integer: it passed and int() then raised TypeError.
     with pytest.raises(ValueError, match=r"^step_days must be an integer"):
         ConstantGrowth(0.01, step_days=np.timedelta64(1, "D"))
+
+
+def test_fitted_cost_is_stated_on_the_window_end_and_moved_to_the_start():
+    # The fit's own parameter is the cost on the window's first day. With a 20 %/year
+    # decline over 2024-04-20..2026-08-16 (848 days, 2.32 years) that cost is
+    # exp(0.2 * 848 / 365) = 1.59 times the cost on the last day: using it at a
+    # start on the last day overstated the cost by 59 %.
+    model = EconomicHashrate.fit(cost_decline=0.2)
+    end = model.calibration.end
+    assert model.cost_on(end) == model.cost_hashprice
+    assert model.cost_on("2024-04-20") == pytest.approx(
+        model.cost_hashprice * np.exp(0.2 * 848 / 365), rel=1e-12
+    )
+    # a year after the window the cost is down by exp(-0.2)
+    later = end + pd.Timedelta(days=365)
+    assert model.cost_on(later) == pytest.approx(model.cost_hashprice * np.exp(-0.2), rel=1e-12)
+    # the engine uses the cost on the simulation's start: same paths as a hand-built
+    # model (no calibration) stating that cost
+    start = NetworkState.from_history("2025-06-01")
+    by_hand = EconomicHashrate(
+        cost_hashprice=model.cost_on(start.date),
+        entry_rate=model.entry_rate,
+        exit_rate=model.exit_rate,
+        cost_decline=0.2,
+        lag_days=model.lag_days,
+    )
+    fitted = simulate_network(200, start=start, hashrate=dataclasses.replace(model, volatility=0))
+    manual = simulate_network(200, start=start, hashrate=by_hand)
+    assert_allclose(fitted.difficulty.values, manual.difficulty.values, rtol=1e-12)

@@ -255,7 +255,8 @@ def test_bootstrap_reproduces_history_volatility(history_returns):
     # BTC's fat tails (kurtosis ~ 15) the relative SE is about sqrt(14/4/17000)
     # = 1.5 %; 5 % is over 3 SE.
     assert_allclose(r.std(), history_returns.std(), rtol=0.05)
-    assert np.abs(r).max() <= np.abs(history_returns).max() * (1 + 1e-9)
+    resampled = StationaryBootstrap().resampled_returns
+    assert np.abs(r).max() <= np.abs(resampled).max() * (1 + 1e-9)
 
 
 def test_bootstrap_mean_block_length():
@@ -278,8 +279,27 @@ def test_bootstrap_steps_are_historical_returns(history_returns):
     out = np.empty((3, 40))
     indices = np.empty((3, 40), dtype=np.int64)
     model.sample(np.random.default_rng(0), out, 100.0, indices=indices)
-    expected = 100.0 * np.exp(np.cumsum(history_returns[indices[:, 1:]], axis=1))
+    resampled = model.resampled_returns
+    expected = 100.0 * np.exp(np.cumsum(resampled[indices[:, 1:]], axis=1))
     assert_allclose(out[:, 1:], expected, rtol=1e-12)
+    # the shift is one constant: the history's returns less log(mean(exp(r)))
+    assert_allclose(resampled, history_returns - np.log(np.mean(np.exp(history_returns))))
+
+
+def test_bootstrap_has_no_drift_in_usd_unless_kept(history_returns):
+    # Default: a day's expected gross return is exactly 1 (no drift in USD).
+    assert_allclose(np.mean(np.exp(StationaryBootstrap().resampled_returns)), 1.0, rtol=1e-12)
+    # i.i.d. resampling for a year: E[S_365] = S0. The std of S_365/S0 is about
+    # 0.8 (BTC's ~0.7 annual volatility), so the SE over 20,000 paths is 0.006;
+    # 0.03 is 5 SE. With the history's drift the mean is ~1.4.
+    flat = simulate(StationaryBootstrap(mean_block_days=1), 20_000, 366, start_price=1.0, seed=3)
+    assert_allclose(flat[:, -1].mean(), 1.0, atol=0.03)
+    kept = StationaryBootstrap(mean_block_days=1, keep_drift=True)
+    assert kept.resampled_returns is kept.returns
+    grown = simulate(kept, 20_000, 366, start_price=1.0, seed=3)
+    assert grown[:, -1].mean() > 1.2
+    with pytest.raises(ValueError, match="keep_drift must be True or False"):
+        StationaryBootstrap(keep_drift="yes")
 
 
 def test_bootstrap_fit_and_equality():

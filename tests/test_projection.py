@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from minerecon import cashflow, datasets, fees, network, price
+from minerecon import MinereconWarning, cashflow, datasets, fees, network, price
 from minerecon.difficulty import ConstantGrowth, EconomicHashrate
 from minerecon.hardware import Deployment, Fleet, get_miner
 from minerecon.network import NetworkState
-from minerecon.projection import MiningScenario, backtest, simulate
+from minerecon.projection import MiningScenario, backtest, calibrate, simulate
 
 D0 = 150e12
 # Height 931,392 is the first block of epoch 462; no fees, BTC at 90,000 USD.
@@ -412,7 +412,6 @@ def test_backtest_needs_start_before_end():
 
 @pytest.mark.parametrize("bad", [d for d in BAD_DATES if d is not None])
 def test_calibrate_refuses_bad_dates_naming_the_argument_and_the_range(bad):
-    from minerecon.projection import calibrate
 
     with pytest.raises(
         ValueError, match=rf"^start must be a date {HISTORY}.*got {re.escape(repr(bad))}"
@@ -541,3 +540,29 @@ def test_a_pandas_object_is_not_a_price_model():
     # A Series has a sample method (random rows) and passed as a price model.
     with pytest.raises(ValueError, match=r"^price must be a model"):
         MiningScenario(Deployment(S21XP, 1), start=STATE, days=2, price=pd.Series([1.0]))
+
+
+def test_calibrate_assumes_no_drift_unless_asked():
+    # default: GBM drift 0 (the expected price stays today's), marked as assumed;
+    # the fitted value (mean log return * 365 + vol^2 / 2) stays in the method text
+    fitted = calibrate()
+    fit = price.GBM.fit(start="2022-08-17", end="2026-08-16")
+    assert fitted.price.drift == 0.0 and fitted.assumed == ("price.drift",)
+    assert fitted.price.volatility == fit.volatility
+    assert f"fitted {fit.drift:.3f}/year" in fitted.price.calibration.method
+    table = fitted.table()
+    assert not table.loc[("price", "drift"), "fitted"]
+    assert table.loc[("price", "volatility"), "fitted"]
+    assert calibrate(price_drift=0.04).price.drift == 0.04
+
+
+def test_calibrate_fitted_drift_warns_that_it_is_backward_looking():
+    with pytest.warns(MinereconWarning, match=r"fitted BTC drift, \+0\.356/year .* backward"):
+        fitted = calibrate(price_drift="fitted")
+    assert fitted.assumed == () and fitted.price.drift == pytest.approx(0.3558, abs=1e-4)
+
+
+@pytest.mark.parametrize("bad", ["mean", float("nan"), 11.0, True])
+def test_calibrate_rejects_bad_price_drift(bad):
+    with pytest.raises(ValueError, match="price_drift"):
+        calibrate(price_drift=bad)
