@@ -197,7 +197,7 @@ class Figure:
     caption : str, optional
         Shown under the figure.
     dpi : float, default 120
-        Resolution of the PNG [dots per inch], in :data:`DPI_RANGE`.
+        Resolution of the PNG [dots per inch], in ``DPI_RANGE``.
     """
 
     figure: Any
@@ -328,8 +328,8 @@ def _check_dpi(dpi: Any, figure: Any = None) -> float:
 def figure_to_png(figure: Any, dpi: float = 120.0) -> bytes:
     """PNG bytes of a matplotlib Figure (or of the figure of an Axes).
 
-    ``dpi`` is the resolution [dots per inch], in :data:`DPI_RANGE`, and the
-    image may have at most :data:`MAX_PIXELS` pixels (``ValueError``
+    ``dpi`` is the resolution [dots per inch], in ``DPI_RANGE``, and the
+    image may have at most ``MAX_PIXELS`` pixels (``ValueError``
     otherwise); a ``TypeError`` names ``figure`` when it is neither a Figure
     nor an Axes.
     """

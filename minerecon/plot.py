@@ -293,7 +293,7 @@ def npv_distribution(
         )
     if values.dtype.kind not in "iuf" or not np.isfinite(values.values).all():
         raise ValueError("npv must hold finite numbers [USD]")
-    if kind not in ("violin", "box"):
+    if not isinstance(kind, str) or kind not in ("violin", "box"):
         raise ValueError(f"kind must be 'violin' or 'box', got {kind!r}")
     options = [str(option) for option in values.coords["option"].values]
     data = [np.asarray(values.isel(option=i).values, float) / 1e6 for i in range(len(options))]
@@ -791,7 +791,7 @@ def margin_map(
         Where to draw; a new figure when not given.
     levels : iterable of float, optional
         Further contour levels to draw and label, in the data's units (at
-        most :data:`MAX_LEVELS`).
+        most ``MAX_LEVELS``).
 
     Returns
     -------
@@ -852,8 +852,8 @@ def breakeven_contours(
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when not given.
     levels : iterable of float or int, optional
-        Contour levels [USD/BTC] (at most :data:`MAX_LEVELS`), or how many to
-        aim for, in [1, :data:`MAX_LEVELS`]; about eight round levels by
+        Contour levels [USD/BTC] (at most ``MAX_LEVELS``), or how many to
+        aim for, in [1, ``MAX_LEVELS``]; about eight round levels by
         default.
     btc_price : float, optional
         A BTC price to mark (e.g. today's) [USD/BTC]: its contour is drawn as

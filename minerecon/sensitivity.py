@@ -374,7 +374,7 @@ def morris(
         sampled uniformly on a grid of ``levels`` values.
     trajectories : int, default 20
         Number of trajectories ``r``, >= 2; the model runs ``r (k + 1)``
-        times for ``k`` parameters, at most :data:`MAX_POINTS`.
+        times for ``k`` parameters, at most ``MAX_POINTS``.
     levels : int, default 4
         Grid levels per parameter ``p``, an even number >= 2.
     seed : int, SeedSequence or Generator, optional
@@ -471,7 +471,7 @@ def sobol(
         inputs are independent and uniform on their ranges.
     n : int, default 1024
         Base sample size, a power of 2 >= 4; the model runs ``n (k + 2)``
-        times for ``k`` parameters, at most :data:`MAX_POINTS`.
+        times for ``k`` parameters, at most ``MAX_POINTS``.
     seed : int, SeedSequence or Generator, optional
         Seed of the (scrambled Sobol') sample and of the bootstrap.
     method : {"scipy", "salib"}, default "scipy"
@@ -484,7 +484,7 @@ def sobol(
         Bootstrap resamples; 0 skips the confidence intervals (their
         columns are then nan). SciPy's BCa interval also runs a jackknife
         whose cost grows as ``n**2`` (about 1 s at ``n = 4096`` for three
-        inputs), so skip it for large ``n``. At most :data:`MAX_RESAMPLES`.
+        inputs), so skip it for large ``n``. At most ``MAX_RESAMPLES``.
     output : str, optional
         Which output to use when ``func`` returns a dict or Dataset.
     fixed : dict, optional

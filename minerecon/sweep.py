@@ -648,15 +648,21 @@ def _parse_reduce(reduce: Any, dims: Sequence[str]) -> list[_Reduction] | Callab
             raise ValueError(
                 f"reduce: unknown keys {sorted(unknown)}; use dim, how, threshold, q, name"
             )
-        if spec.get("dim") not in dims:
+        # Names are compared as strings: an array would make "in" ambiguous.
+        if not isinstance(spec.get("dim"), str) or spec["dim"] not in dims:
             raise ValueError(
                 f"reduce: dim must be one of the swept dims {list(dims)}, got {spec.get('dim')!r}"
             )
-        if spec.get("how") not in _HOWS:
+        if not isinstance(spec.get("how"), str) or spec["how"] not in _HOWS:
             raise ValueError(f"reduce: how must be one of {list(_HOWS)}, got {spec.get('how')!r}")
+        if not isinstance(spec.get("name"), str | None):
+            raise ValueError(f"reduce: name must be a string, got {spec['name']!r}")
         q = spec.get("q")
         if spec["how"] == "quantile":
-            qs = np.asarray(q, dtype=float) if q is not None else np.array(np.nan)
+            try:
+                qs = np.asarray(q, dtype=float) if q is not None else np.array(np.nan)
+            except (TypeError, ValueError):
+                qs = np.array(np.nan)
             if q is None or qs.ndim > 1 or np.isnan(qs).any() or ((qs < 0) | (qs > 1)).any():
                 raise ValueError(
                     f"reduce: quantile needs q in [0, 1] (a number or a list), got q={q!r}"
@@ -664,7 +670,11 @@ def _parse_reduce(reduce: Any, dims: Sequence[str]) -> list[_Reduction] | Callab
         elif q is not None:
             raise ValueError("reduce: q applies only to how='quantile'")
         threshold = spec.get("threshold", 0.0)
-        if not isinstance(threshold, numbers.Real) or math.isnan(threshold):
+        if (
+            isinstance(threshold, bool | np.bool_)
+            or not isinstance(threshold, numbers.Real)
+            or math.isnan(threshold)
+        ):
             raise ValueError(f"reduce: threshold must be a number, got {threshold!r}")
         out.append(_Reduction(spec["dim"], spec["how"], float(threshold), q, spec.get("name")))
     return out

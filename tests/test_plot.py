@@ -527,6 +527,11 @@ def _table_of_sobol():
         (lambda: plot.sobol_indices(pd.DataFrame({"total": [1.0]})), ValueError, "result"),
         (lambda: plot.breakeven_btc_price(pd.DataFrame({"x": [1.0]})), ValueError, "table"),
         (lambda: plot.npv_distribution(xr.DataArray([1.0, 2.0], dims="path")), ValueError, "npv"),
+        # Was numpy's "truth value of an empty array is ambiguous".
+        (lambda: plot.npv_distribution(
+            xr.DataArray([[0.0, 1.0]], coords={"option": ["a"]}, dims=("option", "path")),
+            kind=np.array([])),
+         ValueError, "kind"),
         (lambda: plot.split_fraction_curve(pd.Series([1.0, 2.0], index=[0.0, 0.5]), best=2.0),
          ValueError, "best"),
         (lambda: plot.split_fraction_curve(pd.Series([], dtype=float)), ValueError, "scores"),

