@@ -478,7 +478,7 @@ def _price_drift(text: str) -> Any:
         return text
     try:
         return _number(-1.0, 10.0)(text)
-    except argparse.ArgumentTypeError as error:
+    except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(
             f"expected 'zero', 'fitted' or a number in [-1, 10], got {_shown(text)}"
         ) from None

@@ -211,7 +211,7 @@ def test_fleet_from_counts_names_and_objects_agree():
 
 @pytest.mark.parametrize("counts", [{}, [], {"Antminer S21 XP": 0}, {S21XP: 0, S19JPRO: 0}])
 def test_empty_or_all_zero_fleet_rejected(counts):
-    with pytest.raises(ValueError, match="(counts must name at least one|groups must hold)"):
+    with pytest.raises(ValueError, match=r"(counts must name at least one|groups must hold)"):
         Fleet.from_counts(counts)
 
 
