@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from minerecon import cli, config, datasets, economics, network, plot, presets
+from minerecon import MinereconWarning, cli, config, datasets, economics, network, plot, presets
 from minerecon.hardware import get_miner, list_miners
 from minerecon.valuation import COMPONENTS
 
@@ -554,9 +554,28 @@ def test_calibrate_prints_every_fitted_value_with_its_window(capsys):
     drift = rows[("price", "drift")]
     # Default window: the four years to the last day of the bundled history.
     assert (drift["start"], drift["end"]) == ("2022-08-17", "2026-08-16")
-    assert drift["fitted"] and not rows[("fees", "step_days")]["fitted"]
+    # No drift unless asked for: an assumption, not a fitted value.
+    assert drift["value"] == 0.0 and not drift["fitted"]
+    assert rows[("price", "volatility")]["fitted"] and not rows[("fees", "step_days")]["fitted"]
     # The hashrate response is fitted from the 2024 halving.
     assert rows[("hashrate", "cost_hashprice")]["start"] == "2024-04-20"
+
+
+def test_calibrate_fitted_drift_is_printed_with_a_warning(capsys):
+    # the suite turns MinereconWarning into an error; a user's shell shows it
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", MinereconWarning)
+        status, out = run(["calibrate", "--format", "json", "--price-drift", "fitted"], capsys)
+    assert status == 0
+    rows = {(row["component"], row["parameter"]): row for row in json.loads(out.out)}
+    # 2022-08-17..2026-08-16: mean daily log return * 365 + vol^2 / 2 = 0.356 a year
+    assert rows[("price", "drift")]["fitted"]
+    assert rows[("price", "drift")]["value"] == pytest.approx(0.3558, abs=1e-4)
+    assert "backward-looking" in out.err and len(out.err.splitlines()) == 1
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["calibrate", "--price-drift", "mean"])
+    assert raised.value.code == 2
+    assert "--price-drift: expected 'zero', 'fitted' or a number" in capsys.readouterr().err
 
 
 def test_calibrate_outside_the_history_exits_2(capsys):
