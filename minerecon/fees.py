@@ -93,11 +93,12 @@ def _check_out(out: Any) -> np.ndarray:
 def _fee_window(fees: pd.Series | None, start: Any, end: Any) -> tuple[pd.Series, str]:
     """The daily fee series inside ``[start, end]`` and a description of its source."""
     if fees is None:
-        fees = datasets.load_history()["fees_btc_per_block"]
+        history = datasets.load_history()
+        fees = history["fees_btc_per_block"]
         fees.loc[_RUNES_DAY] = RUNES_DAY_FEES
         source = (
-            f"bundled history fees_btc_per_block (as of {datasets.HISTORY_AS_OF}; "
-            f"2024-04-20 set to {RUNES_DAY_FEES} BTC/block)"
+            f"fees_btc_per_block of the {history.attrs['source']}; "
+            f"2024-04-20 set to {RUNES_DAY_FEES} BTC/block"
         )
     else:
         if not isinstance(fees, pd.Series) or not isinstance(fees.index, pd.DatetimeIndex):

@@ -165,14 +165,13 @@ def _side_output(name: str, array: Any, shape: tuple[int, int], dtype: Any) -> n
 # --------------------------------------------------------------------------
 
 
-_HISTORY_SOURCE = f"bundled history price_usd (as of {datasets.HISTORY_AS_OF})"
-
-
 def _window(prices: Any, start: Any, end: Any, minimum: int) -> tuple[pd.Series, str]:
     """The validated daily price window ``[start, end]`` and its source label."""
     if prices is None:
-        series = datasets.load_history()["price_usd"]
-        source = _HISTORY_SOURCE
+        history = datasets.load_history()
+        series = history["price_usd"]
+        # names the cached days too when `minerecon data update` added some
+        source = f"price_usd of the {history.attrs['source']}"
     else:
         if not isinstance(prices, pd.Series):
             raise ValueError(

@@ -545,8 +545,14 @@ def simulate(
     41.28
     """
     _check_scenario(scenario)
-    if isinstance(n_paths, bool) or not isinstance(n_paths, int | np.integer) or n_paths < 1:
+    # numpy counts timedelta64 as an integer type
+    if (
+        isinstance(n_paths, bool | np.timedelta64)
+        or not isinstance(n_paths, int | np.integer)
+        or n_paths < 1
+    ):
         raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
+    n_paths = int(n_paths)
     if not isinstance(output, str) or output not in ("summary", "flows", "full"):
         raise ValueError(f"output must be 'summary', 'flows' or 'full', got {output!r}")
     if np.ndim(memory_budget_mb) != 0:

@@ -152,6 +152,11 @@ def _check_design(name: str, points: int) -> None:
 def _pick(out: Any, output: Any) -> Any:
     """The chosen output of a model call, as an array or a number."""
     if output is not None:
+        if not isinstance(out, Mapping | xr.Dataset):
+            raise ValueError(
+                f"output {output!r} chooses among a model's outputs, but it returns one "
+                f"({type(out).__name__}), not a dict or Dataset"
+            )
         try:
             out = out[output]
         except (KeyError, IndexError, TypeError):
@@ -788,7 +793,13 @@ def scenario_function(
     if isinstance(statistic, str):
         valid = _valid_statistics(site is not None, split is not None)
         if statistic not in valid:
-            raise ValueError(f"statistic must be one of {valid} or a callable, got {statistic!r}")
+            # A gain compares a split with pure mining: name what it lacks.
+            lacking = ""
+            if statistic in _GAINS:
+                lacking = "; it compares a split with pure mining: give site= and split="
+            raise ValueError(
+                f"statistic must be one of {valid} or a callable, got {statistic!r}{lacking}"
+            )
     elif not callable(statistic):
         raise ValueError(f"statistic must be a name or a callable, got {statistic!r}")
     root = _random.seed_sequence(seed)
@@ -850,13 +861,16 @@ def scenario_function(
     return f
 
 
+#: Statistics of a split against pure mining.
+_GAINS = ("mean_npv_gain", "mean_equity_npv_gain", "probability_beats_pure_mining")
+
+
 def _valid_statistics(with_site: bool, with_split: bool) -> list[str]:
-    gains = ("mean_npv_gain", "mean_equity_npv_gain", "probability_beats_pure_mining")
-    names = [s for s in STATISTICS if s not in gains]
+    names = [s for s in STATISTICS if s not in _GAINS]
     if with_site:
         names.remove("mean_btc_mined")
     if with_split:
-        names += list(gains)
+        names += list(_GAINS)
     return names
 
 

@@ -381,6 +381,12 @@ def test_a_boolean_is_not_a_number_of_paths():
         simulate(stochastic_scenario(days=90), n_paths=True)
 
 
+def test_a_timedelta_is_not_a_number_of_paths():
+    # numpy counts timedelta64 as an integer; it reached a number format and failed there
+    with pytest.raises(ValueError, match=r"^n_paths must be a whole number >= 1, got np.time"):
+        simulate(stochastic_scenario(days=90), n_paths=np.timedelta64(1, "D"))
+
+
 # The valid range of dates: the bundled history (datasets.load_history).
 HISTORY = r"between 2014-01-01 and 2026-08-16 \(the bundled history\)"
 BAD_DATES = ["NaT", "", "   ", -1, 0, 20240420, None, True, "not a date", "2024-02-30"]

@@ -731,3 +731,16 @@ def test_decision_tornado_checks_its_objects_and_drivers():
         sensitivity.decision_tornado(
             site, split, market, valuation, n_paths=2, drivers=[driver("hashrate.monthly_growth")]
         )
+
+
+def test_output_and_statistic_errors_name_what_is_wrong():
+    # output=-1 on a model returning an array picked its last value, then failed with
+    # "func must return one value per point": output only chooses among a dict's or a
+    # Dataset's outputs.
+    with pytest.raises(ValueError, match="output -1"):
+        sensitivity.tornado(
+            economics.margin_per_th, MARGIN_BASE, {"btc_price": (6e4, 9e4)}, output=-1
+        )
+    # A gain without a split named only the statistic.
+    with pytest.raises(ValueError, match="give site= and split="):
+        sensitivity.scenario_function(tiny_scenario(), "mean_npv_gain")
