@@ -98,6 +98,14 @@ def _uses_network(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = (*args, *kwargs.values())
+        complete = all(i < len(args) or name in kwargs for i, name in enumerate(required))
+        if (
+            complete
+            and "network" not in kwargs
+            and not any(v is None or isinstance(v, NetworkState) for v in values)
+        ):
+            return func(*args, **kwargs)  # no state involved: skip the binding
         arguments = public.bind(*args, **kwargs).arguments
         state = arguments.pop("network", None)
         if state is not None and not isinstance(state, NetworkState):
