@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from minerecon import datasets, economics, energy, hardware, network, units
-from minerecon._contract import MinereconWarning
+from minerecon._contract import MinereconWarning, WeakFitWarning
 from minerecon.datasets import StaleDataWarning
 from minerecon.hardware import Deployment, Fleet, Miner, get_miner, list_miners
 from minerecon.network import NetworkState, block_subsidy, hashprice
@@ -73,6 +73,7 @@ __all__ = [
     "MiningScenario",
     "NetworkState",
     "StaleDataWarning",
+    "WeakFitWarning",
     "__version__",
     "backtest",
     "block_subsidy",

@@ -27,6 +27,15 @@ class MinereconWarning(UserWarning):
     """Base class of the warnings minerecon emits."""
 
 
+class WeakFitWarning(MinereconWarning):
+    """A fit whose data barely determine its parameters.
+
+    The fitted values are still returned, and their ``calibration.method``
+    records the statistic behind the warning; treat them as a starting point
+    for assumptions, not as estimates.
+    """
+
+
 class UnknownNameError(KeyError, ValueError):
     """A name missing from a catalogue (deals, presets, ...).
 

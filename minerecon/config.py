@@ -1081,6 +1081,7 @@ _MODELS: dict[str, dict[str, tuple[dict[str, _Key], tuple[str, ...], Callable | 
                     high=_MAX_SPIKES,
                 ),
                 _k("spike_mean", low=0, unit="[-]", high=_MAX_MULTIPLE),
+                _k("spike_min", low=0, unit="[-]", high=_MAX_MULTIPLE),
                 _STEP,
             ),
             (

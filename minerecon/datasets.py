@@ -42,6 +42,7 @@ __all__ = [
     "StaleDataWarning",
     "data_path",
     "estimate_height",
+    "hashprice_history",
     "history_day",
     "history_status",
     "latest_day",
@@ -633,6 +634,64 @@ def load_history() -> pd.DataFrame:
     86388558925171.02
     """
     return _history().copy()
+
+
+def hashprice_history(start: Any = None, end: Any = None, *, average_days: int = 1) -> pd.Series:
+    """Daily hashprice of the history, spot or as a trailing moving average.
+
+    Parameters
+    ----------
+    start, end : str, datetime or pandas.Timestamp, optional
+        First and last day (inclusive), within :func:`load_history`; the
+        whole history by default.
+    average_days : int, default 1
+        Trailing window [days], >= 1: each day's value is the mean hashprice
+        of the ``average_days`` days ending on it (the 7- or 30-day averages
+        some calculators quote instead of the spot value). Days whose window
+        reaches before the history's first day are NaN.
+
+    Returns
+    -------
+    pandas.Series
+        Hashprice [USD per TH/s per day] by day, named ``hashprice``, from
+        the day's BTC price, difficulty, fees per block and the subsidy of
+        its estimated height (:func:`minerecon.network.hashprice`);
+        ``attrs`` holds the ``units``, the history's ``source`` and
+        ``average_days``.
+
+    Examples
+    --------
+    Hashprice around the November 2025 low, spot and as a 7-day mean, in
+    USD per PH/s per day:
+
+    >>> spot = hashprice_history("2025-11-18", "2025-11-20")
+    >>> week = hashprice_history("2025-11-18", "2025-11-20", average_days=7)
+    >>> (spot * 1000).round(2).tolist(), (week * 1000).round(2).tolist()
+    ([38.36, 38.64, 38.04], [40.28, 39.83, 39.24])
+    """
+    from minerecon import network
+    from minerecon._contract import check_count
+
+    days = check_count("average_days", average_days, low=1, unit="[days]")
+    history = load_history()
+    first = history.index[0] if start is None else history_day("start", start)
+    last = history.index[-1] if end is None else history_day("end", end)
+    if first > last:
+        raise ValueError(f"start must not be after end, got {first.date()} > {last.date()}")
+    # Only the window and the days its first average needs are computed.
+    window = history.loc[max(first - pd.Timedelta(days=days - 1), history.index[0]) : last]
+    subsidy = network.block_subsidy(estimate_height(window.index))
+    spot = network.hashprice(
+        window["price_usd"], window["difficulty"], window["fees_btc_per_block"], subsidy
+    )
+    averaged = spot.rolling(days, min_periods=days).mean().loc[first:]
+    averaged.name = "hashprice"
+    averaged.attrs = {
+        "units": "USD/TH/day",
+        "source": history.attrs.get("source", ""),
+        "average_days": days,
+    }
+    return averaged
 
 
 def history_status() -> dict[str, Any]:

@@ -42,7 +42,13 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _random, datasets
-from minerecon._contract import MinereconWarning, check, check_count, check_scalar
+from minerecon._contract import (
+    MinereconWarning,
+    WeakFitWarning,
+    check,
+    check_count,
+    check_scalar,
+)
 from minerecon._kernels import HASH_SCALE, _subsidy, network_paths
 from minerecon.datasets import Calibration
 from minerecon.network import (
@@ -69,6 +75,9 @@ __all__ = [
 COST_BOUNDS = (0.005, 0.2)
 #: Largest response rate :meth:`EconomicHashrate.fit` searches [1/year].
 RATE_BOUND = 50.0
+#: :meth:`EconomicHashrate.fit` warns (:class:`~minerecon.WeakFitWarning`) when
+#: its F-test against constant growth has a larger p-value.
+WEAK_FIT_P_VALUE = 0.05
 
 #: Days per month used by monthly growth rates (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
@@ -190,6 +199,31 @@ class ConstantGrowth(_HashrateNoise):
     def _kernel_parameters(self, start: pd.Timestamp) -> np.ndarray:
         growth = math.log1p(self.monthly_growth) / DAYS_PER_MONTH
         return np.array([0.0, growth, 0.0, 0.0, 0.0, 0.0, 0.0, self._shock_scale()])
+
+
+def _against_constant_growth(
+    residuals: np.ndarray, growth: np.ndarray, n_parameters: int
+) -> tuple[float, float]:
+    """R-squared of a growth fit and the p-value of its F-test against constant growth.
+
+    ``F = ((SS0 - SS1) / (k - 1)) / (SS1 / (n - k))``, ``SS0`` the squares
+    about the mean growth, ``SS1`` the fit's, ``k`` its parameters. The fit
+    does not nest constant growth exactly (its growth is a rate times a
+    signal) and is nonlinear, so the F distribution is an approximation.
+    """
+    from scipy import stats
+
+    total = float(np.sum((growth - growth.mean()) ** 2))
+    unexplained = float(np.sum(residuals**2))
+    n = growth.size
+    if total == 0.0 or n <= n_parameters:
+        return math.nan, math.nan
+    if unexplained == 0.0:
+        return 1.0, 0.0
+    statistic = ((total - unexplained) / (n_parameters - 1)) / (unexplained / (n - n_parameters))
+    return 1.0 - unexplained / total, float(
+        stats.f.sf(statistic, n_parameters - 1, n - n_parameters)
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,6 +352,15 @@ class EconomicHashrate(_HashrateNoise):
         -------
         EconomicHashrate
 
+        Warns
+        -----
+        WeakFitWarning
+            When the F-test's p-value exceeds ``WEAK_FIT_P_VALUE``
+            (0.05): the window's hashrate changes are not told apart from
+            constant growth (p = 0.45 on the default window).
+        MinereconWarning
+            When a rate or the cost reaches the bound of its range.
+
         Notes
         -----
         Nonlinear least squares of the 14-day change of log implied hashrate
@@ -325,10 +368,10 @@ class EconomicHashrate(_HashrateNoise):
         above and below zero (``scipy.optimize.least_squares``). Two-week
         changes of hashrate are mostly noise: on the bundled history since the
         2024 halving the fit explains a few percent of their variance (the
-        R-squared is recorded in ``calibration.method``), so the response
-        rates are uncertain; the cost level (about 35 USD/PH/day) is the
-        better-determined parameter. Treat the fit as a starting point for
-        scenarios, not as a forecast.
+        R-squared and an F-test against constant growth are recorded in
+        ``calibration.method``), so the response rates are uncertain; the
+        cost level (about 35 USD/PH/day) is the better-determined parameter.
+        Treat the fit as a starting point for scenarios, not as a forecast.
         """
         from scipy.optimize import least_squares
 
@@ -383,7 +426,17 @@ class EconomicHashrate(_HashrateNoise):
                 MinereconWarning,
                 stacklevel=2,
             )
-        r_squared = 1.0 - np.var(fitted.fun) / np.var(growth)
+        r_squared, p_value = _against_constant_growth(fitted.fun, growth, n_parameters=3)
+        if not p_value <= WEAK_FIT_P_VALUE:
+            warnings.warn(
+                f"EconomicHashrate.fit: hashprice explains R^2 = {r_squared:.2f} of the "
+                f"{len(signal)} two-week changes of log hashrate from {window.index[0].date()} "
+                f"to {window.index[-1].date()} (F-test against constant growth: p = "
+                f"{p_value:.2f}); the response rates are not pinned down by the data: set them "
+                "by judgement or use ConstantGrowth",
+                WeakFitWarning,
+                stacklevel=2,
+            )
         volatility = float(np.std(fitted.fun, ddof=3) * math.sqrt(step / DAYS_PER_YEAR))
         return cls(
             cost_hashprice=float(math.exp(log_cost_end)),
@@ -397,7 +450,8 @@ class EconomicHashrate(_HashrateNoise):
                 window.index[0],
                 window.index[-1],
                 len(signal),
-                f"nonlinear least squares on 14-day log hashrate changes (R^2 {r_squared:.2f})",
+                f"nonlinear least squares on 14-day log hashrate changes (R^2 {r_squared:.2f}; "
+                f"F-test against constant growth p = {p_value:.2g})",
             ),
         )
 

@@ -446,7 +446,12 @@ class StochasticFees:
         Arrival rate ``lambda`` of spikes [1/year], >= 0.
     spike_mean : float
         Mean log size ``m`` of a spike [-], >= 0: a spike multiplies the level
-        by ``exp(J)``, ``J`` exponential with mean ``m``.
+        by ``exp(J)``.
+    spike_min : float, default 0.0
+        Smallest log size ``c`` of a spike [-], in [0, spike_mean]: ``J = c +``
+        an exponential with mean ``m - c``. With ``c = 0`` the sizes are
+        exponential; :meth:`fit` sets ``c`` to its detection threshold, so
+        the tail of the sizes is the tail of the excesses above it.
     step_days : int, default 7
         Days between shocks [days], in [1, 36500] (``MAX_STEP_DAYS``).
     max_level : float, default 10.0
@@ -466,7 +471,7 @@ class StochasticFees:
         dX = \\kappa (\\mu - X)\\,dt + \\sigma\\,dW + J\\,dN, \\qquad
         \\mu = \\ln(\\text{mean\\_level}),
 
-    ``N`` Poisson with rate ``lambda``, ``J ~ Exp(mean m)``. Over a step of
+    ``N`` Poisson with rate ``lambda``, ``J = c + Exp(mean m - c)``. Over a step of
     ``h = step_days / 365`` years the exact solution is
 
     .. math::
@@ -488,7 +493,8 @@ class StochasticFees:
 
     Stationary moments of ``X``:
     ``E[X] = mu + lambda m / kappa`` and
-    ``Var[X] = sigma**2 / (2 kappa) + lambda m**2 / kappa``.
+    ``Var[X] = (sigma**2 + lambda E[J**2]) / (2 kappa)`` with
+    ``E[J**2] = m**2 + (m - c)**2``.
 
     **Draw order**, each call of :meth:`sample` with ``n_steps =
     (n_days - 1) // step_days``:
@@ -498,7 +504,8 @@ class StochasticFees:
        ``counts_rng, marks_rng = rng.spawn(2)``;
        ``counts_rng.poisson(lambda h, (n_steps, n_paths))``: the ``N``;
        ``marks_rng.random((sum N, 2))``: per spike in step-major, path, arrival
-       order, column 0 gives ``J = -m ln(1 - u)``, column 1 gives ``U``.
+       order, column 0 gives ``J = c - (m - c) ln(1 - u)``, column 1 gives
+       ``U``.
 
     Step-major order and the separate child streams make a path over a
     longer horizon extend the same path over a shorter one, and leave the
@@ -534,6 +541,7 @@ class StochasticFees:
     spike_mean: float
     step_days: int = 7
     max_level: float = 10.0
+    spike_min: float = 0.0
     calibration: Calibration | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -545,12 +553,18 @@ class StochasticFees:
             "volatility": dict(low=0.0, unit="[1/sqrt(year)]"),
             "spike_rate": dict(low=0.0, unit="[1/year]"),
             "spike_mean": dict(low=0.0, unit="[-]"),
+            "spike_min": dict(low=0.0, unit="[-]"),
         }
         for name, bounds in fields.items():
             value = check(name, getattr(self, name), **bounds)
             if not isinstance(value, float) or not math.isfinite(value):
                 raise ValueError(f"{name} must be a finite scalar, got {getattr(self, name)!r}")
             object.__setattr__(self, name, value)
+        if self.spike_min > self.spike_mean:
+            raise ValueError(
+                f"spike_min must be in [0, spike_mean={self.spike_mean:g}] [-], "
+                f"got {self.spike_min:g}"
+            )
         if self.level > self.max_level:
             raise ValueError(
                 f"level must not exceed max_level ({self.max_level:g} BTC), got {self.level:g}"
@@ -573,10 +587,9 @@ class StochasticFees:
         return math.log(self.mean_level) + self.spike_rate * self.spike_mean / self.reversion
 
     def stationary_log_variance(self) -> float:
-        """Long-run variance of the log level, ``(sigma**2 + 2 lambda m**2) / (2 kappa)``."""
-        return (self.volatility**2 + 2.0 * self.spike_rate * self.spike_mean**2) / (
-            2.0 * self.reversion
-        )
+        """Long-run variance of the log level, ``(sigma**2 + lambda E[J**2]) / (2 kappa)``."""
+        second_moment = self.spike_mean**2 + (self.spike_mean - self.spike_min) ** 2
+        return (self.volatility**2 + self.spike_rate * second_moment) / (2.0 * self.reversion)
 
     def sample(self, rng: np.random.Generator, out: np.ndarray) -> None:
         """Fill ``out`` (paths x days) in place with daily fees per block [BTC].
@@ -599,7 +612,8 @@ class StochasticFees:
             n_spikes = int(counts.sum())
             if n_spikes:
                 marks = marks_rng.random((n_spikes, 2))
-                sizes = -self.spike_mean * np.log1p(-marks[:, 0])
+                sizes = (self.spike_min - self.spike_mean) * np.log1p(-marks[:, 0])
+                sizes += self.spike_min
                 sizes *= np.exp(-kh * marks[:, 1])
                 cells = np.repeat(np.arange(counts.size), counts.ravel())
                 shocks += np.bincount(cells, weights=sizes, minlength=counts.size).reshape(
@@ -731,8 +745,8 @@ class StochasticFees:
         reversion = -math.log(b) / h
         mu = c / (1.0 - b)
         volatility = s * math.sqrt(2.0 * reversion / (1.0 - b * b))
-        spike_rate, spike_mean = _spike_parameters(
-            residuals[flagged], residuals.size, reversion * h, h
+        spike_rate, spike_mean, spike_min = _spike_parameters(
+            residuals[flagged], residuals.size, SPIKE_THRESHOLD * s, reversion * h, h
         )
         method = (
             f"AR(1) least squares on {y0.size + 1} {step_days}-day means of ln fees; "
@@ -745,6 +759,7 @@ class StochasticFees:
             volatility=volatility,
             spike_rate=spike_rate,
             spike_mean=spike_mean,
+            spike_min=spike_min,
             step_days=step_days,
             calibration=_calibration(fees, source, method),
         )
@@ -793,13 +808,14 @@ def _ar1_with_spikes(
 
 
 def _spike_parameters(
-    spikes: np.ndarray, n_pairs: int, kh: float, h: float
-) -> tuple[float, float]:
-    """Spike rate [1/year] and mean log size [-] from the flagged residuals."""
+    spikes: np.ndarray, n_pairs: int, threshold: float, kh: float, h: float
+) -> tuple[float, float, float]:
+    """Spike rate [1/year], mean and smallest log size [-] from the flagged residuals."""
     if spikes.size == 0:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     mean_decay = -math.expm1(-kh) / kh  # E[exp(-kappa h U)], U uniform on [0, 1)
-    return spikes.size / (n_pairs * h), float(np.mean(spikes)) / mean_decay
+    spike_mean = float(np.mean(spikes)) / mean_decay
+    return spikes.size / (n_pairs * h), spike_mean, min(threshold / mean_decay, spike_mean)
 
 
 # --------------------------------------------------------------------------

@@ -295,6 +295,64 @@ class MiningScenario:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
+    def settings(self) -> dict[str, Any]:
+        """The cost and valuation settings as plain values, defaults included.
+
+        ``power_price`` [USD/kWh] is the mean over the days when it is given
+        per day (``power_price_varies`` says so). :func:`simulate` stores
+        these in the ``attrs`` of its datasets.
+        """
+        power = np.asarray(self.power_price, dtype=float)
+        return {
+            "start": str(self.start.date.date()),
+            "days": int(self.days),
+            "power_price": float(power.mean()),
+            "power_price_varies": bool(power.ndim == 1 and np.ptp(power) > 0),
+            "power_price_escalation": self.power_price_escalation,
+            "pue": self.pue,
+            "pool_fee": self.pool_fee,
+            "discount_rate": self.discount_rate,
+            "policy": self.policy,
+        }
+
+    def describe(self) -> list[str]:
+        """The scenario in words, one line each, with every value used.
+
+        Settings left at the defaults of the core functions say so: a pool
+        fee of 0 and a PUE of 1.0 are rarely what a site pays.
+        """
+        start, settings = self.start, self.settings()
+        machines = sum(d.count for d in self.fleet)
+        hashrate = sum(d.count * d.miner.hashrate for d in self.fleet)  # [TH/s]
+        efficiency = sum(d.count * d.miner.power for d in self.fleet) / hashrate
+        end = start.date + pd.Timedelta(days=self.days - 1)
+        lines = [
+            f"start {start.date.date()}: height {start.height:,}, BTC {start.btc_price:,.0f} USD, "
+            f"difficulty {start.difficulty / 1e12:,.2f} T, fees {start.fees_per_block:.4g} "
+            f"BTC/block, subsidy {start.subsidy:g} BTC; {self.days:,} days to {end.date()}",
+            f"fleet: {machines:,} machines, {_hashrate_text(hashrate)} at {efficiency:.2f} J/TH",
+            "power price "
+            + ("mean " if settings["power_price_varies"] else "")
+            + f"{settings['power_price']:.4g} USD/kWh"
+            + (" (per day)" if settings["power_price_varies"] else "")
+            + f", escalation {self.power_price_escalation:.2%}/year",
+            f"PUE {self.pue:.2f}"
+            + (" (default: no cooling or conversion overhead)" if self.pue == 1.0 else ""),
+            f"pool fee {self.pool_fee:.2%}"
+            + (" (default: no pool fee)" if self.pool_fee == 0.0 else ""),
+            f"discount rate {self.discount_rate:.2%}/year (annual effective, daily flows)",
+            "policy: "
+            + ("sell the BTC mined each day" if self.policy == "sell" else "hold to the end"),
+        ]
+        for component, default in (
+            ("price", "constant at the start's price"),
+            ("fees", "constant at the start's fees"),
+            ("hashrate", "constant"),
+        ):
+            model = getattr(self, component)
+            lines.append(f"{component}: " + (default if model is None else _model_text(model)))
+        return lines
+
     @property
     def dates(self) -> pd.DatetimeIndex:
         """The simulated days."""
@@ -312,6 +370,31 @@ class MiningScenario:
 
     def _hashrate_model(self) -> HashrateModel:
         return self.hashrate if self.hashrate is not None else ConstantGrowth(0.0)
+
+
+def _hashrate_text(terahash: float) -> str:
+    """A hashrate [TH/s] in the largest unit that keeps it at 1 or more."""
+    for unit, scale in (("EH/s", 1e6), ("PH/s", 1e3)):
+        if terahash >= scale:
+            return f"{terahash / scale:,.4g} {unit}"
+    return f"{terahash:,.4g} TH/s"
+
+
+def _model_text(model: Any) -> str:
+    """A model's class, numeric fields and the window it was fitted on."""
+    if not dataclasses.is_dataclass(model):
+        return type(model).__name__
+    values = [
+        f"{field.name}={getattr(model, field.name):.4g}"
+        for field in dataclasses.fields(model)
+        if isinstance(getattr(model, field.name), int | float)
+        and not isinstance(getattr(model, field.name), bool)
+    ]
+    text = f"{type(model).__name__}({', '.join(values)})"
+    calibration = getattr(model, "calibration", None)
+    if calibration is not None:
+        text += f", fitted {calibration.start.date()} to {calibration.end.date()}"
+    return text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -411,8 +494,20 @@ class SimulationResult:
                 )
 
     def risk(self, level: float = 0.95) -> pd.Series:
-        """Distribution of NPV: mean, quantiles, P(loss), VaR and CVaR [USD]."""
-        return risk.summarize(self.summary["npv"].values, level=level)
+        """Distribution of NPV: mean, quantiles, P(loss), VaR and CVaR [USD].
+
+        ``attrs`` holds the scenario's settings (:meth:`MiningScenario.settings`).
+        """
+        table = risk.summarize(self.summary["npv"].values, level=level)
+        table.attrs = self.scenario.settings()
+        return table
+
+    def describe(self) -> list[str]:
+        """The scenario's lines (:meth:`MiningScenario.describe`) and the run's size and seed."""
+        return [
+            *self.scenario.describe(),
+            f"{self.summary.sizes['path']:,} paths, seed entropy {self.seed.entropy}",
+        ]
 
     def halving_dates(self) -> pd.Series:
         """Date and time each path reaches the next halving (NaT if it does not)."""
@@ -981,6 +1076,10 @@ def _result(
             },
             coords={"path": paths, "time": scenario.dates},
         )
+    settings = scenario.settings()
+    for dataset in (summary, monthly, daily):
+        if dataset is not None:
+            dataset.attrs.update(settings)
     return SimulationResult(summary, monthly, daily, scenario, root)
 
 
@@ -1107,12 +1206,14 @@ def calibrate(start: Any = None, end: Any = None, *, price_drift: Any = "zero") 
     else:
         first = datasets.history_day("start", start)
     gbm, assumed = _price_with_drift(price.GBM.fit(start=first, end=last), price_drift)
-    return Calibrated(
-        price=gbm,
-        fees=fees.StochasticFees.fit(start=first, end=last),
-        hashrate=EconomicHashrate.fit(start="2024-04-20" if start is None else first, end=last),
-        assumed=assumed,
-    )
+    # The fits' warnings point at the caller of calibrate, not at this module.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitted_fees = fees.StochasticFees.fit(start=first, end=last)
+        hashrate = EconomicHashrate.fit(start="2024-04-20" if start is None else first, end=last)
+    for warning in caught:
+        warnings.warn(warning.message, warning.category, stacklevel=2)
+    return Calibrated(price=gbm, fees=fitted_fees, hashrate=hashrate, assumed=assumed)
 
 
 def _price_with_drift(fitted: Any, price_drift: Any) -> tuple[Any, tuple[str, ...]]:

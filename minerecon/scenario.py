@@ -624,7 +624,11 @@ class SiteComparison:
             without debt],
             ``probability_beats_pure_mining`` and
             ``probability_mining_wins`` [-] (strictly higher NPV, path by
-            path; both 0 for pure mining itself).
+            path; both 0 for pure mining itself). ``attrs`` holds the
+            settings used: the scenario's (:meth:`MiningScenario.settings
+            <minerecon.projection.MiningScenario.settings>`, with the site's
+            power price, PUE and pool fee), the valuation's rates and the
+            number of paths.
         """
         level = check_scalar("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
         base = self.npv.sel(option=self.options[0]).values
@@ -657,7 +661,42 @@ class SiteComparison:
                     "probability_mining_wins": float(np.mean(base > values)),
                 }
             )
-        return pd.DataFrame(rows, index=pd.Index(self.options, name="option"))
+        table = pd.DataFrame(rows, index=pd.Index(self.options, name="option"))
+        table.attrs = self._settings()
+        return table
+
+    def _settings(self) -> dict[str, Any]:
+        settings = self.scenario.settings()
+        del settings["discount_rate"], settings["policy"]  # the valuation's rates apply
+        rates = self.valuation.rates
+        return settings | {
+            "site": self.site.name,
+            "gross_mw": self.site.gross_mw,
+            "valuation": self.valuation.name,
+            "mining_rate": rates["mining"],
+            "hosting_rate": rates["hosting"],
+            "n_paths": int(self.npv.sizes["path"]),
+        }
+
+    def describe(self) -> list[str]:
+        """The comparison in words, one line each: site, options, market, valuation."""
+        site = self.site
+        lines = [
+            f"site {site.name or '(unnamed)'}: {site.gross_mw:g} MW gross, the fleet needs "
+            f"{site.fleet_mw:.4g} MW; mining capex {site.mining_capex_per_mw:,.0f} USD/MW, "
+            f"demand response {site.demand_response:,.0f} USD/MW-year",
+            f"options: {', '.join(self.options)}",
+        ]
+        # The valuation's rates replace the scenario's one discount rate.
+        lines += [
+            line
+            for line in self.scenario.describe()
+            if not line.startswith(("discount rate", "policy"))
+        ]
+        lines += [f"valuation {self.valuation.name or '(unnamed)'}: {line}"
+                  for line in self.valuation.describe()]  # fmt: skip
+        lines.append(f"{self.npv.sizes['path']:,} paths, the same for every option")
+        return lines
 
     def value_breakdown(self) -> pd.DataFrame:
         """Mean of each part of the value per option [USD] (rows: options).

@@ -58,6 +58,7 @@ import xarray as xr
 
 from minerecon import _dask, economics, energy, hardware
 from minerecon._contract import check_count
+from minerecon.network import NetworkState
 
 __all__ = [
     "ARGUMENT_UNITS",
@@ -866,6 +867,7 @@ def sweep(
     zip: Any = None,
     progress: bool | None = None,
     client: Any = None,
+    network: NetworkState | None = None,
     **axes: Any,
 ) -> xr.Dataset:
     """Evaluate a core function over a labelled grid of its arguments.
@@ -907,6 +909,11 @@ def sweep(
         cells over the reduced axes in order, so the result is identical to
         the local run. ``func`` must be importable or picklable on the
         workers. See :doc:`/user_guide/scale_out`.
+    network : NetworkState, optional
+        Fixed values of the arguments in
+        ``economics.NETWORK_INPUTS`` (``btc_price``,
+        ``difficulty``, ``fees_per_block``, ``subsidy``) that ``func`` takes
+        and ``axes`` leaves out; an axis or value given wins.
     **axes
         Arguments of ``func``: a 1-D sequence is an axis (a dimension of the
         result, in the order given), a scalar is held fixed. ``miner`` takes
@@ -956,6 +963,8 @@ def sweep(
         _dask.check_client(client)
     what = getattr(func, "__name__", repr(func))
     names, open_ = _parameters(func)
+    names.discard("network")  # the state is read here, never passed on
+    axes = _network_inputs(network, axes, names, what)
 
     def known(name: str) -> bool:
         target = "efficiency" if name == "miner" else name
@@ -972,6 +981,23 @@ def sweep(
         evaluator = _Broadcast(func, fixed, [what])
     specs = _parse_reduce(reduce, dims)
     return _run(evaluator, grid_axes, dims, shape, specs, check_budget, progress, func, client)
+
+
+def _network_inputs(
+    network: Any, axes: dict[str, Any], names: set[str], what: str
+) -> dict[str, Any]:
+    """``axes`` with the network inputs ``func`` takes and lacks filled from ``network``."""
+    if network is None:
+        return axes
+    if not isinstance(network, NetworkState):
+        raise ValueError(f"network must be a NetworkState, got {type(network).__name__}")
+    taken = [name for name in economics.NETWORK_INPUTS if name in names]
+    if not taken:
+        raise ValueError(
+            f"network: {what} takes none of {', '.join(economics.NETWORK_INPUTS)}, "
+            "so a network state has nothing to set"
+        )
+    return {name: getattr(network, name) for name in taken if name not in axes} | axes
 
 
 def _resolve(func: Any) -> Callable[..., Any]:
@@ -1328,9 +1354,13 @@ def _run_callable(
 # --------------------------------------------------------------------------
 
 
-def _market_defaults(fixed: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
-    """Price, difficulty, fees and subsidy of the latest bundled network state, unless given."""
-    defaults = hardware._market(None, {})
+def _market_defaults(
+    fixed: Mapping[str, Any], names: Iterable[str], network: Any
+) -> dict[str, Any]:
+    """Price, difficulty, fees and subsidy of ``network`` (the latest state), unless given."""
+    if network is not None and not isinstance(network, NetworkState):
+        raise ValueError(f"network must be a NetworkState, got {type(network).__name__}")
+    defaults = hardware._market(network, {})
     # The caller's arguments first, in their order: it is the order of the axes.
     return dict(fixed) | {k: v for k, v in defaults.items() if k in names and k not in fixed}
 
@@ -1347,7 +1377,9 @@ def _axis_pair(name: str, axis: Any) -> tuple[str, Any]:
     return pair
 
 
-def breakeven_surface(*, x_axis: Any, y_axis: Any, **fixed: Any) -> xr.DataArray:
+def breakeven_surface(
+    *, x_axis: Any, y_axis: Any, network: NetworkState | None = None, **fixed: Any
+) -> xr.DataArray:
     """Break-even BTC price over two axes, e.g. power price x efficiency (or x miner).
 
     Parameters
@@ -1356,9 +1388,12 @@ def breakeven_surface(*, x_axis: Any, y_axis: Any, **fixed: Any) -> xr.DataArray
         The two swept arguments of
         :func:`~minerecon.economics.breakeven_btc_price` (``miner`` allowed),
         e.g. ``("power_price", np.linspace(0.02, 0.10, 9))``.
+    network : NetworkState, optional
+        State that sets ``difficulty``, ``fees_per_block`` and ``subsidy``
+        where ``fixed`` does not; :meth:`NetworkState.latest
+        <minerecon.network.NetworkState.latest>` by default.
     **fixed
-        Other arguments as scalars. ``difficulty``, ``fees_per_block`` and
-        ``subsidy`` default to the latest bundled network state.
+        Other arguments as scalars.
 
     Returns
     -------
@@ -1381,7 +1416,7 @@ def breakeven_surface(*, x_axis: Any, y_axis: Any, **fixed: Any) -> xr.DataArray
     if x_name == y_name:
         raise ValueError(f"x_axis and y_axis must differ, both are {x_name!r}")
     names, _ = _parameters(economics.breakeven_btc_price)
-    arguments = _market_defaults(fixed, names)
+    arguments = _market_defaults(fixed, names, network)
     arguments = {y_name: y_values, x_name: x_values} | {
         k: v for k, v in arguments.items() if k not in (x_name, y_name)
     }
@@ -1401,7 +1436,9 @@ _BREAKEVENS = {
 }
 
 
-def zero_margin_contour(solve_for: str, **axes: Any) -> xr.DataArray:
+def zero_margin_contour(
+    solve_for: str, *, network: NetworkState | None = None, **axes: Any
+) -> xr.DataArray:
     """The zero-margin contour: the value of one input that makes margin zero.
 
     Parameters
@@ -1409,11 +1446,14 @@ def zero_margin_contour(solve_for: str, **axes: Any) -> xr.DataArray:
     solve_for : {"btc_price", "power_price", "difficulty"}
         The input solved for, exactly (margin is linear in BTC price and
         power price and falls as ``1 / difficulty``).
+    network : NetworkState, optional
+        State that sets ``btc_price``, ``difficulty``, ``fees_per_block``
+        and ``subsidy`` where ``axes`` does not;
+        :meth:`NetworkState.latest <minerecon.network.NetworkState.latest>`
+        by default.
     **axes
         The other arguments of :func:`~minerecon.economics.margin_per_th`:
         sequences become axes (``miner`` allowed), scalars stay fixed.
-        ``btc_price``, ``difficulty``, ``fees_per_block`` and ``subsidy``
-        default to the latest bundled network state.
 
     Returns
     -------
@@ -1444,12 +1484,17 @@ def zero_margin_contour(solve_for: str, **axes: Any) -> xr.DataArray:
         raise ValueError(f"{solve_for} is solved for; it cannot also be an axis or fixed")
     func = _BREAKEVENS[solve_for]
     names, _ = _parameters(func)
-    arguments = _market_defaults(axes, names)
+    arguments = _market_defaults(axes, names, network)
     return sweep(func, **arguments)[func.__name__]
 
 
 def profitable_miners(
-    *, btc_price: Any, power_price: Any, miners: Sequence[Any] | None = None, **fixed: Any
+    *,
+    btc_price: Any,
+    power_price: Any,
+    miners: Sequence[Any] | None = None,
+    network: NetworkState | None = None,
+    **fixed: Any,
 ) -> xr.Dataset:
     """Which catalogue machines have a margin >= 0 in each cell of a grid.
 
@@ -1462,10 +1507,14 @@ def profitable_miners(
     miners : sequence of str or Miner, optional
         Machines to test (one name or Miner alone is a list of one); the
         whole catalogue by default.
+    network : NetworkState, optional
+        State that sets ``difficulty``, ``fees_per_block`` and ``subsidy``
+        where ``fixed`` does not;
+        :meth:`NetworkState.latest <minerecon.network.NetworkState.latest>`
+        by default.
     **fixed
         Other arguments of :func:`~minerecon.economics.margin_per_th`
-        (scalars or axes); ``difficulty``, ``fees_per_block`` and ``subsidy``
-        default to the latest bundled network state.
+        (scalars or axes).
 
     Returns
     -------
@@ -1494,7 +1543,7 @@ def profitable_miners(
     if not miners:
         raise ValueError("miners must name at least one machine, got none")
     arguments = {"btc_price": btc_price, "power_price": power_price, "miner": miners}
-    arguments |= _market_defaults(fixed, names - {"btc_price"})
+    arguments |= _market_defaults(fixed, names - {"btc_price"}, network)
     margin = sweep(economics.margin_per_th, **arguments)["margin_per_th"]
     profitable = (margin >= 0).assign_attrs(units="-")
     count = profitable.sum("miner").assign_attrs(units="-")

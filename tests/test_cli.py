@@ -571,7 +571,10 @@ def test_calibrate_fitted_drift_is_printed_with_a_warning(capsys):
     # 2022-08-17..2026-08-16: mean daily log return * 365 + vol^2 / 2 = 0.356 a year
     assert rows[("price", "drift")]["fitted"]
     assert rows[("price", "drift")]["value"] == pytest.approx(0.3558, abs=1e-4)
-    assert "backward-looking" in out.err and len(out.err.splitlines()) == 1
+    # one line per warning: the drift, and the weak hashrate fit of the default window
+    drift, weak = out.err.splitlines()
+    assert drift.startswith("minerecon: warning: the fitted BTC drift") and "backward" in drift
+    assert weak.startswith("minerecon: warning: EconomicHashrate.fit: hashprice explains R^2")
     with pytest.raises(SystemExit) as raised:
         cli.main(["calibrate", "--price-drift", "mean"])
     assert raised.value.code == 2

@@ -429,3 +429,47 @@ def test_calibration_checks_its_fields():
         datasets.Calibration("s", "2024-01-01", "2024-12-31", True, "m")
     with pytest.raises(TypeError, match="method must be a string"):
         datasets.Calibration("s", "2024-01-01", "2024-12-31", 3, None)
+
+
+def test_hashprice_history_is_the_state_hashprice_and_its_moving_average():
+    from minerecon.network import NetworkState
+
+    spot = datasets.hashprice_history("2025-11-01", "2025-11-20")
+    assert spot.attrs["units"] == "USD/TH/day" and spot.name == "hashprice"
+    # Each day's value is that day's NetworkState hashprice (subsidy by height).
+    for day in ("2025-11-01", "2025-11-20"):
+        assert_allclose(spot[day], NetworkState.from_history(day).hashprice, rtol=1e-12)
+    # Hashrate Index (Luxor), 2025-11: hashprice near 38-40 USD/PH/day at the low.
+    assert 35.0 < spot["2025-11-20"] * 1000 < 41.0
+    # A 7-day average is the mean of the 7 spot values ending on each day.
+    week = datasets.hashprice_history("2025-11-07", "2025-11-20", average_days=7)
+    assert_allclose(week["2025-11-20"], spot["2025-11-14":"2025-11-20"].mean(), rtol=1e-12)
+    assert_allclose(week["2025-11-07"], spot["2025-11-01":"2025-11-07"].mean(), rtol=1e-12)
+    # Across the 2024 halving (block 840,000, 2024-04-20 00:09 UTC) the
+    # subsidy implied by hashprice = P * 86400e12 * (subsidy + fees) / (D * 2**32)
+    # drops from 6.25 to 3.125 BTC. It follows the estimated height (within
+    # about a day of blocks), so the halving day itself is left out.
+    halving = datasets.hashprice_history("2024-04-17", "2024-04-23").drop(
+        pd.Timestamp("2024-04-20")
+    )
+    days = datasets.load_history().loc[halving.index]
+    implied = halving * days.difficulty * 2**32 / (days.price_usd * 86400e12)
+    implied -= days.fees_btc_per_block
+    assert_allclose(implied.to_numpy(), [6.25, 6.25, 6.25, 3.125, 3.125, 3.125], rtol=1e-12)
+    # A window before the first day has no full average.
+    first = datasets.hashprice_history(end="2014-01-03", average_days=2)
+    assert np.isnan(first.iloc[0]) and np.isfinite(first.iloc[1:]).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"average_days": 0}, "average_days"),
+        ({"average_days": 1.5}, "average_days"),
+        ({"start": "2013-12-31"}, "start"),
+        ({"start": "2025-01-02", "end": "2025-01-01"}, "start must not be after end"),
+    ],
+)
+def test_hashprice_history_refuses_bad_arguments_by_name(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.hashprice_history(**kwargs)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from minerecon import difficulty, network
+from minerecon import WeakFitWarning, difficulty, network
 from minerecon.difficulty import ConstantGrowth, EconomicHashrate, simulate_network
 from minerecon.network import NetworkState
 
@@ -136,6 +137,33 @@ def test_fit_on_history_is_sane():
     assert economic.entry_rate >= 0 and economic.exit_rate >= 0
     # Cost of the marginal machine between 10 and 100 USD/PH/day.
     assert 0.01 < economic.cost_hashprice < 0.1
+
+
+def test_a_weak_economic_fit_warns_and_records_its_statistics():
+    # Since the 2024 halving hashprice explains 3 % of the 60 two-week changes
+    # of log hashrate; an F-test against constant growth cannot tell them apart.
+    with pytest.warns(WeakFitWarning, match=r"R\^2 = 0\.03 of the 60 two-week .* p = 0\.45"):
+        weak = EconomicHashrate.fit()
+    assert "R^2 0.03; F-test against constant growth p = 0.45" in weak.calibration.method
+    # 2014-2026: 329 changes, R^2 0.22, p ~ 1e-18: the response is there, no warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WeakFitWarning)
+        strong = EconomicHashrate.fit(start="2014-01-01")
+    assert "R^2 0.22; F-test against constant growth p = 1.3e-18" in strong.calibration.method
+
+
+def test_f_test_against_constant_growth_by_hand():
+    # growth 1..5: squares about the mean SS0 = 10; residual squares SS1 = 2
+    # with k = 3 parameters: F = ((10 - 2) / 2) / (2 / 2) = 4 on (2, 2) degrees
+    # of freedom, whose survival function is 1 / (1 + F) = 0.2; R^2 = 0.8.
+    growth = np.arange(1.0, 6.0)
+    residuals = np.array([1.0, -1.0, 0.0, 0.0, 0.0])
+    r_squared, p_value = difficulty._against_constant_growth(residuals, growth, 3)
+    assert r_squared == pytest.approx(0.8, rel=1e-12)
+    assert p_value == pytest.approx(0.2, rel=1e-12)
+    # no variation to explain, or no residual at all
+    assert np.isnan(difficulty._against_constant_growth(residuals, np.ones(5), 3)).all()
+    assert difficulty._against_constant_growth(np.zeros(5), growth, 3) == (1.0, 0.0)
 
 
 def test_bad_input():

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from minerecon import MinereconWarning, cashflow, datasets, fees, network, price
+from minerecon import MinereconWarning, WeakFitWarning, cashflow, datasets, fees, network, price
 from minerecon.difficulty import ConstantGrowth, EconomicHashrate
 from minerecon.hardware import Deployment, Fleet, get_miner
 from minerecon.network import NetworkState
@@ -572,3 +572,43 @@ def test_calibrate_fitted_drift_warns_that_it_is_backward_looking():
 def test_calibrate_rejects_bad_price_drift(bad):
     with pytest.raises(ValueError, match="price_drift"):
         calibrate(price_drift=bad)
+
+
+def test_calibrate_passes_the_weak_hashrate_fit_warning_to_its_caller():
+    # The default hashrate window (since the 2024 halving) is a weak fit
+    # (tests/test_difficulty.py); the warning names the line that called calibrate.
+    with pytest.warns(WeakFitWarning, match=r"R\^2 = 0\.03") as record:
+        calibrate()
+    assert [w.filename for w in record] == [__file__]
+
+
+def test_scenario_states_the_settings_it_uses_defaults_flagged():
+    scenario = MiningScenario(Deployment(S21XP, 1000), start=STATE, days=30)
+    lines = scenario.describe()
+    # The core functions' defaults: no pool fee, PUE 1.0, flagged as such.
+    assert "pool fee 0.00% (default: no pool fee)" in lines
+    assert "PUE 1.00 (default: no cooling or conversion overhead)" in lines
+    # 1,000 S21 XP: 270 PH/s at 3,645 / 270 = 13.50 J/TH.
+    assert "fleet: 1,000 machines, 270 PH/s at 13.50 J/TH" in lines
+    assert lines[0].startswith("start 2026-01-01: height 931,392, BTC 90,000 USD")
+    assert lines[0].endswith("30 days to 2026-01-30")
+    site_like = scenario.replace(pue=1.1, pool_fee=0.02, power_price=np.linspace(0.04, 0.06, 30))
+    lines = site_like.describe()
+    assert "pool fee 2.00%" in lines and "PUE 1.10" in lines
+    assert "power price mean 0.05 USD/kWh (per day), escalation 0.00%/year" in lines
+    # The same values travel with every output of a run.
+    result = simulate(site_like, n_paths=4, seed=0)
+    settings = site_like.settings()
+    assert settings["pool_fee"] == 0.02 and settings["pue"] == 1.1
+    assert settings["power_price"] == pytest.approx(0.05, rel=1e-12)
+    assert settings["power_price_varies"]
+    for attrs in (result.summary.attrs, result.monthly.attrs, result.risk().attrs):
+        assert {k: attrs[k] for k in settings} == settings
+    assert result.describe()[-1] == "4 paths, seed entropy 0"
+
+
+def test_a_fitted_model_is_described_with_its_window():
+    fitted = calibrate(price_drift=0.0)
+    lines = fitted.scenario(Deployment(S21XP, 10), start=STATE, days=30).describe()
+    assert "price: GBM(drift=0, volatility=0.4755), fitted 2022-08-17 to 2026-08-16" in lines
+    assert any(line.startswith("fees: StochasticFees(level=0.02108") for line in lines)

@@ -482,6 +482,16 @@ def test_table_and_probability_mining_wins_agree_with_npv():
         assert row.probability_mining_wins == np.mean(base > values)
         assert row.probability_beats_pure_mining == np.mean(values > base)
     assert table.loc["pure mining", "probability_mining_wins"] == 0.0
+    # The table states the site's costs and the valuation it used (compare()
+    # runs the site's power price, PUE and pool fee, not the scenario's defaults).
+    assert table.attrs["pue"] == PUE and table.attrs["pool_fee"] == 0.0
+    assert table.attrs["power_price"] == 0.06 and table.attrs["n_paths"] == 200
+    assert table.attrs["mining_rate"] == result.valuation.rates["mining"]
+    lines = result.describe()
+    assert lines[1] == "options: pure mining, 50% hosted, 100% hosted"
+    assert f"PUE {PUE:.2f}" in lines and "pool fee 0.00% (default: no pool fee)" in lines
+    assert not any(line.startswith("discount rate") for line in lines)  # the valuation's
+    assert lines[-1] == "200 paths, the same for every option"
 
 
 def test_labels_from_fraction_name_and_mapping():

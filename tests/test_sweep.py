@@ -526,3 +526,93 @@ def test_reduce_specs_of_the_wrong_type_are_named(spec):
             economics.margin_per_th, btc_price=[60e3, 90e3], power_price=[0.04, 0.05],
             difficulty=150e12, efficiency=15.0, reduce=spec,
         )  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# network=NetworkState
+# --------------------------------------------------------------------------
+
+# The network on 2025-11-20 and the same network after the 2028 halving
+# (height 1,050,000: subsidy 1.5625 BTC, protocol rule).
+STATE = NetworkState.from_history("2025-11-20")
+AFTER_HALVING = STATE.replace(height=1_050_000)
+
+
+def test_sweep_takes_the_inputs_it_lacks_from_the_network_state():
+    efficiency, power = np.array([13.5, 17.0]), np.array([0.04, 0.06])
+    ds = sweep(
+        economics.margin_per_th, efficiency=efficiency, power_price=power, network=AFTER_HALVING
+    )
+    expected = economics.margin_per_th(
+        AFTER_HALVING.btc_price,
+        AFTER_HALVING.difficulty,
+        efficiency[:, None],
+        power,
+        fees_per_block=AFTER_HALVING.fees_per_block,
+        subsidy=1.5625,
+    )
+    assert_array_equal(ds.margin_per_th.values, expected)
+    # An axis of a network input wins over the state's value.
+    prices = [60_000.0, 90_000.0]
+    swept = sweep(
+        economics.margin_per_th,
+        btc_price=prices,
+        efficiency=13.5,
+        power_price=0.05,
+        network=AFTER_HALVING,
+    )
+    assert_array_equal(
+        swept.margin_per_th.values,
+        economics.margin_per_th(
+            np.array(prices), efficiency=13.5, power_price=0.05, network=AFTER_HALVING
+        ),
+    )
+
+
+def test_breakeven_helpers_follow_the_network_state():
+    # Halving the subsidy nearly doubles the break-even BTC price: with fees f
+    # the block reward falls from 3.125 + f to 1.5625 + f.
+    before = breakeven_surface(
+        x_axis=("power_price", [0.05]), y_axis=("efficiency", [15.0]), network=STATE
+    )
+    after = breakeven_surface(
+        x_axis=("power_price", [0.05]), y_axis=("efficiency", [15.0]), network=AFTER_HALVING
+    )
+    f = STATE.fees_per_block
+    assert_allclose(after / before, (3.125 + f) / (1.5625 + f), rtol=1e-12)
+    line = sweep_module.zero_margin_contour(
+        "power_price", efficiency=[15.0], network=AFTER_HALVING
+    )
+    assert_allclose(
+        line.values,
+        economics.breakeven_power_price(efficiency=15.0, network=AFTER_HALVING),
+        rtol=1e-12,
+    )
+    counts = profitable_miners(
+        btc_price=[1e4, 1e7], power_price=0.05, miners=["Antminer S21"], network=AFTER_HALVING
+    )
+    assert counts["count"].values.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda: sweep(economics.margin_per_th, efficiency=[15.0], power_price=0.05, network=3),
+            "network must be a NetworkState, got int",
+        ),
+        (
+            lambda: sweep(lambda efficiency: efficiency, efficiency=[1.0], network=STATE),
+            "network: <lambda> takes none of btc_price",
+        ),
+        (
+            lambda: breakeven_surface(
+                x_axis=("power_price", [0.05]), y_axis=("efficiency", [15.0]), network="latest"
+            ),
+            "network must be a NetworkState, got str",
+        ),
+    ],
+)
+def test_a_network_that_is_not_a_state_is_refused_by_name(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

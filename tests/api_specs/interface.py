@@ -256,6 +256,30 @@ def check_history(call: Call, result: Any) -> None:
     assert np.isfinite(result.to_numpy()).all() and (result.to_numpy() > 0).all()
 
 
+@st.composite
+def hashprice_history_calls(draw) -> Call:
+    first = draw(st.integers(0, HISTORY_DAYS))
+    last = draw(st.integers(first, min(first + 400, HISTORY_DAYS)))
+    return Call(
+        {
+            "start": draw(_day_forms(FIRST_DAY + pd.Timedelta(days=first))),
+            "end": draw(_day_forms(FIRST_DAY + pd.Timedelta(days=last))),
+            "average_days": draw(st.integers(1, 60)),
+        }
+    )
+
+
+def check_hashprice_history(call: Call, result: Any) -> None:
+    assert isinstance(result, pd.Series) and result.name == "hashprice"
+    first, last = (_as_day(call.kwargs[k]).normalize() for k in ("start", "end"))
+    assert (result.index[0], result.index[-1]) == (first, last)
+    assert len(result) == (last - first).days + 1
+    # Only days whose window reaches before the history's first day lack a value.
+    reach = FIRST_DAY + pd.Timedelta(days=call.kwargs["average_days"] - 1)
+    assert result[result.index >= reach].notna().all()
+    assert (result.dropna() > 0).all()
+
+
 def check_epochs(call: Call, result: Any) -> None:
     assert isinstance(result, pd.DataFrame) and result.index.name == "epoch"
     # An epoch is 2016 blocks (protocol rule).
@@ -342,6 +366,20 @@ DATASETS = [
         examples=25,
     ),
     Spec("datasets.load_history", valid=fixed_call(), check=check_history, hostile=(), examples=2),
+    Spec(
+        "datasets.hashprice_history",
+        valid=hashprice_history_calls(),
+        check=check_hashprice_history,
+        invalid=st.sampled_from(
+            [
+                (Call({"average_days": 0}), "average_days"),
+                (Call({"start": "2013-12-31"}), "start"),
+                (Call({"end": "2030-01-01"}), "end"),
+                (Call({"start": "2025-01-02", "end": "2025-01-01"}), "start"),
+            ]
+        ),
+        examples=15,
+    ),
     Spec(
         "datasets.load_difficulty_epochs",
         valid=fixed_call(),

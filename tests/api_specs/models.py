@@ -409,9 +409,10 @@ def stochastic_fees_call(draw) -> Call:
             reversion=draw(numbers(0.1, 50.0)),
             volatility=draw(numbers(0.0, 5.0)),
             spike_rate=draw(numbers(0.0, 50.0)),
-            spike_mean=draw(numbers(0.0, 2.0)),
+            spike_mean=(spike_mean := draw(numbers(0.0, 2.0))),
             step_days=draw(st.integers(1, 30)),
             max_level=max_level,
+            spike_min=draw(numbers(0.0, spike_mean)),
             calibration=None,
         )
     )
@@ -447,6 +448,7 @@ FEE_INVALID = {
         ("spike_rate", math.inf),
         ("step_days", 0),
         ("max_level", -1.0),
+        ("spike_min", 3.0),
     ],
 }
 
@@ -542,6 +544,7 @@ FEE_FIT_FIELDS = {
         "volatility",
         "spike_rate",
         "spike_mean",
+        "spike_min",
     ),
 }
 FEE_FIT_INVALID = [
