@@ -14,7 +14,6 @@ pandas Series or xarray DataArrays and return the same kind.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from minerecon import datasets, economics, energy, hardware, network, units
@@ -48,6 +47,13 @@ _LAZY_NAMES = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # importlib.metadata costs a twentieth of a second
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("minerecon")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            return "0+unknown"
     if name in _LAZY_MODULES:
         return importlib.import_module(f"minerecon.{name}")
     if name in _LAZY_NAMES:
@@ -57,12 +63,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
-
-
-try:
-    __version__ = version("minerecon")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 
 __all__ = [

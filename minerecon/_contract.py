@@ -13,12 +13,12 @@ import dataclasses
 import functools
 import inspect
 import numbers
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,8 +48,24 @@ class UnknownNameError(KeyError, ValueError):
         return str(self.args[0]) if self.args else ""
 
 
-_LABELLED = (pd.Series, xr.DataArray)
-_ARRAYS = (np.ndarray, list, tuple, *_LABELLED)
+def _is_data_array(value: Any) -> bool:
+    """Whether ``value`` is an xarray DataArray, without importing xarray.
+
+    A DataArray exists only once xarray is imported, so ``import minerecon``
+    leaves xarray (a tenth of a second) to the callers that use it.
+    """
+    xarray = sys.modules.get("xarray")
+    return xarray is not None and isinstance(value, xarray.DataArray)
+
+
+def _is_labelled(value: Any) -> bool:
+    return isinstance(value, pd.Series) or _is_data_array(value)
+
+
+def _is_array(value: Any) -> bool:
+    return isinstance(value, np.ndarray | list | tuple | pd.Series) or _is_data_array(value)
+
+
 #: dtype kinds accepted as numbers: signed and unsigned integers, floats.
 _REAL_KINDS = "iuf"
 
@@ -57,7 +73,7 @@ _REAL_KINDS = "iuf"
 def _values(value: Any) -> np.ndarray:
     if isinstance(value, pd.Series):
         return value.to_numpy()
-    if isinstance(value, xr.DataArray):
+    if _is_data_array(value):
         return value.values
     return np.asarray(value)
 
@@ -200,10 +216,10 @@ def aligned(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = (*args, *kwargs.values())
-        if sum(isinstance(v, _ARRAYS) for v in values) > 1:
+        if sum(_is_array(v) for v in values) > 1:
             bound = signature.bind_partial(*args, **kwargs).arguments
-            _check_aligned({k: v for k, v in bound.items() if isinstance(v, _LABELLED)})
-            _check_broadcast({k: v for k, v in bound.items() if isinstance(v, _ARRAYS)})
+            _check_aligned({k: v for k, v in bound.items() if _is_labelled(v)})
+            _check_broadcast({k: v for k, v in bound.items() if _is_array(v)})
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -221,12 +237,12 @@ def _check_broadcast(arrays: dict[str, Any]) -> None:
             shapes[name] = np.shape(value)
         except ValueError:  # a ragged list: the argument's own check names it
             return
-    plain = {k: v for k, v in shapes.items() if not isinstance(arrays[k], xr.DataArray)}
+    plain = {k: v for k, v in shapes.items() if not _is_data_array(arrays[k])}
     groups = [plain] if plain else []
     groups += [
         {**plain, name: shape}
         for name, shape in shapes.items()
-        if isinstance(arrays[name], xr.DataArray) and plain
+        if _is_data_array(arrays[name]) and plain
     ]
     for group in groups:
         _broadcast_or_raise(group)
@@ -245,7 +261,7 @@ def _broadcast_or_raise(shapes: dict[str, tuple[int, ...]]) -> None:
 
 def _check_aligned(labelled: dict[str, Any]) -> None:
     series = {k: v for k, v in labelled.items() if isinstance(v, pd.Series)}
-    arrays = {k: v for k, v in labelled.items() if isinstance(v, xr.DataArray)}
+    arrays = {k: v for k, v in labelled.items() if _is_data_array(v)}
     if series and arrays:
         raise ValueError(
             f"{next(iter(series))} is a pandas Series and {next(iter(arrays))} an xarray "
@@ -260,7 +276,7 @@ def _check_aligned(labelled: dict[str, Any]) -> None:
             )
     if len(arrays) > 1:
         try:
-            xr.align(*arrays.values(), join="exact", copy=False)
+            sys.modules["xarray"].align(*arrays.values(), join="exact", copy=False)
         except ValueError as error:
             raise ValueError(
                 f"{', '.join(arrays)} are DataArrays whose coordinates differ on a dimension "
@@ -311,8 +327,8 @@ def divide(numerator: Any, denominator: Any) -> Any:
 def mask(values: Any, condition: Any, fill: float = np.nan) -> Any:
     """Replace ``values`` by ``fill`` where ``condition`` holds, keeping the kind."""
     keep = np.logical_not(condition)
-    if isinstance(values, _LABELLED):
-        if not isinstance(keep, _LABELLED):
+    if _is_labelled(values):
+        if not _is_labelled(keep):
             keep = np.broadcast_to(keep, values.shape)
         return values.where(keep, fill)
     out = np.where(keep, values, fill)
@@ -323,7 +339,7 @@ def like(result: np.ndarray, template: Any) -> Any:
     """Give a computed array the kind, index or coordinates of ``template``."""
     if isinstance(template, pd.Series):
         return pd.Series(result, index=template.index)
-    if isinstance(template, xr.DataArray):
+    if _is_data_array(template):
         return template.copy(data=result)
     result = np.asarray(result)
     return result.item() if result.ndim == 0 else result

@@ -272,15 +272,36 @@ def npv(
 _IRR_GRID = 1e-3 * 1.5 ** np.arange(28)
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _horner(c: np.ndarray, first: int, last: int, x: float, reverse: bool) -> tuple[float, float]:
-    """``p(x)`` and ``p'(x)`` for ``p(x) = sum_j c[first + j] x**j`` (or ``c[last - j]``)."""
+    """``p(x)`` and ``p'(x)`` for ``p(x) = sum_j c[first + j] x**j`` (or ``c[last - j]``).
+
+    Four interleaved Horner chains in ``y = x**4``, ``p(x) = sum_r x**r P_r(y)``
+    with ``P_r(y) = sum_i a[4 i + r] y**i``: independent chains run in
+    parallel on the processor, where one chain waits on each step.
+    """
     m = last - first
-    p = c[first] if reverse else c[last]
-    dp = 0.0
-    for j in range(m - 1, -1, -1):
-        dp = dp * x + p
-        p = p * x + (c[last - j] if reverse else c[first + j])
+    y = x * x * x * x
+    p0 = p1 = p2 = p3 = 0.0
+    d0 = d1 = d2 = d3 = 0.0
+    top = m - m % 4  # the highest exponent of chain 0
+    for base in range(top, -1, -4):
+        d0 = d0 * y + p0
+        d1 = d1 * y + p1
+        d2 = d2 * y + p2
+        d3 = d3 * y + p3
+        p0 = p0 * y + (c[last - base] if reverse else c[first + base])
+        if base + 1 <= m:
+            p1 = p1 * y + (c[last - base - 1] if reverse else c[first + base + 1])
+        if base + 2 <= m:
+            p2 = p2 * y + (c[last - base - 2] if reverse else c[first + base + 2])
+        if base + 3 <= m:
+            p3 = p3 * y + (c[last - base - 3] if reverse else c[first + base + 3])
+    x2 = x * x
+    p = p0 + x * p1 + x2 * p2 + x2 * x * p3
+    # p'(x) = sum_r (r x**(r-1) P_r(y) + 4 x**(r+3) P_r'(y))
+    dp = p1 + 2.0 * x * p2 + 3.0 * x2 * p3
+    dp += 4.0 * x2 * x * (d0 + x * d1 + x2 * d2 + x2 * x * d3)
     return p, dp
 
 

@@ -1039,7 +1039,12 @@ def _run_views(study: Any) -> list[_View]:
 
     names = list(study.valuations)
     first = study.run()
-    curves = study.split_curve() if study.splits else {}
+    # The curves value the first run's paths: no second engine run.
+    curves = {
+        name: first.split_curve(valuation=valuation)
+        for name, valuation in study.valuations.items()
+        if study.splits
+    }
     views = []
     for index, name in enumerate(names):
         comparison = first if index == 0 else first.revalue(study.valuations[name])
@@ -1109,6 +1114,32 @@ def _study_payload(study: Any, views: list[_View]) -> dict:
     }
 
 
+def _announce_compilation() -> None:
+    """One line on standard error when numba must compile the study's kernels.
+
+    That is the first run after installing (or upgrading), which would
+    otherwise pass tens of seconds in silence. Numba's cache index of the two
+    kernels every study runs is read through its private attributes: if they
+    change, nothing is said.
+    """
+    from minerecon import _kernels, cashflow
+
+    try:
+        cached = all(
+            kernel._cache._cache_file._load_index()
+            for kernel in (_kernels.mining_kernel, cashflow._irr_rows)
+        )
+    except (AttributeError, OSError, EOFError, ValueError):
+        return
+    if not cached:
+        print(
+            "minerecon: compiling the Monte Carlo engine and the IRR with numba, once: "
+            "later runs load them from numba's cache",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def _study_report(study: Any, args: argparse.Namespace) -> None:
     import matplotlib
 
@@ -1119,6 +1150,7 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
     study = study.replace(**{k: v for k, v in changes.items() if v is not None})
     _check_noise(study, args)
     _check_memory(study, args)
+    _announce_compilation()
     try:
         views = _run_views(study)
     except (ValueError, ArithmeticError) as error:

@@ -12,18 +12,13 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from minerecon import fees, price
 from minerecon._contract import UnknownNameError, check_count
-from minerecon.config import SiteStudy
-from minerecon.difficulty import ConstantGrowth
-from minerecon.hardware import Deployment, Miner
-from minerecon.hosting import get_deal, lease_from_deal
-from minerecon.network import NetworkState
-from minerecon.projection import MiningScenario
-from minerecon.scenario import Site, Split
 from minerecon.units import W_PER_MW
-from minerecon.valuation import Valuation, extension_years_offered
+
+if TYPE_CHECKING:
+    from minerecon.config import SiteStudy
 
 __all__ = ["CLEANSPARK_FY2025", "PRESETS", "CleanSparkFacts", "cleanspark_fy2025", "get_preset"]
 
@@ -184,6 +179,17 @@ def cleanspark_fy2025(n_paths: int = 1000, seed: int | None = 2025) -> SiteStudy
       views: see :mod:`minerecon.valuation`, where each is sourced or
       labelled as an assumption.
     """
+    # The engine's modules load here, so that listing the presets stays light.
+    from minerecon import fees, price
+    from minerecon.config import SiteStudy
+    from minerecon.difficulty import ConstantGrowth
+    from minerecon.hardware import Deployment, Miner
+    from minerecon.hosting import get_deal, lease_from_deal
+    from minerecon.network import NetworkState
+    from minerecon.projection import MiningScenario
+    from minerecon.scenario import Site, Split
+    from minerecon.valuation import Valuation, extension_years_offered
+
     n_paths = check_count("n_paths", n_paths)
     if seed is not None:
         seed = check_count("seed", seed, low=0)

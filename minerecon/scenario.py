@@ -76,7 +76,7 @@ from minerecon.valuation import (
     MiningFlows,
     SiteValue,
     Valuation,
-    value_site,
+    _value_site,
 )
 
 __all__ = [
@@ -436,9 +436,14 @@ def _hosting_flows(
     weight = np.ones(contract_days)
     weight[term_end:] = probability if probability > 0 else 1.0
     capex = live["capex"] * weight
-    cash = (noi_dead * weight - capex) + (noi_gain * weight) * alive
-    cash = np.broadcast_to(cash, (n_paths, contract_days))
+    # cash = base + gain * alive, written once into the site's days (paths x days).
+    base = noi_dead * weight - capex
+    gain = noi_gain * weight
     guaranteed = dead["revenue"] * weight
+    cash = np.zeros((n_paths, days))
+    body = cash[:, decision:]
+    np.multiply(alive[:, :local_days], gain[:local_days], out=body)
+    body += base[:local_days]
 
     def noi(day: int) -> np.ndarray:
         return np.broadcast_to(noi_dead[day] + noi_gain[day] * alive[:, day], (n_paths,))
@@ -457,25 +462,27 @@ def _hosting_flows(
             forward = noi(min(sold, contract_days) - 1) * DAYS_PER_YEAR * growth
             exits.append((decision + sold - 1, weight_of_end, forward))
     if contract_days > local_days:
-        # Flows after the horizon come back as one lump on its last day.
+        # Flows after the horizon come back as one lump on its last day, discounted
+        # term by term (linear in alive, so the tail is never built per path).
         rates = valuation.rates
-        tail = cash[:, local_days:] - guaranteed[local_days:]
         after = contract_days - local_days + 1
-        lump = tail @ cashflow.discount_factors(after, rates["hosting"])[1:]
+        hosting_factors = cashflow.discount_factors(after, rates["hosting"])[1:]
+        tail = slice(local_days, None)
+        lump = alive[:, tail] @ (gain[tail] * hosting_factors)
+        lump += (base[tail] - guaranteed[tail]) @ hosting_factors
         lump_guaranteed = (
-            guaranteed[local_days:] @ cashflow.discount_factors(after, rates["guarantee"])[1:]
+            guaranteed[tail] @ cashflow.discount_factors(after, rates["guarantee"])[1:]
         )
-        cash = cash[:, :local_days].copy()
         guaranteed = guaranteed[:local_days].copy()
         capex = capex[:local_days]
         cash[:, -1] += lump + lump_guaranteed
         guaranteed[-1] += lump_guaranteed
-    pad = np.zeros((n_paths, decision))
     completion = decision + math.ceil(plan.hosting.build_days + plan.hosting.ramp_days)
+    pad = np.zeros(decision)
     return HostingFlows(
-        cash=np.concatenate([pad, cash], axis=1),
-        guaranteed=np.concatenate([pad[0], guaranteed]),
-        capex=np.concatenate([pad[0], capex]),
+        cash=cash,
+        guaranteed=np.concatenate([pad, guaranteed]),
+        capex=np.concatenate([pad, capex]),
         exits=tuple(exits),
         completion_day=min(completion, days - 1),
     )
@@ -489,8 +496,13 @@ def _option_values(
     root: Any,
     *,
     expected: bool = False,
+    daily: bool = True,
 ) -> list[SiteValue]:
-    """Value every option from the whole fleet's operating flows on common paths."""
+    """Value every option from the whole fleet's operating flows on common paths.
+
+    Without ``daily`` only the values are computed, not the daily flows (for IRR,
+    payback and monthly series) that need two more arrays of paths x days.
+    """
     machine_capex = _machine_capex(scenario)
     fixed = fleet_schedule(scenario).fixed_flow
     resale = fixed + machine_capex
@@ -503,7 +515,7 @@ def _option_values(
         hosting = None
         if plan.hosting is not None and plan.it_mw > 0:
             hosting = _hosting_flows(plan, scenario, valuation, n_paths, root, expected=expected)
-        values.append(value_site(mining, hosting, valuation))
+        values.append(_value_site(mining, hosting, valuation, daily=daily))
     return values
 
 
@@ -790,7 +802,13 @@ class SiteComparison:
             scenario = _deterministic(self.scenario, btc_price, fees)
             run = simulate(scenario, 1, seed=0, output="flows")
             values = _option_values(
-                chosen, scenario, self.valuation, _operating_flows(run), 0, expected=True
+                chosen,
+                scenario,
+                self.valuation,
+                _operating_flows(run),
+                0,
+                expected=True,
+                daily=False,
             )
             return float(values[0].npv[0] - values[1].npv[0])
 
@@ -804,6 +822,55 @@ class SiteComparison:
         if lo < 0.0 and hi < 0.0:
             return float("inf")
         return float(brentq(gap, low, high, xtol=1e-6, rtol=1e-10, maxiter=200))
+
+    def split_curve(
+        self,
+        hosting: Any = None,
+        *,
+        fractions: Sequence[float] = tuple(float(f) for f in np.linspace(0.0, 1.0, 11)),
+        objective: str | Callable[[np.ndarray], float] = "mean",
+        level: float = 0.95,
+        valuation: Valuation | None = None,
+    ) -> tuple[float, pd.Series]:
+        """:func:`optimal_split` on this comparison's paths, without running the engine.
+
+        Parameters
+        ----------
+        hosting : ColocationLease or GpuCloud, optional
+            The contract; by default that of the split converting the most
+            power (the first on a tie).
+        fractions, objective, level
+            As in :func:`optimal_split`.
+        valuation : Valuation, optional
+            This comparison's by default.
+
+        Returns
+        -------
+        (float, pandas.Series)
+            The best fraction and the objective at every candidate [USD].
+        """
+        if hosting is None:
+            if not self._splits:
+                raise ValueError("split_curve needs a hosting contract: the comparison has none")
+            hosting = max(
+                (split for _, split in self._splits), key=lambda s: s.converted_mw(self.site)
+            ).hosting
+        _check_hosting(hosting)
+        values = _fractions(fractions)
+        score = _objective(objective, level)
+        valuation = self.valuation if valuation is None else valuation
+        _check_valuation(valuation)
+        items = tuple(_fraction_splits(hosting, values).items())
+        npvs = _npvs_on_paths(
+            self.site,
+            items,
+            self.scenario,
+            {"": valuation},
+            valuation,
+            self.mining,
+            self._contract_tail,
+        )
+        return _best_fraction(npvs[""], values, score, objective)
 
     def breakeven_hashprice(self, option: str, **bracket: float) -> float:
         """Hashprice on day 0 at the decision's break-even BTC price [USD per PH/s per day].
@@ -1097,6 +1164,12 @@ def _assemble(
     months = base.dates.to_period("M")
     starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
     n_years = values[0].dscr.shape[-1]
+    irrs = [v.irr() for v in values]
+    # Without debt on an option the equity's flows are the project's: one IRR.
+    equity_irrs = [
+        irr if np.array_equal(v.equity_flows, v.flows) else v.equity_irr()
+        for v, irr in zip(values, irrs, strict=True)
+    ]
 
     def stack(
         name: str, per_option: list[np.ndarray], dims: tuple[str, ...], units: str, **coords
@@ -1119,8 +1192,8 @@ def _assemble(
             "USD",
             component=list(COMPONENTS),
         ),
-        irr=stack("irr", [v.irr() for v in values], ("path",), "1/year"),
-        equity_irr=stack("equity_irr", [v.equity_irr() for v in values], ("path",), "1/year"),
+        irr=stack("irr", irrs, ("path",), "1/year"),
+        equity_irr=stack("equity_irr", equity_irrs, ("path",), "1/year"),
         payback_days=stack("payback_days", [v.payback_days() for v in values], ("path",), "days"),
         monthly_cash_flow=stack(
             "monthly_cash_flow",
@@ -1207,15 +1280,30 @@ def _npvs(
     items, base, first, _, mining = _prepare(
         site, splits, scenario, n_paths, seed, first, contract_tail, run
     )
+    return _npvs_on_paths(site, items, base, valuations, first, mining, contract_tail)
+
+
+def _npvs_on_paths(
+    site: Site,
+    items: Sequence[tuple[Any, Split]],
+    base: MiningScenario,
+    valuations: Mapping[str, Valuation | None],
+    default: Valuation,
+    mining: SimulationResult,
+    contract_tail: bool,
+) -> dict[str, dict[str, np.ndarray]]:
+    """:func:`_npvs` on the paths of an engine run already made."""
     operating = _operating_flows(mining)
     out = {}
     for name, valuation in valuations.items():
-        valuation = first if valuation is None else valuation
+        valuation = default if valuation is None else valuation
         _check_valuation(valuation)
         plans = _plans_for(site, items, base, valuation, contract_tail)
         # One option at a time: only its NPVs are kept, not its daily flows.
         out[name] = {
-            plan.label: _option_values([plan], base, valuation, operating, mining.seed)[0].npv
+            plan.label: _option_values(
+                [plan], base, valuation, operating, mining.seed, daily=False
+            )[0].npv
             for plan in plans
         }
     return out
@@ -1243,7 +1331,9 @@ def _equity_gain(
         base = mining.scenario
         _check_valuation(valuation)
         plans = _plans_for(site, [(None, split)], base, valuation, False)
-    values = _option_values(plans, base, valuation, _operating_flows(mining), mining.seed)
+    values = _option_values(
+        plans, base, valuation, _operating_flows(mining), mining.seed, daily=False
+    )
     return float(np.mean(values[1].equity_npv - values[0].equity_npv)), mining
 
 

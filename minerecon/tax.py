@@ -106,7 +106,7 @@ def _same_labels(**arguments: Any) -> None:
     Not :func:`minerecon._contract.aligned`: the rates of a schedule and the
     opening losses are not meant to broadcast against the yearly amounts.
     """
-    labelled = {k: v for k, v in arguments.items() if isinstance(v, _contract._LABELLED)}
+    labelled = {k: v for k, v in arguments.items() if _contract._is_labelled(v)}
     if len(labelled) > 1:
         _contract._check_aligned(labelled)
 

@@ -725,6 +725,17 @@ def value_site(
     :doc:`/user_guide/valuing_a_site` for a worked reconciliation.
     """
     _check_inputs(mining, hosting, valuation)
+    return _value_site(mining, hosting, valuation, daily=True)
+
+
+def _value_site(
+    mining: MiningFlows, hosting: HostingFlows | None, valuation: Valuation, *, daily: bool
+) -> SiteValue:
+    """:func:`value_site` on checked inputs; without ``daily`` only the values.
+
+    The daily ``flows`` and ``equity_flows`` (two more arrays of paths x days)
+    are then None: split curves and sensitivities need the NPVs alone.
+    """
     rates = valuation.rates
     policy = valuation.tax
     paths, n_days = mining.cash.shape
@@ -737,7 +748,6 @@ def value_site(
     last_year = last_year * DAYS_PER_YEAR / year_span  # a year's worth on short horizons
     if valuation.mining_exit_multiple > 0:
         terminal["mining"].add(last, valuation.mining_exit_multiple * np.maximum(last_year, 0.0))
-    hosting_cash = np.zeros((paths, n_days)) if hosting is None else hosting.cash
     guaranteed = np.zeros(n_days) if hosting is None else hosting.guaranteed
     hosting_capex = np.zeros(n_days) if hosting is None else hosting.capex
     if hosting is not None and valuation.hosting_exit_multiple > 0:
@@ -753,7 +763,12 @@ def value_site(
     debt = None
     if hosting is not None and valuation.financing is not None and hosting_capex.any():
         debt = debt_schedule(hosting_capex, hosting.completion_day, valuation.financing)
-    hosting_income = yearly_sums(hosting_cash) + yearly_sums(hosting_capex)
+    n_years = -(-n_days // DAYS_PER_YEAR)
+    hosting_income = (
+        np.zeros((paths, n_years))
+        if hosting is None
+        else yearly_sums(hosting.cash) + yearly_sums(hosting_capex)
+    )
     if policy is not None:
         mining_income = yearly_sums(mining.cash) + yearly_sums(mining.capex)
         taxes["mining"], _, basis = _tax_paid(
@@ -775,32 +790,41 @@ def value_site(
                 )
                 levered_tax.add(last, exit_tax)
     discount = {name: cashflow.discount_factors(n_days, rate) for name, rate in rates.items()}
+    hosting_pv = (
+        np.zeros(paths)
+        if hosting is None
+        else np.broadcast_to(hosting.cash @ discount["hosting"], (paths,))
+        - guaranteed @ discount["hosting"]
+    )
     components = {
         "mining": mining.cash @ discount["mining"],
-        "hosting": hosting_cash @ discount["hosting"] - guaranteed @ discount["hosting"],
+        "hosting": hosting_pv,
         "guarantee": np.full(paths, guaranteed @ discount["guarantee"]),
         "terminal": terminal["mining"].pv(rates["mining"])
         + terminal["hosting"].pv(rates["hosting"]),
         "tax": -taxes["mining"].pv(rates["mining"]) - taxes["hosting"].pv(rates["hosting"]),
         "financing": np.zeros(paths),
     }
-    flows = mining.cash + hosting_cash
-    for points, sign in (
-        (terminal["mining"], 1.0),
-        (terminal["hosting"], 1.0),
-        (taxes["mining"], -1.0),
-        (taxes["hosting"], -1.0),
-    ):
-        points.into(flows, sign)
-    equity_flows = flows
+    flows = equity_flows = None
+    if daily:
+        flows = mining.cash.copy() if hosting is None else mining.cash + hosting.cash
+        for points, sign in (
+            (terminal["mining"], 1.0),
+            (terminal["hosting"], 1.0),
+            (taxes["mining"], -1.0),
+            (taxes["hosting"], -1.0),
+        ):
+            points.into(flows, sign)
+        equity_flows = flows
     dscr = np.full(yearly_hosting_tax.shape, np.nan)
     if debt is not None:
         shield = taxes["hosting"].minus(levered_tax)
         components["financing"] = debt.cash_flow @ cashflow.discount_factors(
             n_days, valuation.financing.rate
         ) + shield.pv(valuation.financing.rate)
-        equity_flows = flows + debt.cash_flow
-        shield.into(equity_flows)
+        if daily:
+            equity_flows = flows + debt.cash_flow
+            shield.into(equity_flows)
         dscr = _dscr(hosting, hosting_income, yearly_hosting_tax, debt)
     npv = sum(components[name] for name in COMPONENTS[:5])
     return SiteValue(

@@ -1464,3 +1464,23 @@ def test_argv_must_be_a_list_of_strings(argv):
     # TypeErrors from inside argparse that named no argument.
     with pytest.raises(TypeError, match="argv must be a list of strings"):
         cli.main(argv)
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["first run", "cache filled"])
+def test_a_study_says_once_that_it_compiles_the_kernels(cached, monkeypatch, capsys):
+    # numba's cache index of the engine and the IRR: empty on the first run
+    # after install (a run then spends tens of seconds compiling), filled after.
+    from minerecon import _kernels, cashflow
+
+    for kernel in (_kernels.mining_kernel, cashflow._irr_rows):
+        index = {"a signature": "its file"} if cached else {}
+        monkeypatch.setattr(kernel._cache._cache_file, "_load_index", lambda index=index: index)
+    cli._announce_compilation()
+    err = capsys.readouterr().err
+    if cached:
+        assert err == ""
+    else:
+        assert err.splitlines() == [
+            "minerecon: compiling the Monte Carlo engine and the IRR with numba, once: "
+            "later runs load them from numba's cache"
+        ]

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from minerecon import cashflow, fees, price, risk
 from minerecon.difficulty import ConstantGrowth
@@ -316,6 +316,27 @@ def test_zero_lease_rate_makes_pure_mining_optimal():
     )
     assert best == 0.0
     assert scores.idxmax() == 0.0 and (np.diff(scores.values) < 0).all()
+
+
+def test_a_comparison_values_the_split_curve_on_its_own_paths():
+    # SiteComparison.split_curve reuses the comparison's engine run: the same
+    # seed and scenario give optimal_split's scores exactly, under any valuation.
+    site = filled_site(power_price=0.06)
+    contract = lease(rate=100.0, build_days=60)
+    common = dict(scenario=scenario(days=500, price=GBM), n_paths=60, seed=4)
+    result = compare(site, [Split(contract, fraction=1.0)], **common)
+    for valuation in (None, Valuation.market()):
+        kwargs = {} if valuation is None else {"valuation": valuation}
+        best, scores = result.split_curve(fractions=(0.0, 0.5, 1.0), **kwargs)
+        expected = optimal_split(site, contract, fractions=(0.0, 0.5, 1.0), **common, **kwargs)
+        assert best == expected[0]
+        assert_array_equal(scores.values, expected[1].values)
+    # A fraction's score is the mean NPV of that split, as compare() gives it.
+    assert scores[1.0] == pytest.approx(
+        float(result.revalue(Valuation.market()).npv.sel(option="100% hosted").mean()), rel=1e-12
+    )
+    with pytest.raises(ValueError, match="hosting"):
+        result.split_curve(hosting="a lease")
 
 
 def test_cvar_objective_scores_minus_the_expected_shortfall():
