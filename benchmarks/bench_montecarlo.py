@@ -28,10 +28,16 @@ in the same run:
 hashrate shocks, the compiled kernel, IRR, result assembly) through the
 library's private functions, for diagnosis.
 
+``--memory-paths A,B`` (default 100,000 and 1,000,000) runs the default
+``simulate`` at two path counts, each in its own child, and prints the growth
+of peak RSS of each and their ratio: per-path results beyond what the memory
+budget keeps are folded into statistics, so the peak must not grow with paths.
+
 The last line printed is one JSON object holding these figures.
 
 Run ``python benchmarks/bench_montecarlo.py [--paths 100000] [--days 1461]
-[--repeats 1] [--loop-paths 200] [--profile] [--cold-compile]``.
+[--repeats 1] [--loop-paths 200] [--memory-paths 100000,1000000] [--profile]
+[--cold-compile]``.
 """
 
 from __future__ import annotations
@@ -187,6 +193,28 @@ def peak_rss() -> int:
 
 
 # --- the measured run, in a spawned child ------------------------------------------------
+
+
+def measure_memory(paths: int, days: int) -> dict[str, Any]:
+    """Peak RSS growth and wall time of one default ``simulate`` of ``paths`` (child process).
+
+    The default ``keep_paths`` keeps per-path results while they fit the memory
+    budget and folds the rest into statistics: the peak must not grow with paths.
+    """
+    sc = scenario(days)
+    simulate(sc, WARMUP_PATHS, seed=SEED, output="summary", progress=False)
+    gc.collect()
+    rss_before = current_rss()
+    start = time.perf_counter()
+    result = simulate(sc, paths, seed=SEED, output="summary", progress=False)
+    wall_s = time.perf_counter() - start
+    return {
+        "paths": paths,
+        "wall_s": wall_s,
+        "peak_mb": (peak_rss() - rss_before) / 1e6,
+        "kept_paths": int(result.summary.sizes["path"]),
+        "npv_mean": float(result.statistics.npv.sel(statistic="mean")),
+    }
 
 
 def measure_engine(paths: int, days: int, repeats: int) -> dict[str, Any]:
@@ -587,6 +615,11 @@ def main() -> None:
     parser.add_argument("--loop-paths", type=int, default=200, help="paths of the Python loop")
     parser.add_argument("--profile", action="store_true", help="time the engine's stages")
     parser.add_argument(
+        "--memory-paths",
+        default="100000,1000000",
+        help="path counts whose peak memory is compared (default 100000,1000000)",
+    )
+    parser.add_argument(
         "--cold-compile",
         action="store_true",
         help="compile numba kernels afresh in the child (empty NUMBA_CACHE_DIR)",
@@ -672,6 +705,27 @@ def main() -> None:
         f"loop {np.mean([r['days_off'] for r in loop_results], axis=0).round(1).tolist()}"
     )
 
+    # 4. Peak memory at two path counts: it must not grow with paths.
+    memory = []
+    for count in (int(text) for text in args.memory_paths.split(",")):
+        pool = multiprocessing.get_context("spawn").Pool(1)
+        try:
+            memory.append(pool.apply(measure_memory, (count, args.days)))
+        finally:
+            pool.close()
+            pool.join()
+        run = memory[-1]
+        print(
+            f"memory: {run['paths']:,} paths in {run['wall_s']:.1f} s "
+            f"({run['wall_s'] / (run['paths'] * args.days) * 1e9:.1f} ns per path-day), "
+            f"peak {run['peak_mb']:,.0f} MB, per-path results kept for {run['kept_paths']:,}"
+        )
+    growth = memory[-1]["peak_mb"] / memory[0]["peak_mb"]
+    print(
+        f"peak memory ratio, {memory[-1]['paths']:,} / {memory[0]['paths']:,} paths: "
+        f"{growth:.2f} (paths ratio {memory[-1]['paths'] / memory[0]['paths']:g})"
+    )
+
     stages: dict[str, float] = {}
     if args.profile:
         stages = profile(args.paths, args.days)
@@ -684,6 +738,8 @@ def main() -> None:
             {
                 "wall_s": wall_s,
                 "peak_mb": engine["peak_mb"],
+                "memory_runs": memory,
+                "memory_peak_ratio": growth,
                 "ratio_vs_normals": ratio_vs_normals,
                 "speedup_vs_loop": speedup,
                 "paths": args.paths,

@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from minerecon import _random, cashflow, risk
+from minerecon import _fold, _random, cashflow, risk
 from minerecon._contract import MinereconWarning, check, check_scalar
 from minerecon._kernels import mining_kernel
 from minerecon.difficulty import (
@@ -81,6 +81,11 @@ __all__ = [
 
 #: Largest chunk of paths by default: beyond it, bigger buffers buy no speed.
 MAX_CHUNK_PATHS = 10_000
+
+#: Largest run :func:`simulate` accepts, ``n_paths x days`` [path-days]: at about
+#: 60 ns a path-day on two cores, a day of computing. Memory no longer bounds a
+#: run (``keep_paths``); this catches a mistyped size before it starts.
+MAX_PATH_DAYS = 10**12
 
 #: Daily variables of the full output, with units.
 DAILY = {
@@ -444,7 +449,8 @@ class SimulationResult:
     Attributes
     ----------
     summary : xarray.Dataset
-        Per path (dimension ``path``): ``npv`` [USD], ``irr`` [1/year: the
+        Per kept path (dimension ``path``; every path unless ``simulate``'s
+        ``keep_paths`` kept fewer): ``npv`` [USD], ``irr`` [1/year: the
         rate at which the NPV of the daily cash flows is zero; nan where
         undefined], ``payback_days`` and ``payback_days_btc`` [days from the
         start until cumulative cash, counted in USD or in BTC at each day's
@@ -468,6 +474,14 @@ class SimulationResult:
         The scenario run.
     seed : numpy.random.SeedSequence
         The root of the random streams; pass it again to reproduce the run.
+    statistics : xarray.Dataset or None
+        Over every path, kept or not: each variable of ``summary`` along
+        ``statistic`` (:data:`STATISTICS`: the count of finite values, and
+        their mean, sample standard deviation, min and max), and
+        ``probability_of_loss`` (share of paths with ``npv < 0``);
+        ``attrs["n_paths"]`` is the number of paths run.
+    monthly_statistics : xarray.Dataset or None
+        The same statistics of each variable of ``monthly``, per month.
     """
 
     summary: xr.Dataset
@@ -475,6 +489,8 @@ class SimulationResult:
     daily: xr.Dataset | None
     scenario: MiningScenario
     seed: np.random.SeedSequence
+    statistics: xr.Dataset | None = None
+    monthly_statistics: xr.Dataset | None = None
 
     def __post_init__(self) -> None:
         kinds = {
@@ -483,6 +499,8 @@ class SimulationResult:
             "daily": (xr.Dataset, type(None)),
             "scenario": (MiningScenario,),
             "seed": (np.random.SeedSequence,),
+            "statistics": (xr.Dataset, type(None)),
+            "monthly_statistics": (xr.Dataset, type(None)),
         }
         for name, kind in kinds.items():
             value = getattr(self, name)
@@ -493,20 +511,40 @@ class SimulationResult:
                     f"got {type(value).__name__}"
                 )
 
+    @property
+    def n_paths(self) -> int:
+        """Paths run; ``summary`` keeps the first ``summary.sizes["path"]`` of them."""
+        if self.statistics is None:
+            return int(self.summary.sizes["path"])
+        return int(self.statistics.attrs["n_paths"])
+
     def risk(self, level: float = 0.95) -> pd.Series:
         """Distribution of NPV: mean, quantiles, P(loss), VaR and CVaR [USD].
 
-        ``attrs`` holds the scenario's settings (:meth:`MiningScenario.settings`).
+        ``n``, ``mean``, ``std`` and ``probability_of_loss`` are over every
+        path; the quantiles, VaR and CVaR over the kept paths, all of them
+        unless ``keep_paths`` kept fewer (``attrs["quantiles_from_paths"]``).
+        ``attrs`` also holds the scenario's settings
+        (:meth:`MiningScenario.settings`).
         """
-        table = risk.summarize(self.summary["npv"].values, level=level)
-        table.attrs = self.scenario.settings()
+        npv = self.summary["npv"].values
+        table = risk.summarize(npv, level=level)
+        if self.n_paths > npv.size:
+            figures = self.statistics["npv"]
+            table["n"] = float(self.n_paths)
+            table["mean"] = float(figures.sel(statistic="mean"))
+            table["std"] = float(figures.sel(statistic="std"))
+            table["probability_of_loss"] = float(self.statistics["probability_of_loss"])
+        table.attrs = self.scenario.settings() | {"quantiles_from_paths": int(npv.size)}
         return table
 
     def describe(self) -> list[str]:
         """The scenario's lines (:meth:`MiningScenario.describe`) and the run's size and seed."""
+        kept = int(self.summary.sizes["path"])
+        sample = "" if kept == self.n_paths else f" (per-path results kept for the first {kept:,})"
         return [
             *self.scenario.describe(),
-            f"{self.summary.sizes['path']:,} paths, seed entropy {self.seed.entropy}",
+            f"{self.n_paths:,} paths{sample}, seed entropy {self.seed.entropy}",
         ]
 
     def halving_dates(self) -> pd.Series:
@@ -519,7 +557,15 @@ class SimulationResult:
         if not isinstance(currency, str) or currency not in ("usd", "btc"):
             raise ValueError(f"currency must be 'usd' or 'btc', got {currency!r}")
         name = "payback_days" if currency == "usd" else "payback_days_btc"
-        return risk.payback_distribution(self.summary[name].values)
+        values = self.summary[name].values
+        table = risk.payback_distribution(values)
+        if self.n_paths > values.size:  # the share and mean over every path
+            figures = self.statistics[name]
+            table["n"] = float(self.n_paths)
+            table["share_never"] = 1.0 - float(figures.sel(statistic="count")) / self.n_paths
+            table["mean_finite"] = float(figures.sel(statistic="mean"))
+        table.attrs = {"quantiles_from_paths": int(values.size)}
+        return table
 
     def yearly(self) -> xr.Dataset:
         """Monthly flows summed by calendar year, and levels at year end."""
@@ -580,6 +626,7 @@ def simulate(
     threads: int | None = None,
     progress: bool | None = None,
     client: Any = None,
+    keep_paths: int | None = None,
 ) -> SimulationResult:
     """Run a scenario over ``n_paths`` joint price / fee / hashrate paths.
 
@@ -593,7 +640,8 @@ def simulate(
         Seed of every random stream. The same seed gives the same paths in
         any scenario (common random numbers) and any chunking.
     output : {"summary", "flows", "full"}, default "summary"
-        ``"summary"`` keeps per-path summaries and monthly series;
+        ``"summary"`` keeps per-path summaries and monthly series (of the
+        first ``keep_paths`` paths), and folds statistics over every path;
         ``"flows"`` also keeps the daily cash flow of every path (memory
         grows with paths x days); ``"full"`` keeps every daily series
         (paths x days x 13 variables).
@@ -620,6 +668,16 @@ def simulate(
         running the kernel on a worker (``threads`` applies there). Without
         ``chunk_size`` the chunks are sized to give every worker a few.
         The result is identical to the local run; see :doc:`/user_guide/scale_out`.
+    keep_paths : int, optional
+        With ``output="summary"``: how many paths keep their per-path results
+        (summary and monthly series), the first ones, >= 1; by default all of
+        them when they fit ``memory_budget_mb``, else as many as fit in a
+        quarter of it (the chunks' working arrays take the rest). Every
+        path enters the exact statistics of ``statistics`` and
+        ``monthly_statistics`` (count, mean, standard deviation, min, max)
+        and the probability of loss, so memory does not grow with
+        ``n_paths``; quantiles and bands come from the kept paths (a random
+        sample: paths are independent). Other outputs keep every path.
 
     Returns
     -------
@@ -648,6 +706,11 @@ def simulate(
     ):
         raise ValueError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
     n_paths = int(n_paths)
+    if n_paths * scenario.days > MAX_PATH_DAYS:
+        raise ValueError(
+            f"n_paths x days = {_count(n_paths)} x {scenario.days:,} path-days is beyond "
+            f"MAX_PATH_DAYS = 10**12 (about a day of computing); use fewer paths"
+        )
     if not isinstance(output, str) or output not in ("summary", "flows", "full"):
         raise ValueError(f"output must be 'summary', 'flows' or 'full', got {output!r}")
     if np.ndim(memory_budget_mb) != 0:
@@ -663,15 +726,16 @@ def simulate(
     per_path = _memory_per_path(scenario.days, n_months, n_groups, full)
     daily = {"summary": 0, "flows": 8 * scenario.days, "full": 8 * scenario.days * len(DAILY)}
     kept = 8 * (len(SUMMARY) + n_groups + n_months * len(MONTHLY)) + daily[output]
-    needed = f"output={output!r} needs {_megabytes(kept * n_paths):,.0f} MB for "
-    needed += f"n_paths={_count(n_paths)} paths"
-    hint = "" if output == "summary" else "output='summary', "
-    if kept * n_paths > memory_budget_mb * 2**20:
+    keep = _paths_to_keep(keep_paths, n_paths, output, kept, memory_budget_mb)
+    needed = f"output={output!r} needs {_megabytes(kept * keep):,.0f} MB for "
+    needed += f"{_count(keep)} paths kept"
+    hint = "keep_paths, " if output == "summary" else ""
+    if kept * keep > memory_budget_mb * 2**20:
         raise ValueError(
             f"{needed}, above memory_budget_mb={memory_budget_mb:g}; "
             f"use {hint}fewer paths or a larger budget"
         )
-    if kept * n_paths > _physical_memory():  # an infinite budget cannot exceed the machine
+    if kept * keep > _physical_memory():  # an infinite budget cannot exceed the machine
         raise ValueError(
             f"{needed}, more than this machine's {_megabytes(_physical_memory()):,.0f} MB "
             f"of memory; use {hint}fewer paths"
@@ -712,32 +776,33 @@ def simulate(
         n_months,
         output,
     )
-    outputs = _Outputs.allocate(n_paths, scenario.days, n_months, n_groups, output)
+    outputs = _Outputs.allocate(keep, scenario.days, n_months, n_groups, output)
+    fold = _Statistics(n_paths, n_months)
     bar = _progress_bar(n_paths, scenario.days, progress)
     if client is not None:
-        _simulate_on_cluster(client, job, n_paths, chunk_size, threads, outputs, bar)
+        _simulate_on_cluster(client, job, n_paths, chunk_size, threads, outputs, fold, bar)
         bar.close()
-        return _result(scenario, root, outputs, schedule, months)
+        return _result(scenario, root, outputs, schedule, months, fold)
     # One pair of buffers for all chunks: no page faults after the first chunk.
     price_buffer = np.empty((chunk_size, scenario.days))
     fee_buffer = np.empty((chunk_size, scenario.days))
     cash_buffer = np.empty((chunk_size, scenario.days)) if outputs.cash is None else None
+    # Chunks beyond the kept paths run into one scratch set of outputs.
+    scratch = None
+    if keep < n_paths:
+        scratch = _Outputs.allocate(chunk_size, scenario.days, n_months, n_groups, output)
     with _threads(threads):
         workers = numba.get_num_threads()
         for first in range(0, n_paths, chunk_size):
             last = min(first + chunk_size, n_paths)
-            job.run(
-                first,
-                last,
-                outputs.slice(first, last),
-                workers,
-                price_buffer,
-                fee_buffer,
-                cash_buffer,
-            )
+            target = outputs.slice(first, last) if last <= keep else scratch.slice(0, last - first)
+            job.run(first, last, target, workers, price_buffer, fee_buffer, cash_buffer)
+            if first < keep < last:
+                outputs.slice(first, keep).copy_from(target)
+            fold.add(first, target)
             bar.update(last - first)
     bar.close()
-    return _result(scenario, root, outputs, schedule, months)
+    return _result(scenario, root, outputs, schedule, months, fold)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -809,14 +874,17 @@ class _Job:
         )
 
 
-def _simulate_task(job: _Job, first: int, last: int, threads: int | None) -> _Outputs:
-    """One chunk of :func:`simulate` on a Dask worker: its output arrays."""
+def _simulate_task(
+    job: _Job, first: int, last: int, threads: int | None, keep: int
+) -> tuple[_Outputs | None, _fold.ChunkParts, int]:
+    """One chunk of :func:`simulate` on a Dask worker: its kept rows and folded parts."""
     outputs = _Outputs.allocate(
         last - first, job.scenario.days, job.n_months, len(job.schedule.names), job.output
     )
     with _threads(threads):
         job.run(first, last, outputs, numba.get_num_threads())
-    return outputs
+    kept = outputs.slice(0, keep - first) if first < keep else None
+    return kept, _fold.chunk_parts(first, _Statistics.arrays(outputs)), _losses(outputs)
 
 
 def _simulate_on_cluster(
@@ -826,22 +894,23 @@ def _simulate_on_cluster(
     chunk_size: int,
     threads: int | None,
     outputs: _Outputs,
+    fold: _Statistics,
     bar: Any,
 ) -> None:
-    """Submit one task per chunk of paths; write each chunk in place as it finishes."""
+    """Submit one task per chunk of paths; write and fold each chunk as it finishes."""
     from minerecon import _dask
 
     shared = _dask.share(client, job)
+    keep = outputs.summary.shape[0]
     futures = {}
     for first in range(0, n_paths, chunk_size):
         last = min(first + chunk_size, n_paths)
-        future = client.submit(_simulate_task, shared, first, last, threads, pure=False)
+        future = client.submit(_simulate_task, shared, first, last, threads, keep, pure=False)
         futures[future] = (first, last)
-    for (first, last), chunk in _dask.completed(futures):
-        target = outputs.slice(first, last)
-        for name in ("summary", "days_off", "monthly", "daily", "cash"):
-            if getattr(target, name) is not None:
-                getattr(target, name)[...] = getattr(chunk, name)
+    for (first, last), (kept, parts, losses) in _dask.completed(futures):
+        if kept is not None:
+            outputs.slice(first, min(last, keep)).copy_from(kept)
+        fold.add_parts(parts, losses)
         bar.update(last - first)
 
 
@@ -875,6 +944,63 @@ class _Outputs:
             daily,
             cash,
         )
+
+    def copy_from(self, other: _Outputs) -> None:
+        """These rows from the first rows of ``other``."""
+        rows = self.summary.shape[0]
+        for field in dataclasses.fields(self):
+            mine = getattr(self, field.name)
+            if mine is not None:
+                mine[...] = getattr(other, field.name)[:rows]
+
+
+def _paths_to_keep(
+    keep_paths: Any, n_paths: int, output: str, bytes_per_path: int, memory_budget_mb: float
+) -> int:
+    """How many paths keep their per-path results (see ``simulate``'s ``keep_paths``)."""
+    if keep_paths is not None:
+        if (
+            isinstance(keep_paths, bool | np.bool_ | np.timedelta64)
+            or not isinstance(keep_paths, int | np.integer)
+            or not 1 <= keep_paths <= n_paths
+        ):
+            raise ValueError(
+                f"keep_paths must be a whole number in [1, n_paths={n_paths}], got {keep_paths!r}"
+            )
+        if output != "summary" and keep_paths != n_paths:
+            raise ValueError(
+                f"keep_paths applies to output='summary' (output={output!r} keeps every path's "
+                f"daily series), got keep_paths={keep_paths}"
+            )
+        return int(keep_paths)
+    budget = memory_budget_mb * 2**20
+    if output != "summary" or bytes_per_path * n_paths <= budget:
+        return n_paths
+    return max(1, min(n_paths, int(budget / 4 // bytes_per_path)))
+
+
+def _losses(outputs: _Outputs) -> int:
+    return int(np.count_nonzero(outputs.summary[:, _S["npv"]] < 0.0))
+
+
+class _Statistics:
+    """Statistics of every path of a run (:mod:`minerecon._fold`) and its paths in loss."""
+
+    def __init__(self, n_paths: int, n_months: int) -> None:
+        shapes = {"summary": (len(SUMMARY),), "monthly": (n_months, len(MONTHLY))}
+        self.fold = _fold.Fold(n_paths, shapes)
+        self.losses = 0
+
+    @staticmethod
+    def arrays(outputs: _Outputs) -> dict[str, np.ndarray]:
+        return {"summary": outputs.summary, "monthly": outputs.monthly}
+
+    def add(self, first: int, outputs: _Outputs) -> None:
+        self.add_parts(_fold.chunk_parts(first, self.arrays(outputs)), _losses(outputs))
+
+    def add_parts(self, parts: _fold.ChunkParts, losses: int) -> None:
+        self.fold.add(parts)
+        self.losses += losses
 
 
 def _daily_power_price(scenario: MiningScenario) -> np.ndarray:
@@ -1020,7 +1146,9 @@ def backtest(
     )
     halving = np.flatnonzero(np.diff(subsidy) < 0)
     outputs.summary[0, _S["halving_day"]] = float(halving[0] + 1) if halving.size else np.nan
-    return _result(scenario, _random.seed_sequence(0), outputs, schedule, months)
+    fold = _Statistics(1, int(month_index[-1]) + 1)
+    fold.add(0, outputs)
+    return _result(scenario, _random.seed_sequence(0), outputs, schedule, months, fold)
 
 
 def _progress_bar(n_paths: int, n_days: int, progress: bool | None) -> Any:
@@ -1038,6 +1166,7 @@ def _result(
     outputs: _Outputs,
     schedule: _FleetSchedule,
     months: pd.PeriodIndex,
+    fold: _Statistics,
 ) -> SimulationResult:
     paths = np.arange(outputs.summary.shape[0])
     summary = xr.Dataset(
@@ -1076,11 +1205,57 @@ def _result(
             },
             coords={"path": paths, "time": scenario.dates},
         )
+    statistics, monthly_statistics = _statistics_datasets(fold, monthly.month.values)
     settings = scenario.settings()
-    for dataset in (summary, monthly, daily):
+    for dataset in (summary, monthly, daily, statistics, monthly_statistics):
         if dataset is not None:
             dataset.attrs.update(settings)
-    return SimulationResult(summary, monthly, daily, scenario, root)
+    return SimulationResult(
+        summary, monthly, daily, scenario, root, statistics, monthly_statistics
+    )
+
+
+#: What ``SimulationResult.statistics`` holds along its ``statistic`` dimension.
+STATISTICS = ("count", "mean", "std", "min", "max")
+
+
+def _statistics_datasets(fold: _Statistics, months: np.ndarray) -> tuple[xr.Dataset, xr.Dataset]:
+    """The folded statistics as two Datasets: per-path summaries, monthly series."""
+    figures = {}
+    for name, moments in fold.fold.moments.items():
+        empty = moments.count == 0  # no finite value: no min or max either
+        figures[name] = np.stack(
+            [
+                moments.count,
+                np.where(empty, np.nan, moments.mean),
+                moments.std(),
+                np.where(empty, np.nan, moments.minimum),
+                np.where(empty, np.nan, moments.maximum),
+            ]
+        )
+    attrs = {"n_paths": fold.fold.n_paths}
+    statistics = xr.Dataset(
+        {
+            name: ("statistic", figures["summary"][:, index], {"units": SUMMARY[name]})
+            for name, index in _S.items()
+        },
+        coords={"statistic": list(STATISTICS)},
+        attrs=attrs,
+    )
+    statistics["probability_of_loss"] = (
+        (),
+        fold.losses / fold.fold.n_paths,
+        {"units": "-", "description": "share of paths with npv < 0"},
+    )
+    monthly = xr.Dataset(
+        {
+            name: (("statistic", "month"), figures["monthly"][:, :, index], {"units": unit})
+            for name, (index, unit) in ((n, (_M[n], MONTHLY[n])) for n in MONTHLY)
+        },
+        coords={"statistic": list(STATISTICS), "month": months},
+        attrs=attrs,
+    )
+    return statistics, monthly
 
 
 @dataclasses.dataclass(frozen=True)

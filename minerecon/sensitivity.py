@@ -836,7 +836,9 @@ def scenario_function(
             where, path = locate(name)
             objects[where] = _replace(objects[where], path, value, name, where)
         if site is None:
-            result = projection.simulate(objects["scenario"], n_paths, seed=root, **run)
+            # Every path kept: the statistic (a quantile too) is over all of them.
+            kept = {"keep_paths": n_paths} | run
+            result = projection.simulate(objects["scenario"], n_paths, seed=root, **kept)
             return _mining_statistic(result, statistic)
         comparison = sites.compare(
             objects["site"],

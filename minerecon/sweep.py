@@ -1634,7 +1634,10 @@ def _scenario_cell(
 
     if not isinstance(stats, Mapping):  # names, on a worker: the functions are lambdas
         stats = {name: _statistic(name) for name in stats}
-    result = projection.simulate(_with(base, settings), n_paths, seed=root, progress=False)
+    # Every path kept: the statistics (quantiles too) are over all of them.
+    result = projection.simulate(
+        _with(base, settings), n_paths, seed=root, progress=False, keep_paths=n_paths
+    )
     return {name: function(result.summary) for name, (function, _, _) in stats.items()}
 
 

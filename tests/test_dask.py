@@ -95,8 +95,22 @@ def test_simulate_on_the_cluster_equals_the_local_run(client, monkeypatch):
     assert len(tasks.data) == 5  # one task per chunk, run on the workers
     assert remote.summary.identical(local.summary)
     assert remote.monthly.identical(local.monthly)
+    assert remote.statistics.identical(local.statistics)
+    assert remote.monthly_statistics.identical(local.monthly_statistics)
     # 2 workers x 4 tasks each wanted: chunks of 100 paths (whole random blocks).
     assert sorted(bar.updates) == [50, 100, 100, 100, 100]
+
+
+def test_a_cluster_run_sends_back_only_the_kept_paths_and_the_folded_statistics(client):
+    # Chunks of 33 paths cut the blocks of 100 the statistics are folded by:
+    # the edges travel as rows and are put together on the client, in any order
+    # the tasks finish, to the local run's statistics bit for bit.
+    scenario = stochastic_scenario()
+    local = simulate(scenario, n_paths=300, seed=7, keep_paths=50)
+    remote = simulate(scenario, n_paths=300, seed=7, keep_paths=50, chunk_size=33, client=client)
+    for name in ("summary", "monthly", "statistics", "monthly_statistics"):
+        assert getattr(remote, name).identical(getattr(local, name)), name
+    assert remote.summary.sizes["path"] == 50 and remote.n_paths == 300
 
 
 def test_simulate_full_output_and_odd_chunks_on_the_cluster(client):

@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from numpy.testing import assert_allclose
+import xarray as xr
+from numpy.testing import assert_allclose, assert_array_equal
 
 from minerecon import MinereconWarning, WeakFitWarning, cashflow, datasets, fees, network, price
 from minerecon.difficulty import ConstantGrowth, EconomicHashrate
@@ -471,19 +472,27 @@ def test_fleet_schedule_refuses_what_is_not_a_scenario():
 
 
 @pytest.mark.parametrize("n_paths", [10**12, 10**400])
-def test_the_summary_of_too_many_paths_is_refused_within_the_budget(n_paths):
-    # The per-path summaries and monthly series were not counted against the
-    # budget: MemoryError (10**12) or "Maximum allowed dimension exceeded".
+def test_a_run_beyond_max_path_days_is_refused_before_it_starts(n_paths):
+    # Memory no longer bounds a summary run (keep_paths), so a mistyped size
+    # would run for years: 10**12 paths x 30 days is beyond 10**12 path-days.
     scenario = MiningScenario(Deployment(S21XP, 1), start=STATE, days=30)
-    with pytest.raises(ValueError, match=r"^output='summary' needs .* n_paths="):
+    with pytest.raises(ValueError, match=r"^n_paths x days = .* beyond MAX_PATH_DAYS"):
         simulate(scenario, n_paths=n_paths)
 
 
-def test_an_infinite_budget_still_refuses_what_the_machine_cannot_hold():
-    # memory_budget_mb=inf let 10**12 paths through to MemoryError.
+def test_kept_paths_beyond_the_budget_or_the_machine_are_refused():
     scenario = MiningScenario(Deployment(S21XP, 1), start=STATE, days=30)
-    with pytest.raises(ValueError, match=r"n_paths=1000000000000 paths, more than this machine"):
-        simulate(scenario, n_paths=10**12, memory_budget_mb=np.inf)
+    # 10**10 paths kept under an infinite budget cannot fit any machine.
+    with pytest.raises(ValueError, match=r"10000000000 paths kept, more than this machine"):
+        simulate(scenario, n_paths=10**10, memory_budget_mb=np.inf)
+    # Asked to keep more than the budget holds: refused, naming keep_paths.
+    with pytest.raises(ValueError, match=r"above memory_budget_mb=1; use keep_paths"):
+        simulate(scenario, n_paths=10_000, keep_paths=10_000, memory_budget_mb=1)
+    for bad in (0, 10_001, 2.5, True):
+        with pytest.raises(ValueError, match=r"^keep_paths must be a whole number in \[1, "):
+            simulate(scenario, n_paths=10_000, keep_paths=bad)
+    with pytest.raises(ValueError, match=r"^keep_paths applies to output='summary'"):
+        simulate(scenario, n_paths=100, keep_paths=10, output="flows")
 
 
 @pytest.mark.parametrize(("field", "value"), [("progress", np.array([1.0, 2.0])), ("output", [])])
@@ -612,3 +621,79 @@ def test_a_fitted_model_is_described_with_its_window():
     lines = fitted.scenario(Deployment(S21XP, 10), start=STATE, days=30).describe()
     assert "price: GBM(drift=0, volatility=0.4755), fitted 2022-08-17 to 2026-08-16" in lines
     assert any(line.startswith("fees: StochasticFees(level=0.02108") for line in lines)
+
+
+# --------------------------------------------------------------------------
+# Statistics of every path, per-path results of the kept ones
+# --------------------------------------------------------------------------
+
+
+def test_statistics_are_numpys_over_every_path():
+    result = simulate(stochastic_scenario(days=200), n_paths=650, seed=4)
+    npv = result.summary.npv.values
+    stats = result.statistics
+    assert stats.attrs["n_paths"] == result.n_paths == 650
+    assert list(stats.statistic.values) == ["count", "mean", "std", "min", "max"]
+    assert_allclose(stats.npv.sel(statistic="mean"), npv.mean(), rtol=1e-12)
+    assert_allclose(stats.npv.sel(statistic="std"), npv.std(ddof=1), rtol=1e-12)
+    assert stats.npv.sel(statistic="min") == npv.min()
+    assert stats.npv.sel(statistic="max") == npv.max()
+    assert float(stats.probability_of_loss) == np.mean(npv < 0)
+    # Non-finite values (a payback that never comes) are left out of the moments.
+    payback = result.summary.payback_days.values
+    finite = np.isfinite(payback)
+    assert stats.payback_days.sel(statistic="count") == finite.sum()
+    if finite.any():
+        assert_allclose(
+            stats.payback_days.sel(statistic="mean"), payback[finite].mean(), rtol=1e-12
+        )
+    monthly = result.monthly_statistics.cash_flow
+    assert_allclose(
+        monthly.sel(statistic="mean"), result.monthly.cash_flow.mean("path"), rtol=1e-12
+    )
+    assert_allclose(
+        monthly.sel(statistic="std"), result.monthly.cash_flow.std("path", ddof=1), rtol=1e-10
+    )
+
+
+def test_kept_paths_are_the_first_paths_and_statistics_cover_them_all():
+    scenario = stochastic_scenario(days=200)
+    every = simulate(scenario, n_paths=650, seed=4)
+    # Kept paths: the first 170 of the same run (path i does not depend on the
+    # chunking), in any chunking; the statistics are every path's, bit for bit
+    # whatever the chunks (folded per block of 100 paths in path order).
+    runs = [
+        simulate(scenario, n_paths=650, seed=4, keep_paths=170, chunk_size=size)
+        for size in (37, 100, 650)
+    ]
+    for run in runs:
+        assert run.summary.sizes["path"] == 170 and run.monthly.sizes["path"] == 170
+        assert_array_equal(run.summary.npv.values, every.summary.npv.values[:170])
+        assert_array_equal(run.monthly.cash_flow.values, every.monthly.cash_flow.values[:170])
+        xr.testing.assert_identical(run.statistics, runs[0].statistics)
+        xr.testing.assert_identical(run.monthly_statistics, runs[0].monthly_statistics)
+    xr.testing.assert_allclose(runs[0].statistics, every.statistics, rtol=1e-12)
+    # risk(): n, mean, std and P(loss) over all 650 paths, quantiles over the 170 kept.
+    table, exact = runs[0].risk(), every.risk()
+    assert table["n"] == 650 and table.attrs["quantiles_from_paths"] == 170
+    for name in ("mean", "std"):
+        assert_allclose(table[name], exact[name], rtol=1e-12)
+    assert table["probability_of_loss"] == exact["probability_of_loss"]
+    assert table["p50"] == np.median(every.summary.npv.values[:170])
+    payback = runs[0].payback()
+    assert payback["share_never"] == every.payback()["share_never"]
+    assert runs[0].describe()[-1] == (
+        "650 paths (per-path results kept for the first 170), seed entropy 4"
+    )
+
+
+def test_the_default_keeps_what_fits_a_quarter_of_the_budget():
+    # Per kept path: 10 summaries, 3 groups' days off and 11 monthly variables over
+    # 7 months (2026-01 to 2026-07): 8 * (10 + 3 + 77) = 720 bytes. A 1 MB budget
+    # holds 1,456 paths; above that, what fits a quarter of it is kept: 364.
+    scenario = stochastic_scenario(days=200)
+    assert simulate(scenario, 1_400, seed=1, memory_budget_mb=1).summary.sizes["path"] == 1_400
+    big = simulate(scenario, 3_000, seed=1, memory_budget_mb=1)
+    assert big.monthly.sizes["month"] == 7 and big.summary.sizes["group"] == 3
+    assert big.summary.sizes["path"] == 2**20 // 4 // 720 == 364
+    assert big.n_paths == 3_000

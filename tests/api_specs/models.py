@@ -1153,13 +1153,25 @@ def simulate_call(draw) -> Call:
         "progress": draw(st.sampled_from([None, False])),
         "client": None,
     }
+    if kwargs["output"] == "summary":
+        kwargs["keep_paths"] = draw(st.one_of(st.none(), st.integers(1, n_paths)))
     return Call(kwargs)
 
 
 def _check_simulate(call: Call, result) -> None:
     kwargs = call.kwargs
-    _check_result(result, kwargs["n_paths"], kwargs["scenario"].days, kwargs["output"])
+    n_paths = kwargs["n_paths"]
+    kept = kwargs.get("keep_paths") or n_paths
+    _check_result(result, kept, kwargs["scenario"].days, kwargs["output"])
     assert result.scenario is kwargs["scenario"]
+    # Statistics cover every path, kept or not.
+    stats = result.statistics
+    assert result.n_paths == stats.attrs["n_paths"] == n_paths
+    assert stats.npv.sel(statistic="count") == n_paths
+    low, mean, high = (float(stats.npv.sel(statistic=s)) for s in ("min", "mean", "max"))
+    tolerance = 1e-9 * max(abs(low), abs(high), 1.0)
+    assert low <= high and low - tolerance <= mean <= high + tolerance
+    assert 0.0 <= float(stats.probability_of_loss) <= 1.0
 
 
 @st.composite
@@ -1333,6 +1345,8 @@ def projection_specs() -> list[Spec]:
                     ("n_paths", 0),
                     ("n_paths", 10**12),
                     ("n_paths", 2.0),
+                    ("keep_paths", 0),
+                    ("keep_paths", 10**6),
                     ("seed", -1),
                     ("output", "daily"),
                     ("chunk_size", 0),
