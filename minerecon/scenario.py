@@ -76,6 +76,8 @@ from minerecon.valuation import (
     MiningFlows,
     SiteValue,
     Valuation,
+    _ScaledHosting,
+    _ScaledMining,
     _value_site,
 )
 
@@ -394,12 +396,14 @@ def _hosting_flows(
     root: Any,
     *,
     expected: bool = False,
-) -> HostingFlows:
+    daily: bool = True,
+) -> HostingFlows | _ScaledHosting:
     """The hosting contract's flows on the site's days, per path.
 
     The contract's day 0 is the scenario's day ``plan.decision_day``; its
     default days come from the TENANT stream of ``root`` (the same on every
     option), or are replaced by the survival probability when ``expected``.
+    Without ``daily`` the flows stay in their factors (no paths x days array).
     """
     days = scenario.days
     decision = plan.decision_day
@@ -420,6 +424,7 @@ def _hosting_flows(
     t = np.arange(contract_days)
     if expected:
         alive = np.exp(-contract.default_hazard * t / DAYS_PER_YEAR)[None, :]
+        ends = None
     else:
         defaults = _random.Streams(root).fill(
             _random.TENANT,
@@ -430,37 +435,43 @@ def _hosting_flows(
                 slice(None), contract.sample_default_days(rng, out.shape[0])[:, None]
             ),
         )
-        alive = t < defaults
+        # The tenant is there on the contract's days t < default: days [0, end).
+        ends = np.clip(np.ceil(defaults[:, 0]), 0, contract_days).astype(np.int64)
     noi_dead = dead["revenue"] - dead["opex"] - dead["power_cost"]
     noi_gain = live["revenue"] - live["opex"] - live["power_cost"] - noi_dead
     weight = np.ones(contract_days)
     weight[term_end:] = probability if probability > 0 else 1.0
     capex = live["capex"] * weight
-    # cash = base + gain * alive, written once into the site's days (paths x days).
+    # cash = base + gain * alive on every contract day.
     base = noi_dead * weight - capex
     gain = noi_gain * weight
     guaranteed = dead["revenue"] * weight
-    cash = np.zeros((n_paths, days))
-    body = cash[:, decision:]
-    np.multiply(alive[:, :local_days], gain[:local_days], out=body)
-    body += base[:local_days]
+
+    def alive_sum(values: np.ndarray, first: int) -> np.ndarray:
+        """Per path, the sum of ``values`` (contract days from ``first``) while alive."""
+        if ends is None:
+            return alive[:, first : first + values.size] @ values
+        cumulative = np.concatenate([[0.0], np.cumsum(values)])
+        return cumulative[np.clip(ends - first, 0, values.size)]
 
     def noi(day: int) -> np.ndarray:
-        return np.broadcast_to(noi_dead[day] + noi_gain[day] * alive[:, day], (n_paths,))
+        there = alive[:, day] if ends is None else day < ends
+        return np.broadcast_to(noi_dead[day] + noi_gain[day] * there, (n_paths,))
 
     exits: list[tuple[int, float, np.ndarray]] = []
     if isinstance(contract, ColocationLease):
         growth = 1.0 + contract.escalator
-        ends = [(term_end, 1.0 - probability)]
+        ends_of_terms = [(term_end, 1.0 - probability)]
         if probability > 0:
-            ends.append((contract.horizon_days, probability))
-        for end, weight_of_end in ends:
+            ends_of_terms.append((contract.horizon_days, probability))
+        for end, weight_of_end in ends_of_terms:
             if weight_of_end == 0:
                 continue
             # A lease still running at the horizon is sold there unless valued to its end.
             sold = end if plan.contract_tail or end <= local_days else local_days
             forward = noi(min(sold, contract_days) - 1) * DAYS_PER_YEAR * growth
             exits.append((decision + sold - 1, weight_of_end, forward))
+    lump = np.zeros(1)
     if contract_days > local_days:
         # Flows after the horizon come back as one lump on its last day, discounted
         # term by term (linear in alive, so the tail is never built per path).
@@ -468,24 +479,39 @@ def _hosting_flows(
         after = contract_days - local_days + 1
         hosting_factors = cashflow.discount_factors(after, rates["hosting"])[1:]
         tail = slice(local_days, None)
-        lump = alive[:, tail] @ (gain[tail] * hosting_factors)
+        lump = alive_sum(gain[tail] * hosting_factors, local_days)
         lump += (base[tail] - guaranteed[tail]) @ hosting_factors
         lump_guaranteed = (
             guaranteed[tail] @ cashflow.discount_factors(after, rates["guarantee"])[1:]
         )
+        lump += lump_guaranteed
         guaranteed = guaranteed[:local_days].copy()
         capex = capex[:local_days]
-        cash[:, -1] += lump + lump_guaranteed
         guaranteed[-1] += lump_guaranteed
     completion = decision + math.ceil(plan.hosting.build_days + plan.hosting.ramp_days)
     pad = np.zeros(decision)
-    return HostingFlows(
-        cash=cash,
+    scaled = _ScaledHosting(
+        base=np.concatenate([pad, base[:local_days]]),
+        gain=np.concatenate([pad, gain[:local_days]]),
+        ends=None if ends is None else decision + np.minimum(ends, local_days),
+        lump=np.broadcast_to(lump, (n_paths,)),
         guaranteed=np.concatenate([pad, guaranteed]),
         capex=np.concatenate([pad, capex]),
         exits=tuple(exits),
         completion_day=min(completion, days - 1),
     )
+    if ends is None:  # the expected tenant: one row, built densely
+        cash = np.zeros((1, days))
+        cash[:, decision:] = base[:local_days] + gain[:local_days] * alive[:, :local_days]
+        cash[:, -1] += lump
+        return HostingFlows(
+            cash, scaled.guaranteed, scaled.capex, scaled.exits, scaled.completion_day
+        )
+    if daily:
+        return HostingFlows(
+            scaled.cash, scaled.guaranteed, scaled.capex, scaled.exits, scaled.completion_day
+        )
+    return scaled
 
 
 def _option_values(
@@ -509,12 +535,20 @@ def _option_values(
     n_paths = operating.shape[0]
     values = []
     for plan in plans:
-        cash = operating * plan.fleet_scale
-        cash += fixed + plan.extra_cash_flow
-        mining = MiningFlows(cash=cash, capex=machine_capex + plan.mining_capex, other=resale)
+        capex = machine_capex + plan.mining_capex
+        if daily:
+            cash = operating * plan.fleet_scale
+            cash += fixed + plan.extra_cash_flow
+            mining = MiningFlows(cash=cash, capex=capex, other=resale)
+        else:  # the values alone: no paths x days array for the option's mining
+            mining = _ScaledMining(
+                operating, plan.fleet_scale, fixed + plan.extra_cash_flow, capex, resale
+            )
         hosting = None
         if plan.hosting is not None and plan.it_mw > 0:
-            hosting = _hosting_flows(plan, scenario, valuation, n_paths, root, expected=expected)
+            hosting = _hosting_flows(
+                plan, scenario, valuation, n_paths, root, expected=expected, daily=daily
+            )
         values.append(_value_site(mining, hosting, valuation, daily=daily))
     return values
 

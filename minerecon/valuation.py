@@ -473,6 +473,108 @@ class HostingFlows:
         set_(self, "completion_day", check_count("completion_day", self.completion_day, low=0))
 
 
+@dataclasses.dataclass(frozen=True)
+class _ScaledMining:
+    """Mining flows ``cash = operating * scale + fixed`` kept in their factors.
+
+    The values of an option need sums of ``cash`` only (discounted, by tax
+    year, over the last year): each is a product with ``operating`` and a
+    vector, so no paths x days array is built per option. For checked,
+    internal inputs; ``cash`` builds the product when the daily flows are
+    wanted.
+    """
+
+    operating: np.ndarray  # (paths, days)
+    scale: np.ndarray  # (days,)
+    fixed: np.ndarray  # (days,)
+    capex: np.ndarray
+    other: np.ndarray | None
+
+    @property
+    def cash(self) -> np.ndarray:
+        cash = self.operating * self.scale
+        cash += self.fixed
+        return cash
+
+
+@dataclasses.dataclass(frozen=True)
+class _ScaledHosting:
+    """Hosting flows ``cash = base + gain * alive + lump on the last day``, in factors.
+
+    ``alive`` is 1 on the site's days before ``ends`` (per path: the tenant's
+    default, or the horizon) and 0 after, so sums of ``cash`` are cumulative
+    sums read at ``ends``: no paths x days array. Internal, checked inputs;
+    the other fields are those of :class:`HostingFlows`.
+    """
+
+    base: np.ndarray  # (days,)
+    gain: np.ndarray  # (days,)
+    ends: np.ndarray  # (paths,) int
+    lump: np.ndarray  # (paths,)
+    guaranteed: np.ndarray
+    capex: np.ndarray
+    exits: tuple[tuple[int, float, np.ndarray], ...]
+    completion_day: int
+
+    @property
+    def cash(self) -> np.ndarray:
+        alive = np.arange(self.base.size) < self.ends[:, None]
+        cash = self.base + self.gain * alive
+        cash[:, -1] += self.lump
+        return cash
+
+
+def _hosting_dot(hosting: Any, weights: np.ndarray) -> np.ndarray:
+    """``hosting.cash @ weights`` [USD per path, or one value for every path]."""
+    if not isinstance(hosting, _ScaledHosting):
+        return hosting.cash @ weights
+    cumulative = np.concatenate([[0.0], np.cumsum(hosting.gain * weights)])
+    return hosting.base @ weights + cumulative[hosting.ends] + hosting.lump * weights[-1]
+
+
+def _hosting_yearly(hosting: Any) -> np.ndarray:
+    """``yearly_sums(hosting.cash)`` [USD per path, or one row, and tax year]."""
+    if not isinstance(hosting, _ScaledHosting):
+        return yearly_sums(hosting.cash)
+    n_days = hosting.base.size
+    starts = np.arange(0, n_days, DAYS_PER_YEAR)
+    stops = np.minimum(starts + DAYS_PER_YEAR, n_days)
+    cumulative = np.concatenate([[0.0], np.cumsum(hosting.gain)])
+    alive_end = np.clip(hosting.ends[:, None], starts, stops)
+    yearly = yearly_sums(hosting.base) + cumulative[alive_end] - cumulative[starts]
+    yearly[:, -1] += hosting.lump
+    return yearly
+
+
+def _cash_shape(mining: Any) -> tuple[int, int]:
+    return (mining.operating if isinstance(mining, _ScaledMining) else mining.cash).shape
+
+
+def _cash_dot(mining: Any, weights: np.ndarray) -> np.ndarray:
+    """``mining.cash @ weights`` [USD per path]."""
+    if isinstance(mining, _ScaledMining):
+        return mining.operating @ (mining.scale * weights) + mining.fixed @ weights
+    return mining.cash @ weights
+
+
+def _cash_yearly(mining: Any) -> np.ndarray:
+    """``yearly_sums(mining.cash)`` [USD per path and tax year]."""
+    if not isinstance(mining, _ScaledMining):
+        return yearly_sums(mining.cash)
+    n_days = mining.scale.shape[0]
+    years = np.arange(n_days) // DAYS_PER_YEAR
+    weights = np.zeros((n_days, years[-1] + 1))
+    weights[np.arange(n_days), years] = mining.scale
+    return mining.operating @ weights + yearly_sums(mining.fixed)
+
+
+def _cash_last(mining: Any, days: int) -> np.ndarray:
+    """``mining.cash[:, -days:].sum(axis=1)`` [USD per path]."""
+    if isinstance(mining, _ScaledMining):
+        return mining.operating[:, -days:] @ mining.scale[-days:] + mining.fixed[-days:].sum()
+    return mining.cash[:, -days:].sum(axis=1)
+
+
 def _daily(
     name: str, value: Any, *, ndim: int, days: int | None = None, low: float | None = None
 ) -> np.ndarray:
@@ -729,7 +831,11 @@ def value_site(
 
 
 def _value_site(
-    mining: MiningFlows, hosting: HostingFlows | None, valuation: Valuation, *, daily: bool
+    mining: MiningFlows | _ScaledMining,
+    hosting: HostingFlows | _ScaledHosting | None,
+    valuation: Valuation,
+    *,
+    daily: bool,
 ) -> SiteValue:
     """:func:`value_site` on checked inputs; without ``daily`` only the values.
 
@@ -738,13 +844,13 @@ def _value_site(
     """
     rates = valuation.rates
     policy = valuation.tax
-    paths, n_days = mining.cash.shape
+    paths, n_days = _cash_shape(mining)
     last = n_days - 1
     # Mining terminal value: a multiple of the last year's cash flow before capex.
     terminal = {"mining": _Points(paths), "hosting": _Points(paths)}
     year_span = min(DAYS_PER_YEAR, n_days)
     other = 0.0 if mining.other is None else mining.other[-year_span:].sum()
-    last_year = mining.cash[:, -year_span:].sum(axis=1) + mining.capex[-year_span:].sum() - other
+    last_year = _cash_last(mining, year_span) + mining.capex[-year_span:].sum() - other
     last_year = last_year * DAYS_PER_YEAR / year_span  # a year's worth on short horizons
     if valuation.mining_exit_multiple > 0:
         terminal["mining"].add(last, valuation.mining_exit_multiple * np.maximum(last_year, 0.0))
@@ -767,10 +873,10 @@ def _value_site(
     hosting_income = (
         np.zeros((paths, n_years))
         if hosting is None
-        else yearly_sums(hosting.cash) + yearly_sums(hosting_capex)
+        else _hosting_yearly(hosting) + yearly_sums(hosting_capex)
     )
     if policy is not None:
-        mining_income = yearly_sums(mining.cash) + yearly_sums(mining.capex)
+        mining_income = _cash_yearly(mining) + yearly_sums(mining.capex)
         taxes["mining"], _, basis = _tax_paid(
             mining_income, mining.capex, n_days, policy.mining_equipment, policy
         )
@@ -793,11 +899,11 @@ def _value_site(
     hosting_pv = (
         np.zeros(paths)
         if hosting is None
-        else np.broadcast_to(hosting.cash @ discount["hosting"], (paths,))
+        else np.broadcast_to(_hosting_dot(hosting, discount["hosting"]), (paths,))
         - guaranteed @ discount["hosting"]
     )
     components = {
-        "mining": mining.cash @ discount["mining"],
+        "mining": _cash_dot(mining, discount["mining"]),
         "hosting": hosting_pv,
         "guarantee": np.full(paths, guaranteed @ discount["guarantee"]),
         "terminal": terminal["mining"].pv(rates["mining"])

@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from minerecon import cashflow, fees, price, risk
+from minerecon import scenario as scenario_module
 from minerecon.difficulty import ConstantGrowth
 from minerecon.fees import StochasticFees
 from minerecon.hardware import Deployment, get_miner
@@ -704,3 +705,36 @@ def test_comparison_methods_check_their_arguments():
         result.breakeven_btc_price("half", low=[1000.0, 2000.0])
     with pytest.raises(ValueError, match=r"percentiles must be in \[0, 100\]"):
         result.dscr_by_year("half", [101])
+
+
+@pytest.mark.parametrize("contract_tail", [False, True])
+def test_values_without_daily_flows_equal_the_daily_valuation(contract_tail):
+    # Split curves and sensitivities value options from factors (mining: the
+    # fleet's operating flows times its daily scale; hosting: cumulative sums
+    # read at each path's default day) instead of daily arrays. Tenants that
+    # default (hazard 0.3/year), a build, a ramp, debt, tax and exits: every
+    # value must match the daily valuation to rounding.
+    site = filled_site(power_price=0.06, demand_response=30_000.0, mining_capex_per_mw=2e5)
+    contract = lease(
+        rate=110.0, build_days=60, ramp_days=90, capex_per_it_mw=2e6, noi_margin=0.8,
+        default_hazard=0.3, backstop_share=0.4,
+    )  # fmt: skip
+    valuation = Valuation.market()
+    splits = [Split(contract, fraction=f, decision=d) for f, d in ((0.5, 0), (1.0, 30))]
+    _, base, valuation, plans, mining = scenario_module._prepare(
+        site, splits, scenario(days=700, price=GBM, fees=NOISY_FEES), 150, 6, valuation,
+        contract_tail, {},
+    )  # fmt: skip
+    operating = scenario_module._operating_flows(mining)
+    daily = scenario_module._option_values(plans, base, valuation, operating, mining.seed)
+    lean = scenario_module._option_values(
+        plans, base, valuation, operating, mining.seed, daily=False
+    )
+    for full, factored in zip(daily, lean, strict=True):
+        assert factored.flows is None and factored.equity_flows is None
+        scale = np.abs(full.npv).max()
+        assert_allclose(factored.npv, full.npv, rtol=0, atol=1e-10 * scale)
+        assert_allclose(factored.equity_npv, full.equity_npv, rtol=0, atol=1e-10 * scale)
+        for name, value in full.components.items():
+            assert_allclose(factored.components[name], value, rtol=0, atol=1e-10 * scale)
+        assert_allclose(factored.dscr, full.dscr, rtol=1e-10, equal_nan=True)
