@@ -765,17 +765,7 @@ def simulate(
     chunk_size = min(int(chunk_size), n_paths)
 
     root = _random.seed_sequence(seed)
-    job = _Job(
-        scenario,
-        schedule,
-        month_index,
-        root,
-        scenario._price_model(),
-        scenario._fee_model(),
-        scenario._hashrate_model(),
-        n_months,
-        output,
-    )
+    job = _Job.of(scenario, schedule, month_index, root, output)
     outputs = _Outputs.allocate(keep, scenario.days, n_months, n_groups, output)
     fold = _Statistics(n_paths, n_months)
     bar = _progress_bar(n_paths, scenario.days, progress)
@@ -818,6 +808,20 @@ class _Job:
     hashrate_model: HashrateModel
     n_months: int
     output: str
+
+    @classmethod
+    def of(
+        cls,
+        scenario: MiningScenario,
+        schedule: _FleetSchedule,
+        month_index: np.ndarray,
+        root: np.random.SeedSequence,
+        output: str,
+    ) -> _Job:
+        models = (scenario._price_model(), scenario._fee_model(), scenario._hashrate_model())
+        return cls(
+            scenario, schedule, month_index, root, *models, int(month_index[-1]) + 1, output
+        )
 
     def run(
         self,
@@ -1057,6 +1061,20 @@ def _run_kernel(
         cash,
     )
     outputs.summary[:, _S["irr"]] = cashflow.irr(cash, periods_per_year=DAYS_PER_YEAR)
+
+
+def _daily_cash_flows(scenario: MiningScenario, n_paths: int, seed: Any) -> np.ndarray:
+    """Daily cash flow of each path [USD/day], as ``simulate(..., output="flows")``.
+
+    For searches that run a small scenario many times (break-evens): the
+    arrays alone, without the datasets, statistics and checks of ``simulate``.
+    """
+    _, month_index = _calendar(scenario)
+    schedule = fleet_schedule(scenario)
+    job = _Job.of(scenario, schedule, month_index, _random.seed_sequence(seed), "flows")
+    outputs = _Outputs.allocate(n_paths, scenario.days, job.n_months, len(schedule.names), "flows")
+    job.run(0, n_paths, outputs, numba.get_num_threads())
+    return outputs.cash
 
 
 def _calendar(scenario: MiningScenario) -> tuple[pd.PeriodIndex, np.ndarray]:

@@ -65,6 +65,7 @@ from minerecon.projection import (
     MONTHLY,
     MiningScenario,
     SimulationResult,
+    _daily_cash_flows,
     _daily_power_price,
     fleet_schedule,
     simulate,
@@ -834,12 +835,12 @@ class SiteComparison:
 
         def gap(btc_price: float) -> float:
             scenario = _deterministic(self.scenario, btc_price, fees)
-            run = simulate(scenario, 1, seed=0, output="flows")
+            cash = _daily_cash_flows(scenario, 1, 0)
             values = _option_values(
                 chosen,
                 scenario,
                 self.valuation,
-                _operating_flows(run),
+                cash - fleet_schedule(scenario).fixed_flow,
                 0,
                 expected=True,
                 daily=False,
