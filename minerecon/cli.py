@@ -1029,16 +1029,19 @@ def _print_study(study: Any, views: list[_View]) -> None:
 _TORNADO_PATHS = 200
 
 
-def _run_views(study: Any) -> list[_View]:
+def _run_views(study: Any, stage: Callable[[str], None] = lambda text: None) -> list[_View]:
     """Run the engine once, value the paths under every view of the study.
 
     The main (first) view also gets the tornado of its decision: what moves the
-    value of its best split over pure mining.
+    value of its best split over pure mining. ``stage`` hears each step begin.
     """
     from minerecon import sensitivity
 
     names = list(study.valuations)
+    stage(f"{study.n_paths:,} paths x {study.scenario.days:,} days, valued")
     first = study.run()
+    if study.splits:
+        stage("split curves")
     # The curves value the first run's paths: no second engine run.
     curves = {
         name: first.split_curve(valuation=valuation)
@@ -1046,6 +1049,7 @@ def _run_views(study: Any) -> list[_View]:
         if study.splits
     }
     views = []
+    stage("views and break-even prices")
     for index, name in enumerate(names):
         comparison = first if index == 0 else first.revalue(study.valuations[name])
         best, scores = curves.get(name, (0.0, pd.Series(dtype=float)))
@@ -1053,6 +1057,7 @@ def _run_views(study: Any) -> list[_View]:
     if study.splits:
         main = views[0]
         label = main.best_split
+        stage("decision tornado")
         split = dataclasses.replace(study.splits[label], name=label)
         tornado = sensitivity.decision_tornado(
             study.site,
@@ -1151,8 +1156,9 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
     _check_noise(study, args)
     _check_memory(study, args)
     _announce_compilation()
+    stages = _Stages(4 if study.splits else 2)
     try:
-        views = _run_views(study)
+        views = _run_views(study, stages)
     except (ValueError, ArithmeticError) as error:
         # Inputs the file or preset accepted but the run cannot use (say, a price so
         # large the flows overflow): say whose inputs they are.
@@ -1165,6 +1171,7 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
         print(combined.to_csv(), end="")
     else:
         print(_to_json(_study_payload(study, views)))
+    stages("figures")
     drawings = []
     for view in views:
         slug = view.name.replace(" ", "_")
@@ -1184,6 +1191,36 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
         drawings,
         lambda figures, folder: _study_html(study, args, views, figures, folder),
     )
+    stages.close()
+
+
+class _Stages:
+    """One line on a terminal saying which step of a study runs (they take seconds).
+
+    A tqdm bar that counts steps, shown only when standard error is a terminal;
+    ``main`` clears it if the run fails.
+    """
+
+    def __init__(self, steps: int) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(
+            total=steps + 1,  # the figures come last
+            desc="minerecon",
+            bar_format="{desc}: step {n_fmt}/{total_fmt}{postfix} ({elapsed})",
+            disable=None,
+            leave=False,
+        )
+        self._started = False
+
+    def __call__(self, step: str) -> None:
+        if self._started:
+            self._bar.update()
+        self._started = True
+        self._bar.set_postfix_str(step)
+
+    def close(self) -> None:
+        self._bar.close()
 
 
 def _short(text: Any, limit: int = 80) -> str:

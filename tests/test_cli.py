@@ -904,7 +904,7 @@ def test_the_console_script_refuses_hostile_values_in_one_line(tmp_path):
 
 
 def test_a_study_too_large_for_memory_is_refused_before_it_runs(tmp_path, capsys, monkeypatch):
-    def never(study):
+    def never(study, stage):
         raise AssertionError("the engine ran")
 
     monkeypatch.setattr(cli, "_run_views", never)
@@ -945,7 +945,7 @@ def test_the_memory_estimate_is_checked_against_one_budget(tmp_path, capsys, mon
     class Ran(Exception):
         pass
 
-    def stub(study):
+    def stub(study, stage):
         ran.append(study.n_paths)
         raise Ran
 
@@ -1260,7 +1260,7 @@ def test_fuzz_every_command_exits_0_or_2_with_one_line(data, good_results, monke
     def tiny(*args, **kwargs):  # a quick figure instead of the real ones
         return plt.subplots(figsize=(1, 1))[1]
 
-    def validated(study):
+    def validated(study, stage):
         raise Validated
 
     monkeypatch.setattr(plot, "breakeven_btc_price", tiny)
@@ -1484,3 +1484,26 @@ def test_a_study_says_once_that_it_compiles_the_kernels(cached, monkeypatch, cap
             "minerecon: compiling the Monte Carlo engine and the IRR with numba, once: "
             "later runs load them from numba's cache"
         ]
+
+
+def test_a_study_shows_its_steps_on_a_terminal_only(tmp_path, monkeypatch, capsys):
+    # A preset run takes seconds: on a terminal one line says which step runs,
+    # cleared at the end; piped or captured, nothing is added to the output.
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    argv = ["report", "--preset", "cleanspark-fy2025", "--paths", "60", "--no-html"]
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli.main([*argv, "--out", str(tmp_path / "tty")]) == 0
+    shown = [line.strip() for line in terminal.getvalue().split("\r") if "step" in line]
+    steps = ["60 paths x 4,015 days, valued", "split curves", "views and break-even prices",
+             "decision tornado", "figures"]  # fmt: skip
+    for number, step in enumerate(steps):
+        assert any(line.startswith(f"minerecon: step {number}/5, {step}") for line in shown), step
+    assert terminal.getvalue().endswith("\r")  # the line is cleared
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert cli.main([*argv, "--out", str(tmp_path / "pipe")]) == 0
+    assert "step" not in capsys.readouterr().err
