@@ -138,7 +138,6 @@ class Fold:
 
     def __init__(self, n_paths: int, shapes: Mapping[str, tuple[int, ...]]) -> None:
         self.n_paths = n_paths
-        self.n_blocks = -(-n_paths // BLOCK_PATHS)
         self.moments = {name: Moments.empty(shape) for name, shape in shapes.items()}
         self._next = 0  # the next block to merge
         self._ready: dict[int, dict[str, Moments]] = {}
@@ -169,7 +168,3 @@ class Fold:
             for name, moments in self._ready.pop(self._next).items():
                 self.moments[name].merge(moments)
             self._next += 1
-
-    @property
-    def complete(self) -> bool:
-        return self._next == self.n_blocks
