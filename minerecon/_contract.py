@@ -158,6 +158,18 @@ def check(
     return value
 
 
+def check_step_days(step_days: Any) -> int:
+    """A model's ``step_days`` in [1, ``units.MAX_STEP_DAYS``], as an ``int``."""
+    from minerecon.units import MAX_STEP_DAYS
+
+    step_days = check_count("step_days", step_days, unit="[days]")
+    if step_days > MAX_STEP_DAYS:
+        raise ValueError(
+            f"step_days must be an integer in [1, {MAX_STEP_DAYS}] [days], got {step_days}"
+        )
+    return step_days
+
+
 def check_count(name: str, value: Any, *, low: int = 1, unit: str = "") -> int:
     """Validate a whole number such as a count of paths or days, ``>= low``; return an ``int``.
 

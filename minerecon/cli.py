@@ -1043,11 +1043,11 @@ def _run_views(study: Any, stage: Callable[[str], None] = lambda text: None) -> 
     if study.splits:
         stage("split curves")
     # The curves value the first run's paths: no second engine run.
-    curves = {
-        name: first.split_curve(valuation=valuation)
-        for name, valuation in study.valuations.items()
+    curves = (
+        {name: first.split_curve(valuation=v) for name, v in study.valuations.items()}
         if study.splits
-    }
+        else {}
+    )
     views = []
     stage("views and break-even prices")
     for index, name in enumerate(names):

@@ -146,6 +146,7 @@ from minerecon.scenario import (
     _fractions,
     _npvs,
     _objective,
+    _widest_hosting,
     compare,
 )
 from minerecon.tax import TaxPolicy
@@ -214,7 +215,7 @@ _MAX_DAYS = int(units.MAX_YEARS * units.DAYS_PER_YEAR)
 #: The horizon, and the step or lag of a market model: a century of days, so that
 #: the simulated dates from any start of the history end long before 2262, the last
 #: date pandas represents.
-_MAX_HORIZON_DAYS = 36_500
+_MAX_HORIZON_DAYS = units.MAX_STEP_DAYS
 #: Protocol difficulty (today about 1.5e14).
 _MAX_DIFFICULTY = 1e30
 
@@ -405,11 +406,9 @@ class SiteStudy:
             objective [USD] at each fraction.
         """
         if hosting is None:
-            if not self.splits:
-                raise ValueError("split_curve needs a hosting contract: the study has no splits")
-            hosting = max(
-                self.splits.values(), key=lambda split: split.converted_mw(self.site)
-            ).hosting
+            hosting = _widest_hosting(
+                list(self.splits.values()), self.site, "the study has no splits"
+            )
         values = _fractions(fractions)
         score = _objective(objective, 0.95)
         npvs = _npvs(

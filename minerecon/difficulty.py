@@ -48,6 +48,7 @@ from minerecon._contract import (
     check,
     check_count,
     check_scalar,
+    check_step_days,
 )
 from minerecon._kernels import HASH_SCALE, _subsidy, network_paths
 from minerecon.datasets import Calibration
@@ -81,10 +82,6 @@ WEAK_FIT_P_VALUE = 0.05
 
 #: Days per month used by monthly growth rates (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
-
-#: Longest ``step_days`` of the hashrate models [days] (a century): a longer
-#: step never moves within any horizon, and day counts stay far from int64 limits.
-MAX_STEP_DAYS = 36_500
 
 #: Columns of the daily history each fit reads.
 _HISTORY_COLUMNS = ("price_usd", "difficulty", "fees_btc_per_block")
@@ -140,7 +137,7 @@ class ConstantGrowth(_HashrateNoise):
     volatility : float, default 0
         Noise on log hashrate [per sqrt(year)], finite, >= 0.
     step_days : int, default 7
-        Days between noise shocks, in [1, 36500] (``MAX_STEP_DAYS``).
+        Days between noise shocks, in [1, 36500] (``units.MAX_STEP_DAYS``).
     calibration : Calibration, optional
         Set by :meth:`fit`.
 
@@ -255,7 +252,7 @@ class EconomicHashrate(_HashrateNoise):
         Noise on log hashrate [per sqrt(year)], finite, >= 0.
     step_days : int, default 7
         Days between noise shocks and between updates of the growth rate,
-        in [1, 36500] (``MAX_STEP_DAYS``).
+        in [1, 36500] (``units.MAX_STEP_DAYS``).
     calibration : Calibration, optional
         Set by :meth:`fit`.
 
@@ -478,17 +475,8 @@ def _set_fields(model: Any, **bounds: dict[str, Any]) -> None:
     """Store each field as a finite float within its bounds, ``step_days`` as an int."""
     for name, field_bounds in bounds.items():
         object.__setattr__(model, name, check_scalar(name, getattr(model, name), **field_bounds))
-    object.__setattr__(model, "step_days", _check_step(model.step_days))
+    object.__setattr__(model, "step_days", check_step_days(model.step_days))
     _check_calibration(model.calibration)
-
-
-def _check_step(step_days: Any) -> int:
-    step_days = check_count("step_days", step_days, unit="[days]")
-    if step_days > MAX_STEP_DAYS:
-        raise ValueError(
-            f"step_days must be an integer in [1, {MAX_STEP_DAYS}] [days], got {step_days}"
-        )
-    return step_days
 
 
 def _check_dated(name: str, frame: Any, kind: type) -> None:

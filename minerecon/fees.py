@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from minerecon import _random, datasets, network
-from minerecon._contract import aligned, check, check_count
+from minerecon._contract import aligned, check, check_count, check_step_days
 from minerecon.datasets import Calibration
 from minerecon.price import _check_calibration, _check_memory
 from minerecon.units import DAYS_PER_YEAR
@@ -77,10 +77,6 @@ RUNES_DAY_FEES = 9.6
 _RUNES_DAY = pd.Timestamp("2024-04-20")
 
 _YEARS_PER_DAY = 1.0 / DAYS_PER_YEAR
-
-#: Longest step of :class:`StochasticFees` [days] (a century): a longer one
-#: never moves within any horizon, and day counts stay far from int64 limits.
-MAX_STEP_DAYS = 36_500
 
 
 def _check_out(out: Any) -> np.ndarray:
@@ -453,7 +449,7 @@ class StochasticFees:
         exponential; :meth:`fit` sets ``c`` to its detection threshold, so
         the tail of the sizes is the tail of the excesses above it.
     step_days : int, default 7
-        Days between shocks [days], in [1, 36500] (``MAX_STEP_DAYS``).
+        Days between shocks [days], in [1, 36500] (``units.MAX_STEP_DAYS``).
     max_level : float, default 10.0
         Ceiling on the level [BTC], > 0. The log-normal tail with spikes is
         unbounded, while block space is not: the highest daily average in
@@ -569,7 +565,7 @@ class StochasticFees:
             raise ValueError(
                 f"level must not exceed max_level ({self.max_level:g} BTC), got {self.level:g}"
             )
-        object.__setattr__(self, "step_days", _check_step_days(self.step_days))
+        object.__setattr__(self, "step_days", check_step_days(self.step_days))
         _check_calibration(self.calibration)
 
     @property
@@ -709,7 +705,7 @@ class StochasticFees:
         >>> model.calibration.start, model.calibration.end
         (Timestamp('2024-05-01 00:00:00'), Timestamp('2026-08-16 00:00:00'))
         """
-        step_days = _check_step_days(step_days)
+        step_days = check_step_days(step_days)
         fees, source = _fee_window(fees, start, end)
         check("fees", fees, low=0, low_open=True, unit="[BTC]")
         # Whole days since the first, counted in days (a difference in nanoseconds
@@ -763,15 +759,6 @@ class StochasticFees:
             step_days=step_days,
             calibration=_calibration(fees, source, method),
         )
-
-
-def _check_step_days(step_days: Any) -> int:
-    step_days = check_count("step_days", step_days, unit="[days]")
-    if step_days > MAX_STEP_DAYS:
-        raise ValueError(
-            f"step_days must be an integer in [1, {MAX_STEP_DAYS}] [days], got {step_days}"
-        )
-    return step_days
 
 
 def _too_few_blocks(step_days: int, pairs: int, fees: pd.Series) -> ValueError:

@@ -327,15 +327,14 @@ class MiningScenario:
         fee of 0 and a PUE of 1.0 are rarely what a site pays.
         """
         start, settings = self.start, self.settings()
-        machines = sum(d.count for d in self.fleet)
-        hashrate = sum(d.count * d.miner.hashrate for d in self.fleet)  # [TH/s]
-        efficiency = sum(d.count * d.miner.power for d in self.fleet) / hashrate
+        fleet = Fleet.from_deployments(self.fleet)
         end = start.date + pd.Timedelta(days=self.days - 1)
         lines = [
             f"start {start.date.date()}: height {start.height:,}, BTC {start.btc_price:,.0f} USD, "
             f"difficulty {start.difficulty / 1e12:,.2f} T, fees {start.fees_per_block:.4g} "
             f"BTC/block, subsidy {start.subsidy:g} BTC; {self.days:,} days to {end.date()}",
-            f"fleet: {machines:,} machines, {_hashrate_text(hashrate)} at {efficiency:.2f} J/TH",
+            f"fleet: {fleet.count:,} machines, {_hashrate_text(fleet.hashrate)} at "
+            f"{fleet.efficiency:.2f} J/TH",
             "power price "
             + ("mean " if settings["power_price_varies"] else "")
             + f"{settings['power_price']:.4g} USD/kWh"

@@ -491,28 +491,25 @@ def _hosting_flows(
         guaranteed[-1] += lump_guaranteed
     completion = decision + math.ceil(plan.hosting.build_days + plan.hosting.ramp_days)
     pad = np.zeros(decision)
-    scaled = _ScaledHosting(
-        base=np.concatenate([pad, base[:local_days]]),
-        gain=np.concatenate([pad, gain[:local_days]]),
-        ends=None if ends is None else decision + np.minimum(ends, local_days),
-        lump=np.broadcast_to(lump, (n_paths,)),
-        guaranteed=np.concatenate([pad, guaranteed]),
-        capex=np.concatenate([pad, capex]),
-        exits=tuple(exits),
-        completion_day=min(completion, days - 1),
-    )
+    fields = {
+        "guaranteed": np.concatenate([pad, guaranteed]),
+        "capex": np.concatenate([pad, capex]),
+        "exits": tuple(exits),
+        "completion_day": min(completion, days - 1),
+    }
     if ends is None:  # the expected tenant: one row, built densely
         cash = np.zeros((1, days))
         cash[:, decision:] = base[:local_days] + gain[:local_days] * alive[:, :local_days]
         cash[:, -1] += lump
-        return HostingFlows(
-            cash, scaled.guaranteed, scaled.capex, scaled.exits, scaled.completion_day
-        )
-    if daily:
-        return HostingFlows(
-            scaled.cash, scaled.guaranteed, scaled.capex, scaled.exits, scaled.completion_day
-        )
-    return scaled
+        return HostingFlows(cash, **fields)
+    scaled = _ScaledHosting(
+        base=np.concatenate([pad, base[:local_days]]),
+        gain=np.concatenate([pad, gain[:local_days]]),
+        ends=decision + np.minimum(ends, local_days),
+        lump=np.broadcast_to(lump, (n_paths,)),
+        **fields,
+    )
+    return HostingFlows(scaled.cash, **fields) if daily else scaled
 
 
 def _option_values(
@@ -885,11 +882,8 @@ class SiteComparison:
             The best fraction and the objective at every candidate [USD].
         """
         if hosting is None:
-            if not self._splits:
-                raise ValueError("split_curve needs a hosting contract: the comparison has none")
-            hosting = max(
-                (split for _, split in self._splits), key=lambda s: s.converted_mw(self.site)
-            ).hosting
+            splits = [split for _, split in self._splits]
+            hosting = _widest_hosting(splits, self.site, "the comparison has none")
         _check_hosting(hosting)
         values = _fractions(fractions)
         score = _objective(objective, level)
@@ -1200,9 +1194,9 @@ def _assemble(
     starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
     n_years = values[0].dscr.shape[-1]
     irrs = [v.irr() for v in values]
-    # Without debt on an option the equity's flows are the project's: one IRR.
+    # Without debt on an option the equity's flows are the project's array: one IRR.
     equity_irrs = [
-        irr if np.array_equal(v.equity_flows, v.flows) else v.equity_irr()
+        irr if v.equity_flows is v.flows else v.equity_irr()
         for v, irr in zip(values, irrs, strict=True)
     ]
 
@@ -1334,13 +1328,8 @@ def _npvs_on_paths(
         valuation = default if valuation is None else valuation
         _check_valuation(valuation)
         plans = _plans_for(site, items, base, valuation, contract_tail)
-        # One option at a time: only its NPVs are kept, not its daily flows.
-        out[name] = {
-            plan.label: _option_values(
-                [plan], base, valuation, operating, mining.seed, daily=False
-            )[0].npv
-            for plan in plans
-        }
+        values = _option_values(plans, base, valuation, operating, mining.seed, daily=False)
+        out[name] = {plan.label: value.npv for plan, value in zip(plans, values, strict=True)}
     return out
 
 
@@ -1370,6 +1359,13 @@ def _equity_gain(
         plans, base, valuation, _operating_flows(mining), mining.seed, daily=False
     )
     return float(np.mean(values[1].equity_npv - values[0].equity_npv)), mining
+
+
+def _widest_hosting(splits: Sequence[Split], site: Site, without: str) -> Any:
+    """The contract of the split converting the most power (the first on a tie)."""
+    if not splits:
+        raise ValueError(f"split_curve needs a hosting contract: {without}")
+    return max(splits, key=lambda split: split.converted_mw(site)).hosting
 
 
 def _objective(objective: Any, level: float) -> Callable[[np.ndarray], float]:

@@ -55,6 +55,9 @@ DAYS_PER_YEAR = 365
 #: Longest span accepted for a contract, a loan, a build or a renewal [year]:
 #: beyond it a count of days no longer fits the integers it is kept in.
 MAX_YEARS = 1000.0
+#: Longest step between the shocks of a market model [day] (a century): a longer
+#: step never moves within any horizon, and day counts stay far from int64 limits.
+MAX_STEP_DAYS = 36_500
 #: Joules per kilowatt-hour [J/kWh].
 J_PER_KWH = 3.6e6
 #: Watts per megawatt [W/MW].
