@@ -5,6 +5,9 @@ purpose: numba caches compiled code per source file and does not notice a
 change in a helper it inlined from another file, so keeping callers and
 helpers together means an edit here invalidates them all.
 
+The kernels loop over the paths (rows) they are given, releasing the GIL:
+:func:`minerecon._parallel.over_rows` runs blocks of paths on threads.
+
 The retarget simulator's state is one small array per path (layout ``_D``
 ... ``_SUBSIDY``), built by :func:`minerecon.difficulty.start_chain`.
 """
@@ -161,7 +164,7 @@ def average(previous: float, day: int, hashprice: float, parameters: np.ndarray)
     return previous + (hashprice - previous) * parameters[6]
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def network_paths(
     start_chain: np.ndarray,
     start_hashrate: float,
@@ -180,7 +183,7 @@ def network_paths(
 ) -> None:
     n_paths, n_days = out_difficulty.shape
     given = hashrate_given.shape[0] > 0
-    for p in numba.prange(n_paths):
+    for p in range(n_paths):
         chain = start_chain.copy()
         hashrate = start_hashrate
         growth = start_growth(parameters)
@@ -212,7 +215,7 @@ def network_paths(
             mean_hashprice = average(mean_hashprice, day, price[p, day] * reward, parameters)
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def mining_kernel(
     price: np.ndarray,
     fees: np.ndarray,
@@ -247,7 +250,7 @@ def mining_kernel(
     keep_cash = cash_out.shape[0] > 0
     chain_given = given_reward.shape[0] > 0
     energy_price = _KWH_PER_W_DAY * pue * power_price  # USD per W-day
-    for p in numba.prange(n_paths):
+    for p in range(n_paths):
         chain = chain0.copy()
         network_hashrate = start_hashrate
         growth = start_growth(hashrate_parameters)

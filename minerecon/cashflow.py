@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from minerecon import _contract
+from minerecon import _contract, _parallel
 from minerecon._contract import check
 from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
@@ -315,10 +315,16 @@ def _bracketed_root(
     f_lo: float,
     hi: float,
     f_hi: float,
+    start: float,
 ) -> float:
-    """Root in ``[lo, hi]`` of the polynomial, by Newton safeguarded by bisection."""
-    # Start from the secant (regula falsi) point of the bracket.
-    x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+    """Root in ``[lo, hi]`` of the polynomial, by Newton safeguarded by bisection.
+
+    The search starts at ``start`` if it lies inside the bracket, else at
+    the secant (regula falsi) point of the bracket.
+    """
+    x = start
+    if not (lo < x < hi):
+        x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
     if not (lo < x < hi):
         x = 0.5 * (lo + hi)
     for _ in range(200):
@@ -331,7 +337,11 @@ def _bracketed_root(
             hi = x
         step_ok = df != 0.0
         if step_ok:
-            x_new = x - f / df
+            step = f / df
+            if abs(step) <= 1e-15 * x:
+                # Converged: a step this small would round onto a bracket end.
+                return x - step
+            x_new = x - step
             step_ok = lo < x_new < hi
         if not step_ok:
             x_new = 0.5 * (lo + hi)
@@ -339,6 +349,134 @@ def _bracketed_root(
             return x_new
         x = x_new
     return x
+
+
+#: Terms per block of the coarse model of a long polynomial (:func:`_model`).
+_BLOCK = 32
+#: Polynomials with fewer terms are always evaluated term by term.
+_MODEL_MIN_TERMS = 8 * _BLOCK
+
+
+@numba.njit(cache=True)
+def _model_blocks(c: np.ndarray, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+    """Block sums of both polynomials of ``c[first..last]`` for :func:`_model`.
+
+    The "up" polynomial's block ``b`` holds its terms ``a_j``, ``j = B b + i``,
+    ``i < B``; its rows are ``sum a``, ``sum i a``, ``sum |a|`` and
+    ``sum i**2 |a|``. The reversed ("down") polynomial is padded with zero
+    terms at its low end up to whole blocks, which multiplies it by a power
+    of ``x``: the same signs and roots in (0, 1], and its blocks are the up
+    blocks in reverse with ``i -> B - 1 - i``. No blocks (a model never
+    used) below ``_MODEL_MIN_TERMS`` terms.
+    """
+    m = last - first + 1
+    if m < _MODEL_MIN_TERMS:
+        return np.zeros((4, 0)), np.zeros((4, 0))
+    n_blocks = (m + _BLOCK - 1) // _BLOCK
+    up = np.empty((4, n_blocks))
+    down = np.empty((4, n_blocks))
+    top = _BLOCK - 1.0
+    for b in range(n_blocks):
+        start = first + b * _BLOCK
+        s = t = size = moment = q = 0.0
+        for i in range(min(_BLOCK, last + 1 - start)):
+            a = c[start + i]
+            size_i = abs(a)
+            s += a
+            t += i * a
+            size += size_i
+            moment += i * size_i
+            q += i * i * size_i
+        up[0, b] = s
+        up[1, b] = t
+        up[2, b] = size
+        up[3, b] = q
+        r = n_blocks - 1 - b
+        down[0, r] = s
+        down[1, r] = top * s - t
+        down[2, r] = size
+        down[3, r] = top * top * size - 2.0 * top * moment + q
+    return up, down
+
+
+@numba.njit(cache=True)
+def _model(blocks: np.ndarray, x: float) -> tuple[float, float, float]:
+    """The polynomial at ``x`` in (0, 1] from its block sums: value, slope, error bound.
+
+    In block ``b``, ``x**(B b + i) = y**b x**i`` with ``y = x**B``, and
+    ``x**i = 1 + i ln x + R`` with ``0 <= R <= (i ln x)**2 / 2``, so
+    ``p(x) = S(y) + ln(x) T(y) + E`` with ``|E| <= (ln x)**2 / 2 Q(y)``:
+    ``S``, ``T``, ``Q`` are polynomials in ``y`` of the block sums, about
+    ``B`` times shorter than ``p``. The bound adds the rounding of both
+    evaluations, so where ``|value| > bound`` the sign of ``p(x)`` is certain.
+    """
+    n_blocks = blocks.shape[1]
+    y = x**_BLOCK
+    ln_x = math.log(x)
+    s = t = size = q = ds = dt = 0.0
+    for b in range(n_blocks - 1, -1, -1):
+        ds = ds * y + s
+        dt = dt * y + t
+        s = s * y + blocks[0, b]
+        t = t * y + blocks[1, b]
+        size = size * y + blocks[2, b]
+        q = q * y + blocks[3, b]
+    value = s + ln_x * t
+    slope = (_BLOCK * y * (ds + ln_x * dt) + t) / x  # dy/dx = B y / x
+    rounding = 8.0 * (n_blocks + 1) * _BLOCK * 2.2e-16 * size
+    return value, slope, 0.5 * ln_x * ln_x * q + rounding
+
+
+@numba.njit(cache=True)
+def _value(
+    c: np.ndarray, first: int, last: int, reverse: bool, blocks: np.ndarray, x: float
+) -> float:
+    """The polynomial at ``x``: from the model where it settles the sign, else term by term."""
+    if blocks.shape[1] > 0 and x > 0.0:
+        value, _, bound = _model(blocks, x)
+        if abs(value) > bound:
+            return value
+    return _horner(c, first, last, x, reverse)[0]
+
+
+@numba.njit(cache=True)
+def _root(
+    c: np.ndarray,
+    first: int,
+    last: int,
+    reverse: bool,
+    blocks: np.ndarray,
+    lo: float,
+    f_lo: float,
+    hi: float,
+    f_hi: float,
+) -> float:
+    """Root of the polynomial in the bracket ``[lo, hi]`` where it changes sign.
+
+    The model's root (safeguarded Newton, cheap) is the start of the search
+    on the polynomial itself, which then takes a few Newton steps.
+    """
+    start = math.nan
+    if blocks.shape[1] > 0:
+        a, f_a, b = lo, f_lo, hi
+        x = a - f_a * (b - a) / (f_hi - f_a)
+        if not (a < x < b):
+            x = 0.5 * (a + b)
+        for _ in range(100):
+            f, df, _ = _model(blocks, x)
+            if (f < 0.0) == (f_a < 0.0):
+                a, f_a = x, f
+            else:
+                b = x
+            x_new = x - f / df if df != 0.0 else math.nan
+            if not (a < x_new < b):
+                x_new = 0.5 * (a + b)
+            if abs(x_new - x) <= 1e-12 * x or b - a <= 1e-12 * b:
+                x = x_new
+                break
+            x = x_new
+        start = x
+    return _bracketed_root(c, first, last, reverse, lo, f_lo, hi, f_hi, start)
 
 
 @numba.njit(cache=True)
@@ -372,12 +510,14 @@ def _irr_row(c: np.ndarray, periods_per_year: float, grid: np.ndarray) -> float:
     # With one sign change there is exactly one root (Descartes), on the side
     # where the polynomial changes sign between x = 1 and x = 0.
     if changes == 1:
-        # The bracket is the whole side: Newton from its secant point.
+        # The bracket is the whole side.
+        up_blocks, down_blocks = _model_blocks(c, first, last)
         if (total > 0.0) != (c[first] > 0.0):
-            v = _bracketed_root(c, first, last, False, 0.0, c[first], 1.0, total)
+            v = _root(c, first, last, False, up_blocks, 0.0, c[first], 1.0, total)
             return math.expm1(-periods_per_year * math.log(v))
-        w = _bracketed_root(c, first, last, True, 0.0, c[last], 1.0, total)
+        w = _root(c, first, last, True, down_blocks, 0.0, c[last], 1.0, total)
         return math.expm1(periods_per_year * math.log(w))
+    up_blocks, down_blocks = _model_blocks(c, first, last)
     search_up = True
     search_down = True
     x_prev = 1.0
@@ -389,21 +529,21 @@ def _irr_row(c: np.ndarray, periods_per_year: float, grid: np.ndarray) -> float:
         root_up = np.nan
         root_down = np.nan
         if search_up:
-            up = _horner(c, first, last, x, False)[0] if k < k_max else c[first]
+            up = _value(c, first, last, False, up_blocks, x) if k < k_max else c[first]
             if (up > 0.0) != (up_prev > 0.0) or up == 0.0:
                 root_up = (
                     x
                     if up == 0.0
-                    else _bracketed_root(c, first, last, False, x, up, x_prev, up_prev)
+                    else _root(c, first, last, False, up_blocks, x, up, x_prev, up_prev)
                 )
             up_prev = up
         if search_down:
-            down = _horner(c, first, last, x, True)[0] if k < k_max else c[last]
+            down = _value(c, first, last, True, down_blocks, x) if k < k_max else c[last]
             if (down > 0.0) != (down_prev > 0.0) or down == 0.0:
                 root_down = (
                     x
                     if down == 0.0
-                    else _bracketed_root(c, first, last, True, x, down, x_prev, down_prev)
+                    else _root(c, first, last, True, down_blocks, x, down, x_prev, down_prev)
                 )
             down_prev = down
         if root_up == root_up or root_down == root_down:
@@ -415,20 +555,25 @@ def _irr_row(c: np.ndarray, periods_per_year: float, grid: np.ndarray) -> float:
     return np.nan
 
 
-@numba.njit(cache=True, parallel=True)
-def _irr_rows(flows: np.ndarray, periods_per_year: float, grid: np.ndarray) -> np.ndarray:
-    rows = flows.shape[0]
-    out = np.empty(rows)
-    for i in numba.prange(rows):
+@numba.njit(cache=True, nogil=True)
+def _irr_rows(
+    flows: np.ndarray, periods_per_year: float, grid: np.ndarray, out: np.ndarray
+) -> None:
+    for i in range(flows.shape[0]):
         out[i] = _irr_row(flows[i], periods_per_year, grid)
-    return out
 
 
 def _irr_core(flows: np.ndarray, periods_per_year: float) -> np.ndarray:
+    """IRR of each row of checked, finite ``flows``; blocks of rows on numba's threads."""
     lead = flows.shape[:-1]
     rows = np.ascontiguousarray(flows.reshape(-1, flows.shape[-1]), dtype=np.float64)
+    out = np.empty(rows.shape[0])
+
+    def run(start: int, stop: int) -> None:
+        _irr_rows(rows[start:stop], float(periods_per_year), _IRR_GRID, out[start:stop])
+
     with np.errstate(over="ignore"):
-        out = _irr_rows(rows, float(periods_per_year), _IRR_GRID)
+        _parallel.over_rows(run, rows.shape[0])
     return out.reshape(lead)
 
 
@@ -482,7 +627,12 @@ def irr(
     (``k = 0 .. 27``, up to about 57, then on to ``r = inf`` and
     ``r = -1``) until the NPV changes sign. In the bracket, Newton's method
     safeguarded by bisection ("rtsafe") converges to about 1e-15 relative
-    in ``v`` or ``w``.
+    in ``v`` or ``w``. Streams of 256 flows or more (daily flows over years)
+    are first read off sums over blocks of 32 flows, ``x**i`` expanded to
+    first order within a block with a bound on the rest: a grid point's
+    sign is taken from them only where the bound settles it, and their root
+    starts Newton's method, so the result is the same and a daily stream
+    costs a few passes over its flows.
 
     *Which root.* With one sign change the root is unique and always found.
     With several there may be several roots, or none: the one returned is

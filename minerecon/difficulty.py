@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from minerecon import _random, datasets
+from minerecon import _parallel, _random, datasets
 from minerecon._contract import (
     MinereconWarning,
     WeakFitWarning,
@@ -732,18 +732,22 @@ def simulate_network(
     parameters = model._kernel_parameters(state.date)
     shocks = _hashrate_shocks(model, seed, 0, n_paths, n_days)
     outputs = [np.empty(shape) for _ in range(5)]
-    network_paths(
-        chain,
-        float(h0),
-        given_paths,
-        price,
-        fee_paths,
-        fee_is_share,
-        parameters,
-        shocks,
-        model.step_days,
-        *outputs,
-    )
+
+    def run(start: int, stop: int) -> None:
+        network_paths(
+            chain,
+            float(h0),
+            given_paths[start:stop] if given_paths.size else given_paths,
+            price[start:stop],
+            fee_paths[start:stop],
+            fee_is_share,
+            parameters,
+            shocks[start:stop],
+            model.step_days,
+            *(out[start:stop] for out in outputs),
+        )
+
+    _parallel.over_rows(run, n_paths)
     names = ("difficulty", "height", "hashrate", "blocks", "reward_per_th")
     units = ("-", "blocks", "TH/s", "blocks/day", "BTC/TH/day")
     time = pd.date_range(state.date, periods=n_days, freq="D")

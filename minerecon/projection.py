@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from minerecon import _fold, _random, cashflow, risk
+from minerecon import _fold, _parallel, _random, cashflow, risk
 from minerecon._contract import MinereconWarning, check, check_scalar
 from minerecon._kernels import mining_kernel
 from minerecon.difficulty import (
@@ -874,6 +874,7 @@ class _Job:
             shocks,
             outputs,
             cash,
+            workers=workers,
         )
 
 
@@ -1026,39 +1027,59 @@ def _run_kernel(
     cash: np.ndarray,
     given_reward: np.ndarray | None = None,
     given_difficulty: np.ndarray | None = None,
+    workers: int | None = None,
 ) -> None:
-    """Run the compiled kernel into ``outputs``; ``cash`` receives the daily cash flows."""
+    """Run the compiled kernel into ``outputs``; ``cash`` receives the daily cash flows.
+
+    ``workers`` threads (default: numba's thread count) run blocks of paths.
+    """
     power_price = _daily_power_price(scenario)
     state = scenario.start
+    chain = start_chain(state)
+    start_hashrate = float(hashrate_from_difficulty(state.difficulty))
+    hashrate_parameters = hashrate_model._kernel_parameters(state.date)
+    fleet_hashrate = schedule.hashrate.sum(axis=0)
+    discount = cashflow.discount_factors(scenario.days, scenario.discount_rate)
     empty = np.empty((0, 0))
-    mining_kernel(
-        price,
-        fees,
-        fee_is_share,
-        empty if given_reward is None else given_reward,
-        empty if given_difficulty is None else given_difficulty,
-        start_chain(state),
-        float(hashrate_from_difficulty(state.difficulty)),
-        hashrate_model._kernel_parameters(state.date),
-        shocks,
-        hashrate_model.step_days,
-        schedule.hashrate.sum(axis=0),
-        schedule.hashrate,
-        schedule.power,
-        schedule.other_cost,
-        schedule.fixed_flow,
-        power_price,
-        float(scenario.pue),
-        float(scenario.pool_fee),
-        cashflow.discount_factors(scenario.days, scenario.discount_rate),
-        month_index,
-        scenario.policy == "hold",
-        outputs.summary,
-        outputs.days_off,
-        outputs.monthly,
-        np.empty((0, 0, 0)) if outputs.daily is None else outputs.daily,
-        cash,
-    )
+    daily = np.empty((0, 0, 0)) if outputs.daily is None else outputs.daily
+
+    def rows(array: np.ndarray | None, start: int, stop: int) -> np.ndarray:
+        """The paths' rows of a per-path array; an empty one stays empty."""
+        if array is None:
+            return empty
+        return array[start:stop] if array.shape[0] else array
+
+    def run(start: int, stop: int) -> None:
+        mining_kernel(
+            price[start:stop],
+            fees[start:stop],
+            fee_is_share,
+            rows(given_reward, start, stop),
+            rows(given_difficulty, start, stop),
+            chain,
+            start_hashrate,
+            hashrate_parameters,
+            shocks[start:stop],
+            hashrate_model.step_days,
+            fleet_hashrate,
+            schedule.hashrate,
+            schedule.power,
+            schedule.other_cost,
+            schedule.fixed_flow,
+            power_price,
+            float(scenario.pue),
+            float(scenario.pool_fee),
+            discount,
+            month_index,
+            scenario.policy == "hold",
+            outputs.summary[start:stop],
+            outputs.days_off[start:stop],
+            outputs.monthly[start:stop],
+            rows(daily, start, stop),
+            rows(cash, start, stop),
+        )
+
+    _parallel.over_rows(run, price.shape[0], workers)
     outputs.summary[:, _S["irr"]] = cashflow.irr(cash, periods_per_year=DAYS_PER_YEAR)
 
 

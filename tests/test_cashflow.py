@@ -163,14 +163,16 @@ def test_irr_extreme_rates():
     assert_allclose(cashflow.irr([100, -110], periods_per_year=1), 0.10, rtol=1e-13)
 
 
-def _irr_brentq(flows: np.ndarray, periods_per_year: float) -> float:
-    """Reference: brentq on the NPV in the periodic rate, annualised."""
+def _irr_brentq(
+    flows: np.ndarray, periods_per_year: float, bracket: tuple[float, float] = (-0.99, 10.0)
+) -> float:
+    """Reference: brentq on the NPV in the periodic rate (within ``bracket``), annualised."""
     t = np.arange(len(flows))
 
     def f(periodic):
         return np.sum(flows * (1 + periodic) ** -t)
 
-    periodic = brentq(f, -0.99, 10.0, xtol=1e-15, rtol=1e-15, maxiter=500)
+    periodic = brentq(f, *bracket, xtol=1e-15, rtol=1e-15, maxiter=500)
     return (1 + periodic) ** periods_per_year - 1
 
 
@@ -232,6 +234,82 @@ def test_irr_general_streams_match_the_nearest_polynomial_root():
     both = ~np.isnan(got) & ~np.isnan(expected) & (expected > -5)
     assert both.sum() > 500
     assert_allclose(got[both], expected[both], rtol=1e-8, atol=1e-9)
+
+
+def _daily_site_flows(rng: np.random.Generator, n_rows: int, days: int) -> np.ndarray:
+    """Daily flows shaped like a site's: capex on day 0 and in year 3, noisy income,
+    losing days, a tax bill each year and a resale on the last day."""
+    flows = rng.normal(30.0, 60.0, (n_rows, days)) * rng.uniform(0.3, 2.0, (n_rows, 1))
+    flows[:, 0] -= rng.uniform(5e4, 1.5e5, n_rows)
+    flows[:, 3 * 365] -= 2e4
+    flows[:, 364::365] -= 1e3
+    flows[:, -1] += 5e3
+    return flows
+
+
+def _irr_by_grid(flows: np.ndarray, periods_per_year: float) -> float:
+    """Reference for long streams, term by term: the documented search (grid steps
+    outward from r = 0 on both sides, the first sign change, brentq in its bracket)."""
+    nonzero = np.flatnonzero(flows)
+    c = flows[nonzero[0] : nonzero[-1] + 1]
+    t = np.arange(c.size)
+
+    def up(x):  # sum c_j x**j, x = v
+        return np.sum(c * x**t)
+
+    def down(x):  # sum c_j x**(m - j), x = 1 / v
+        return np.sum(c[::-1] * x**t)
+
+    previous = 1.0
+    for k in range(cashflow._IRR_GRID.size + 1):
+        x = np.exp(-cashflow._IRR_GRID[k] / periods_per_year) if k < cashflow._IRR_GRID.size else 0
+        found = {}
+        for side, poly in (("up", up), ("down", down)):
+            if np.sign(poly(x)) != np.sign(poly(previous)):
+                found[side] = brentq(poly, x, previous, xtol=1e-16, rtol=1e-15)
+        if found:
+            side, root = max(found.items(), key=lambda item: item[1])
+            return np.expm1((-1 if side == "up" else 1) * periods_per_year * np.log(root))
+        previous = x
+    return np.nan
+
+
+def test_irr_of_long_daily_streams_matches_a_term_by_term_search():
+    # Ten years of daily flows (3,650 terms): long enough that the search reads the
+    # sign of the NPV off block sums where they settle it; the result must be the
+    # root the term-by-term search finds, to the root finder's precision.
+    rng = np.random.default_rng(2026)
+    flows = _daily_site_flows(rng, 60, 3650)
+    got = cashflow.irr(flows, periods_per_year=365)
+    expected = [_irr_by_grid(row, 365) for row in flows]
+    assert np.isfinite(got).all()
+    assert_allclose(np.log1p(got), np.log1p(expected), rtol=1e-9)
+    # one sign change: the unique root, against brentq on the periodic rate
+    conventional = np.column_stack([-rng.uniform(5e4, 1e5, 20), rng.uniform(0, 60, (20, 3650))])
+    got = cashflow.irr(conventional, periods_per_year=365)
+    expected = [_irr_brentq(row, 365, bracket=(-0.01, 0.05)) for row in conventional]
+    assert_allclose(got, expected, rtol=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    terms=st.integers(cashflow._MODEL_MIN_TERMS, 4000),
+    growth=st.floats(1e-4, 60.0),
+)
+def test_irr_block_model_bounds_its_error(seed, terms, growth):
+    # The search trusts the block model's sign only where |model| > bound: the bound
+    # must hold the exact polynomial on both sides, at any x = exp(-g / 365) in (0, 1].
+    rng = np.random.default_rng(seed)
+    c = rng.normal(0.0, 1.0, terms) * rng.uniform(0.0, 1e6) ** rng.uniform(0, 1, terms)
+    up_blocks, down_blocks = cashflow._model_blocks(c, 0, terms - 1)
+    x = np.exp(-growth / 365)
+    pad = up_blocks.shape[1] * cashflow._BLOCK - terms  # the down model is x**pad * down(x)
+    for blocks, coefficients, scale in ((up_blocks, c, 1.0), (down_blocks, c[::-1], x**pad)):
+        value, _, bound = cashflow._model(blocks, x)
+        exact = scale * cashflow._horner(coefficients, 0, terms - 1, x, False)[0]
+        rounding = 1e-13 * np.sum(np.abs(coefficients) * x ** np.arange(terms))
+        assert abs(value - exact) <= bound + rounding
 
 
 @settings(max_examples=200, deadline=None)
