@@ -305,52 +305,6 @@ def _horner(c: np.ndarray, first: int, last: int, x: float, reverse: bool) -> tu
     return p, dp
 
 
-@numba.njit(cache=True)
-def _bracketed_root(
-    c: np.ndarray,
-    first: int,
-    last: int,
-    reverse: bool,
-    lo: float,
-    f_lo: float,
-    hi: float,
-    f_hi: float,
-    start: float,
-) -> float:
-    """Root in ``[lo, hi]`` of the polynomial, by Newton safeguarded by bisection.
-
-    The search starts at ``start`` if it lies inside the bracket, else at
-    the secant (regula falsi) point of the bracket.
-    """
-    x = start
-    if not (lo < x < hi):
-        x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
-    if not (lo < x < hi):
-        x = 0.5 * (lo + hi)
-    for _ in range(200):
-        f, df = _horner(c, first, last, x, reverse)
-        if f == 0.0:
-            return x
-        if (f < 0.0) == (f_lo < 0.0):
-            lo, f_lo = x, f
-        else:
-            hi = x
-        step_ok = df != 0.0
-        if step_ok:
-            step = f / df
-            if abs(step) <= 1e-15 * x:
-                # Converged: a step this small would round onto a bracket end.
-                return x - step
-            x_new = x - step
-            step_ok = lo < x_new < hi
-        if not step_ok:
-            x_new = 0.5 * (lo + hi)
-        if abs(x_new - x) <= 1e-15 * x or hi - lo <= 1e-15 * hi:
-            return x_new
-        x = x_new
-    return x
-
-
 #: Terms per block of the coarse model of a long polynomial (:func:`_model`).
 _BLOCK = 32
 #: Polynomials with fewer terms are always evaluated term by term.
@@ -428,18 +382,6 @@ def _model(blocks: np.ndarray, x: float) -> tuple[float, float, float]:
 
 
 @numba.njit(cache=True)
-def _value(
-    c: np.ndarray, first: int, last: int, reverse: bool, blocks: np.ndarray, x: float
-) -> float:
-    """The polynomial at ``x``: from the model where it settles the sign, else term by term."""
-    if blocks.shape[1] > 0 and x > 0.0:
-        value, _, bound = _model(blocks, x)
-        if abs(value) > bound:
-            return value
-    return _horner(c, first, last, x, reverse)[0]
-
-
-@numba.njit(cache=True)
 def _root(
     c: np.ndarray,
     first: int,
@@ -451,32 +393,49 @@ def _root(
     hi: float,
     f_hi: float,
 ) -> float:
-    """Root of the polynomial in the bracket ``[lo, hi]`` where it changes sign.
+    """Root in ``[lo, hi]`` of the polynomial, where it changes sign.
 
-    The model's root (safeguarded Newton, cheap) is the start of the search
-    on the polynomial itself, which then takes a few Newton steps.
+    Newton's method safeguarded by bisection, from the bracket's secant
+    (regula falsi) point, to about 1e-15 relative. With ``blocks`` it first
+    finds the block model's root (cheap, to 1e-12), then starts from it on
+    the polynomial itself, which takes a few steps.
     """
-    start = math.nan
-    if blocks.shape[1] > 0:
-        a, f_a, b = lo, f_lo, hi
-        x = a - f_a * (b - a) / (f_hi - f_a)
-        if not (a < x < b):
-            x = 0.5 * (a + b)
-        for _ in range(100):
+    x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+    if not (lo < x < hi):
+        x = 0.5 * (lo + hi)
+    a, f_a, b = lo, f_lo, hi
+    exact = blocks.shape[1] == 0
+    for step_number in range(300):
+        if exact:
+            f, df = _horner(c, first, last, x, reverse)
+            if f == 0.0:
+                return x
+        else:
             f, df, _ = _model(blocks, x)
-            if (f < 0.0) == (f_a < 0.0):
-                a, f_a = x, f
-            else:
-                b = x
-            x_new = x - f / df if df != 0.0 else math.nan
-            if not (a < x_new < b):
-                x_new = 0.5 * (a + b)
-            if abs(x_new - x) <= 1e-12 * x or b - a <= 1e-12 * b:
-                x = x_new
-                break
-            x = x_new
-        start = x
-    return _bracketed_root(c, first, last, reverse, lo, f_lo, hi, f_hi, start)
+        if (f < 0.0) == (f_a < 0.0):
+            a, f_a = x, f
+        else:
+            b = x
+        tolerance = 1e-15 if exact else 1e-12
+        step_ok = df != 0.0
+        if step_ok:
+            step = f / df
+            if exact and abs(step) <= tolerance * x:
+                # Converged: a step this small would round onto a bracket end.
+                return x - step
+            x_new = x - step
+            step_ok = a < x_new < b
+        if not step_ok:
+            x_new = 0.5 * (a + b)
+        converged = abs(x_new - x) <= tolerance * x or b - a <= tolerance * b
+        if converged and exact:
+            return x_new
+        if converged or (not exact and step_number == 99):
+            # The model's root: the polynomial's search starts there, in the whole bracket.
+            exact = True
+            a, f_a, b = lo, f_lo, hi
+        x = x_new
+    return x
 
 
 @numba.njit(cache=True)
@@ -509,50 +468,62 @@ def _irr_row(c: np.ndarray, periods_per_year: float, grid: np.ndarray) -> float:
     # end at x = 0 (IRR = inf, -100 %), where the polynomials equal c[first], c[last].
     # With one sign change there is exactly one root (Descartes), on the side
     # where the polynomial changes sign between x = 1 and x = 0.
-    if changes == 1:
-        # The bracket is the whole side.
-        up_blocks, down_blocks = _model_blocks(c, first, last)
-        if (total > 0.0) != (c[first] > 0.0):
-            v = _root(c, first, last, False, up_blocks, 0.0, c[first], 1.0, total)
-            return math.expm1(-periods_per_year * math.log(v))
-        w = _root(c, first, last, True, down_blocks, 0.0, c[last], 1.0, total)
-        return math.expm1(periods_per_year * math.log(w))
     up_blocks, down_blocks = _model_blocks(c, first, last)
-    search_up = True
-    search_down = True
-    x_prev = 1.0
-    up_prev = total
-    down_prev = total
-    k_max = grid.shape[0]
-    for k in range(k_max + 1):
-        x = math.exp(-grid[k] / periods_per_year) if k < k_max else 0.0
-        root_up = np.nan
-        root_down = np.nan
-        if search_up:
-            up = _value(c, first, last, False, up_blocks, x) if k < k_max else c[first]
-            if (up > 0.0) != (up_prev > 0.0) or up == 0.0:
-                root_up = (
-                    x
-                    if up == 0.0
-                    else _root(c, first, last, False, up_blocks, x, up, x_prev, up_prev)
-                )
-            up_prev = up
-        if search_down:
-            down = _value(c, first, last, True, down_blocks, x) if k < k_max else c[last]
-            if (down > 0.0) != (down_prev > 0.0) or down == 0.0:
-                root_down = (
-                    x
-                    if down == 0.0
-                    else _root(c, first, last, True, down_blocks, x, down, x_prev, down_prev)
-                )
-            down_prev = down
-        if root_up == root_up or root_down == root_down:
-            # Both found in this step: keep the one nearer to IRR = 0 (x nearer 1).
-            if root_down != root_down or (root_up == root_up and root_up >= root_down):
-                return math.expm1(-periods_per_year * math.log(root_up))
-            return math.expm1(periods_per_year * math.log(root_down))
-        x_prev = x
-    return np.nan
+    # Per side (0: up, 1: down), the bracket [lo, hi] where its polynomial changes sign.
+    found = np.zeros(2, dtype=np.bool_)
+    lo = np.zeros(2)
+    f_lo = np.zeros(2)
+    hi = np.ones(2)
+    f_hi = np.full(2, total)
+    if changes == 1:
+        # The side whose ends differ in sign holds the root, and the whole side brackets it.
+        side = 0 if (total > 0.0) != (c[first] > 0.0) else 1
+        found[side] = True
+        f_lo[side] = c[last] if side else c[first]
+    else:
+        previous = np.full(2, total)
+        x_prev = 1.0
+        k_max = grid.shape[0]
+        for k in range(k_max + 1):
+            x = math.exp(-grid[k] / periods_per_year) if k < k_max else 0.0
+            for side in range(2):
+                if k == k_max:
+                    f = c[last] if side else c[first]
+                else:
+                    # From the model where its bound settles the sign, else term by term.
+                    f = math.nan
+                    blocks = down_blocks if side else up_blocks
+                    if blocks.shape[1] > 0:
+                        f, _, bound = _model(blocks, x)
+                        if not abs(f) > bound:
+                            f = math.nan
+                    if f != f:
+                        f = _horner(c, first, last, x, side == 1)[0]
+                if (f > 0.0) != (previous[side] > 0.0) or f == 0.0:
+                    found[side] = True
+                    lo[side], f_lo[side], hi[side], f_hi[side] = x, f, x_prev, previous[side]
+                previous[side] = f
+            if found[0] or found[1]:
+                break
+            x_prev = x
+    # Both sides found in the same step: keep the root nearer to IRR = 0 (x nearer 1;
+    # a tie goes to r > 0, the up side).
+    best = np.nan
+    best_side = 0
+    for side in range(2):
+        if not found[side]:
+            continue
+        root = lo[side]
+        if f_lo[side] != 0.0:
+            blocks = down_blocks if side else up_blocks
+            root = _root(
+                c, first, last, side == 1, blocks, lo[side], f_lo[side], hi[side], f_hi[side]
+            )
+        if best != best or root > best:
+            best, best_side = root, side
+    if best != best:
+        return np.nan
+    return math.expm1((1.0 if best_side else -1.0) * periods_per_year * math.log(best))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -575,6 +546,90 @@ def _irr_core(flows: np.ndarray, periods_per_year: float) -> np.ndarray:
     with np.errstate(over="ignore"):
         _parallel.over_rows(run, rows.shape[0])
     return out.reshape(lead)
+
+
+@numba.njit(cache=True, nogil=True)
+def _first_nonzero(row: np.ndarray) -> float:
+    for value in row:
+        if value != 0.0:
+            return value
+    return 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def _factored_rows(
+    operating: np.ndarray,
+    scale: np.ndarray,
+    fixed: np.ndarray,
+    base: np.ndarray,
+    gain: np.ndarray,
+    ends: np.ndarray,
+    lump: np.ndarray,
+    point_days: np.ndarray,
+    point_values: np.ndarray,
+    equity_flow: np.ndarray,
+    equity_days: np.ndarray,
+    equity_values: np.ndarray,
+    month_starts: np.ndarray,
+    periods_per_year: float,
+    grid: np.ndarray,
+    irr_out: np.ndarray,
+    equity_irr_out: np.ndarray,
+    payback_out: np.ndarray,
+    monthly_out: np.ndarray,
+) -> None:
+    """Metrics of daily flows given in factors, one path (row) at a time.
+
+    Row ``p`` is ``operating[p] * scale + fixed + base + gain * (t < ends[p])``
+    with ``lump[p]`` on the last day and ``point_values[p, k]`` on day
+    ``point_days[k]``; the equity row adds ``equity_flow`` and the equity
+    points (none: ``equity_flow`` is empty and the equity IRR is the IRR).
+    Out: the IRR where the first non-zero flow is an outflow (else nan), the
+    payback as :func:`payback_period`, and the sums between ``month_starts``.
+    """
+    n_paths, n_days = operating.shape
+    n_months = month_starts.shape[0]
+    has_equity = equity_flow.shape[0] > 0
+    row = np.empty(n_days)
+    equity = np.empty(n_days)
+    for p in range(n_paths):
+        for t in range(n_days):
+            hosting = base[t] + gain[t] if t < ends[p] else base[t]
+            if t == n_days - 1:
+                hosting += lump[p]
+            row[t] = (operating[p, t] * scale[t] + fixed[t]) + hosting
+        for k in range(point_days.shape[0]):
+            row[point_days[k]] += point_values[p, k]
+        if has_equity:
+            for t in range(n_days):
+                equity[t] = row[t] + equity_flow[t]
+            for k in range(equity_days.shape[0]):
+                equity[equity_days[k]] += equity_values[p, k]
+        # One call of the IRR search in a loop, not two calls: it compiles once.
+        for stream in range(2 if has_equity else 1):
+            flows = equity if stream else row
+            rate = (
+                _irr_row(flows, periods_per_year, grid) if _first_nonzero(flows) < 0.0 else np.nan
+            )
+            if stream:
+                equity_irr_out[p] = rate
+            else:
+                irr_out[p] = equity_irr_out[p] = rate
+        payback = np.inf
+        cumulative = 0.0
+        for t in range(n_days):
+            before = cumulative
+            cumulative += row[t]
+            if cumulative >= 0.0:
+                payback = 0.0 if t == 0 else t - 1 + (-before) / row[t]
+                break
+        payback_out[p] = payback
+        for m in range(n_months):
+            stop = month_starts[m + 1] if m + 1 < n_months else n_days
+            total = 0.0
+            for t in range(month_starts[m], stop):
+                total += row[t]
+            monthly_out[p, m] = total
 
 
 def irr(

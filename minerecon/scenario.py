@@ -74,9 +74,9 @@ from minerecon.units import DAYS_PER_YEAR, W_PER_MW, hashprice_to_ph_day
 from minerecon.valuation import (
     COMPONENTS,
     HostingFlows,
-    MiningFlows,
     SiteValue,
     Valuation,
+    _daily_metrics,
     _ScaledHosting,
     _ScaledMining,
     _value_site,
@@ -397,14 +397,14 @@ def _hosting_flows(
     root: Any,
     *,
     expected: bool = False,
-    daily: bool = True,
 ) -> HostingFlows | _ScaledHosting:
     """The hosting contract's flows on the site's days, per path.
 
     The contract's day 0 is the scenario's day ``plan.decision_day``; its
     default days come from the TENANT stream of ``root`` (the same on every
-    option), or are replaced by the survival probability when ``expected``.
-    Without ``daily`` the flows stay in their factors (no paths x days array).
+    option), or are replaced by the survival probability when ``expected``
+    (one row, built densely). Otherwise the flows stay in their factors (no
+    paths x days array).
     """
     days = scenario.days
     decision = plan.decision_day
@@ -502,14 +502,13 @@ def _hosting_flows(
         cash[:, decision:] = base[:local_days] + gain[:local_days] * alive[:, :local_days]
         cash[:, -1] += lump
         return HostingFlows(cash, **fields)
-    scaled = _ScaledHosting(
+    return _ScaledHosting(
         base=np.concatenate([pad, base[:local_days]]),
         gain=np.concatenate([pad, gain[:local_days]]),
         ends=decision + np.minimum(ends, local_days),
         lump=np.broadcast_to(lump, (n_paths,)),
         **fields,
     )
-    return HostingFlows(scaled.cash, **fields) if daily else scaled
 
 
 def _option_values(
@@ -520,12 +519,13 @@ def _option_values(
     root: Any,
     *,
     expected: bool = False,
-    daily: bool = True,
 ) -> list[SiteValue]:
     """Value every option from the whole fleet's operating flows on common paths.
 
-    Without ``daily`` only the values are computed, not the daily flows (for IRR,
-    payback and monthly series) that need two more arrays of paths x days.
+    The options' daily flows stay in their factors (the fleet scale times the
+    operating flows, the contract's cumulative sums): no array of paths x days
+    per option. :func:`minerecon.valuation._daily_metrics` reads the IRRs,
+    payback and monthly sums off them.
     """
     machine_capex = _machine_capex(scenario)
     fixed = fleet_schedule(scenario).fixed_flow
@@ -534,20 +534,13 @@ def _option_values(
     values = []
     for plan in plans:
         capex = machine_capex + plan.mining_capex
-        if daily:
-            cash = operating * plan.fleet_scale
-            cash += fixed + plan.extra_cash_flow
-            mining = MiningFlows(cash=cash, capex=capex, other=resale)
-        else:  # the values alone: no paths x days array for the option's mining
-            mining = _ScaledMining(
-                operating, plan.fleet_scale, fixed + plan.extra_cash_flow, capex, resale
-            )
+        mining = _ScaledMining(
+            operating, plan.fleet_scale, fixed + plan.extra_cash_flow, capex, resale
+        )
         hosting = None
         if plan.hosting is not None and plan.it_mw > 0:
-            hosting = _hosting_flows(
-                plan, scenario, valuation, n_paths, root, expected=expected, daily=daily
-            )
-        values.append(_value_site(mining, hosting, valuation, daily=daily))
+            hosting = _hosting_flows(plan, scenario, valuation, n_paths, root, expected=expected)
+        values.append(_value_site(mining, hosting, valuation, daily=False))
     return values
 
 
@@ -840,7 +833,6 @@ class SiteComparison:
                 cash - fleet_schedule(scenario).fixed_flow,
                 0,
                 expected=True,
-                daily=False,
             )
             return float(values[0].npv[0] - values[1].npv[0])
 
@@ -1193,12 +1185,9 @@ def _assemble(
     months = base.dates.to_period("M")
     starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
     n_years = values[0].dscr.shape[-1]
-    irrs = [v.irr() for v in values]
-    # Without debt on an option the equity's flows are the project's array: one IRR.
-    equity_irrs = [
-        irr if v.equity_flows is v.flows else v.equity_irr()
-        for v, irr in zip(values, irrs, strict=True)
-    ]
+    irrs, equity_irrs, paybacks, monthly = zip(
+        *(_daily_metrics(v._parts, starts) for v in values), strict=True
+    )
 
     def stack(
         name: str, per_option: list[np.ndarray], dims: tuple[str, ...], units: str, **coords
@@ -1221,12 +1210,12 @@ def _assemble(
             "USD",
             component=list(COMPONENTS),
         ),
-        irr=stack("irr", irrs, ("path",), "1/year"),
-        equity_irr=stack("equity_irr", equity_irrs, ("path",), "1/year"),
-        payback_days=stack("payback_days", [v.payback_days() for v in values], ("path",), "days"),
+        irr=stack("irr", list(irrs), ("path",), "1/year"),
+        equity_irr=stack("equity_irr", list(equity_irrs), ("path",), "1/year"),
+        payback_days=stack("payback_days", list(paybacks), ("path",), "days"),
         monthly_cash_flow=stack(
             "monthly_cash_flow",
-            [np.add.reduceat(v.flows, starts, axis=1) for v in values],
+            list(monthly),
             ("path", "month"),
             MONTHLY["cash_flow"],
             month=mining.monthly.month.values,
@@ -1328,7 +1317,7 @@ def _npvs_on_paths(
         valuation = default if valuation is None else valuation
         _check_valuation(valuation)
         plans = _plans_for(site, items, base, valuation, contract_tail)
-        values = _option_values(plans, base, valuation, operating, mining.seed, daily=False)
+        values = _option_values(plans, base, valuation, operating, mining.seed)
         out[name] = {plan.label: value.npv for plan, value in zip(plans, values, strict=True)}
     return out
 
@@ -1355,9 +1344,7 @@ def _equity_gain(
         base = mining.scenario
         _check_valuation(valuation)
         plans = _plans_for(site, [(None, split)], base, valuation, False)
-    values = _option_values(
-        plans, base, valuation, _operating_flows(mining), mining.seed, daily=False
-    )
+    values = _option_values(plans, base, valuation, _operating_flows(mining), mining.seed)
     return float(np.mean(values[1].equity_npv - values[0].equity_npv)), mining
 
 

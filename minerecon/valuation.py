@@ -70,7 +70,7 @@ from typing import Any
 
 import numpy as np
 
-from minerecon import _contract, cashflow
+from minerecon import _contract, _parallel, cashflow
 from minerecon._contract import check, check_count, check_scalar
 from minerecon.financing import DebtTerms, debt_schedule
 from minerecon.tax import DepreciationSchedule, TaxPolicy, yearly_sums
@@ -616,6 +616,80 @@ def _exits(exits: Any) -> tuple[tuple[int, float, np.ndarray], ...]:
 
 
 @dataclasses.dataclass(frozen=True)
+class _FlowParts:
+    """The daily flows of an option valued without them, kept in their factors.
+
+    ``flows`` would be the mining and hosting cash plus ``points`` (each with
+    its sign); the equity's adds the debt's cash flow and the tax shield.
+    """
+
+    mining: _ScaledMining
+    hosting: _ScaledHosting | None
+    points: tuple[tuple[_Points, float], ...]
+    debt: np.ndarray | None = None
+    shield: _Points | None = None
+
+
+def _daily_metrics(
+    parts: _FlowParts, month_starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """IRR, equity IRR, payback [day] and monthly sums of an option's daily flows.
+
+    As :meth:`SiteValue.irr`, :meth:`SiteValue.equity_irr`,
+    :meth:`SiteValue.payback_days` and ``numpy.add.reduceat(flows,
+    month_starts, axis=1)``, one path at a time: no array of paths x days.
+    """
+    mining, hosting = parts.mining, parts.hosting
+    paths, n_days = mining.operating.shape
+    zeros = np.zeros(n_days)
+    if hosting is None:
+        base, gain, ends, lump = zeros, zeros, np.zeros(paths, dtype=np.int64), np.zeros(paths)
+    else:
+        base, gain, lump = hosting.base, hosting.gain, np.ascontiguousarray(hosting.lump)
+        ends = hosting.ends.astype(np.int64)
+
+    def packed(points: list[tuple[_Points, float]]) -> tuple[np.ndarray, np.ndarray]:
+        days = [day for part, _ in points for day in part.at]
+        values = [sign * value for part, sign in points for value in part.at.values()]
+        return (
+            np.array(days, dtype=np.int64),
+            np.ascontiguousarray(np.array(values).T.reshape(paths, len(days))),
+        )
+
+    point_days, point_values = packed(list(parts.points))
+    if parts.debt is None:
+        equity_flow, (equity_days, equity_values) = np.empty(0), packed([])
+    else:
+        equity_flow = parts.debt
+        equity_days, equity_values = packed([] if parts.shield is None else [(parts.shield, 1.0)])
+    month_starts = np.asarray(month_starts, dtype=np.int64)
+    out = [np.empty(paths) for _ in range(3)] + [np.empty((paths, month_starts.size))]
+
+    def run(start: int, stop: int) -> None:
+        cashflow._factored_rows(
+            mining.operating[start:stop],
+            mining.scale,
+            mining.fixed,
+            base,
+            gain,
+            ends[start:stop],
+            lump[start:stop],
+            point_days,
+            point_values[start:stop],
+            equity_flow,
+            equity_days,
+            equity_values[start:stop],
+            month_starts,
+            float(DAYS_PER_YEAR),
+            cashflow._IRR_GRID,
+            *(array[start:stop] for array in out),
+        )
+
+    _parallel.over_rows(run, paths)
+    return out[0], out[1], out[2], out[3]
+
+
+@dataclasses.dataclass(frozen=True)
 class SiteValue:
     """Values of one option on every path (:func:`value_site`).
 
@@ -648,6 +722,7 @@ class SiteValue:
     flows: np.ndarray
     equity_flows: np.ndarray
     dscr: np.ndarray
+    _parts: _FlowParts | None = dataclasses.field(default=None, repr=False)
 
     def irr(self) -> np.ndarray:
         """IRR of ``flows`` per path [1/year]: the rate at which their NPV is zero.
@@ -840,7 +915,8 @@ def _value_site(
     """:func:`value_site` on checked inputs; without ``daily`` only the values.
 
     The daily ``flows`` and ``equity_flows`` (two more arrays of paths x days)
-    are then None: split curves and sensitivities need the NPVs alone.
+    are then None, and kept in their factors (``_parts``, for
+    :func:`_daily_metrics`) when the contract's flows are too.
     """
     rates = valuation.rates
     policy = valuation.tax
@@ -911,17 +987,20 @@ def _value_site(
         "tax": -taxes["mining"].pv(rates["mining"]) - taxes["hosting"].pv(rates["hosting"]),
         "financing": np.zeros(paths),
     }
-    flows = equity_flows = None
+    points = (
+        (terminal["mining"], 1.0),
+        (terminal["hosting"], 1.0),
+        (taxes["mining"], -1.0),
+        (taxes["hosting"], -1.0),
+    )
+    flows = equity_flows = parts = None
     if daily:
         flows = mining.cash.copy() if hosting is None else mining.cash + hosting.cash
-        for points, sign in (
-            (terminal["mining"], 1.0),
-            (terminal["hosting"], 1.0),
-            (taxes["mining"], -1.0),
-            (taxes["hosting"], -1.0),
-        ):
-            points.into(flows, sign)
+        for part, sign in points:
+            part.into(flows, sign)
         equity_flows = flows
+    elif not isinstance(hosting, HostingFlows):  # an expected tenant's row stays dense
+        parts = _FlowParts(mining, hosting, points)
     dscr = np.full(yearly_hosting_tax.shape, np.nan)
     if debt is not None:
         shield = taxes["hosting"].minus(levered_tax)
@@ -931,6 +1010,8 @@ def _value_site(
         if daily:
             equity_flows = flows + debt.cash_flow
             shield.into(equity_flows)
+        elif parts is not None:
+            parts = dataclasses.replace(parts, debt=debt.cash_flow, shield=shield)
         dscr = _dscr(hosting, hosting_income, yearly_hosting_tax, debt)
     npv = sum(components[name] for name in COMPONENTS[:5])
     return SiteValue(
@@ -940,4 +1021,5 @@ def _value_site(
         flows=flows,
         equity_flows=equity_flows,
         dscr=dscr,
+        _parts=parts,
     )

@@ -289,6 +289,15 @@ def test_irr_of_long_daily_streams_matches_a_term_by_term_search():
     got = cashflow.irr(conventional, periods_per_year=365)
     expected = [_irr_brentq(row, 365, bracket=(-0.01, 0.05)) for row in conventional]
     assert_allclose(got, expected, rtol=1e-9)
+    # Sites that lose most of their capex over one to three years (IRR -50 % to -99.9 %):
+    # far from r = 0, where the block model is coarse and its own root search may not
+    # settle; the result must still be the polynomial's root.
+    for days in (300, 400, 730, 1095):
+        losing = np.column_stack([-rng.uniform(5e4, 1e5, 10), rng.uniform(0, 20, (10, days))])
+        got = cashflow.irr(losing, periods_per_year=365)
+        expected = [_irr_brentq(row, 365, bracket=(-0.05, 0.01)) for row in losing]
+        assert (np.array(got) < -0.5).all()
+        assert_allclose(np.log1p(got), np.log1p(expected), rtol=1e-9)
 
 
 @settings(max_examples=100, deadline=None)

@@ -10,6 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from minerecon import cashflow, fees, price, risk
 from minerecon import scenario as scenario_module
+from minerecon import valuation as valuation_module
 from minerecon.difficulty import ConstantGrowth
 from minerecon.fees import StochasticFees
 from minerecon.hardware import Deployment, get_miner
@@ -17,7 +18,7 @@ from minerecon.hosting import ColocationLease
 from minerecon.network import NetworkState
 from minerecon.projection import MiningScenario, simulate
 from minerecon.scenario import Site, Split, compare, default_scenario, optimal_split
-from minerecon.valuation import Valuation
+from minerecon.valuation import HostingFlows, MiningFlows, Valuation, value_site
 
 # Height 931,392 is the first block of epoch 462; no fees, BTC at 90,000 USD.
 STATE = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
@@ -709,11 +710,12 @@ def test_comparison_methods_check_their_arguments():
 
 @pytest.mark.parametrize("contract_tail", [False, True])
 def test_values_without_daily_flows_equal_the_daily_valuation(contract_tail):
-    # Split curves and sensitivities value options from factors (mining: the
-    # fleet's operating flows times its daily scale; hosting: cumulative sums
-    # read at each path's default day) instead of daily arrays. Tenants that
-    # default (hazard 0.3/year), a build, a ramp, debt, tax and exits: every
-    # value must match the daily valuation to rounding.
+    # compare() values options from factors (mining: the fleet's operating flows
+    # times its daily scale; hosting: cumulative sums read at each path's default
+    # day) and reads IRRs, payback and monthly sums off them path by path,
+    # instead of building daily arrays. Tenants that default (hazard 0.3/year),
+    # a build, a ramp, debt, tax and exits: every figure must match value_site on
+    # the same flows built day by day, to rounding.
     site = filled_site(power_price=0.06, demand_response=30_000.0, mining_capex_per_mw=2e5)
     contract = lease(
         rate=110.0, build_days=60, ramp_days=90, capex_per_it_mw=2e6, noi_margin=0.8,
@@ -726,11 +728,21 @@ def test_values_without_daily_flows_equal_the_daily_valuation(contract_tail):
         contract_tail, {},
     )  # fmt: skip
     operating = scenario_module._operating_flows(mining)
-    daily = scenario_module._option_values(plans, base, valuation, operating, mining.seed)
-    lean = scenario_module._option_values(
-        plans, base, valuation, operating, mining.seed, daily=False
-    )
-    for full, factored in zip(daily, lean, strict=True):
+    lean = scenario_module._option_values(plans, base, valuation, operating, mining.seed)
+    starts = np.r_[0, np.arange(31, 700, 30)]
+    for factored in lean:
+        parts = factored._parts
+        hosting = parts.hosting
+        full = value_site(
+            MiningFlows(parts.mining.cash, parts.mining.capex, parts.mining.other),
+            None
+            if hosting is None
+            else HostingFlows(
+                hosting.cash, hosting.guaranteed, hosting.capex, hosting.exits,
+                hosting.completion_day,
+            ),
+            valuation,
+        )  # fmt: skip
         assert factored.flows is None and factored.equity_flows is None
         scale = np.abs(full.npv).max()
         assert_allclose(factored.npv, full.npv, rtol=0, atol=1e-10 * scale)
@@ -738,3 +750,11 @@ def test_values_without_daily_flows_equal_the_daily_valuation(contract_tail):
         for name, value in full.components.items():
             assert_allclose(factored.components[name], value, rtol=0, atol=1e-10 * scale)
         assert_allclose(factored.dscr, full.dscr, rtol=1e-10, equal_nan=True)
+        irr, equity_irr, payback, monthly = valuation_module._daily_metrics(parts, starts)
+        assert_allclose(irr, full.irr(), rtol=1e-9, equal_nan=True)
+        assert_allclose(equity_irr, full.equity_irr(), rtol=1e-9, equal_nan=True)
+        assert_allclose(payback, full.payback_days(), rtol=1e-12)
+        flows_scale = np.abs(full.flows).max()
+        assert_allclose(
+            monthly, np.add.reduceat(full.flows, starts, axis=1), rtol=0, atol=1e-12 * flows_scale
+        )
