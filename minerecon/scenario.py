@@ -1095,6 +1095,22 @@ def _prepare(
     run: Mapping[str, Any],
 ) -> tuple[tuple[tuple[Any, Split], ...], MiningScenario, Valuation, list[_Plan], Any]:
     """Check the arguments of :func:`compare`, plan the options and run the engine once."""
+    items, base, valuation, plans = _plan_study(
+        site, splits, scenario, n_paths, valuation, contract_tail
+    )
+    mining = simulate(base, n_paths, seed=_random.seed_sequence(seed), output="flows", **run)
+    return items, base, valuation, plans, mining
+
+
+def _plan_study(
+    site: Site,
+    splits: Sequence[Split] | Mapping[str, Split],
+    scenario: MiningScenario | None,
+    n_paths: int,
+    valuation: Valuation | None,
+    contract_tail: bool,
+) -> tuple[tuple[tuple[Any, Split], ...], MiningScenario, Valuation, list[_Plan]]:
+    """Check the arguments of :func:`compare` and plan the options."""
     _check_site(site)
     if scenario is not None and not isinstance(scenario, MiningScenario):
         raise ValueError(
@@ -1143,8 +1159,7 @@ def _prepare(
             "and hashrate models give the same path every time, so there is no distribution "
             "to show; give a stochastic model (e.g. price=GBM(0.0, volatility)) or n_paths=1"
         )
-    mining = simulate(base, n_paths, seed=_random.seed_sequence(seed), output="flows", **run)
-    return tuple(items), base, valuation, plans, mining
+    return tuple(items), base, valuation, plans
 
 
 def _plans_for(
@@ -1329,23 +1344,26 @@ def _equity_gain(
     valuation: Valuation,
     n_paths: int,
     seed: Any,
-    mining: SimulationResult | None = None,
-) -> tuple[float, SimulationResult]:
+    run: tuple[MiningScenario, np.ndarray, np.random.SeedSequence] | None = None,
+) -> tuple[float, tuple[MiningScenario, np.ndarray, np.random.SeedSequence]]:
     """Mean equity NPV of ``split`` minus pure mining's, and the engine run used.
 
-    Pass back the run to value other splits or valuations of the same site and
-    market without running the engine again.
+    The run is the scenario the engine ran, the fleet's daily operating flows
+    and the root seed: pass it back to value other splits or valuations of the
+    same site and market without running the engine again. The engine runs
+    for the flows alone (no result datasets), as :func:`compare` would.
     """
-    if mining is None:
-        _, base, valuation, plans, mining = _prepare(
-            site, [split], scenario, n_paths, seed, valuation, False, {}
-        )
+    if run is None:
+        _, base, valuation, plans = _plan_study(site, [split], scenario, n_paths, valuation, False)
+        root = _random.seed_sequence(seed)
+        operating = _daily_cash_flows(base, n_paths, root) - fleet_schedule(base).fixed_flow
+        run = (base, operating, root)
     else:
-        base = mining.scenario
         _check_valuation(valuation)
-        plans = _plans_for(site, [(None, split)], base, valuation, False)
-    values = _option_values(plans, base, valuation, _operating_flows(mining), mining.seed)
-    return float(np.mean(values[1].equity_npv - values[0].equity_npv)), mining
+        plans = _plans_for(site, [(None, split)], run[0], valuation, False)
+    base, operating, root = run
+    values = _option_values(plans, base, valuation, operating, root)
+    return float(np.mean(values[1].equity_npv - values[0].equity_npv)), run
 
 
 def _widest_hosting(splits: Sequence[Split], site: Site, without: str) -> Any:

@@ -1060,17 +1060,17 @@ def decision_tornado(
             objects[where] = _replace(objects[where], path, value, name, where)
         key = (id(objects["site"]), id(objects["scenario"]))
         # A run keeps its site and scenario alive, so their ids stay theirs.
-        _, _, mining = runs.get(key, (None, None, None))
-        value, mining = sites._equity_gain(
+        _, _, run = runs.get(key, (None, None, None))
+        value, run = sites._equity_gain(
             objects["site"],
             objects["split"],
             objects["scenario"],
             objects["valuation"],
             n_paths,
             root,
-            mining,
+            run,
         )
-        runs[key] = (objects["site"], objects["scenario"], mining)
+        runs[key] = (objects["site"], objects["scenario"], run)
         return value
 
     gain.vectorized = False  # type: ignore[attr-defined]

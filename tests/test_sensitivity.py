@@ -619,13 +619,13 @@ def test_scenario_function_values_a_split_under_a_valuation(decision):
 def test_decision_tornado_runs_the_engine_once_for_lease_and_valuation_drivers(monkeypatch):
     site, split, market = decision_case()
     runs = []
-    engine = scenario_module.simulate
+    engine = scenario_module._daily_cash_flows
 
     def counted(*args, **kwargs):
         runs.append(1)
         return engine(*args, **kwargs)
 
-    monkeypatch.setattr(scenario_module, "simulate", counted)
+    monkeypatch.setattr(scenario_module, "_daily_cash_flows", counted)
     names = ("split.hosting.rate", "valuation.hosting_exit_multiple", "site.power_price")
     drivers = [driver(name) for name in names]
     table = sensitivity.decision_tornado(
