@@ -1433,6 +1433,10 @@ def _move_into(staging: Path, out: Path) -> None:
         raise
 
 
+#: Resolution of the figures written [dots per inch]: sharp on a slide.
+_FIGURE_DPI = 150
+
+
 def _save_figures(
     drawings: Sequence[tuple[str, Callable[[], Any]]], folder: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -1442,11 +1446,15 @@ def _save_figures(
     figures = {}
     for name, draw in drawings:
         ax = draw()
-        ax.figure.savefig(folder / f"{name}.{args.figure_format}", dpi=150)
+        path = folder / f"{name}.{args.figure_format}"
         if args.html:
             from minerecon.html import figure_to_png
 
-            figures[name] = figure_to_png(ax.figure)
+            figures[name] = figure_to_png(ax.figure, dpi=_FIGURE_DPI)
+        if args.html and args.figure_format == "png":
+            path.write_bytes(figures[name])  # the page shows the file's bytes: one rendering
+        else:
+            ax.figure.savefig(path, dpi=_FIGURE_DPI)
         matplotlib.pyplot.close(ax.figure)
     return figures
 

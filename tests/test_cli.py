@@ -611,6 +611,9 @@ def test_report_writes_a_self_contained_html_page(tmp_path, capsys, parse_html):
     assert status == 0
     assert f"wrote {tmp_path / 'report.html'}" in out.out
     page = _check_page(tmp_path / "report.html", parse_html, n_images=2)
+    # The page shows the figures written, byte for byte (one rendering of each).
+    written = {path.read_bytes() for path in tmp_path.glob("*.png")}
+    assert len(written) == 2 and set(page.pngs) == written
     for name in list_miners().index:
         assert name in page.plain
     for header in (
