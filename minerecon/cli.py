@@ -237,13 +237,13 @@ def _add_format_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_output_options(parser: argparse.ArgumentParser, folder: str) -> None:
+def _add_output_options(parser: argparse.ArgumentParser, default: str) -> None:
     """--out, --figure-format and --no-html of the commands that write files."""
     parser.add_argument(
         "--out",
         type=_folder,
-        default=Path(folder),
-        help="folder for figures and tables (default: %(default)s)",
+        default=None,
+        help=f"folder for figures, tables and report.html (default: {default})",
     )
     parser.add_argument(
         "--figure-format",
@@ -286,7 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
         "preset site (network and cost options do not apply)",
     )
     _add_study_options(report_parser, preset=True)
-    _add_output_options(report_parser, "minerecon-report")
+    _add_output_options(
+        report_parser, "minerecon-report, or minerecon-preset-NAME with --preset NAME"
+    )
     breakeven_parser = commands.add_parser(
         "breakeven",
         help="all break-evens of one machine",
@@ -310,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare_parser.add_argument("file", type=Path, help="scenario file (TOML)")
     _add_study_options(compare_parser, preset=False)
     _add_format_option(compare_parser)
-    _add_output_options(compare_parser, "minerecon-compare")
+    _add_output_options(compare_parser, "minerecon-compare-STEM for FILE STEM.toml")
     calibrate_parser = commands.add_parser(
         "calibrate",
         help="fit the price, fee and hashrate models to the bundled history",
@@ -1685,7 +1687,18 @@ def _option_formats() -> dict[str, Callable[[Any], str]]:
     }
 
 
+def _default_out(args: argparse.Namespace) -> Path:
+    """Each study's own folder, so that one run does not overwrite another's files."""
+    if args.command == "compare":
+        return Path(f"minerecon-compare-{Path(args.file).stem}")
+    if args.preset:
+        return Path(f"minerecon-preset-{args.preset}")
+    return Path("minerecon-report")
+
+
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    if "out" in vars(args) and args.out is None:
+        args.out = _default_out(args)
     if args.command == "report" and args.preset:
         _preset_report(args, parser)
     elif args.command == "report":

@@ -631,6 +631,33 @@ def test_report_writes_a_self_contained_html_page(tmp_path, capsys, parse_html):
         assert fragment in page.plain
 
 
+def test_each_study_writes_to_its_own_folder_by_default(tmp_path, capsys, monkeypatch):
+    # The catalogue report, a preset and a scenario file each get a folder named
+    # for them (docs: getting started, "minerecon report"), so no run overwrites another's.
+    monkeypatch.chdir(tmp_path)
+    runs = {
+        "minerecon-report": ["report", "--no-html"],
+        "minerecon-preset-cleanspark-fy2025": [
+            "report", "--preset", "cleanspark-fy2025", "--paths", "20", "--no-html",
+        ],
+        "minerecon-compare-site": ["compare", str(EXAMPLE), "--paths", "20", "--no-html"],
+    }  # fmt: skip
+    written = {}
+    for folder, argv in runs.items():
+        status, out = run(argv, capsys)
+        assert status == 0
+        assert f"wrote {folder}{os.sep}" in out.out  # each file's line names the folder
+        written[folder] = {path.name: path.read_bytes() for path in Path(folder).iterdir()}
+        assert written[folder]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(runs)
+    assert "miner_economics.csv" in written["minerecon-report"]
+    assert "site_comparison.csv" in written["minerecon-preset-cleanspark-fy2025"]
+    assert "site_comparison.csv" in written["minerecon-compare-site"]
+    # The first folder is as the first run left it.
+    first = Path("minerecon-report")
+    assert {path.name: path.read_bytes() for path in first.iterdir()} == written[first.name]
+
+
 def test_no_html_writes_no_page(tmp_path, capsys):
     status, out = run(["report", "--out", str(tmp_path), "--no-html"], capsys)
     assert status == 0
