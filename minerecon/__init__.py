@@ -22,17 +22,21 @@ from minerecon.datasets import StaleDataWarning
 from minerecon.hardware import Deployment, Fleet, Miner, get_miner, list_miners
 from minerecon.network import NetworkState, block_subsidy, hashprice
 
-# Modules that load numba, scipy.optimize or the engine are imported on first use,
-# so the core functions and the command line start fast.
+# Modules that load numba, scipy.optimize, matplotlib or the engine are imported on
+# first use, so the core functions and the command line start fast.
 _LAZY_MODULES = {
     "cashflow",
+    "config",
     "difficulty",
     "explorer",
     "fees",
     "financing",
     "hosting",
+    "plot",
+    "presets",
     "price",
     "projection",
+    "report",
     "risk",
     "scenario",
     "sensitivity",
@@ -79,6 +83,7 @@ __all__ = [
     "block_subsidy",
     "calibrate",
     "cashflow",
+    "config",
     "datasets",
     "difficulty",
     "economics",
@@ -92,8 +97,11 @@ __all__ = [
     "hosting",
     "list_miners",
     "network",
+    "plot",
+    "presets",
     "price",
     "projection",
+    "report",
     "risk",
     "scenario",
     "sensitivity",

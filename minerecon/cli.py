@@ -683,7 +683,7 @@ def _report_html(
             (
                 "difficulty",
                 f"{attrs['difficulty'] / 1e12:,.2f} T",
-                "-",
+                "10^12, dimensionless: a block takes 2^32 x difficulty hashes on average",
                 source["difficulty"],
             ),
             ("block subsidy", f"{attrs['subsidy_btc']:g}", "BTC/block", "protocol"),
@@ -691,7 +691,7 @@ def _report_html(
             ("hashprice", f"{attrs['hashprice_usd_per_ph_day']:.2f}", "USD/PH/day", "computed"),
             ("power price", f"{attrs['power_price_usd_per_kwh']:g}", "USD/kWh", "--power-price"),
             ("pool fee", f"{attrs['pool_fee']:g}", "share of revenue", "--pool-fee"),
-            ("PUE", f"{attrs['pue']:g}", "-", "--pue"),
+            ("PUE", f"{attrs['pue']:g}", "facility power / machine power", "--pue"),
             ("uptime", f"{attrs['uptime']:g}", "share of the day", "--uptime"),
             (
                 "other opex",
@@ -816,7 +816,7 @@ def _breakeven(args: argparse.Namespace) -> None:
             "power_w": "W",
             "efficiency_j_per_th": "J/TH",
             **report.COLUMNS,
-            "breakeven_difficulty": "-",
+            "breakeven_difficulty": "dimensionless",
             "shutdown_hashprice_usd_per_ph_day": "USD/PH/day",
             "energy_cost_usd_per_btc": "USD/BTC",
         }
@@ -1177,7 +1177,9 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
     drawings = []
     for view in views:
         slug = view.name.replace(" ", "_")
-        drawings.append((f"npv_distribution_{slug}", lambda v=view: _npv_figure(plot, study, v)))
+        drawings.append(
+            (f"npv_distribution_{slug}", lambda v=view: plot.npv_distribution(v.comparison))
+        )
         if len(view.scores):
             drawings.append(
                 (
@@ -1478,18 +1480,6 @@ def _write_outputs(
         print()
         for name in written:
             print(f"wrote {args.out / name}")
-
-
-def _npv_figure(plot: Any, study: Any, view: _View) -> Any:
-    ax = plot.npv_distribution(view.comparison)
-    rates = view.comparison.valuation.rates
-    ax.set_title(
-        f"{study.site.name or study.name}: NPV over {study.n_paths:,} paths, {view.name} view\n"
-        f"mining {rates['mining']:.1%}, hosting {rates['hosting']:.1%}, guaranteed rent "
-        f"{rates['guarantee']:.1%}; {study.scenario.days:,}-day horizon",
-        fontsize="medium",
-    )
-    return ax
 
 
 #: Headings of the comparison table of report.html: name and [unit].

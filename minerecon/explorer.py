@@ -435,7 +435,7 @@ class Explorer:
 
     @property
     def margin_lines(self) -> list[Line2D]:
-        """One margin line per selected machine [USD per PH/s per day]."""
+        """One margin line per selected machine [USD per TH/s per day]."""
         names = {miner.name for miner in self.miners}
         return [line for line in self.ax.get_lines() if line.get_label() in names]
 
@@ -478,16 +478,15 @@ def _table_html(table: Any, state: NetworkState) -> str:
     shown = table[
         ["margin_usd_per_th_day", "breakeven_btc_price_usd", "breakeven_power_price_usd_per_kwh"]
     ].copy()
-    shown["margin_usd_per_th_day"] *= 1000.0
     shown.columns = [
-        f"Margin at BTC {state.btc_price:,.0f} [USD per PH/s per day]",
+        f"Margin at BTC {state.btc_price:,.0f} [USD per TH/s per day]",
         "Break-even BTC price [USD/BTC]",
         "Break-even power price [USD/kWh]",
     ]
     hashprice = hashprice_to_ph_day(state.hashprice)
     return f"<p>Hashprice {hashprice:,.2f} USD per PH/s per day</p>" + shown.to_html(
         formatters={
-            shown.columns[0]: "{:,.2f}".format,
+            shown.columns[0]: "{:,.4f}".format,
             shown.columns[1]: "{:,.0f}".format,
             shown.columns[2]: "{:.4f}".format,
         },

@@ -305,6 +305,78 @@ class Fleet(_Hashing):
         """Hashrate-weighted efficiency [J/TH]."""
         return self.power / self.hashrate
 
+    def cost_per_btc(
+        self,
+        power_price: Any,
+        network: NetworkState | None = None,
+        *,
+        switch_off: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        """Cash cost of the BTC the fleet mines [USD/BTC], idle machines left out.
+
+        Parameters
+        ----------
+        power_price : float or array-like
+            Price of electricity [USD/kWh], >= 0.
+        network : NetworkState, optional
+            As the other methods; ``kwargs`` may override its ``btc_price``,
+            ``difficulty``, ``fees_per_block`` or ``subsidy``.
+        switch_off : bool, default True
+            Machines whose margin at the BTC price is negative stand idle:
+            they cost and mine nothing. False: every machine runs (power
+            bought under take-or-pay, say).
+        **kwargs
+            ``pool_fee``, ``pue``, ``uptime``, ``other_opex``, as
+            :func:`~minerecon.economics.cash_cost_per_btc`.
+
+        Returns
+        -------
+        Energy and other opex of the machines that run per BTC they mine,
+        ``sum_i H_i c_i / sum_i H_i m`` over running groups ``i`` (hashrate
+        ``H_i``, cost ``c_i`` per TH/s per day, ``m`` BTC per TH/s per day);
+        nan where no machine runs. With every machine running it equals
+        :func:`~minerecon.economics.cash_cost_per_btc` at the fleet's
+        efficiency; switching the losers off lowers it (their cost per BTC is
+        above the BTC price).
+
+        Examples
+        --------
+        At 90,000 USD/BTC and 0.07 USD/kWh an S19j Pro (29.5 J/TH) loses
+        money and stands idle; the BTC come from the S21 XP alone:
+
+        >>> from minerecon.network import NetworkState
+        >>> state = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+        >>> fleet = Fleet.from_counts({"Antminer S21 XP": 1000, "Antminer S19j Pro": 1000})
+        >>> round(fleet.cost_per_btc(0.07, state)), round(fleet.cost_per_btc(0.07, state,
+        ...     switch_off=False))
+        (54117, 71952)
+        """
+        if not isinstance(switch_off, bool):
+            raise ValueError(f"switch_off must be True or False, got {switch_off!r}")
+        inputs = _market(network, kwargs)
+        btc_price = inputs.pop("btc_price")
+        cost = mined = 0.0
+        for miner, count in self.groups:
+            hashrate = miner.hashrate * count
+            per_btc = economics.cash_cost_per_btc(
+                efficiency=miner.efficiency, power_price=power_price, **inputs
+            )
+            per_th = economics.btc_mined_per_th(
+                inputs["difficulty"],
+                fees_per_block=inputs["fees_per_block"],
+                subsidy=inputs["subsidy"],
+                pool_fee=inputs.get("pool_fee", 0.0),
+                uptime=inputs.get("uptime", 1.0),
+            )
+            # A machine runs while the BTC it mines pay for its cash cost.
+            running = np.asarray(per_btc <= btc_price) if switch_off else True
+            cost = cost + np.where(running, hashrate * per_th * per_btc, 0.0)
+            mined = mined + np.where(running, hashrate * per_th, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.where(np.asarray(mined) > 0, np.asarray(cost) / mined, np.nan)
+        return float(out) if out.ndim == 0 else out
+
 
 @dataclasses.dataclass(frozen=True)
 class Deployment:

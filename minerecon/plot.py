@@ -6,6 +6,7 @@ distinguishable with the common forms of colour blindness.
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,6 +54,9 @@ PROFIT_COLOUR = PALETTE[0]
 LOSS_COLOUR = PALETTE[3]
 
 _usd = FuncFormatter(lambda value, _: f"{value:,.0f}")
+_usd_thousands = FuncFormatter(
+    lambda value, _: f"{value / 1000:,.4g}k" if abs(value) >= 10_000 else f"{value:,.0f}"
+)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -85,7 +89,15 @@ def _economics_table(table: Any, column: str, kwargs: dict[str, Any]) -> pd.Data
     if table is None:
         return report.miner_economics(**kwargs)
     _check_frame("table", table, [column], rows=1)
-    keys = ("date", "difficulty", "fees_btc_per_block", "power_price_usd_per_kwh", "btc_price_usd")
+    keys = (
+        "date",
+        "difficulty",
+        "fees_btc_per_block",
+        "power_price_usd_per_kwh",
+        "btc_price_usd",
+        "pool_fee",
+        "pue",
+    )
     missing = [key for key in keys if key not in table.attrs]
     if missing:
         raise ValueError(
@@ -101,11 +113,35 @@ def _finite_max(values: Any, *others: float) -> float:
 
 
 def _subtitle(attrs: dict[str, Any]) -> str:
+    """Two lines: the network of the table's day, then its costs."""
     return (
         f"{attrs['date']}: difficulty {attrs['difficulty'] / 1e12:.2f} T, "
-        f"fees {attrs['fees_btc_per_block']:.3f} BTC/block, "
-        f"power {attrs['power_price_usd_per_kwh']:.3f} USD/kWh"
+        f"fees {attrs['fees_btc_per_block']:.3f} BTC/block\n"
+        f"{_costs(attrs['power_price_usd_per_kwh'], **_cost_options(attrs))}"
     )
+
+
+def _cost_options(attrs: dict[str, Any]) -> dict[str, float]:
+    names = {"pool_fee": "pool_fee", "pue": "pue", "uptime": "uptime"}
+    names["other_opex"] = "other_opex_usd_per_th_day"
+    return {key: attrs[name] for key, name in names.items() if name in attrs}
+
+
+def _costs(
+    power_price: float,
+    *,
+    pool_fee: float = 0.0,
+    pue: float = 1.0,
+    uptime: float = 1.0,
+    other_opex: float = 0.0,
+) -> str:
+    """The costs a margin depends on, in words: power, pool fee and PUE always, the rest if set."""
+    parts = [f"power {power_price:.3f} USD/kWh", f"pool fee {pool_fee:.1%}", f"PUE {pue:.2f}"]
+    if uptime != 1.0:
+        parts.append(f"uptime {uptime:.0%}")
+    if other_opex != 0.0:
+        parts.append(f"other opex {other_opex:.4f} USD/TH/day")
+    return ", ".join(parts)
 
 
 def breakeven_btc_price(
@@ -133,38 +169,72 @@ def breakeven_btc_price(
         where it is not; each bar is labelled with its break-even.
     """
     table = _economics_table(table, "breakeven_btc_price_usd", kwargs)
-    ax = _axes(ax, (8.0, 0.38 * len(table) + 1.6))
+    ax = _axes(ax, (8.0, 0.38 * len(table) + 1.9))
     price = table.attrs["btc_price_usd"]
     breakeven = table["breakeven_btc_price_usd"].iloc[::-1]
+    limit = _bar_limit(breakeven.to_numpy(), price)
     colours = [PROFIT_COLOUR if value <= price else LOSS_COLOUR for value in breakeven]
     positions = np.arange(len(breakeven))
-    ax.barh(positions, breakeven.to_numpy(), color=colours, height=0.7)
+    clipped = breakeven.to_numpy() > limit
+    ax.barh(positions, np.minimum(breakeven.to_numpy(), limit), color=colours, height=0.7)
     ax.set_yticks(positions, breakeven.index)
-    for y, value in zip(positions, breakeven, strict=True):
-        ax.annotate(
-            f"{value:,.0f}",
-            (value, y),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize="small",
-        )
+    for y, value, cut in zip(positions, breakeven, clipped, strict=True):
+        text = "never" if value == np.inf else f"{value:,.0f}"
+        if cut:
+            # Beyond the axis: the bar stops at it, its value is written inside the bar.
+            ax.annotate(
+                f"{text} \u25b8",
+                (limit, y),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize="small",
+                color="white",
+                fontweight="bold",
+            )
+        else:
+            ax.annotate(
+                text, (value, y), xytext=(3, 0), textcoords="offset points", va="center",
+                fontsize="small",
+            )  # fmt: skip
     ax.axvline(price, color=PALETTE[7], linestyle="--", linewidth=1.2)
-    ax.annotate(
-        f"BTC {price:,.0f}",
-        (price, 1.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(3, -3),
-        textcoords="offset points",
-        va="top",
-        fontsize="small",
-    )
-    ax.set_xlim(0, _finite_max(breakeven, price) * 1.15)
+    ax.set_xlim(0, limit)
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel("Break-even BTC price [USD/BTC]")
     ax.set_title(f"Break-even BTC price per machine\n{_subtitle(table.attrs)}", fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[
+            Line2D([], [], color=PALETTE[7], linestyle="--", label=f"BTC price {price:,.0f}"),
+            Patch(color=PROFIT_COLOUR, label="profitable at that price"),
+            Patch(color=LOSS_COLOUR, label="not profitable at that price"),
+        ],
+        loc="upper right",
+        fontsize="small",
+        framealpha=0.95,
+    )
     return ax
+
+
+def _bar_limit(breakeven: np.ndarray, price: float) -> float:
+    """Right end of the break-even axis [USD/BTC].
+
+    Room for every bar and its label, except bars beyond twice the larger of
+    today's price and the median break-even (an S9 among current machines,
+    or a machine that never breaks even): they are cut at the axis so that
+    they do not squash the others.
+    """
+    finite = breakeven[np.isfinite(breakeven)]
+    ceiling = 2.0 * max(price, float(np.median(finite)) if finite.size else price)
+    shown = finite[finite <= ceiling]
+    largest = max(price, float(shown.max()) if shown.size else price)
+    if shown.size == breakeven.size:
+        return largest * 1.15
+    return max(largest * 1.15, ceiling)
 
 
 def margin_vs_btc_price(
@@ -197,13 +267,20 @@ def margin_vs_btc_price(
     Returns
     -------
     matplotlib.axes.Axes
-        Lines of margin [USD per TH/s per day], the zero line, today's price
-        (dashed) and each machine's break-even marked on the zero line.
+        Lines of margin [USD per TH/s per day, the unit of
+        :func:`minerecon.report.miner_economics`], the zero line, today's
+        price (dashed) and each machine's break-even marked on the zero line;
+        the legend's title says which machines are shown.
     """
     state = report._network_state(network)
+    shown = "Machines"
     if miners is None:
         ranked = list_miners().sort_values("efficiency_j_per_th").index
         miners = list(ranked[np.linspace(0, len(ranked) - 2, 6).round().astype(int)])
+        shown = (
+            f"6 of the {len(ranked)} catalogue machines,\nspread by efficiency "
+            f"({ranked[-1]} left out)"
+        )
     # No machine is allowed: the explorer draws the empty chart.
     empty = isinstance(miners, list | tuple) and not miners
     chosen = [] if empty else report._machines(miners)
@@ -227,7 +304,7 @@ def margin_vs_btc_price(
         breakeven = economics.breakeven_btc_price(
             state.difficulty, miner.efficiency, power_price, **reward, **kwargs
         )
-        ax.plot(prices, margin * 1000, color=colour, linestyle=style, label=miner.name)
+        ax.plot(prices, margin, color=colour, linestyle=style, label=miner.name)
         ax.plot([breakeven], [0.0], "o", color=colour, markersize=5)
     ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
     ax.axvline(state.btc_price, color=PALETTE[7], linestyle="--", linewidth=1.0)
@@ -242,13 +319,18 @@ def margin_vs_btc_price(
     )
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel("BTC price [USD/BTC]")
-    ax.set_ylabel("Margin [USD per PH/s per day]")
+    ax.set_ylabel("Margin [USD per TH/s per day]")
     ax.set_title(
         f"Mining margin and break-even BTC price (dots)\n{state.date.date()}: "
-        f"difficulty {state.difficulty / 1e12:.2f} T, power {power_price:.3f} USD/kWh",
+        f"difficulty {state.difficulty / 1e12:.2f} T, "
+        f"fees {state.fees_per_block:.3f} BTC/block\n{_costs(power_price, **kwargs)}",
         fontsize="medium",
     )
-    ax.legend(fontsize="small", loc="upper left", frameon=False)
+    if chosen:
+        ax.legend(
+            fontsize="small", loc="upper left", frameon=False, title=shown,
+            title_fontsize="small", alignment="left",
+        )  # fmt: skip
     ax.grid(alpha=0.3)
     return ax
 
@@ -278,7 +360,8 @@ def npv_distribution(
     matplotlib.axes.Axes
         One horizontal violin or box per option, pure mining on top, NPV in
         millions of USD; the mean of each option is a black diamond, the zero
-        line marks loss.
+        line marks loss. From a SiteComparison the title names the site, the
+        valuation's rates and terminal values, and the horizon.
     """
     values = npv.npv if not isinstance(npv, xr.DataArray) and hasattr(npv, "npv") else npv
     if (
@@ -332,10 +415,46 @@ def npv_distribution(
     ax.set_yticks(positions, options)
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel("NPV [million USD]")
-    ax.set_title(f"NPV per option over {data[0].size:,} common paths", fontsize="medium")
+    title = f"NPV per option over {data[0].size:,} common paths"
+    if values is not npv:  # a SiteComparison: whose NPV, at which rates, over what horizon
+        title = f"{_site_name(npv.site)}: {title}\n{_conventions(npv.valuation, npv.scenario)}"
+    ax.set_title(title, fontsize="medium")
     ax.legend(fontsize="small", loc="lower right", frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def _site_name(site: Any) -> str:
+    """The site's name with its size, unless the name gives it."""
+    name = site.name or "Site"
+    return name if "MW" in name else f"{name} ({site.gross_mw:,.4g} MW)"
+
+
+def _conventions(valuation: Any, scenario: Any) -> str:
+    """Rates, then terminal values and horizon of a valuation: two lines of a title."""
+    rates = valuation.rates
+    if len(set(rates.values())) == 1:
+        discount = f"discount rate {rates['mining']:.1%}"
+    else:
+        discount = (
+            f"discount rates: mining {rates['mining']:.1%}, hosting {rates['hosting']:.1%}, "
+            f"guaranteed rent {rates['guarantee']:.1%}"
+        )
+    exits = [
+        text
+        for text, multiple in (
+            (f"hall {valuation.hosting_exit_multiple:g}x NOI", valuation.hosting_exit_multiple),
+            (
+                f"mining {valuation.mining_exit_multiple:g}x cash flow",
+                valuation.mining_exit_multiple,
+            ),
+        )
+        if multiple > 0
+    ]
+    terminal = "terminal value " + ", ".join(exits) if exits else "no terminal value"
+    view = f"{valuation.name} view, " if valuation.name else ""
+    horizon = f"{scenario.days / 365:.3g} years from {scenario.start.date.date()}"
+    return f"{view}{discount}\n{terminal}; {horizon}"
 
 
 def _has_density(values: np.ndarray) -> bool:
@@ -441,7 +560,8 @@ def tornado(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Two horizontal bars per parameter, largest swing on top, each
         starting at the base output (the black line): blue to the output at
         the parameter's low value, orange to the output at its high value.
-        Tick labels give the parameter and its range.
+        Tick labels give the parameter, its range and its base value, the
+        title the base output with the unit of ``attrs["output"]``.
     """
     _check_frame(
         "result",
@@ -459,20 +579,34 @@ def tornado(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ):
         values = rows[column].to_numpy(float)
         ax.barh(positions, values - base, left=base, color=colour, height=0.6, label=label)
+    centres = rows["base_value"] if "base_value" in rows else [None] * len(rows)
     ticks = [
-        f"{name}\n{low:,.4g} to {high:,.4g}"
-        for name, low, high in zip(rows.index, rows["low_value"], rows["high_value"], strict=True)
+        f"{name}\n{_short(low)} to {_short(high)}"
+        + ("" if centre is None else f" (base {_short(centre)})")
+        for name, low, high, centre in zip(
+            rows.index, rows["low_value"], rows["high_value"], centres, strict=True
+        )
     ]
     ax.set_yticks(positions, ticks, fontsize="small")
     ax.axvline(base, color=PALETTE[7], linewidth=1.0)
-    output = result.attrs.get("output", "output")
-    ax.set_xlabel(str(output))
+    output = str(result.attrs.get("output", "output"))
+    ax.set_xlabel(output)
+    unit = re.search(r"\[([^\]]+)\]", output)
     ax.set_title(
-        f"One-at-a-time sensitivity around the base case ({base:,.4g})", fontsize="medium"
+        f"One-at-a-time sensitivity: base case {_short(base)}"
+        + (f" {unit.group(1)}" if unit else ""),
+        fontsize="medium",
     )
     ax.legend(fontsize="small", loc="lower right", frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def _short(value: float) -> str:
+    """A value for a label: whole with separators from 1,000, else three significant digits."""
+    if not np.isfinite(value):
+        return str(value)
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def sobol_indices(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
@@ -652,7 +786,8 @@ def _grid_axis(data: Any, dim: str, axis: Any) -> np.ndarray:
         factor, units = _scale(dim, _units_of(coord) if coord is not None else "")
         axis.set_label_text(_label(dim, units))
         if dim == "btc_price":
-            axis.set_major_formatter(_usd)
+            # Thousands as "40k": full prices overlap on a map a third of a page wide.
+            axis.set_major_formatter(_usd_thousands)
         return values.astype(float) * factor
     along = _numeric_along(data, dim)
     if along is None:

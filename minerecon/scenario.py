@@ -58,7 +58,7 @@ import xarray as xr
 
 from minerecon import _random, cashflow, risk
 from minerecon._contract import _short, check, check_count, check_scalar
-from minerecon.hardware import deployments
+from minerecon.hardware import Deployment, deployments
 from minerecon.hosting import ColocationLease, GpuCloud
 from minerecon.network import NetworkState
 from minerecon.projection import (
@@ -165,6 +165,50 @@ class Site:
         """
         watts = sum(d.count * d.miner.power for d in self.fleet)
         return watts * self.mining_pue / W_PER_MW
+
+    @classmethod
+    def filled(
+        cls, gross_mw: float, machine: Any, *, mining_pue: float = 1.05, **fields: Any
+    ) -> Site:
+        """A site of ``gross_mw`` filled with as many machines of one model as fit.
+
+        Parameters
+        ----------
+        gross_mw : float
+            Power the site can draw [MW], > 0.
+        machine : Miner, str or Deployment
+            The model (a catalogue name is looked up), or a Deployment whose
+            terms (capex, delivery, degradation, ...) every machine gets; its
+            count is replaced.
+        mining_pue : float, default 1.05
+            Facility power over machine power [-], >= 1.
+        **fields
+            The other fields of :class:`Site` (``power_price``, ``name``, ...).
+
+        Returns
+        -------
+        Site
+            With ``floor(gross_mw * 1e6 / (mining_pue * power))`` machines at
+            nameplate power: ``fleet_mw <= gross_mw``, and one more would not
+            fit.
+
+        Examples
+        --------
+        >>> site = Site.filled(4.0, "Antminer S21 XP")   # 4e6 / (1.05 * 3,645 W)
+        >>> site.fleet[0].count, round(site.fleet_mw, 4)
+        (1045, 3.9995)
+        """
+        if isinstance(machine, Deployment):
+            template = machine
+        else:
+            template = Deployment(machine, 0)
+        gross_mw = check_scalar("gross_mw", gross_mw, low=0, low_open=True, unit="[MW]")
+        mining_pue = check_scalar("mining_pue", mining_pue, low=1.0)
+        per_machine_mw = mining_pue * template.miner.power / W_PER_MW
+        # A relative 1e-12 keeps an exact fit (gross MW a whole number of machines).
+        count = math.floor(gross_mw / per_machine_mw * (1 + 1e-12))
+        fleet = dataclasses.replace(template, count=count)
+        return cls(gross_mw, fleet, mining_pue=mining_pue, **fields)
 
 
 @dataclasses.dataclass(frozen=True)

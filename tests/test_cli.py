@@ -625,8 +625,10 @@ def test_report_writes_a_self_contained_html_page(tmp_path, capsys, parse_html):
         "break-even power price [USD/kWh]",
     ):
         assert header in page.headers
-    # The inputs and the provenance of the bundled history.
+    # The inputs, each with its unit, and the provenance of the bundled history.
     assert "2026-08-16" in page.plain and "0.06" in page.plain
+    assert "a block takes 2^32 x difficulty hashes on average" in page.plain
+    assert "facility power / machine power" in page.plain
     for fragment in ("Data provenance", "Bitstamp", "Electrum", "blockchain.com", "2014-01-01"):
         assert fragment in page.plain
 

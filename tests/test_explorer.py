@@ -78,8 +78,10 @@ def test_sliders_start_at_the_snapshot_and_carry_units(explorer):
         if unit:
             assert f"[{unit}]" in description
     assert explorer.ax.get_xlabel() == "BTC price [USD/BTC]"
-    assert explorer.ax.get_ylabel() == "Margin [USD per PH/s per day]"
-    assert "USD per PH/s per day" in explorer.table.value
+    # Margins in the unit of the command line's table, hashprice per PH/s as quoted.
+    assert explorer.ax.get_ylabel() == "Margin [USD per TH/s per day]"
+    assert "Margin at BTC 87,000 [USD per TH/s per day]" in explorer.table.value
+    assert "Hashprice" in explorer.table.value and "USD per PH/s per day" in explorer.table.value
     assert "[USD/kWh]" in explorer.table.value
 
 

@@ -262,6 +262,32 @@ def test_fleet_daily_margin_hand_value():
     assert_allclose(fleet.daily_margin(0.05, NETWORK), 7.801, rtol=1e-11)
 
 
+def test_fleet_cost_per_btc_leaves_idle_machines_out_by_hand():
+    # Difficulty 150 T, 3.125 BTC a block, no fees: one TH/s mines
+    # 86,400 * 1e12 / (150e12 * 2**32) * 3.125 = 4.19095e-7 BTC a day. At 0.07 USD/kWh
+    # the S21 XP (13.5 J/TH) spends 0.3240 kWh = 0.02268 USD per TH/s-day, 54,117 USD
+    # a BTC; the S19j Pro (29.5 J/TH) 0.04956 USD, 118,257 USD a BTC, above the BTC
+    # price of 90,000: it stands idle.
+    state = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+    fleet = Fleet.from_counts({"Antminer S21 XP": 1000, "Antminer S19j Pro": 1000})
+    mined = 86_400 * 1e12 / (150e12 * 2**32) * 3.125
+    assert_allclose(fleet.cost_per_btc(0.07, state), 0.02268 / mined, rtol=1e-12)
+    # Every machine running: (270 * 0.02268 + 104 * 0.04956) / (374 * mined) = 71,952.
+    everyone = (270 * 0.02268 + 104 * 0.04956) / (374 * mined)
+    assert_allclose(fleet.cost_per_btc(0.07, state, switch_off=False), everyone, rtol=1e-12)
+    assert_allclose(
+        economics.cash_cost_per_btc(150e12, fleet.efficiency, 0.07, subsidy=3.125),
+        everyone,
+        rtol=1e-12,
+    )
+    # Over power prices: both run at 0.03 USD/kWh, none at 0.20 (nan: no BTC mined).
+    costs = fleet.cost_per_btc(np.array([0.03, 0.07, 0.20]), state)
+    assert_allclose(costs[:2], [everyone * 0.03 / 0.07, 0.02268 / mined], rtol=1e-12)
+    assert np.isnan(costs[2])
+    with pytest.raises(ValueError, match="switch_off must be True or False"):
+        fleet.cost_per_btc(0.07, state, switch_off="no")
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     power_price=st.floats(0.0, 0.3),

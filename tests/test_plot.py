@@ -23,15 +23,26 @@ def _close_figures():
 
 
 def test_breakeven_btc_price_bars_and_price_line():
-    table = report.miner_economics(network=STATE, power_price=0.05)
+    table = report.miner_economics(network=STATE, power_price=0.05, pool_fee=0.02, pue=1.1)
     ax = plot.breakeven_btc_price(table)
     bars = ax.patches
     assert len(bars) == len(table)
-    widths = sorted(bar.get_width() for bar in bars)
-    assert_allclose(widths, sorted(table["breakeven_btc_price_usd"]), rtol=1e-12)
+    breakeven = table["breakeven_btc_price_usd"].iloc[::-1].to_numpy()  # top bar: first row
+    # Bars beyond twice the larger of today's price and the median break-even (the
+    # S9, 360,000 USD/BTC here) stop at the axis's end, with their value written.
+    limit = ax.get_xlim()[1]
+    outliers = breakeven > 2 * max(87_000, np.median(breakeven))
+    assert outliers.sum() == 1 and table.index[-1] == "Antminer S9"
+    assert limit == pytest.approx(2 * 87_000)
+    widths = np.array([bar.get_width() for bar in bars])
+    assert_allclose(widths, np.minimum(breakeven, limit), rtol=1e-12)
+    texts = [text.get_text() for text in ax.texts]
+    s9 = table.loc["Antminer S9", "breakeven_btc_price_usd"]
+    assert f"{s9:,.0f} \u25b8" in texts
+    assert all(f"{value:,.0f}" in texts for value in breakeven[~outliers])
     # Blue bars below today's price (profitable), vermilion above.
-    for bar in bars:
-        expected = plot.PROFIT_COLOUR if bar.get_width() <= 87_000 else plot.LOSS_COLOUR
+    for bar, value in zip(bars, breakeven, strict=True):
+        expected = plot.PROFIT_COLOUR if value <= 87_000 else plot.LOSS_COLOUR
         assert to_hex(bar.get_facecolor()) == expected.lower()
     (price_line,) = ax.get_lines()
     assert_allclose(price_line.get_xdata(), [87_000, 87_000])
@@ -39,7 +50,23 @@ def test_breakeven_btc_price_bars_and_price_line():
     labels = [text.get_text() for text in ax.get_yticklabels()]
     # The most efficient machine is drawn on top (last tick).
     assert labels[-1] == table.index[0]
-    assert any(text.get_text() == "BTC 87,000" for text in ax.texts)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == [
+        "BTC price 87,000", "profitable at that price", "not profitable at that price",
+    ]  # fmt: skip
+    assert "power 0.050 USD/kWh, pool fee 2.0%, PUE 1.10" in ax.get_title()
+
+
+def test_breakeven_btc_price_axis_holds_every_bar_without_outliers():
+    table = report.miner_economics(network=STATE, miners=["Antminer S21 XP", "Antminer S19"])
+    ax = plot.breakeven_btc_price(table)
+    largest = max(87_000, table["breakeven_btc_price_usd"].max())
+    assert ax.get_xlim()[1] == pytest.approx(1.15 * largest)
+    assert_allclose(
+        sorted(bar.get_width() for bar in ax.patches),
+        sorted(table["breakeven_btc_price_usd"]),
+        rtol=1e-12,
+    )
 
 
 def test_breakeven_btc_price_draws_on_a_given_axes():
@@ -59,12 +86,14 @@ def test_margin_vs_btc_price_lines_cross_zero_at_the_breakeven():
         expected = economics.breakeven_btc_price(152.27e12, efficiency, 0.05, pool_fee=0.02)
         assert_allclose(marker.get_xdata(), [expected], rtol=1e-12)
         assert_allclose(marker.get_ydata(), [0.0])
-    # Each line is the margin in USD per PH/s per day at the x positions.
+    # Each line is the margin in USD per TH/s per day (the table's unit) at the x positions.
     x, y = lines[0].get_data()
     margin = economics.margin_per_th(x, 152.27e12, 13.5, 0.05, pool_fee=0.02)
-    assert_allclose(y, margin * 1000, rtol=1e-12)
-    assert "[USD per PH/s per day]" in ax.get_ylabel()
+    assert_allclose(y, margin, rtol=1e-12)
+    assert "[USD per TH/s per day]" in ax.get_ylabel()
     assert "[USD/BTC]" in ax.get_xlabel()
+    assert "pool fee 2.0%, PUE 1.00" in ax.get_title()
+    assert ax.get_legend().get_title().get_text() == "Machines"
 
 
 def test_margin_vs_btc_price_default_machines_span_the_catalogue():
@@ -72,6 +101,9 @@ def test_margin_vs_btc_price_default_machines_span_the_catalogue():
     names = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
     assert len(names) == 6
     assert "Antminer S9" not in names
+    assert ax.get_legend().get_title().get_text() == (
+        "6 of the 17 catalogue machines,\nspread by efficiency (Antminer S9 left out)"
+    )
     assert np.all(np.diff(ax.get_lines()[0].get_xdata()) > 0)
 
 
@@ -157,6 +189,9 @@ def test_margin_map_heatmap_zero_contour_and_labels():
     assert _colourbar_label(ax) == "Margin [USD/TH/day]"
     texts = [text.get_text() for text in ax.texts]
     assert "break-even" in texts and "0.02" in texts
+    # BTC prices in thousands, so that a narrow map's ticks do not run together.
+    ax.figure.canvas.draw()
+    assert [tick.get_text() for tick in ax.get_yticklabels()][1:4] == ["40k", "50k", "60k"]
 
 
 def test_margin_map_without_a_sign_change_has_no_contour():
@@ -417,6 +452,12 @@ def test_npv_distribution_one_shape_per_option_means_and_labels(comparison, kind
     assert ax.get_xlabel() == "NPV [million USD]"
     assert "[million USD]" in ax.get_xlabel()
     assert "50 common paths" in ax.get_title()
+    # Whose NPV, at which rates and terminal value, over what horizon.
+    assert ax.get_title() == (
+        "Site (4 MW): NPV per option over 50 common paths\n"
+        "single rate view, discount rate 10.0%\n"
+        "no terminal value; 0.329 years from 2026-01-01"
+    )
 
 
 def test_npv_distribution_from_a_data_array_on_a_given_axes():

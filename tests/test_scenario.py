@@ -42,6 +42,25 @@ def filled_site(**fields):
     return Site(gross, fleet, mining_pue=PUE, **fields)
 
 
+def test_a_site_filled_with_one_machine_holds_as_many_as_fit():
+    # 4 MW at PUE 1.05 and 3,645 W an S21 XP: 4e6 / 3,827.25 = 1,045.1 machines.
+    site = Site.filled(4.0, "Antminer S21 XP", power_price=0.06, name="four")
+    (deployed,) = site.fleet
+    assert deployed.count == 1045 and deployed.miner.name == "Antminer S21 XP"
+    assert site.fleet_mw <= 4.0 < site.fleet_mw + 1.05 * 3645 / 1e6
+    assert (site.power_price, site.name, site.mining_pue) == (0.06, "four", 1.05)
+    # A site exactly N machines large holds N, and a Deployment's terms carry over.
+    exact = filled_site().gross_mw
+    terms = Deployment(S21XP, 1, capex_per_unit=5_000.0, degradation=0.05)
+    (deployed,) = Site.filled(exact, terms, mining_pue=PUE).fleet
+    assert deployed.count == N
+    assert (deployed.capex_per_unit, deployed.degradation) == (5_000.0, 0.05)
+    with pytest.raises(ValueError, match="gross_mw"):
+        Site.filled(0.0, "Antminer S21 XP")
+    with pytest.raises(ValueError, match="mining_pue"):
+        Site.filled(4.0, "Antminer S21 XP", mining_pue=0.9)
+
+
 def lease(**fields):
     """A lease with no build lag, ramp, capex or opex unless told otherwise."""
     terms = dict(
