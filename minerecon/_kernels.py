@@ -238,6 +238,7 @@ def mining_kernel(
     discount: np.ndarray,
     month: np.ndarray,
     hold: bool,
+    switch_off: bool,
     summary: np.ndarray,
     days_off: np.ndarray,
     monthly: np.ndarray,
@@ -337,7 +338,7 @@ def mining_kernel(
                 group_energy = group_power[g, day] * energy_price[day]
                 btc_all += hashrate * net_reward
                 energy_all += group_energy
-                if revenue_per_th * hashrate < group_energy:
+                if switch_off and revenue_per_th * hashrate < group_energy:
                     days_off[p, g] += 1
                     continue
                 btc += hashrate * net_reward

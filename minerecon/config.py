@@ -956,6 +956,7 @@ _SIMULATION = _schema(
         high=_MAX_RATE,
     ),
     _k("policy", "str", choices=("sell", "hold")),
+    _k("switch_off", "bool"),
     _k("price", "table"),
     _k("fees", "table"),
     _k("hashrate", "table"),
@@ -1404,6 +1405,7 @@ def load_scenario(path: str | Path) -> SiteStudy:
             pool_fee=site.pool_fee,
             discount_rate=settings.get("discount_rate_per_year", 0.10),
             policy=settings.get("policy", "sell"),
+            switch_off=settings.get("switch_off", True),
             **models,
         )
     except ValueError as error:

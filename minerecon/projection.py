@@ -193,6 +193,10 @@ class MiningScenario:
         Annual discount rate for NPV [-], finite, > -1.
     policy : {"sell", "hold"}, default "sell"
         Sell mined BTC each day, or hold them and sell on the last day.
+    switch_off : bool, default True
+        A machine group stands idle on days its revenue does not pay for its
+        energy, and buys none. False: the machines run every day, as under a
+        take-or-pay power contract, where the energy is paid for anyway.
     fleet_scale : sequence, optional
         Share of the fleet at work each day [-], in [0, 1]: it scales
         hashrate, power and fixed costs (not capex or resale). Site splits
@@ -214,6 +218,7 @@ class MiningScenario:
     pool_fee: float = 0.0
     discount_rate: float = 0.10
     policy: Literal["sell", "hold"] = "sell"
+    switch_off: bool = True
     fleet_scale: Sequence[float] | np.ndarray | None = None
     extra_cash_flow: Sequence[float] | np.ndarray | None = None
 
@@ -289,6 +294,9 @@ class MiningScenario:
                 raise ValueError(f"{name} must be finite")
         if not isinstance(self.policy, str) or self.policy not in ("sell", "hold"):
             raise ValueError(f"policy must be 'sell' or 'hold', got {self.policy!r}")
+        if not isinstance(self.switch_off, bool | np.bool_):
+            raise ValueError(f"switch_off must be True or False, got {self.switch_off!r}")
+        object.__setattr__(self, "switch_off", bool(self.switch_off))
         for deployment in self.fleet:
             if deployment.delivery_day(self.start.date) >= self.days:
                 raise ValueError(
@@ -318,6 +326,7 @@ class MiningScenario:
             "pool_fee": self.pool_fee,
             "discount_rate": self.discount_rate,
             "policy": self.policy,
+            "switch_off": self.switch_off,
         }
 
     def describe(self) -> list[str]:
@@ -347,6 +356,9 @@ class MiningScenario:
             f"discount rate {self.discount_rate:.2%}/year (annual effective, daily flows)",
             "policy: "
             + ("sell the BTC mined each day" if self.policy == "sell" else "hold to the end"),
+            "machines idle on days they do not earn their energy"
+            if self.switch_off
+            else "machines always on (take-or-pay power)",
         ]
         for component, default in (
             ("price", "constant at the start's price"),
@@ -1072,6 +1084,7 @@ def _run_kernel(
             discount,
             month_index,
             scenario.policy == "hold",
+            scenario.switch_off,
             outputs.summary[start:stop],
             outputs.days_off[start:stop],
             outputs.monthly[start:stop],

@@ -44,6 +44,13 @@ def write(tmp_path, text, name="scenario.toml"):
     return path
 
 
+def test_switch_off_reads_take_or_pay_power(tmp_path):
+    # simulation.switch_off = false: machines always on (docs: scenario files).
+    assert load_scenario(write(tmp_path, MINIMAL)).scenario.switch_off is True
+    text = MINIMAL.replace("seed = 1", "seed = 1\nswitch_off = false")
+    assert load_scenario(write(tmp_path, text)).scenario.switch_off is False
+
+
 def test_example_builds_the_right_objects():
     study = load_scenario(EXAMPLE)
     assert isinstance(study, SiteStudy)
@@ -161,6 +168,7 @@ def line_of(text, fragment):
         # out of range
         ("fraction = 0.5", "fraction = 1.5", "splits.half.fraction", ["[0, 1]"]),
         ("seed = 1", 'seed = 1\npolicy = "keep"', "simulation.policy", ["'sell'", "'hold'"]),
+        ("seed = 1", 'seed = 1\nswitch_off = "no"', "simulation.switch_off", ["true or false"]),
         # bad names
         ('miner = "Antminer S21"', 'miner = "Antminer Z99"', "site.fleet[0].miner", ["Z99"]),
         (

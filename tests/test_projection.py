@@ -110,6 +110,29 @@ def test_switch_off_counts_days_and_stops_energy():
     )
 
 
+def test_always_on_machines_hash_and_pay_for_power_every_day():
+    # Take-or-pay power (switch_off=False): the S19j Pro of the test above runs at a
+    # loss every day, 10 * 104 TH/s mining and 10 * 3,068 W paid for at 0.10 USD/kWh.
+    fleet = [Deployment(S21XP, 10), Deployment("Antminer S19j Pro", 10)]
+    scenario = MiningScenario(fleet, start=STATE, days=30, power_price=0.10, switch_off=False)
+    result = simulate(scenario, n_paths=1, output="full", seed=0)
+    assert (result.summary.days_off.isel(path=0) == 0).all()
+    daily = result.daily.isel(path=0)
+    energy = 10 * (3645 + 3068) * 24 / 1000 * 0.10
+    assert_allclose(daily.energy_cost, energy, rtol=1e-12)
+    revenue = 10 * (270 + 104) / NETWORK_TH * 144 * 3.125 * 90_000
+    assert_allclose(daily.revenue[:14], revenue, rtol=1e-12)  # before the first retarget
+    # Always on loses the S19j Pro's negative margin against switching off.
+    idle = simulate(scenario.replace(switch_off=True), n_paths=1, output="full", seed=0)
+    loss = 10 * (104 / NETWORK_TH * 144 * 3.125 * 90_000 - 3068 * 24 / 1000 * 0.10)
+    assert loss < 0
+    assert_allclose(daily.cash_flow[:14] - idle.daily.cash_flow.isel(path=0)[:14], loss, rtol=1e-9)
+    assert "machines always on (take-or-pay power)" in scenario.describe()
+    assert result.daily.attrs["switch_off"] is False
+    with pytest.raises(ValueError, match="switch_off must be True or False"):
+        scenario.replace(switch_off="no")
+
+
 def test_hold_sells_everything_on_the_last_day():
     sell = deterministic(days=10)
     hold = deterministic(days=10, policy="hold")
