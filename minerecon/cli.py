@@ -333,8 +333,64 @@ def build_parser() -> argparse.ArgumentParser:
         "backward-looking) or a number per year (default: %(default)s)",
     )
     _add_format_option(calibrate_parser)
+    payback_parser = commands.add_parser(
+        "payback",
+        help="payback, NPV and risk of buying machines, on the same Monte Carlo paths",
+        description="Buy one of each machine on the snapshot's day and run it for --years on "
+        "common paths: BTC a zero-drift GBM at the volatility of the four years before, fees "
+        "and network hashrate held at the snapshot's, machines idle on days they lose money. "
+        "Prints per machine the NPV distribution, P(loss), CVaR, median payback, the "
+        "probability of never paying back and the median IRR, best NPV per dollar first.",
+    )
+    payback_parser.add_argument(
+        "machines",
+        nargs="+",
+        type=_machine_price,
+        metavar="NAME=PRICE",
+        help="catalogue machine and the price of one [USD], e.g. 'Antminer S21 XP=6939'",
+    )
+    _add_market_options(payback_parser)
+    simulation = payback_parser.add_argument_group("simulation")
+    simulation.add_argument(
+        "--years",
+        type=_number(0.01, 30.0),
+        default=4.0,
+        help="horizon [years] (default: %(default)s)",
+    )
+    simulation.add_argument(
+        "--paths", type=_count, default=1000, help="Monte Carlo paths (default: %(default)s)"
+    )
+    simulation.add_argument(
+        "--seed", type=_seed, default=0, help="random seed of the paths (default: %(default)s)"
+    )
+    simulation.add_argument(
+        "--discount-rate",
+        type=_number(-1.0, 10.0, low_open=True),
+        default=0.10,
+        help="annual discount rate of the NPV (default: %(default)s)",
+    )
+    simulation.add_argument(
+        "--always-on",
+        action="store_true",
+        help="machines run every day, as under take-or-pay power (default: idle when they "
+        "lose money)",
+    )
     _add_data_commands(commands)
     return parser
+
+
+def _machine_price(text: str) -> tuple[str, float]:
+    """Parser of NAME=PRICE: a machine and the price of one [USD]."""
+    name, equals, price = text.rpartition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=PRICE, e.g. 'Antminer S21 XP=6939', got {_shown(text)}"
+        )
+    try:
+        value = _number(0.0, 1e9)(price)
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(f"price of {name.strip()!r}: {error}") from None
+    return name.strip(), value
 
 
 def _add_data_commands(commands: Any) -> None:
@@ -823,6 +879,71 @@ def _breakeven(args: argparse.Namespace) -> None:
         print(summary["miner"])
         for key, unit in units.items():
             print(f"  {key:<36} {summary[key]:>20,.6g}  [{unit}]")
+
+
+#: Columns of the payback table: heading and format.
+_PAYBACK_COLUMNS = {
+    "usd_per_th": ("USD/TH", "{:,.2f}"),
+    "efficiency_j_per_th": ("J/TH", "{:.1f}"),
+    "mean_npv_usd": ("mean NPV [USD]", "{:,.0f}"),
+    "p5_npv_usd": ("p5 NPV", "{:,.0f}"),
+    "p95_npv_usd": ("p95 NPV", "{:,.0f}"),
+    "npv_per_capex": ("NPV per USD", "{:.2f}"),
+    "probability_of_loss": ("P(loss)", "{:.0%}"),
+    "expected_shortfall_usd": ("CVaR95 loss [USD]", "{:,.0f}"),
+    "median_payback_days": ("median payback [days]", "{:,.0f}"),
+    "probability_never_pays_back": ("P(never pays back)", "{:.0%}"),
+    "median_irr": ("median IRR", "{:.0%}"),
+}
+
+
+def _payback(args: argparse.Namespace) -> None:
+    from minerecon.hardware import Deployment
+    from minerecon.projection import compare_machines, default_market
+
+    names = [name for name, _ in args.machines]
+    if len(set(names)) != len(names):
+        raise _OptionError("NAME=PRICE", f"each machine once, got {names}")
+    state = _network(args)
+    terms = {"uptime": args.uptime, "other_opex": args.other_opex}
+    try:
+        machines = [
+            Deployment(name, 1, capex_per_unit=price, **terms) for name, price in args.machines
+        ]
+    except (ValueError, KeyError) as error:
+        raise _OptionError("NAME=PRICE", str(error.args[0] if error.args else error)) from None
+    days = max(2, round(args.years * 365))
+    try:
+        market = default_market(machines[0], days=days, start=state)
+    except ValueError as error:
+        raise _OptionError("--date", str(error)) from None
+    scenario = market.replace(
+        power_price=args.power_price,
+        pue=args.pue,
+        pool_fee=args.pool_fee,
+        discount_rate=args.discount_rate,
+        switch_off=not args.always_on,
+    )
+    table = compare_machines(machines, scenario, n_paths=args.paths, seed=args.seed)
+    if args.format == "json":
+        records = table.reset_index().to_dict("records")
+        print(_to_json({"settings": table.attrs, "machines": records}))
+        return
+    if args.format == "csv":
+        print(table.to_csv(), end="")
+        return
+    for line in scenario.describe():
+        if not line.startswith("fleet:"):
+            print(line)
+    print(f"{args.paths:,} paths, seed {args.seed}; one machine of each bought on day 0")
+    print()
+    shown = table[list(_PAYBACK_COLUMNS)].rename(
+        columns={key: heading for key, (heading, _) in _PAYBACK_COLUMNS.items()}
+    )
+    formats = {heading: fmt.format for heading, fmt in _PAYBACK_COLUMNS.values()}
+    # Paths that never pay back make the median infinite: not within the horizon.
+    formats["median payback [days]"] = lambda days: "never" if days == math.inf else f"{days:,.0f}"
+    print(shown.to_string(formatters=formats, na_rep="-"))
 
 
 def _miners() -> None:
@@ -1704,6 +1825,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
         _breakeven(args)
     elif args.command == "calibrate":
         _calibrate(args)
+    elif args.command == "payback":
+        _payback(args)
     elif args.command == "data":
         _data(args)
     else:

@@ -43,7 +43,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import numba
@@ -75,6 +75,8 @@ __all__ = [
     "SimulationResult",
     "backtest",
     "calibrate",
+    "compare_machines",
+    "default_market",
     "fleet_schedule",
     "simulate",
 ]
@@ -1114,6 +1116,171 @@ def _calendar(scenario: MiningScenario) -> tuple[pd.PeriodIndex, np.ndarray]:
     months = scenario.dates.to_period("M")
     index = (months.year - months[0].year) * 12 + months.month - months[0].month
     return months, np.asarray(index, dtype=np.int64)
+
+
+def default_market(fleet: Any, *, days: int, start: NetworkState | None = None) -> MiningScenario:
+    """The market of the studies that are given none, for ``fleet`` over ``days``.
+
+    From ``start`` (by default the last day of the bundled history): BTC
+    price as a GBM with **zero drift** and the volatility fitted to the four
+    years of history before the start (the fitted drift is a
+    backward-looking estimate and is not used); fees and network hashrate
+    held at the start's level; the other fields at :class:`MiningScenario`'s
+    defaults (discount rate 10 %).
+
+    Parameters
+    ----------
+    fleet : Fleet, Deployment or sequence of Deployment
+    days : int
+        Horizon [days], >= 2.
+    start : NetworkState, optional
+        The first day; the history must hold the four years before it.
+
+    Returns
+    -------
+    MiningScenario
+    """
+    from minerecon import price
+
+    if start is None:
+        start = NetworkState.latest()
+    elif not isinstance(start, NetworkState):
+        raise ValueError(f"start must be a NetworkState or None, got {type(start).__name__}")
+    first = start.date - pd.DateOffset(years=4) + pd.Timedelta(days=1)
+    fitted = price.GBM.fit(start=first, end=start.date)
+    return MiningScenario(fleet, start=start, days=days, price=price.GBM(0.0, fitted.volatility))
+
+
+def compare_machines(
+    machines: Mapping[Any, float] | Sequence[Deployment],
+    scenario: MiningScenario | None = None,
+    *,
+    n_paths: int = 1000,
+    seed: Any = None,
+    level: float = 0.95,
+    **run: Any,
+) -> pd.DataFrame:
+    """Payback, NPV and risk of buying each of several machines, on the same paths.
+
+    Parameters
+    ----------
+    machines : mapping of machine to price, or sequence of Deployment
+        Catalogue names (or :class:`~minerecon.hardware.Miner` objects) with
+        the price of one machine [USD], >= 0: one of each is bought on day
+        0. Or Deployments, each valued as given (count, price, delivery,
+        degradation, resale, ...). At least one, with distinct names.
+    scenario : MiningScenario, optional
+        Market models, horizon, costs and discount rate; its fleet is
+        replaced by each machine in turn. By default four years (1,461 days)
+        from the last day of the bundled history, BTC as a zero-drift GBM at
+        the volatility of the four years before, fees and network hashrate
+        held at the start's level, power at 0.05 USD/kWh, PUE 1, no pool
+        fee, 10 % a year.
+    n_paths : int, default 1000
+        Paths, the same for every machine (common random numbers).
+    seed : int, SeedSequence or Generator, optional
+        Seed of those paths.
+    level : float, default 0.95
+        Level of the expected shortfall [-], in (0, 1).
+    **run
+        Passed to :func:`simulate` (``chunk_size``, ``memory_budget_mb``,
+        ``threads``, ``progress``, ``client``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per machine, best mean NPV per dollar first:
+        ``machines`` (count), ``capex_usd`` (paid for them),
+        ``usd_per_th`` (capex per TH/s), ``efficiency_j_per_th``,
+        ``mean_npv_usd``, ``p5_npv_usd``, ``p95_npv_usd``,
+        ``npv_per_capex`` (mean NPV per USD of capex; nan without capex),
+        ``probability_of_loss``, ``expected_shortfall_usd`` (mean loss in
+        the worst ``1 - level`` of paths), ``median_payback_days`` (over all
+        paths; inf when more than half never pay back),
+        ``probability_never_pays_back`` (within the horizon) and
+        ``median_irr``. ``attrs`` holds the scenario's settings, ``n_paths``
+        and the seed's entropy.
+
+    Notes
+    -----
+    Each machine is its own fleet in :func:`simulate`, with the seed's
+    streams: the BTC price, fees and network hashrate of path ``i`` are the
+    same for every machine, so differences between rows come from the
+    machines, not from luck. Machines stand idle on days they lose money
+    unless ``scenario.switch_off`` is False.
+    """
+    deployed = _machine_deployments(machines)
+    if scenario is None:
+        scenario = default_market(deployed[0], days=4 * DAYS_PER_YEAR + 1)
+    elif not isinstance(scenario, MiningScenario):
+        raise ValueError(
+            f"scenario must be a MiningScenario or None, got {type(scenario).__name__}"
+        )
+    level = check_scalar("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
+    root = _random.seed_sequence(seed)
+    rows = {}
+    for deployment in deployed:
+        result = simulate(scenario.replace(fleet=deployment), n_paths, seed=root, **run)
+        npv = result.risk(level)
+        payback = result.payback()
+        capex = deployment.count * deployment.capex_per_unit
+        rows[deployment.miner.name] = {
+            "machines": deployment.count,
+            "capex_usd": capex,
+            "usd_per_th": deployment.capex_per_unit / deployment.miner.hashrate,
+            "efficiency_j_per_th": deployment.miner.efficiency,
+            "mean_npv_usd": npv["mean"],
+            "p5_npv_usd": npv["p5"],
+            "p95_npv_usd": npv["p95"],
+            "npv_per_capex": npv["mean"] / capex if capex > 0 else np.nan,
+            "probability_of_loss": npv["probability_of_loss"],
+            "expected_shortfall_usd": npv.filter(like="expected_shortfall_").iloc[0],
+            "median_payback_days": payback["p50_all"],
+            "probability_never_pays_back": payback["share_never"],
+            "median_irr": float(np.nanmedian(result.summary["irr"].values))
+            if np.isfinite(result.summary["irr"].values).any()
+            else np.nan,
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "machine"
+    table = table.sort_values(["npv_per_capex", "mean_npv_usd"], ascending=False)
+    table.attrs = scenario.settings() | {
+        "n_paths": int(n_paths),
+        "seed_entropy": str(root.entropy),
+        "level": level,
+    }
+    return table
+
+
+def _machine_deployments(machines: Any) -> list[Deployment]:
+    """The machines of :func:`compare_machines` as Deployments, checked."""
+    if isinstance(machines, Mapping):
+        deployed = []
+        for miner, price in machines.items():
+            label = f"machines[{getattr(miner, 'name', miner)!r}]"
+            price = check_scalar(f"{label} price", price, low=0.0, unit="[USD]")
+            try:
+                deployed.append(Deployment(miner, 1, capex_per_unit=price))
+            except (ValueError, KeyError) as error:
+                message = error.args[0] if error.args else error
+                raise ValueError(f"{label}: {message}") from None
+    elif isinstance(machines, Sequence) and not isinstance(machines, str | bytes):
+        deployed = list(machines)
+        for item in deployed:
+            if not isinstance(item, Deployment):
+                raise ValueError(
+                    "machines must map machine names to prices [USD] or hold Deployments, "
+                    f"got {type(item).__name__}"
+                )
+    else:
+        raise ValueError(
+            "machines must map machine names to prices [USD] or hold Deployments, "
+            f"got {machines!r}"
+        )
+    names = [deployment.miner.name for deployment in deployed]
+    if not names or len(set(names)) != len(names):
+        raise ValueError(f"machines must name at least one machine, each once, got {names}")
+    return deployed
 
 
 def backtest(

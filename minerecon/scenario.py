@@ -60,13 +60,13 @@ from minerecon import _random, cashflow, risk
 from minerecon._contract import _short, check, check_count, check_scalar
 from minerecon.hardware import Deployment, deployments
 from minerecon.hosting import ColocationLease, GpuCloud
-from minerecon.network import NetworkState
 from minerecon.projection import (
     MONTHLY,
     MiningScenario,
     SimulationResult,
     _daily_cash_flows,
     _daily_power_price,
+    default_market,
     fleet_schedule,
     simulate,
 )
@@ -1020,15 +1020,8 @@ def default_scenario(site: Site, *, days: int = 3650) -> MiningScenario:
     -------
     MiningScenario
     """
-    from minerecon import price
-
     _check_site(site)
-    start = NetworkState.latest()
-    first = start.date - pd.DateOffset(years=4) + pd.Timedelta(days=1)
-    fitted = price.GBM.fit(start=first, end=start.date)
-    return MiningScenario(
-        site.fleet, start=start, days=days, price=price.GBM(0.0, fitted.volatility)
-    )
+    return default_market(site.fleet, days=days)
 
 
 def compare(

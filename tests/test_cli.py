@@ -1539,3 +1539,61 @@ def test_a_study_shows_its_steps_on_a_terminal_only(tmp_path, monkeypatch, capsy
     capsys.readouterr()
     assert cli.main([*argv, "--out", str(tmp_path / "pipe")]) == 0
     assert "step" not in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# payback: machines bought on the same paths
+# --------------------------------------------------------------------------
+
+
+def test_payback_prints_each_machine_on_the_same_paths_as_the_library(capsys):
+    from minerecon.hardware import Deployment
+    from minerecon.projection import compare_machines, default_market
+
+    argv = [
+        "payback", "Antminer S21 XP=6939", "Antminer S19j Pro=1200", "--years", "1",
+        "--paths", "40", "--seed", "3", "--power-price", "0.04", "--pue", "1.05",
+    ]  # fmt: skip
+    status, out = run([*argv, "--format", "csv"], capsys)
+    assert status == 0
+    table = pd.read_csv(io.StringIO(out.out), index_col="machine")
+    # The command is compare_machines on the default market of its options.
+    machines = [Deployment("Antminer S21 XP", 1, capex_per_unit=6939.0)]
+    machines.append(Deployment("Antminer S19j Pro", 1, capex_per_unit=1200.0))
+    market = default_market(machines[0], days=365).replace(power_price=0.04, pue=1.05)
+    expected = compare_machines(machines, market, n_paths=40, seed=3)
+    assert list(table.index) == list(expected.index)
+    assert_allclose(table["mean_npv_usd"], expected["mean_npv_usd"], rtol=1e-12)
+    assert_allclose(
+        table["probability_never_pays_back"], expected["probability_never_pays_back"], rtol=0
+    )
+    status, out = run(argv, capsys)
+    assert status == 0
+    for text in ("Antminer S21 XP", "Antminer S19j Pro", "P(never pays back)", "40 paths"):
+        assert text in out.out
+    assert "machines idle on days they do not earn their energy" in out.out
+    status, out = run([*argv, "--always-on"], capsys)
+    assert "machines always on (take-or-pay power)" in out.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["Antminer S21 XP"], ["NAME=PRICE", "expected NAME=PRICE"]),
+        (["Antminer S21 XP=-5"], ["price of 'Antminer S21 XP'", "[0, 1e+09]"]),
+        (["Antminer Z99=100"], ["NAME=PRICE", "Z99"]),
+        (["Antminer S21=1", "Antminer S21=2"], ["NAME=PRICE", "each machine once"]),
+        (["Antminer S21=1", "--years", "0"], ["--years"]),
+    ],
+)
+def test_payback_refuses_bad_machines_in_one_line(argv, words, capsys):
+    # Bad syntax stops the parser (SystemExit), a bad machine the command: both exit 2.
+    try:
+        status = cli.main(["payback", *argv, "--paths", "2"])
+    except SystemExit as stop:
+        status = stop.code
+    assert status == 2
+    message = capsys.readouterr().err.strip()
+    assert "\n" not in message
+    for word in words:
+        assert word in message

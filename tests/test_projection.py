@@ -14,7 +14,13 @@ from minerecon import MinereconWarning, WeakFitWarning, cashflow, datasets, fees
 from minerecon.difficulty import ConstantGrowth, EconomicHashrate
 from minerecon.hardware import Deployment, Fleet, get_miner
 from minerecon.network import NetworkState
-from minerecon.projection import MiningScenario, backtest, calibrate, simulate
+from minerecon.projection import (
+    MiningScenario,
+    backtest,
+    calibrate,
+    compare_machines,
+    simulate,
+)
 
 D0 = 150e12
 # Height 931,392 is the first block of epoch 462; no fees, BTC at 90,000 USD.
@@ -720,3 +726,64 @@ def test_the_default_keeps_what_fits_a_quarter_of_the_budget():
     assert big.monthly.sizes["month"] == 7 and big.summary.sizes["group"] == 3
     assert big.summary.sizes["path"] == 2**20 // 4 // 720 == 364
     assert big.n_paths == 3_000
+
+
+# --------------------------------------------------------------------------
+# compare_machines: several machines on the same paths
+# --------------------------------------------------------------------------
+
+
+def test_compare_machines_by_hand_on_a_fixed_market():
+    # No noise, 14 days (before the first retarget), BTC 90,000 USD, power 0.05 USD/kWh:
+    # an S21 XP earns 270 / NETWORK_TH * 144 * 3.125 * 90,000 and spends
+    # 3,645 * 24 / 1000 * 0.05 a day; bought for 6,939 USD it loses money in 14 days.
+    market = MiningScenario(Deployment(S21XP, 1), start=STATE, days=14)
+    table = compare_machines(
+        {"Antminer S21 XP": 6_939.0, "Antminer S19j Pro": 1_200.0}, market, n_paths=1, seed=0
+    )
+    margin = 270 / NETWORK_TH * 144 * 3.125 * 90_000 - 3645 * 24 / 1000 * 0.05
+    npv = -6_939.0 + margin * np.sum(1.10 ** (-np.arange(14) / 365))
+    row = table.loc["Antminer S21 XP"]
+    assert_allclose(row["mean_npv_usd"], npv, rtol=1e-12)
+    assert (row["machines"], row["capex_usd"]) == (1, 6_939.0)
+    assert_allclose(row["usd_per_th"], 6_939.0 / 270, rtol=1e-15)
+    assert_allclose(row["npv_per_capex"], npv / 6_939.0, rtol=1e-12)
+    assert row["probability_of_loss"] == 1.0 and row["probability_never_pays_back"] == 1.0
+    assert row["median_payback_days"] == np.inf
+    # Sorted by mean NPV per USD of capex, best first.
+    assert list(table.index) == sorted(table.index, key=lambda m: -table.loc[m, "npv_per_capex"])
+    assert table.attrs["n_paths"] == 1 and table.attrs["days"] == 14
+
+
+def test_compare_machines_values_each_machine_on_the_same_paths():
+    # Common random numbers: each row is simulate() of that machine alone with the
+    # same seed, so the BTC price of path i is the same for every machine.
+    market = MiningScenario(Deployment(S21XP, 1), start=STATE, days=200, price=price.GBM(0.0, 0.6))
+    machines = [
+        Deployment(S21XP, 3, capex_per_unit=5_000.0, resale_value=1_000.0),
+        Deployment("Antminer S19j Pro", 2, capex_per_unit=900.0),
+    ]
+    table = compare_machines(machines, market, n_paths=300, seed=7, level=0.9)
+    for deployment in machines:
+        alone = simulate(market.replace(fleet=deployment), 300, seed=7)
+        row = table.loc[deployment.miner.name]
+        summary = alone.risk(0.9)
+        assert row["mean_npv_usd"] == summary["mean"]
+        assert row["expected_shortfall_usd"] == summary["expected_shortfall_90"]
+        assert row["probability_never_pays_back"] == alone.payback()["share_never"]
+        assert row["capex_usd"] == deployment.count * deployment.capex_per_unit
+    prices = simulate(market, 300, seed=7, output="full").daily.price
+    other = simulate(market.replace(fleet=machines[1]), 300, seed=7, output="full").daily.price
+    assert_array_equal(prices, other)
+
+
+def test_compare_machines_refuses_bad_machines_by_name():
+    market = MiningScenario(Deployment(S21XP, 1), start=STATE, days=14)
+    with pytest.raises(ValueError, match=r"machines\['Antminer S21 XP'\] price"):
+        compare_machines({"Antminer S21 XP": -1.0}, market, n_paths=1)
+    with pytest.raises(ValueError, match="each once"):
+        compare_machines([Deployment(S21XP, 1), Deployment(S21XP, 2)], market, n_paths=1)
+    with pytest.raises(ValueError, match="machines must map machine names"):
+        compare_machines("Antminer S21 XP", market, n_paths=1)
+    with pytest.raises(ValueError, match="scenario must be a MiningScenario"):
+        compare_machines({"Antminer S21 XP": 1.0}, "market", n_paths=1)

@@ -1317,6 +1317,56 @@ def _check_bands(call: Call, result) -> None:
     assert_finite(result)
 
 
+@functools.cache
+def _small_market() -> projection.MiningScenario:
+    return projection.MiningScenario(
+        Deployment("Antminer S21 XP", 1), start=STATE, days=30, price=price.GBM(0.0, 0.6)
+    )
+
+
+MACHINES = ["Antminer S21 XP", "Antminer S21", "Antminer S19j Pro"]
+
+
+def compare_machines_call():
+    return st.builds(
+        lambda machines, n_paths, level: Call(
+            {
+                "machines": machines,
+                "scenario": _small_market(),
+                "n_paths": n_paths,
+                "seed": 1,
+                "level": level,
+            }
+        ),
+        st.dictionaries(st.sampled_from(MACHINES), numbers(0.0, 1e5), min_size=1),
+        st.integers(1, 6),
+        numbers(0.5, 0.99),
+    )
+
+
+def _check_compare_machines(call: Call, result) -> None:
+    assert isinstance(result, pd.DataFrame)
+    assert sorted(result.index) == sorted(call.kwargs["machines"])
+    assert_finite(result["mean_npv_usd"])
+    for column in ("probability_of_loss", "probability_never_pays_back"):
+        assert result[column].between(0.0, 1.0).all()
+    assert (result["median_payback_days"] >= 0).all()
+
+
+def default_market_call():
+    return st.builds(
+        lambda count, days: Call({"fleet": Deployment("Antminer S21", count), "days": days}),
+        st.integers(1, 10**6),
+        st.integers(2, 5000),
+    )
+
+
+def _check_default_market(call: Call, result) -> None:
+    assert isinstance(result, projection.MiningScenario)
+    assert result.days == call.kwargs["days"]
+    assert result.price.drift == 0.0 and result.price.volatility > 0
+
+
 def projection_specs() -> list[Spec]:
     return [
         Spec(
@@ -1378,6 +1428,32 @@ def projection_specs() -> list[Spec]:
                 ],
             ),
             examples=10,
+        ),
+        Spec(
+            "projection.compare_machines",
+            compare_machines_call(),
+            _check_compare_machines,
+            invalid=_invalid(
+                compare_machines_call(),
+                [
+                    ("machines", {}),
+                    ("machines", {"Antminer S21 XP": -1.0}),
+                    ("machines", {"Antminer Z99": 1.0}),
+                    ("machines", "Antminer S21"),
+                    ("scenario", STATE),
+                    ("n_paths", 0),
+                    ("level", 1.0),
+                ],
+            ),
+            garbage=SIZED_GARBAGE,
+            examples=5,
+        ),
+        Spec(
+            "projection.default_market",
+            default_market_call(),
+            _check_default_market,
+            invalid=_invalid(default_market_call(), [("days", 1), ("days", 2.5), ("fleet", None)]),
+            examples=5,
         ),
         Spec(
             "projection.calibrate",
