@@ -31,6 +31,8 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.doctest",
     "sphinx.ext.mathjax",
+    # MathJax served from the built pages: math renders offline, no CDN.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "myst_nb",
 ]

@@ -20,17 +20,16 @@ Every model is a frozen dataclass with
 ``sample(rng, out)``
     Fills ``out`` (``n_paths`` x ``n_days``, column ``t`` = day ``t``,
     column 0 = the starting level) in place with daily values drawn from
-    ``rng``. The Monte Carlo engine calls it once per block of
-    :data:`minerecon._random.BLOCK_PATHS` paths through
-    :meth:`minerecon._random.Streams.fill`, which keeps path ``i`` the same
-    whatever the chunk size.
+    ``rng``. The Monte Carlo engine calls it once per block of 100 paths,
+    each block with its own stream, which keeps path ``i`` the same whatever
+    the chunk size (user guide, "Randomness").
 ``fit(fees=None, *, start=None, end=None)``
     A class method that estimates the parameters from a daily series of fees
     per block (the bundled history by default) and records the window in
     ``calibration``.
 
 :func:`simulate` draws paths of any model with the library's random
-streams (component :data:`minerecon._random.FEES`).
+streams (the fees component; user guide, "Randomness").
 
 Year, in every rate below, is :data:`minerecon.units.DAYS_PER_YEAR` = 365
 days.
@@ -826,7 +825,7 @@ def simulate(
         that cannot fit in the machine's memory is refused before anything
         is allocated.
     seed : int, SeedSequence, Generator or None
-        Root seed (:func:`minerecon._random.seed_sequence`).
+        Root seed: an int, a ``SeedSequence``, a ``Generator`` or None (fresh entropy).
 
     Returns
     -------
@@ -839,7 +838,7 @@ def simulate(
     -----
     Paths come from ``Streams(seed).fill(FEES, 0, n_paths, n_days,
     model.sample)``: path ``i`` is drawn by the stream of its block of
-    :data:`minerecon._random.BLOCK_PATHS` paths, so it is the same for any
+    100 paths, so it is the same for any
     ``n_paths`` above ``i`` and in any chunk the engine runs.
 
     Examples

@@ -6,7 +6,7 @@ Every model is a frozen dataclass with two methods:
     Fills a ``(n_paths, n_days)`` array in place with price paths
     [USD/BTC]; ``out[:, 0]`` is ``start_price`` and ``out[:, t]`` the price
     on day ``t``. This is the Monte Carlo engine's protocol: it is called
-    once per block of :data:`minerecon._random.BLOCK_PATHS` paths with the
+    once per block of 100 paths with the
     block's own generator, so paths never depend on how the engine chunks.
 ``fit(prices=None, *, start=None, end=None)``
     A classmethod that estimates the parameters from a daily price series
@@ -14,7 +14,7 @@ Every model is a frozen dataclass with two methods:
     records the window in :class:`Calibration`, which ``repr`` shows.
 
 :func:`simulate` draws paths from the ``PRICE`` component of
-:class:`minerecon._random.Streams`, so the same seed gives the same paths in
+random streams (user guide, "Randomness"), so the same seed gives the same paths in
 every scenario (common random numbers). Time runs in days, with 365 days per
 year: drifts, volatilities and jump intensities are annualised with
 ``dt = 1/365``.
@@ -104,7 +104,7 @@ def _physical_memory() -> float:
 def _check_memory(n_paths: int, n_days: int, bytes_per_path_day: int) -> None:
     """Refuse, before allocating, a run of paths that cannot fit in this machine's memory.
 
-    Paths are drawn in whole blocks of :data:`minerecon._random.BLOCK_PATHS`,
+    Paths are drawn in whole blocks of ``_random.BLOCK_PATHS``,
     with up to three scratch arrays per block, hence the extra rows.
     """
     needed = bytes_per_path_day * n_days * (n_paths + 4 * _random.BLOCK_PATHS)
@@ -262,7 +262,7 @@ def simulate(
     start_price : float
         Price on day 0 [USD/BTC], > 0.
     seed : int, SeedSequence, Generator or None
-        Seed of the random streams; see :class:`minerecon._random.Streams`.
+        Seed of the random streams (user guide, "Randomness").
 
     Returns
     -------

@@ -22,7 +22,7 @@ How a path is computed, day by day
 Randomness and performance
 --------------------------
 Random numbers come from numpy generators keyed by seed, model component
-and block of 100 paths (:mod:`minerecon._random`), so results do not depend
+and block of 100 paths (user guide, "Randomness"), so results do not depend
 on the chunk size or the number of threads, and two scenarios run with the
 same seed see the same price, fee and hashrate paths (common random
 numbers). The day-by-day recursion runs in one compiled kernel (numba),

@@ -29,7 +29,16 @@ def test_docs_build_without_warnings(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "html" / "api.html").exists()
+    html = tmp_path / "html"
+    assert (html / "api.html").exists()
+    # Math renders offline: MathJax comes with the pages, no page loads a script
+    # from another host.
+    page = (html / "user_guide" / "model.html").read_text(encoding="utf-8")
+    assert 'src="../_static/mathjax/tex-chtml.js' in page
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").exists()
+    for built in html.rglob("*.html"):
+        scripts = re.findall(r'<script[^>]*src="([^"]+)"', built.read_text(encoding="utf-8"))
+        assert not [src for src in scripts if "//" in src], built
 
 
 # --------------------------------------------------------------------------
