@@ -32,5 +32,4 @@ def over_rows(run: Callable[[int, int], None], n_rows: int, threads: int | None 
         return
     bounds = [n_rows * k // blocks for k in range(blocks + 1)]
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        for done in pool.map(run, bounds[:-1], bounds[1:]):
-            del done
+        list(pool.map(run, bounds[:-1], bounds[1:]))  # raises what a block raised

@@ -543,8 +543,7 @@ def _irr_core(flows: np.ndarray, periods_per_year: float) -> np.ndarray:
     def run(start: int, stop: int) -> None:
         _irr_rows(rows[start:stop], float(periods_per_year), _IRR_GRID, out[start:stop])
 
-    with np.errstate(over="ignore"):
-        _parallel.over_rows(run, rows.shape[0])
+    _parallel.over_rows(run, rows.shape[0])
     return out.reshape(lead)
 
 

@@ -881,19 +881,24 @@ def _breakeven(args: argparse.Namespace) -> None:
             print(f"  {key:<36} {summary[key]:>20,.6g}  [{unit}]")
 
 
-#: Columns of the payback table: heading and format.
-_PAYBACK_COLUMNS = {
-    "usd_per_th": ("USD/TH", "{:,.2f}"),
-    "efficiency_j_per_th": ("J/TH", "{:.1f}"),
-    "mean_npv_usd": ("mean NPV [USD]", "{:,.0f}"),
-    "p5_npv_usd": ("p5 NPV", "{:,.0f}"),
-    "p95_npv_usd": ("p95 NPV", "{:,.0f}"),
-    "npv_per_capex": ("NPV per USD", "{:.2f}"),
-    "probability_of_loss": ("P(loss)", "{:.0%}"),
-    "expected_shortfall_usd": ("CVaR95 loss [USD]", "{:,.0f}"),
-    "median_payback_days": ("median payback [days]", "{:,.0f}"),
-    "probability_never_pays_back": ("P(never pays back)", "{:.0%}"),
-    "median_irr": ("median IRR", "{:.0%}"),
+def _days_or_never(days: float) -> str:
+    # Paths that never pay back make the median infinite: not within the horizon.
+    return "never" if days == math.inf else f"{days:,.0f}"
+
+
+#: Columns of the payback table: heading and formatter.
+_PAYBACK_COLUMNS: dict[str, tuple[str, Callable[[float], str]]] = {
+    "usd_per_th": ("USD/TH", "{:,.2f}".format),
+    "efficiency_j_per_th": ("J/TH", "{:.1f}".format),
+    "mean_npv_usd": ("mean NPV [USD]", "{:,.0f}".format),
+    "p5_npv_usd": ("p5 NPV", "{:,.0f}".format),
+    "p95_npv_usd": ("p95 NPV", "{:,.0f}".format),
+    "npv_per_capex": ("NPV per USD", "{:.2f}".format),
+    "probability_of_loss": ("P(loss)", "{:.0%}".format),
+    "expected_shortfall_usd": ("CVaR95 loss [USD]", "{:,.0f}".format),
+    "median_payback_days": ("median payback [days]", _days_or_never),
+    "probability_never_pays_back": ("P(never pays back)", "{:.0%}".format),
+    "median_irr": ("median IRR", "{:.0%}".format),
 }
 
 
@@ -940,9 +945,7 @@ def _payback(args: argparse.Namespace) -> None:
     shown = table[list(_PAYBACK_COLUMNS)].rename(
         columns={key: heading for key, (heading, _) in _PAYBACK_COLUMNS.items()}
     )
-    formats = {heading: fmt.format for heading, fmt in _PAYBACK_COLUMNS.values()}
-    # Paths that never pay back make the median infinite: not within the horizon.
-    formats["median payback [days]"] = lambda days: "never" if days == math.inf else f"{days:,.0f}"
+    formats = dict(_PAYBACK_COLUMNS.values())
     print(shown.to_string(formatters=formats, na_rep="-"))
 
 
