@@ -52,13 +52,17 @@ class Moments:
         finite = np.isfinite(rows)
         count = finite.sum(axis=1).astype(float)
         values = np.where(finite, rows, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        # Finite but astronomical values (the IRR of a nearly free investment can
+        # reach 1e300) overflow the sums to inf: an infinite spread, said without
+        # a numpy warning.
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             mean = np.where(count > 0, values.sum(axis=1) / count, 0.0)
-        deviations = np.where(finite, rows - mean[:, None], 0.0)
+            deviations = np.where(finite, rows - mean[:, None], 0.0)
+            m2 = np.square(deviations).sum(axis=1)
         return cls(
             count,
             mean,
-            np.square(deviations).sum(axis=1),
+            m2,
             np.where(finite, rows, np.inf).min(axis=1),
             np.where(finite, rows, -np.inf).max(axis=1),
         )
@@ -69,8 +73,8 @@ class Moments:
     def merge(self, other: Moments) -> None:
         """Fold ``other`` (the paths after these) into these figures."""
         total = self.count + other.count
-        delta = other.mean - self.mean
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            delta = other.mean - self.mean
             weight = np.where(total > 0, other.count / total, 0.0)
             self.m2 = self.m2 + other.m2 + np.square(delta) * self.count * weight
         self.mean = self.mean + delta * weight

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,16 @@ import pytest
 import xarray as xr
 from numpy.testing import assert_allclose, assert_array_equal
 
-from minerecon import MinereconWarning, WeakFitWarning, cashflow, datasets, fees, network, price
+from minerecon import (
+    MinereconWarning,
+    WeakFitWarning,
+    _fold,
+    cashflow,
+    datasets,
+    fees,
+    network,
+    price,
+)
 from minerecon.difficulty import ConstantGrowth, EconomicHashrate
 from minerecon.hardware import Deployment, Fleet, get_miner
 from minerecon.network import NetworkState
@@ -683,6 +693,21 @@ def test_statistics_are_numpys_over_every_path():
     assert_allclose(
         monthly.sel(statistic="std"), result.monthly.cash_flow.std("path", ddof=1), rtol=1e-10
     )
+
+
+def test_statistics_of_astronomical_values_are_infinite_spreads_without_warnings():
+    # IRRs of nearly free investments reach 1e300: squares overflow. The spread is
+    # then inf, the mean and extremes stay exact, and numpy says nothing.
+    rows = np.array([[[1e300], [-1e300], [1.0]], [[2.0], [4.0], [np.inf]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first = _fold.Moments.of_blocks(rows)
+        total = first.block(0)
+        total.merge(first.block(1))
+    assert total.count == 5.0
+    assert total.std()[0] == np.inf
+    assert (total.minimum[0], total.maximum[0]) == (-1e300, 1e300)
+    assert_allclose(total.mean, 7.0 / 5.0, rtol=1e-12)
 
 
 def test_kept_paths_are_the_first_paths_and_statistics_cover_them_all():
