@@ -560,8 +560,10 @@ def tornado(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
         Two horizontal bars per parameter, largest swing on top, each
         starting at the base output (the black line): blue to the output at
         the parameter's low value, orange to the output at its high value.
-        Tick labels give the parameter, its range and its base value, the
-        title the base output with the unit of ``attrs["output"]``.
+        Tick labels give the parameter (with its unit when it is an argument
+        of the economics functions, such as ``btc_price``), its range and its
+        base value, the title the base output with the unit of
+        ``attrs["output"]``.
     """
     _check_frame(
         "result",
@@ -579,12 +581,20 @@ def tornado(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ):
         values = rows[column].to_numpy(float)
         ax.barh(positions, values - base, left=base, color=colour, height=0.6, label=label)
+    from minerecon.sweep import ARGUMENT_UNITS
+
     centres = rows["base_value"] if "base_value" in rows else [None] * len(rows)
+    # Arguments of the economics functions read as "BTC price [USD/BTC]"; other
+    # names (a decision tornado's labels) are shown as given.
+    names = [
+        _label(name, ARGUMENT_UNITS[name]) if name in ARGUMENT_UNITS else str(name)
+        for name in rows.index
+    ]
     ticks = [
         f"{name}\n{_short(low)} to {_short(high)}"
         + ("" if centre is None else f" (base {_short(centre)})")
         for name, low, high, centre in zip(
-            rows.index, rows["low_value"], rows["high_value"], centres, strict=True
+            names, rows["low_value"], rows["high_value"], centres, strict=True
         )
     ]
     ax.set_yticks(positions, ticks, fontsize="small")

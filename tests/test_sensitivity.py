@@ -439,8 +439,8 @@ def test_plot_tornado_draws_two_bars_per_parameter_with_labels():
     # Largest swing on top; each label gives the range and the base value, the
     # title the base output in the output's unit (margin at the base: hand value
     # of the test above, 3.125e-7 * 100,000 * 0.99 - 20 * 24e-3 * 0.05 = 0.00694).
-    assert labels[-1] == "btc_price\n50,000 to 150,000 (base 100,000)"
-    assert labels[0] == "pool_fee\n0 to 0.03 (base 0.01)"
+    assert labels[-1] == "BTC price [USD/BTC]\n50,000 to 150,000 (base 100,000)"
+    assert labels[0] == "Pool fee [-]\n0 to 0.03 (base 0.01)"
     assert ax.get_title() == "One-at-a-time sensitivity: base case 0.00694 USD per TH/s per day"
     assert "[USD per TH/s per day]" in ax.get_xlabel()
     plt.close(ax.figure)
