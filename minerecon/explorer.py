@@ -250,8 +250,9 @@ class Explorer:
             "fees": ".3f",
             "pool_fee": ".1f",
         }
-        style = {"description_width": "11em"}
-        layout = widgets.Layout(width="30em")
+        # Room for the longest description, "Power price [USD/kWh]", in full.
+        style = {"description_width": "13em"}
+        layout = widgets.Layout(width="34em")
         self.sliders: dict[str, Any] = {}
         for name, (low, high, step) in ranges.items():
             self.sliders[name] = widgets.FloatSlider(
@@ -260,18 +261,22 @@ class Explorer:
                 max=high,
                 step=step,
                 description=SLIDERS[name][0],
+                tooltip=SLIDERS[name][0],
                 readout_format=formats[name],
                 style=style,
                 layout=layout,
             )
+        # The snapshot's own values, which the sliders can only show to their step.
+        self._starts = starts
         self.sliders["miners"] = widgets.SelectMultiple(
             options=list(catalogue),
             value=selected,
-            rows=min(10, len(catalogue)),
+            rows=len(catalogue),  # every machine in view, the selection too
             description=SLIDERS["miners"][0],
+            tooltip="Machines drawn (Ctrl or Shift to pick several)",
             layout=widgets.Layout(width="22em"),
         )
-        self.figure = Figure(figsize=(8.0, 5.0), layout="constrained")
+        self.figure = Figure(figsize=(9.5, 5.0), layout="constrained")  # legend beside
         self.ax: Axes = self.figure.add_subplot()
         self.output = widgets.Output()
         self.table = widgets.HTML()
@@ -285,24 +290,36 @@ class Explorer:
 
     # -- state ---------------------------------------------------------------
 
+    def _value(self, name: str) -> float:
+        """A slider's value, or the snapshot's own where the slider shows that.
+
+        A slider holds multiples of its step: the browser rounds the
+        snapshot's BTC price of 63,022.15 to 63,000 and sends that back.
+        Within half a step of the starting value the exact start is used,
+        so the explorer's break-evens are those of the command line.
+        """
+        slider = self.sliders[name]
+        value, start = float(slider.value), self._starts[name]
+        return start if abs(value - start) <= 0.5 * float(slider.step) else value
+
     @property
     def network(self) -> NetworkState:
         """The snapshot with the slider values of BTC price, difficulty and fees."""
         return self.base.replace(
-            btc_price=float(self.sliders["btc_price"].value),
-            difficulty=float(self.sliders["difficulty"].value) * 1e12,
-            fees_per_block=float(self.sliders["fees"].value),
+            btc_price=self._value("btc_price"),
+            difficulty=self._value("difficulty") * 1e12,
+            fees_per_block=self._value("fees"),
         )
 
     @property
     def power_price(self) -> float:
         """Price of electricity [USD/kWh]."""
-        return float(self.sliders["power_price"].value)
+        return self._value("power_price")
 
     @property
     def pool_fee(self) -> float:
         """Pool fee as a share [-] (the slider is in %)."""
-        return float(self.sliders["pool_fee"].value) / 100.0
+        return self._value("pool_fee") / 100.0
 
     @property
     def miners(self) -> list[Miner]:
@@ -372,7 +389,9 @@ class Explorer:
         state = self.network
         chosen = self.miners
         power_price, pool_fee = self.power_price, self.pool_fee
-        high = float(self.sliders["btc_price"].max)
+        # A fixed range a little beyond the slider's: the price line never sits on
+        # the frame, and the axes do not move as the price does.
+        high = 1.05 * float(self.sliders["btc_price"].max)
         table = None
         if chosen:
             table = report.miner_economics(
@@ -402,7 +421,14 @@ class Explorer:
             f"power {power_price:.3f} USD/kWh, pool fee {pool_fee:.1%}",
             fontsize="medium",
         )
-        if not chosen:
+        if chosen:
+            # Beside the chart, clear of the lines and of the price line's label; the
+            # layout makes room for it.
+            legend = self.ax.legend(
+                fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
+            )
+            legend.set_in_layout(True)
+        else:
             if self.ax.get_legend() is not None:
                 self.ax.get_legend().remove()
             self.ax.text(

@@ -295,9 +295,13 @@ def margin_vs_btc_price(
             )
     ax = _axes(ax, (8.0, 5.0))
     reward = {"fees_per_block": state.fees_per_block, "subsidy": state.subsidy}
-    for index, miner in enumerate(chosen):
-        colour = PALETTE[index % len(PALETTE)]
-        style = ("-", "--", ":")[index // len(PALETTE) % 3]
+    ranked = list(list_miners().sort_values("efficiency_j_per_th").index)
+    custom = iter(range(len(ranked), len(ranked) + len(chosen)))
+    for miner in chosen:
+        # A machine keeps its colour whatever else is drawn: its place in the catalogue.
+        colour, style = _machine_style(
+            ranked.index(miner.name) if miner.name in ranked else next(custom)
+        )
         margin = economics.margin_per_th(
             prices, state.difficulty, miner.efficiency, power_price, **reward, **kwargs
         )
@@ -308,15 +312,19 @@ def margin_vs_btc_price(
         ax.plot([breakeven], [0.0], "o", color=colour, markersize=5)
     ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
     ax.axvline(state.btc_price, color=PALETTE[7], linestyle="--", linewidth=1.0)
-    ax.annotate(
+    # Near the right end the label goes left of the line: it stays inside the axes.
+    right = state.btc_price <= 0.8 * float(prices.max())
+    label = ax.annotate(
         f"BTC {state.btc_price:,.0f}",
         (state.btc_price, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(3, -3),
+        xytext=(3 if right else -3, -3),
         textcoords="offset points",
+        ha="left" if right else "right",
         va="top",
         fontsize="small",
     )
+    label.set_in_layout(False)  # a label near an edge must not resize the axes
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel("BTC price [USD/BTC]")
     ax.set_ylabel("Margin [USD per TH/s per day]")
@@ -333,6 +341,16 @@ def margin_vs_btc_price(
         )  # fmt: skip
     ax.grid(alpha=0.3)
     return ax
+
+
+def _machine_style(index: int) -> tuple[str, str]:
+    """Colour and line style of the ``index``-th machine.
+
+    Black stays for the price line and yellow, faint on white, is left out:
+    six colours and three line styles tell 18 machines apart.
+    """
+    colours = PALETTE[:6]
+    return colours[index % len(colours)], ("-", "--", ":")[index // len(colours) % 3]
 
 
 def npv_distribution(

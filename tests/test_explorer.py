@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from minerecon import economics
+from minerecon import economics, report
 from minerecon.explorer import SLIDERS, Explorer, explore, slider_ranges
 from minerecon.hardware import Miner, get_miner
 from minerecon.network import NetworkState
@@ -278,3 +278,39 @@ def test_update_checks_values_before_setting_any(explorer):
     # An unknown slider stays a KeyError, and is also a ValueError.
     with pytest.raises(ValueError, match="hashrate"):
         explorer.update(hashrate=1.0)
+
+
+def test_the_snapshot_is_used_exactly_though_the_sliders_round_it():
+    # The browser snaps each slider to its step and sends the value back (BTC
+    # 63,022.15 -> 63,000, difficulty 127.48 T -> 127.5): the explorer keeps the
+    # snapshot's own values there, so its break-evens are the command line's.
+    state = NetworkState("2026-08-16", 962_712, 127_479_855_693_691.5, 63_022.15, 0.01442504)
+    explorer = explore(state, miners=MINERS, power_price=0.0537)
+    for name, slider in explorer.sliders.items():
+        if name != "miners":
+            slider.value = slider.min + round((slider.value - slider.min) / slider.step) * (
+                slider.step
+            )
+    assert explorer.sliders["btc_price"].value == 63_000.0
+    assert explorer.network == state and explorer.power_price == 0.0537
+    table = report.miner_economics(MINERS, network=state, power_price=0.0537)
+    assert_allclose(
+        sorted(_breakevens(explorer)), sorted(table["breakeven_btc_price_usd"]), rtol=1e-15
+    )
+    # Moved away from the snapshot, a slider's own value counts.
+    explorer.sliders["btc_price"].value = 70_000
+    assert explorer.network.btc_price == 70_000.0
+
+
+def test_labels_show_in_full_and_every_machine_is_in_view(explorer):
+    for name, slider in explorer.sliders.items():
+        if name != "miners":
+            assert slider.tooltip == slider.description == SLIDERS[name][0]
+    machines = explorer.sliders["miners"]
+    assert machines.rows == len(machines.options)
+    # The legend stands beside the chart, out of the way of the price line.
+    legend = explorer.ax.get_legend()
+    assert legend is not None and legend.get_bbox_to_anchor().x0 > explorer.ax.bbox.x1 - 1
+    # The axis reaches past the slider's end: the price line never sits on the frame.
+    explorer.sliders["btc_price"].value = explorer.sliders["btc_price"].max
+    assert explorer.ax.get_xlim()[1] >= 1.05 * explorer.sliders["btc_price"].max - 1e-6

@@ -96,6 +96,34 @@ def test_margin_vs_btc_price_lines_cross_zero_at_the_breakeven():
     assert ax.get_legend().get_title().get_text() == "Machines"
 
 
+def test_margin_vs_btc_price_colours_belong_to_the_machines():
+    # A machine keeps its colour whatever else is drawn, and none is drawn black
+    # and dashed like the price line, even with the whole catalogue.
+    def styles(ax):
+        return {
+            line.get_label(): (to_hex(line.get_color()), line.get_linestyle())
+            for line in ax.get_lines()
+            if not line.get_label().startswith("_") and line.get_marker() != "o"
+        }
+
+    both = styles(
+        plot.margin_vs_btc_price(["Antminer S21 XP", "Antminer S19j Pro"], network=STATE)
+    )
+    alone = styles(plot.margin_vs_btc_price(["Antminer S19j Pro"], network=STATE))
+    assert alone["Antminer S19j Pro"] == both["Antminer S19j Pro"]
+    every = styles(plot.margin_vs_btc_price(list(report.list_miners().index), network=STATE))
+    assert len(every) == 17 and len(set(every.values())) == 17
+    assert all(colour != "#000000" for colour, _ in every.values())
+
+
+def test_margin_vs_btc_price_label_stays_inside_near_the_right_end():
+    ax = plot.margin_vs_btc_price(
+        ["Antminer S21"], network=STATE, btc_prices=np.linspace(0.0, 90_000.0, 50)
+    )
+    (label,) = [text for text in ax.texts if text.get_text() == "BTC 87,000"]
+    assert label.get_ha() == "right" and not label.get_in_layout()
+
+
 def test_margin_vs_btc_price_default_machines_span_the_catalogue():
     ax = plot.margin_vs_btc_price(network=STATE)
     names = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
