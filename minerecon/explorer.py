@@ -559,6 +559,14 @@ def explore(
     ValueError
         When an argument is out of range or no machine is given.
 
+    Notes
+    -----
+    A slider holds multiples of its step, so it shows the snapshot rounded
+    (BTC 63,022.15 as 63,000). Within half a step of its starting value a
+    slider stands for the snapshot's exact value: at the start, and whenever
+    a slider is brought back there, the chart and table are those of the
+    command line (``minerecon report``) for the same snapshot and costs.
+
     Examples
     --------
     >>> from minerecon.explorer import explore
