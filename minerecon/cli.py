@@ -1308,7 +1308,7 @@ def _study_report(study: Any, args: argparse.Namespace) -> None:
             drawings.append(
                 (
                     f"split_fraction_curve_{slug}",
-                    lambda v=view: plot.split_fraction_curve(v.scores, best=v.best),
+                    lambda v=view: _split_figure(plot, v),
                 )
             )
         if view.tornado is not None:
@@ -1559,6 +1559,17 @@ def _move_into(staging: Path, out: Path) -> None:
             with contextlib.suppress(OSError):
                 os.replace(previous / name, out / name)
         raise
+
+
+def _split_figure(plot: Any, view: _View) -> Any:
+    """The split curve of a view, titled with its site and view (the files are per view)."""
+    ax = plot.split_fraction_curve(view.scores, best=view.best)
+    site = view.comparison.site
+    ax.set_title(
+        f"{site.name or 'Site'}: mean NPV against the split of its power, {view.name} view",
+        fontsize="medium",
+    )
+    return ax
 
 
 #: Resolution of the figures written [dots per inch]: sharp on a slide.

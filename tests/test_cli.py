@@ -1597,3 +1597,21 @@ def test_payback_refuses_bad_machines_in_one_line(argv, words, capsys):
     assert "\n" not in message
     for word in words:
         assert word in message
+
+
+def test_split_curves_name_their_site_and_view():
+    # One file per view: each figure says whose curve it is and under which view.
+    import matplotlib.pyplot as plt
+
+    from minerecon import plot
+    from minerecon.presets import get_preset
+
+    views = cli._run_views(get_preset("cleanspark-fy2025").replace(n_paths=20))
+    assert [view.name for view in views] == ["market", "conservative"]
+    for view in views:
+        ax = cli._split_figure(plot, view)
+        assert ax.get_title() == (
+            "CleanSpark Austin County, TX (285 MW): mean NPV against the split of its power, "
+            f"{view.name} view"
+        )
+        plt.close(ax.figure)
