@@ -356,25 +356,22 @@ class Fleet(_Hashing):
             raise ValueError(f"switch_off must be True or False, got {switch_off!r}")
         inputs = _market(network, kwargs)
         btc_price = inputs.pop("btc_price")
-        cost = mined = 0.0
+        # Every TH/s mines the same BTC, so the cost per BTC is the hashrate-weighted
+        # mean of the running machines' own.
+        weighted = running_hashrate = 0.0
         for miner, count in self.groups:
-            hashrate = miner.hashrate * count
             per_btc = economics.cash_cost_per_btc(
                 efficiency=miner.efficiency, power_price=power_price, **inputs
             )
-            per_th = economics.btc_mined_per_th(
-                inputs["difficulty"],
-                fees_per_block=inputs["fees_per_block"],
-                subsidy=inputs["subsidy"],
-                pool_fee=inputs.get("pool_fee", 0.0),
-                uptime=inputs.get("uptime", 1.0),
-            )
             # A machine runs while the BTC it mines pay for its cash cost.
             running = np.asarray(per_btc <= btc_price) if switch_off else True
-            cost = cost + np.where(running, hashrate * per_th * per_btc, 0.0)
-            mined = mined + np.where(running, hashrate * per_th, 0.0)
+            hashrate = miner.hashrate * count
+            weighted = weighted + np.where(running, hashrate * per_btc, 0.0)
+            running_hashrate = running_hashrate + np.where(running, hashrate, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.where(np.asarray(mined) > 0, np.asarray(cost) / mined, np.nan)
+            out = np.where(
+                np.asarray(running_hashrate) > 0, np.asarray(weighted) / running_hashrate, np.nan
+            )
         return float(out) if out.ndim == 0 else out
 
 

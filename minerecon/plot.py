@@ -273,10 +273,10 @@ def margin_vs_btc_price(
         the legend's title says which machines are shown.
     """
     state = report._network_state(network)
+    ranked = list(list_miners().sort_values("efficiency_j_per_th").index)
     shown = "Machines"
     if miners is None:
-        ranked = list_miners().sort_values("efficiency_j_per_th").index
-        miners = list(ranked[np.linspace(0, len(ranked) - 2, 6).round().astype(int)])
+        miners = [ranked[i] for i in np.linspace(0, len(ranked) - 2, 6).round().astype(int)]
         shown = (
             f"6 of the {len(ranked)} catalogue machines,\nspread by efficiency "
             f"({ranked[-1]} left out)"
@@ -295,7 +295,6 @@ def margin_vs_btc_price(
             )
     ax = _axes(ax, (8.0, 5.0))
     reward = {"fees_per_block": state.fees_per_block, "subsidy": state.subsidy}
-    ranked = list(list_miners().sort_values("efficiency_j_per_th").index)
     custom = iter(range(len(ranked), len(ranked) + len(chosen)))
     for miner in chosen:
         # A machine keeps its colour whatever else is drawn: its place in the catalogue.
