@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from minerecon.typing import SeedLike
+
 #: Paths per random stream. Chunks of any size are assembled from these.
 BLOCK_PATHS = 100
 
@@ -24,8 +26,6 @@ PRICE = 1
 FEES = 2
 HASHRATE = 3
 TENANT = 4
-
-SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 
 
 def seed_sequence(seed: Any) -> np.random.SeedSequence:
