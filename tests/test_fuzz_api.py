@@ -49,7 +49,8 @@ SPECS = _specs()
 def _public_callables() -> set[str]:
     names = set()
     for module_info in pkgutil.iter_modules(minerecon.__path__):
-        if module_info.name.startswith("_"):
+        # minerecon.typing holds type aliases for annotations, nothing to call.
+        if module_info.name.startswith("_") or module_info.name == "typing":
             continue
         module = importlib.import_module(f"minerecon.{module_info.name}")
         for name in getattr(module, "__all__", ()):

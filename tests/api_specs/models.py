@@ -9,6 +9,7 @@ time budget.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import warnings
@@ -27,7 +28,16 @@ from api_specs import (
     numbers,
     numeric_call,
 )
-from minerecon import MinereconWarning, datasets, difficulty, fees, network, price, projection
+from minerecon import (
+    MinereconWarning,
+    datasets,
+    difficulty,
+    fees,
+    network,
+    options,
+    price,
+    projection,
+)
 from minerecon.datasets import Calibration
 from minerecon.hardware import Deployment, Fleet, get_miner
 from minerecon.network import NetworkState
@@ -1552,10 +1562,143 @@ def projection_specs() -> list[Spec]:
     ]
 
 
+# --------------------------------------------------------------------------
+# least-squares Monte Carlo
+# --------------------------------------------------------------------------
+
+
+@st.composite
+def stopping_call(draw) -> Call:
+    """A small stopping problem: GBM-like states, a put-like or signed payoff."""
+    n_paths = draw(st.integers(2, 40))
+    n_dates = draw(st.integers(1, 6))
+    n_state = draw(st.integers(1, 2))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    state = 50 * np.exp(np.cumsum(0.2 * rng.standard_normal((n_paths, n_dates, n_state)), axis=1))
+    strike = draw(numbers(1.0, 100.0))
+    signed = draw(st.booleans())
+    payoff = strike - state[..., 0] if signed else np.maximum(strike - state[..., 0], 0.0)
+    kwargs = {
+        "exercise_value": payoff,
+        "state": state[..., 0] if n_state == 1 and draw(st.booleans()) else state,
+        "discount": draw(st.one_of(numbers(0.5, 1.0), st.just(np.full(n_dates, 0.99)))),
+        "basis": draw(st.sampled_from(["laguerre", "polynomial"])),
+        "degree": draw(st.integers(1, 4)),
+        "itm_only": not signed,
+    }
+    if draw(st.booleans()):
+        kwargs["income"] = rng.normal(size=(n_paths, n_dates))
+        kwargs["terminal"] = rng.normal(size=n_paths)
+    return Call(kwargs)
+
+
+def _check_policy(call: Call, result) -> None:
+    assert isinstance(result, options.ExercisePolicy)
+    n_paths, n_dates = np.shape(call.kwargs["exercise_value"])
+    assert np.isfinite(result.value) and result.std_error >= 0
+    assert result.exercise_date.shape == (n_paths,)
+    assert ((result.exercise_date >= -1) & (result.exercise_date < n_dates)).all()
+    assert len(result.continuation) == n_dates
+    if call.kwargs.get("itm_only", True):
+        # Paths act only in the money, so the value is at least that of never acting.
+        never = result.evaluate(
+            np.zeros((n_paths, n_dates)),
+            call.kwargs["state"],
+            income=call.kwargs.get("income"),
+            terminal=call.kwargs.get("terminal"),
+        )
+        assert result.value >= never.value - 1e-9 * (1 + abs(never.value))
+
+
+def _check_policy_value(call: Call, result) -> None:
+    assert isinstance(result, options.PolicyValue)
+    assert np.isfinite(result.value)
+    assert result.exercise_date.shape == (np.shape(call.kwargs["exercise_value"])[0],)
+
+
+STOPPING_INVALID = [
+    ("exercise_value", np.ones(3)),
+    ("state", np.ones((1, 1))),
+    ("discount", 0.0),
+    ("discount", 2.5),
+    ("basis", "hermite"),
+    ("degree", 0),
+    ("degree", 11),
+    ("income", np.ones((1, 1))),
+    ("terminal", np.ones(1)),
+    ("itm_only", "no"),
+]
+
+
+@st.composite
+def _fitted_policy(draw) -> options.ExercisePolicy:
+    return options.longstaff_schwartz(**draw(stopping_call()).kwargs)
+
+
+def _fields_call(draw_object):
+    return draw_object.map(
+        lambda obj: Call({f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})
+    )
+
+
+def _check_same_fields(cls):
+    def check(call: Call, result) -> None:
+        assert isinstance(result, cls)
+        for name, value in call.kwargs.items():
+            assert getattr(result, name) is value
+
+    return check
+
+
+def options_specs() -> list[Spec]:
+    policies = _fitted_policy()
+    return [
+        Spec(
+            "options.longstaff_schwartz",
+            stopping_call(),
+            _check_policy,
+            invalid=_invalid(stopping_call(), STOPPING_INVALID),
+        ),
+        Spec(
+            "options.ExercisePolicy",
+            _fields_call(policies),
+            _check_same_fields(options.ExercisePolicy),
+            examples=5,
+        ),
+        Spec(
+            "options.PolicyValue",
+            _fields_call(policies.map(lambda policy: policy.in_sample)),
+            _check_same_fields(options.PolicyValue),
+            examples=5,
+        ),
+        Spec(
+            "options.ContinuationFit",
+            _fields_call(policies.map(lambda policy: policy.continuation[-1])),
+            _check_same_fields(options.ContinuationFit),
+            examples=5,
+        ),
+        Spec(
+            "options.ExercisePolicy.evaluate",
+            stopping_call().map(
+                lambda call: Call(
+                    {
+                        "exercise_value": call.kwargs["exercise_value"],
+                        "state": call.kwargs["state"],
+                    },
+                    (options.longstaff_schwartz(**call.kwargs),),
+                )
+            ),
+            _check_policy_value,
+            examples=10,
+        ),
+    ]
+
+
 SPECS = [
     *price_specs(),
     Spec("price.Calibration", CALIBRATION_CALLS, _check_calibration),
     *fee_specs(),
     *difficulty_specs(),
     *projection_specs(),
+    *options_specs(),
 ]
