@@ -14,7 +14,7 @@ pandas Series or xarray DataArrays and return the same kind.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from minerecon import datasets, economics, energy, hardware, network, units
 from minerecon._contract import MinereconWarning, WeakFitWarning
@@ -52,7 +52,35 @@ _LAZY_NAMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
+if TYPE_CHECKING:
+    # What __getattr__ imports on first use, named for the type checker only.
+    from minerecon import (
+        cashflow,
+        config,
+        difficulty,
+        explorer,
+        fees,
+        financing,
+        hosting,
+        plot,
+        presets,
+        price,
+        projection,
+        report,
+        risk,
+        scenario,
+        sensitivity,
+        sweep,
+        tax,
+        update,
+        valuation,
+    )
+    from minerecon.projection import MiningScenario, backtest, calibrate, simulate
+
+    __version__: str
+
+
+def __getattr__(name: str) -> object:
     if name == "__version__":  # importlib.metadata costs a twentieth of a second
         from importlib.metadata import PackageNotFoundError, version
 

@@ -14,13 +14,26 @@ import functools
 import inspect
 import numbers
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeGuard, TypeVar, cast
 
 import numpy as np
 import pandas as pd
 
+from minerecon.typing import ArrayLike
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from _typeshed import DataclassInstance
+
+#: A decorated function's type, kept by decorators that change no signature.
 F = TypeVar("F", bound=Callable[..., Any])
+#: The parameters of a function wrapped by :func:`aligned`.
+P = ParamSpec("P")
+#: The return type of a function wrapped by :func:`aligned`.
+R = TypeVar("R")
+#: A dataclass built by :func:`with_overrides`.
+T = TypeVar("T", bound="DataclassInstance")
 
 
 class MinereconWarning(UserWarning):
@@ -48,7 +61,7 @@ class UnknownNameError(KeyError, ValueError):
         return str(self.args[0]) if self.args else ""
 
 
-def _is_data_array(value: Any) -> bool:
+def _is_data_array(value: object) -> TypeGuard[xr.DataArray]:
     """Whether ``value`` is an xarray DataArray, without importing xarray.
 
     A DataArray exists only once xarray is imported, so ``import minerecon``
@@ -58,11 +71,11 @@ def _is_data_array(value: Any) -> bool:
     return xarray is not None and isinstance(value, xarray.DataArray)
 
 
-def _is_labelled(value: Any) -> bool:
+def _is_labelled(value: object) -> TypeGuard[pd.Series | xr.DataArray]:
     return isinstance(value, pd.Series) or _is_data_array(value)
 
 
-def _is_array(value: Any) -> bool:
+def _is_array(value: object) -> bool:
     return isinstance(value, np.ndarray | list | tuple | pd.Series) or _is_data_array(value)
 
 
@@ -70,7 +83,7 @@ def _is_array(value: Any) -> bool:
 _REAL_KINDS = "iuf"
 
 
-def _values(value: Any) -> np.ndarray:
+def _values(value: object) -> np.ndarray:
     if isinstance(value, pd.Series):
         return value.to_numpy()
     if _is_data_array(value):
@@ -84,7 +97,7 @@ def _first(values: np.ndarray, bad: np.ndarray) -> Any:
 
 def check(
     name: str,
-    value: Any,
+    value: object,
     *,
     low: float | None = None,
     high: float | None = None,
@@ -134,7 +147,9 @@ def check(
             f"{name} must be a real number or an array of real numbers, got dtype {values.dtype}"
         )
     if values.dtype.itemsize < 8 and values.dtype != np.float32:
-        value = value.astype(np.float64 if values.dtype == np.float16 else np.int64)
+        # Python numbers became floats above: only arrays, Series and DataArrays get here.
+        array = cast("np.ndarray | pd.Series | xr.DataArray", value)
+        value = array.astype(np.float64 if values.dtype == np.float16 else np.int64)
         values = _values(value)
     unit_text = f" {unit}" if unit else ""
     if values.dtype.kind == "f" and not allow_nan:
@@ -158,7 +173,7 @@ def check(
     return value
 
 
-def check_step_days(step_days: Any) -> int:
+def check_step_days(step_days: object) -> int:
     """A model's ``step_days`` in [1, ``units.MAX_STEP_DAYS``], as an ``int``."""
     from minerecon.units import MAX_STEP_DAYS
 
@@ -170,7 +185,7 @@ def check_step_days(step_days: Any) -> int:
     return step_days
 
 
-def check_count(name: str, value: Any, *, low: int = 1, unit: str = "") -> int:
+def check_count(name: str, value: object, *, low: int = 1, unit: str = "") -> int:
     """Validate a whole number such as a count of paths or days, ``>= low``; return an ``int``.
 
     Raises ``ValueError`` naming the argument and the value for booleans,
@@ -187,13 +202,13 @@ def check_count(name: str, value: Any, *, low: int = 1, unit: str = "") -> int:
     return int(value)
 
 
-def check_scalar(name: str, value: Any, **bounds: Any) -> float:
+def check_scalar(name: str, value: object, **bounds: Any) -> float:
     """Validate one finite real number, such as a field of a contract; return a ``float``.
 
     ``bounds`` are those of :func:`check`. Raises ``ValueError`` naming the
     argument for booleans, arrays, NaN, infinities and values out of range.
     """
-    if isinstance(value, bool) or np.ndim(value) != 0:
+    if isinstance(value, bool) or np.ndim(cast(ArrayLike, value)) != 0:
         raise ValueError(f"{name} must be a real number, got {value!r}")
     value = float(check(name, value, **bounds))
     if not np.isfinite(value):
@@ -201,7 +216,9 @@ def check_scalar(name: str, value: Any, **bounds: Any) -> float:
     return value
 
 
-def with_overrides(cls: type, params: dict[str, Any], overrides: dict[str, Any]) -> Any:
+def with_overrides(
+    cls: type[T], params: Mapping[str, object], overrides: Mapping[str, object]
+) -> T:
     """``cls(**params)`` with some fields replaced; unknown names raise ``ValueError``."""
     fields = [field.name for field in dataclasses.fields(cls)]
     unknown = sorted(set(overrides) - set(fields))
@@ -212,7 +229,7 @@ def with_overrides(cls: type, params: dict[str, Any], overrides: dict[str, Any])
     return cls(**{**params, **overrides})
 
 
-def aligned(func: F) -> F:
+def aligned(func: Callable[P, R]) -> Callable[P, R]:
     """Refuse labelled inputs that do not line up, instead of aligning them silently.
 
     pandas aligns Series on their index and xarray DataArrays on their
@@ -226,7 +243,7 @@ def aligned(func: F) -> F:
     signature = inspect.signature(func)
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         values = (*args, *kwargs.values())
         if sum(_is_array(v) for v in values) > 1:
             bound = signature.bind_partial(*args, **kwargs).arguments
@@ -234,7 +251,7 @@ def aligned(func: F) -> F:
             _check_broadcast({k: v for k, v in bound.items() if _is_array(v)})
         return func(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def _check_broadcast(arrays: dict[str, Any]) -> None:
@@ -297,18 +314,18 @@ def _check_aligned(labelled: dict[str, Any]) -> None:
             ) from None
 
 
-def check_fraction(name: str, value: Any, *, high_open: bool = True) -> Any:
+def check_fraction(name: str, value: object, *, high_open: bool = True) -> Any:
     """Validate a share such as a pool fee, in ``[0, 1)`` (or ``[0, 1]``)."""
     return check(name, value, low=0.0, high=1.0, high_open=high_open)
 
 
-def _short(value: Any, limit: int = 40) -> str:
+def _short(value: object, limit: int = 40) -> str:
     """``repr`` of a value cut to ``limit`` characters (a 400-digit integer stays readable)."""
     text = repr(value)
     return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
-def _fmt(number: Any) -> str:
+def _fmt(number: object) -> str:
     return f"{number:g}" if isinstance(number, float | np.floating) else str(number)
 
 
@@ -321,7 +338,7 @@ def _where(values: np.ndarray, bad: np.ndarray) -> str:
     return f" at position {index if len(index) > 1 else index[0]}{more}"
 
 
-def divide(numerator: Any, denominator: Any) -> Any:
+def divide(numerator: ArrayLike, denominator: ArrayLike) -> Any:
     """``numerator / denominator`` keeping the kind, with ``inf`` or ``nan`` where no
     finite quotient exists (x/0 is +-inf, 0/0 is nan), without an exception or a warning.
 
@@ -336,9 +353,10 @@ def divide(numerator: Any, denominator: Any) -> Any:
     return out
 
 
-def mask(values: Any, condition: Any, fill: float = np.nan) -> Any:
+def mask(values: ArrayLike, condition: ArrayLike, fill: float = np.nan) -> Any:
     """Replace ``values`` by ``fill`` where ``condition`` holds, keeping the kind."""
-    keep = np.logical_not(condition)
+    # A Series or DataArray when ``condition`` is one (numpy defers to their ufuncs).
+    keep: Any = np.logical_not(condition)
     if _is_labelled(values):
         if not _is_labelled(keep):
             keep = np.broadcast_to(keep, values.shape)
@@ -347,7 +365,7 @@ def mask(values: Any, condition: Any, fill: float = np.nan) -> Any:
     return float(out) if out.ndim == 0 else out
 
 
-def like(result: np.ndarray, template: Any) -> Any:
+def like(result: ArrayLike, template: object) -> Any:
     """Give a computed array the kind, index or coordinates of ``template``."""
     if isinstance(template, pd.Series):
         return pd.Series(result, index=template.index)
@@ -367,4 +385,4 @@ def scalar_out(func: F) -> F:
             return float(out)
         return out
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import distributed
 
 INSTALL_HINT = (
     "running on a Dask cluster needs dask.distributed: pip install minerecon[dask] "
@@ -28,7 +31,7 @@ def _distributed() -> Any:
     return distributed
 
 
-def check_client(client: Any) -> Any:
+def check_client(client: object) -> distributed.Client:
     """``client`` if it is a ``distributed.Client``; a clear error otherwise."""
     distributed = _distributed()
     if not isinstance(client, distributed.Client):
@@ -39,17 +42,17 @@ def check_client(client: Any) -> Any:
     return client
 
 
-def n_workers(client: Any) -> int:
+def n_workers(client: distributed.Client) -> int:
     """Number of workers the scheduler knows of now (at least 1)."""
     return max(1, len(client.scheduler_info().get("workers", {})))
 
 
-def tasks_wanted(client: Any) -> int:
+def tasks_wanted(client: distributed.Client) -> int:
     """Tasks to aim for when the split is free: a few per worker, for balance."""
     return 4 * n_workers(client)
 
 
-def share(client: Any, value: Any) -> Any:
+def share(client: distributed.Client, value: object) -> distributed.Future:
     """``value`` sent to every worker once (a future that the tasks take as an argument).
 
     The inputs are small (a scenario, the axes of a grid), so a copy on each
@@ -58,7 +61,7 @@ def share(client: Any, value: Any) -> Any:
     return client.scatter(value, broadcast=True, hash=False)
 
 
-def completed(futures: Mapping[Any, Any]) -> Iterator[tuple[Any, Any]]:
+def completed(futures: Mapping[distributed.Future, Any]) -> Iterator[tuple[Any, Any]]:
     """``(key, result)`` for each future of ``{future: key}``, as they finish.
 
     A failed task raises its exception here; a task that was cancelled or
@@ -81,7 +84,7 @@ def completed(futures: Mapping[Any, Any]) -> Iterator[tuple[Any, Any]]:
             future.cancel()
 
 
-def is_dask_collection(value: Any) -> bool:
+def is_dask_collection(value: object) -> bool:
     """True for a dask array (or other dask collection), without importing dask."""
     module = type(value).__module__ or ""
     return module.split(".")[0] == "dask" and callable(getattr(value, "compute", None))

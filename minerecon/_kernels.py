@@ -378,6 +378,7 @@ def mining_kernel(
             monthly[p, m, 6] = difficulty
             monthly[p, m, 7] = network_hashrate
             monthly[p, m, 8] = cumulative
+            monthly[p, m, 11] = btc_price * reward
             if keep_daily:
                 daily[p, day, 0] = btc_price
                 daily[p, day, 1] = difficulty

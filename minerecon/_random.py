@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import numpy as np
 
@@ -28,7 +27,7 @@ HASHRATE = 3
 TENANT = 4
 
 
-def seed_sequence(seed: Any) -> np.random.SeedSequence:
+def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
     """A ``SeedSequence`` from an int, a ``SeedSequence``, a ``Generator`` or None.
 
     A ``Generator`` is consumed once (four 32-bit words) so that repeated calls
@@ -75,7 +74,7 @@ class Streams:
         start: int,
         stop: int,
         n_columns: int,
-        sampler: Callable[[np.random.Generator, np.ndarray], None],
+        sampler: Callable[[np.random.Generator, np.ndarray], object],
         *,
         out: np.ndarray | None = None,
         threads: int = 1,

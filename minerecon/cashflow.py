@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, TypeVar, overload
 
 import numba
 import numpy as np
@@ -33,6 +33,7 @@ import xarray as xr
 
 from minerecon import _contract, _parallel
 from minerecon._contract import check
+from minerecon.typing import ArrayLike, FloatArray, Numeric
 from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
 __all__ = [
@@ -64,11 +65,11 @@ def _check_flows(name: str, values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _check_rate(rate: Any) -> Any:
+def _check_rate(rate: ArrayLike) -> Any:
     return check("rate", rate, low=-1.0, low_open=True, unit="[-, annual effective]")
 
 
-def _check_periods_per_year(periods_per_year: Any) -> float:
+def _check_periods_per_year(periods_per_year: object) -> float:
     if isinstance(periods_per_year, bool) or not isinstance(
         periods_per_year, int | float | np.integer | np.floating
     ):
@@ -78,12 +79,12 @@ def _check_periods_per_year(periods_per_year: Any) -> float:
 
 def _along(
     core: Callable[..., np.ndarray],
-    cash_flows: Any,
+    cash_flows: ArrayLike,
     *args: Any,
     axis: int,
     dim: str | None,
     name: str = "cash_flows",
-) -> Any:
+) -> Numeric:
     """Apply ``core(flows, *args)``, which reduces the last axis, to any kind.
 
     ``args`` (rates) broadcast against the leading axes of the flows; for a
@@ -154,7 +155,17 @@ def _times(n_periods: int, periods_per_year: float) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-def discount_factors(n_periods: int, rate: Any, periods_per_year: float = DAYS_PER_YEAR) -> Any:
+@overload
+def discount_factors(
+    n_periods: int, rate: xr.DataArray, periods_per_year: float = ...
+) -> xr.DataArray: ...
+@overload
+def discount_factors(
+    n_periods: int, rate: ArrayLike, periods_per_year: float = ...
+) -> FloatArray: ...
+def discount_factors(
+    n_periods: int, rate: ArrayLike, periods_per_year: float = DAYS_PER_YEAR
+) -> FloatArray | xr.DataArray:
     """Discount factor of each period from an annual effective rate.
 
     Parameters
@@ -204,14 +215,41 @@ def _npv_core(flows: np.ndarray, rate: np.ndarray, periods_per_year: float) -> n
     return np.sum(flows * (1.0 + rate[..., None]) ** -times, axis=-1)
 
 
+@overload
 def npv(
-    cash_flows: Any,
-    rate: Any,
+    cash_flows: np.ndarray,
+    rate: ArrayLike,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> float | FloatArray: ...
+@overload
+def npv(
+    cash_flows: xr.DataArray,
+    rate: ArrayLike,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> xr.DataArray: ...
+@overload
+def npv(
+    cash_flows: ArrayLike,
+    rate: ArrayLike,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> Numeric: ...
+def npv(
+    cash_flows: ArrayLike,
+    rate: ArrayLike,
     *,
     periods_per_year: float = DAYS_PER_YEAR,
     axis: int = -1,
     dim: str | None = None,
-) -> Any:
+) -> Numeric:
     """Net present value of a stream of cash flows.
 
     Parameters
@@ -631,13 +669,37 @@ def _factored_rows(
             monthly_out[p, m] = total
 
 
+@overload
 def irr(
-    cash_flows: Any,
+    cash_flows: np.ndarray,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> float | FloatArray: ...
+@overload
+def irr(
+    cash_flows: xr.DataArray,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> xr.DataArray: ...
+@overload
+def irr(
+    cash_flows: ArrayLike,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> Numeric: ...
+def irr(
+    cash_flows: ArrayLike,
     *,
     periods_per_year: float = 12,
     axis: int = -1,
     dim: str | None = None,
-) -> Any:
+) -> Numeric:
     """Internal rate of return, annual effective, of each stream of cash flows.
 
     Parameters
@@ -731,7 +793,19 @@ def _payback_core(flows: np.ndarray) -> np.ndarray:
     return np.where(reached.any(axis=-1), period, np.inf)
 
 
-def payback_period(cash_flows: Any, *, axis: int = -1, dim: str | None = None) -> Any:
+@overload
+def payback_period(
+    cash_flows: np.ndarray, *, axis: int = ..., dim: str | None = ...
+) -> float | FloatArray: ...
+@overload
+def payback_period(
+    cash_flows: xr.DataArray, *, axis: int = ..., dim: str | None = ...
+) -> xr.DataArray: ...
+@overload
+def payback_period(
+    cash_flows: ArrayLike, *, axis: int = ..., dim: str | None = ...
+) -> Numeric: ...
+def payback_period(cash_flows: ArrayLike, *, axis: int = -1, dim: str | None = None) -> Numeric:
     """Periods until the cumulative cash flow first turns non-negative.
 
     Parameters
@@ -772,14 +846,41 @@ def payback_period(cash_flows: Any, *, axis: int = -1, dim: str | None = None) -
     return _along(_payback_core, cash_flows, axis=axis, dim=dim)
 
 
+@overload
 def discounted_payback_period(
-    cash_flows: Any,
-    rate: Any,
+    cash_flows: np.ndarray,
+    rate: ArrayLike,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> float | FloatArray: ...
+@overload
+def discounted_payback_period(
+    cash_flows: xr.DataArray,
+    rate: ArrayLike,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> xr.DataArray: ...
+@overload
+def discounted_payback_period(
+    cash_flows: ArrayLike,
+    rate: ArrayLike,
+    *,
+    periods_per_year: float = ...,
+    axis: int = ...,
+    dim: str | None = ...,
+) -> Numeric: ...
+def discounted_payback_period(
+    cash_flows: ArrayLike,
+    rate: ArrayLike,
     *,
     periods_per_year: float = DAYS_PER_YEAR,
     axis: int = -1,
     dim: str | None = None,
-) -> Any:
+) -> Numeric:
     """Periods until the cumulative discounted cash flow first turns non-negative.
 
     Parameters
@@ -815,7 +916,7 @@ def discounted_payback_period(
     rate = _check_rate(rate)
     periods_per_year = _check_periods_per_year(periods_per_year)
 
-    def core(flows: np.ndarray, r: Any) -> np.ndarray:
+    def core(flows: np.ndarray, r: ArrayLike) -> np.ndarray:
         r = np.asarray(r, dtype=float)
         factors = (1.0 + r[..., None]) ** -_times(flows.shape[-1], periods_per_year)
         return _payback_core(flows * factors)
@@ -831,7 +932,17 @@ _FREQS = ("MS", "QS", "YS")
 _HOWS = ("sum", "mean", "min", "max", "first", "last")
 
 
-def aggregate(daily: Any, freq: str = "MS", how: str = "sum", *, dim: str = "time") -> Any:
+#: The kinds :func:`aggregate` takes and returns: it keeps the kind it is given.
+_Daily = TypeVar("_Daily", xr.DataArray, pd.Series, pd.DataFrame)
+
+
+def aggregate(
+    daily: _Daily,
+    freq: Literal["MS", "QS", "YS"] = "MS",
+    how: Literal["sum", "mean", "min", "max", "first", "last"] = "sum",
+    *,
+    dim: str = "time",
+) -> _Daily:
     """Monthly, quarterly or yearly totals of a daily series.
 
     Parameters

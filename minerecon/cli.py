@@ -50,9 +50,9 @@ import shutil
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -573,7 +573,17 @@ def _network(args: argparse.Namespace) -> NetworkState:
     return state.replace(**{k: v for k, v in changes.items() if v is not None})
 
 
-def _costs(args: argparse.Namespace) -> dict[str, float]:
+class _Costs(TypedDict):
+    """The site's costs, as the report functions take them."""
+
+    power_price: float
+    pool_fee: float
+    pue: float
+    uptime: float
+    other_opex: float
+
+
+def _costs(args: argparse.Namespace) -> _Costs:
     return {
         "power_price": args.power_price,
         "pool_fee": args.pool_fee,
@@ -592,7 +602,8 @@ class _CommandError(Exception):
     """A failure that is not one option's: its message is the error line."""
 
 
-def _header(attrs: dict[str, Any]) -> str:
+def _header(attrs: Mapping[Hashable, Any] | Mapping[str, Any]) -> str:
+    """The network and costs of a table's attrs or of a break-even summary."""
     return (
         f"Network on {attrs['date']} (height ~{attrs['height']:,}): "
         f"BTC {attrs['btc_price_usd']:,.2f} USD, difficulty {attrs['difficulty'] / 1e12:.2f} T, "
@@ -972,7 +983,10 @@ _MARKET_OPTIONS = (
 def _preset_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     from minerecon.presets import get_preset
 
-    report_parser = parser._subparsers._group_actions[0].choices["report"]  # type: ignore[union-attr]
+    assert parser._subparsers is not None  # build_parser adds the commands
+    commands = parser._subparsers._group_actions[0]
+    assert isinstance(commands, argparse._SubParsersAction)
+    report_parser = commands.choices["report"]
     for name in _MARKET_OPTIONS:
         if getattr(args, name) != report_parser.get_default(name):
             option = "--" + name.replace("_", "-")
@@ -1081,22 +1095,23 @@ class _View:
 def _verdict(view: _View) -> str:
     """Which option is worth most in a view, by how much, and where the decision flips."""
     table = view.table
-    winner, mining = view.winner, table["mean_npv"].iloc[0]
+    npv, breakeven = table["mean_npv"], table["breakeven_btc_price_usd"]
+    winner, mining = view.winner, float(npv.iloc[0])
     if winner == table.index[0]:
         if len(table) == 1:
             return f"{view.name}: pure mining, {mining / 1e6:,.0f} M USD mean NPV."
         best = view.best_split
         text = (
             f"{view.name}: pure mining is worth most, {mining / 1e6:,.0f} M USD mean NPV "
-            f"against {table.loc[best, 'mean_npv'] / 1e6:,.0f} M USD for {best}, the best split"
+            f"against {float(npv.loc[best]) / 1e6:,.0f} M USD for {best}, the best split"
         )
-        price = table.loc[best, "breakeven_btc_price_usd"]
+        price = float(breakeven.loc[best])
     else:
         text = (
-            f"{view.name}: {winner} is worth most, {table.loc[winner, 'mean_npv'] / 1e6:,.0f} M "
+            f"{view.name}: {winner} is worth most, {float(npv.loc[winner]) / 1e6:,.0f} M "
             f"USD mean NPV against {mining / 1e6:,.0f} M USD for pure mining"
         )
-        price = table.loc[winner, "breakeven_btc_price_usd"]
+        price = float(breakeven.loc[winner])
     if math.isfinite(price) and price > 0:
         text += f"; mining wins above a constant {price:,.0f} USD/BTC"
     elif price == 0:
@@ -1255,11 +1270,10 @@ def _announce_compilation() -> None:
     """
     from minerecon import _kernels, cashflow
 
+    # Numba's stubs do not declare the private cache attributes read here.
+    kernels: tuple[Any, ...] = (_kernels.mining_kernel, cashflow._irr_rows)
     try:
-        cached = all(
-            kernel._cache._cache_file._load_index()
-            for kernel in (_kernels.mining_kernel, cashflow._irr_rows)
-        )
+        cached = all(kernel._cache._cache_file._load_index() for kernel in kernels)
     except (AttributeError, OSError, EOFError, ValueError):
         return
     if not cached:
@@ -1448,6 +1462,7 @@ def _check_noise(study: Any, args: argparse.Namespace) -> None:
     )
     if option:
         raise _OptionError("--paths", problem)
+    assert file is not None  # else the option is named
     from minerecon.config import _error_at
 
     raise _error_at(file, "simulation.n_paths", problem)
@@ -1782,7 +1797,7 @@ def _study_html(
         )
     )
     tagged: dict[str, list[str]] = {"SOURCE": [], "ASSUMPTION": [], "VIEW": []}
-    other = []
+    other: list[str] = []
     for note in study.notes:
         tag, _, rest = note.partition(" ")
         (tagged[tag] if tag in tagged else other).append(rest if tag in tagged else note)
@@ -1896,7 +1911,7 @@ def _quiet_on_closed_pipes() -> Iterator[None]:
         return
     out, err = _Stream(sys.stdout), _Stream(sys.stderr)
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):  # type: ignore[type-var]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             yield
     finally:
         out.flush()

@@ -124,9 +124,9 @@ import reprlib
 import sys
 import tomllib
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -150,7 +150,12 @@ from minerecon.scenario import (
     compare,
 )
 from minerecon.tax import TaxPolicy
+from minerecon.typing import DateLike, PathLike, SeedLike
 from minerecon.valuation import Valuation
+
+if TYPE_CHECKING:
+    from minerecon.hosting import ColocationLease, GpuCloud
+    from minerecon.projection import Calibrated
 
 __all__ = ["ConfigError", "SiteStudy", "key_lines", "load_scenario"]
 
@@ -172,7 +177,7 @@ class ConfigError(ValueError):
         1-based line where the key (or its table) appears.
     """
 
-    def __init__(self, file: Any, key: str, line: int | None, problem: str) -> None:
+    def __init__(self, file: PathLike, key: str, line: int | None, problem: str) -> None:
         self.file, self.key, self.line, self.problem = str(file), key, line, problem
         where = f"{self.file}, line {line}" if line else self.file
         shown = key if len(key) <= 80 else f"{key[:60]}...{key[-17:]}"
@@ -225,12 +230,12 @@ _SHOW.maxstring = _SHOW.maxother = 60
 _SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict = 2, 4, 4
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     """``repr(value)``, shortened for a one-line message."""
     return _SHOW.repr(value)
 
 
-def _mapping(name: str, value: Any) -> dict[Any, Any]:
+def _mapping(name: str, value: object) -> dict[Any, Any]:
     """A copy of a mapping argument as a dict; ``ValueError`` naming it otherwise."""
     if not isinstance(value, Mapping):
         raise ValueError(
@@ -283,7 +288,7 @@ class SiteStudy:
     splits: Mapping[str, Split]
     scenario: MiningScenario
     n_paths: int = 1000
-    seed: Any = None
+    seed: SeedLike = None
     name: str = ""
     notes: tuple[str, ...] = ()
     valuations: Mapping[str, Valuation] = dataclasses.field(default_factory=dict)
@@ -377,9 +382,9 @@ class SiteStudy:
 
     def split_curve(
         self,
-        hosting: Any = None,
+        hosting: ColocationLease | GpuCloud | None = None,
         *,
-        fractions: Any = SPLIT_FRACTIONS,
+        fractions: Sequence[float] = SPLIT_FRACTIONS,
         objective: str = "mean",
         **run: Any,
     ) -> dict[str, tuple[float, pd.Series]]:
@@ -1333,7 +1338,7 @@ def _targets(values: Mapping[str, Any], schema: Mapping[str, _Key]) -> dict[str,
 # --------------------------------------------------------------------------
 
 
-def load_scenario(path: str | Path) -> SiteStudy:
+def load_scenario(path: PathLike) -> SiteStudy:
     """Read a scenario file into a :class:`SiteStudy`.
 
     Parameters
@@ -1412,7 +1417,7 @@ def load_scenario(path: str | Path) -> SiteStudy:
         raise reader.error("simulation", str(error)) from None
     for label, split in splits.items():
         try:
-            _decision_day(split.decision, scenario.start.date, scenario.days)
+            _decision_day(split.decision, start.date, scenario.days)
         except ValueError as error:
             key = "decision_date" if "decision_date" in splits_table[label] else "decision_day"
             raise reader.error(f"splits.{label}.{key}", str(error)) from None
@@ -1683,7 +1688,7 @@ def _split(reader: _Reader, table: Any, where: str, site: Site) -> Split:
         raise reader.error(where, str(error)) from None
 
 
-def _hosting(reader: _Reader, table: Any, where: str) -> Any:
+def _hosting(reader: _Reader, table: Any, where: str) -> ColocationLease | GpuCloud:
     if not isinstance(table, dict):
         raise reader.error(where, f"must be a table, got {_type_name(table)}")
     head = {
@@ -1732,7 +1737,8 @@ def _check_deliveries(
 
     :class:`~minerecon.projection.MiningScenario` refuses the same, but knows no key.
     """
-    for index, (table, deployment) in enumerate(zip(tables, site.fleet, strict=True)):
+    fleet = cast("tuple[Deployment, ...]", site.fleet)  # as Site.__post_init__ left it
+    for index, (table, deployment) in enumerate(zip(tables, fleet, strict=True)):
         name = "delivery_date" if "delivery_date" in table else "delivery_day"
         if name not in table:
             continue  # delivered on day 0
@@ -1767,7 +1773,7 @@ def _start(reader: _Reader, settings: Mapping[str, Any]) -> NetworkState:
 
 
 @functools.cache
-def _calibrated(start: Any, end: Any) -> Any:
+def _calibrated(start: DateLike | None, end: DateLike | None) -> Calibrated:
     return calibrate(start, end)
 
 
@@ -1798,6 +1804,7 @@ def _model(reader: _Reader, table: Any, component: str, start: NetworkState) -> 
         if component == "fees" and name == "stochastic":
             kwargs.setdefault("level", start.fees_per_block)
             return fees.StochasticFees(**kwargs)
+        assert factory is not None  # the models without one are made above
         return factory(**kwargs)
     except ValueError as error:
         raise reader.error(where, str(error)) from None

@@ -26,15 +26,17 @@ import functools
 import numbers
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from minerecon._contract import MinereconWarning, check_count
+from minerecon.typing import DateLike
 
 __all__ = [
     "STALE_AFTER_DAYS",
@@ -167,7 +169,8 @@ _COLUMNS = ("price_usd", "difficulty", "fees_btc_per_block")
 @functools.cache
 def _bundled() -> pd.DataFrame:
     frame = pd.read_csv(data_path("btc_daily.csv"), parse_dates=["date"], index_col="date")
-    frame.index.freq = "D"
+    # pandas-stubs: DatetimeIndex.freq has no setter there, and takes no string.
+    cast(pd.DatetimeIndex, frame.index).freq = "D"  # type: ignore[misc,assignment]
     return frame
 
 
@@ -252,7 +255,7 @@ def _merge(path: Path, *, exists: bool) -> _Merged:
                 stacklevel=4,
             )
     history = pd.concat([bundled, cache[list(_COLUMNS)]]) if len(cache) else bundled.copy()
-    history.index.freq = "D"
+    cast(pd.DatetimeIndex, history.index).freq = "D"  # type: ignore[misc,assignment]
     history.index.name = "date"
     first, last = bundled.index[0].date(), bundled.index[-1].date()
     source = f"bundled history {first} to {last} (minerecon/data/btc_daily.csv)"
@@ -311,7 +314,29 @@ def _read_cache(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _parts(cache: pd.DataFrame) -> list[dict[str, Any]]:
+class HistoryPart(TypedDict):
+    """A run of days of the history with one origin (:func:`history_status`)."""
+
+    first: pd.Timestamp
+    last: pd.Timestamp
+    source: str
+    as_of: str
+
+
+class HistoryStatus(TypedDict):
+    """What :func:`history_status` returns; its docstring describes the keys."""
+
+    source: str
+    first: pd.Timestamp
+    last: pd.Timestamp
+    bundled_last: pd.Timestamp
+    cache_file: Path
+    cached_days: int
+    parts: list[HistoryPart]
+    age_days: int
+
+
+def _parts(cache: pd.DataFrame) -> list[HistoryPart]:
     """Runs of cached days with one source and one date fetched."""
     origin = cache["source"].astype(str) + "\x00" + cache["as_of"].astype(str)
     run = (origin != origin.shift()).cumsum()
@@ -339,7 +364,7 @@ def _cached_epochs(epochs: pd.DataFrame, cache: pd.DataFrame) -> pd.DataFrame:
     epochs = epochs.copy()
     rows = []
     for epoch, days in known.groupby("epoch", sort=True):
-        epoch = int(epoch)
+        epoch = int(cast(int, epoch))  # an Int64 value
         first, last = days.index[0], days.index[-1]
         if epoch in epochs.index:
             epochs.loc[epoch, "last_date_in_dataset"] = last
@@ -399,9 +424,10 @@ def _check_days(
     days = frame.index
     if len(days) == 0:
         return
-    expected_first = None if previous is None else previous.name + pd.Timedelta(days=1)
-    if expected_first is not None and days[0] != expected_first:
-        raise ValueError(_gap_message(where(days[0]), previous.name, days[0]))
+    if previous is not None:
+        known = cast(pd.Timestamp, previous.name)  # a row of the history, named by its day
+        if days[0] != known + pd.Timedelta(days=1):
+            raise ValueError(_gap_message(where(days[0]), known, days[0]))
     steps = np.diff(days.to_numpy()).astype("timedelta64[D]").astype(np.int64)
     bad = np.flatnonzero(steps != 1)
     if bad.size:
@@ -475,7 +501,7 @@ def _gap_message(place: str, before: pd.Timestamp, day: pd.Timestamp) -> str:
 _DATE_FORMS = "a string such as '2024-04-20', a datetime or a pandas.Timestamp"
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     """``repr(value)`` cut to one short line for a message."""
     text = repr(value)
     return text if len(text) <= 60 else f"{text[:45]}...{text[-12:]}"
@@ -483,10 +509,10 @@ def _shown(value: Any) -> str:
 
 def parse_day(
     name: str,
-    value: Any,
+    value: object,
     *,
-    first: pd.Timestamp | None = None,
-    last: pd.Timestamp | None = None,
+    first: DateLike | None = None,
+    last: DateLike | None = None,
     source: str = "the bundled history",
     normalize: bool = True,
 ) -> pd.Timestamp:
@@ -560,7 +586,7 @@ def parse_day(
     ):
         raise refused
     try:
-        day = pd.Timestamp(value)
+        day = pd.Timestamp(cast(DateLike, value))  # anything else raises: refused
     except (TypeError, ValueError, OverflowError):
         raise refused from None
     if pd.isna(day):
@@ -574,7 +600,7 @@ def parse_day(
     return day
 
 
-def history_day(name: str, value: Any) -> pd.Timestamp:
+def history_day(name: str, value: object) -> pd.Timestamp:
     """A day of the history in use, read by :func:`parse_day`; ``ValueError`` outside it.
 
     The history is the bundled one, extended by the data cache when there is one
@@ -636,7 +662,9 @@ def load_history() -> pd.DataFrame:
     return _history().copy()
 
 
-def hashprice_history(start: Any = None, end: Any = None, *, average_days: int = 1) -> pd.Series:
+def hashprice_history(
+    start: DateLike | None = None, end: DateLike | None = None, *, average_days: int = 1
+) -> pd.Series:
     """Daily hashprice of the history, spot or as a trailing moving average.
 
     Parameters
@@ -681,8 +709,11 @@ def hashprice_history(start: Any = None, end: Any = None, *, average_days: int =
     # Only the window and the days its first average needs are computed.
     window = history.loc[max(first - pd.Timedelta(days=days - 1), history.index[0]) : last]
     subsidy = network.block_subsidy(estimate_height(window.index))
-    spot = network.hashprice(
-        window["price_usd"], window["difficulty"], window["fees_btc_per_block"], subsidy
+    spot = cast(
+        "pd.Series[float]",  # Series in, Series out
+        network.hashprice(
+            window["price_usd"], window["difficulty"], window["fees_btc_per_block"], subsidy
+        ),
     )
     averaged = spot.rolling(days, min_periods=days).mean().loc[first:]
     averaged.name = "hashprice"
@@ -694,7 +725,7 @@ def hashprice_history(start: Any = None, end: Any = None, *, average_days: int =
     return averaged
 
 
-def history_status() -> dict[str, Any]:
+def history_status() -> HistoryStatus:
     """Which daily history :func:`load_history` returns, and where each part comes from.
 
     Returns
@@ -725,7 +756,7 @@ def history_status() -> dict[str, Any]:
     merged = _merged()
     bundled = _bundled()
     history = merged.history
-    parts = [
+    parts: list[HistoryPart] = [
         {
             "first": bundled.index[0],
             "last": bundled.index[-1],
@@ -853,7 +884,9 @@ def load_miners() -> pd.DataFrame:
     return _miners().copy()
 
 
-def estimate_height(date: Any) -> Any:
+def estimate_height(
+    date: DateLike | Iterable[DateLike] | np.ndarray | pd.Index,
+) -> int | npt.NDArray[np.int64]:
     """Estimated height of the first block mined after 00:00 UTC of ``date``.
 
     Parameters
@@ -886,12 +919,13 @@ def estimate_height(date: Any) -> Any:
     start_days = (known["retarget_day_utc"] + pd.Timedelta(hours=12)).to_numpy()
     start_heights = known["start_height"].to_numpy(dtype=float)
     first, last = merged.history.index[[0, -1]]
-    if np.ndim(date) == 0:
+    values = cast(npt.ArrayLike, date)  # numpy takes dates of every kind as objects
+    if np.ndim(values) == 0:
         days = pd.DatetimeIndex([history_day("date", date)])
     else:
         valid = f"between {first.date()} and {last.date()} ({merged.label})"
         try:
-            days = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(date)))
+            days = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(values)))
         except (TypeError, ValueError, OverflowError):
             raise ValueError(f"date must hold dates {valid}, got {_shown(date)}") from None
         if days.tz is not None:  # zoned times: their UTC day, as parse_day reads them
@@ -907,4 +941,4 @@ def estimate_height(date: Any) -> Any:
     before = x < xp[0]
     heights[before] = start_heights[0] + (x[before] - xp[0]) / 600.0
     heights = np.ceil(heights).astype(np.int64)
-    return int(heights[0]) if np.ndim(date) == 0 else heights
+    return int(heights[0]) if np.ndim(values) == 0 else heights

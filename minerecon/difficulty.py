@@ -35,7 +35,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,7 @@ from minerecon.network import (
     hashrate_from_difficulty,
 )
 from minerecon.price import _check_calibration, _check_memory
+from minerecon.typing import DateLike, SeedLike
 from minerecon.units import DAYS_PER_YEAR
 
 __all__ = [
@@ -88,7 +89,9 @@ _HISTORY_COLUMNS = ("price_usd", "difficulty", "fees_btc_per_block")
 
 
 def implied_hashrate_history(
-    start: Any = None, end: Any = None, history: pd.DataFrame | None = None
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    history: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Daily network hashrate implied by the bundled difficulty history [TH/s].
 
@@ -112,7 +115,10 @@ def implied_hashrate_history(
     else:
         history, source = _check_history(history, ("difficulty",)), "history"
     first, last = _bounds(history, start, end, source)
-    return hashrate_from_difficulty(history["difficulty"].loc[first:last])
+    # Series in, Series out
+    return cast(
+        "pd.Series[float]", hashrate_from_difficulty(history["difficulty"].loc[first:last])
+    )
 
 
 class _HashrateNoise:
@@ -160,7 +166,11 @@ class ConstantGrowth(_HashrateNoise):
 
     @classmethod
     def fit(
-        cls, hashrate: pd.Series | None = None, *, start: Any = None, end: Any = None
+        cls,
+        hashrate: pd.Series | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
     ) -> ConstantGrowth:
         """Monthly growth and noise of log hashrate over a window.
 
@@ -302,7 +312,7 @@ class EconomicHashrate(_HashrateNoise):
             volatility=dict(low=0.0, unit="[1/sqrt(year)]"),
         )
 
-    def cost_on(self, day: Any) -> float:
+    def cost_on(self, day: DateLike) -> float:
         """Marginal cost on ``day`` [USD per TH/s per day].
 
         A fitted model (``calibration`` set) states ``cost_hashprice`` on the
@@ -324,8 +334,8 @@ class EconomicHashrate(_HashrateNoise):
         cls,
         history: pd.DataFrame | None = None,
         *,
-        start: Any = None,
-        end: Any = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
         lag_days: float = 60.0,
         cost_decline: float = 0.0,
     ) -> EconomicHashrate:
@@ -471,7 +481,7 @@ class EconomicHashrate(_HashrateNoise):
 HashrateModel = ConstantGrowth | EconomicHashrate
 
 
-def _set_fields(model: Any, **bounds: dict[str, Any]) -> None:
+def _set_fields(model: ConstantGrowth | EconomicHashrate, **bounds: dict[str, Any]) -> None:
     """Store each field as a finite float within its bounds, ``step_days`` as an int."""
     for name, field_bounds in bounds.items():
         object.__setattr__(model, name, check_scalar(name, getattr(model, name), **field_bounds))
@@ -479,7 +489,7 @@ def _set_fields(model: Any, **bounds: dict[str, Any]) -> None:
     _check_calibration(model.calibration)
 
 
-def _check_dated(name: str, frame: Any, kind: type) -> None:
+def _check_dated(name: str, frame: object, kind: type[pd.DataFrame] | type[pd.Series]) -> None:
     if not isinstance(frame, kind) or not isinstance(frame.index, pd.DatetimeIndex):
         raise ValueError(
             f"{name} must be a pandas {kind.__name__} indexed by date, got "
@@ -491,7 +501,7 @@ def _check_dated(name: str, frame: Any, kind: type) -> None:
         raise ValueError(f"{name} must be indexed by strictly increasing dates")
 
 
-def _check_history(history: Any, columns: tuple[str, ...]) -> pd.DataFrame:
+def _check_history(history: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """A daily frame like :func:`minerecon.datasets.load_history` with ``columns``."""
     _check_dated("history", history, pd.DataFrame)
     missing = [column for column in columns if column not in history.columns]
@@ -528,7 +538,12 @@ def _hashrate_series(hashrate: pd.Series | None) -> tuple[pd.Series, str]:
     return series, "user hashrate series"
 
 
-def _bounds(frame: Any, start: Any, end: Any, source: str) -> tuple[Any, Any]:
+def _bounds(
+    frame: pd.Series | pd.DataFrame,
+    start: DateLike | None,
+    end: DateLike | None,
+    source: str,
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """``start`` and ``end`` read as days within ``frame``'s index, in order."""
     first, last = frame.index[0], frame.index[-1]
     start, end = (
@@ -560,7 +575,7 @@ def _window(frame: Any, start: Any, end: Any, name: str) -> Any:
     return window
 
 
-def _check_state(name: str, state: Any) -> NetworkState:
+def _check_state(name: str, state: object) -> NetworkState:
     if not isinstance(state, NetworkState):
         raise ValueError(
             f"{name} must be a minerecon.network.NetworkState (e.g. "
@@ -617,7 +632,7 @@ def simulate_network(
     n_paths: int | None = None,
     start_hashrate: float | None = None,
     epoch_elapsed: float | None = None,
-    seed: Any = None,
+    seed: SeedLike = None,
 ) -> xr.Dataset:
     """Project difficulty, height and block rewards day by day.
 
@@ -692,7 +707,7 @@ def simulate_network(
             f"numpy array [TH/s], or None, got {type(hashrate).__name__} {hashrate!r:.60}"
         )
     given = hashrate if isinstance(hashrate, np.ndarray) else None
-    model = None if given is not None else hashrate
+    model = None if isinstance(hashrate, np.ndarray) else hashrate
     if not isinstance(fee_is_share, bool | np.bool_):
         raise ValueError(f"fee_is_share must be True or False, got {fee_is_share!r:.60}")
     seed = _random.seed_sequence(seed)  # checked even when no noise is drawn
@@ -720,7 +735,7 @@ def simulate_network(
     if fee_is_share and np.any(fee_paths >= 1):
         raise ValueError("fees must be shares in [0, 1) when fee_is_share is True")
     if start_hashrate is None:
-        h0 = hashrate_from_difficulty(state.difficulty)
+        h0 = cast(float, hashrate_from_difficulty(state.difficulty))
     else:
         h0 = check_scalar("start_hashrate", start_hashrate, low=0, low_open=True, unit="[TH/s]")
     chain = start_chain(state, epoch_elapsed)
@@ -761,21 +776,18 @@ def simulate_network(
 
 
 def _hashrate_shocks(
-    model: HashrateModel, seed: Any, start: int, stop: int, n_days: int, threads: int = 1
+    model: HashrateModel, seed: SeedLike, start: int, stop: int, n_days: int, threads: int = 1
 ) -> np.ndarray:
     """Standard normal shocks of the hashrate noise, one per ``step_days``."""
     n_steps = max((n_days - 1) // model.step_days, 1)
     if model.volatility == 0.0:
         return np.zeros((stop - start, n_steps))
     streams = _random.Streams(seed)
-    return streams.fill(
-        _random.HASHRATE,
-        start,
-        stop,
-        n_steps,
-        lambda rng, out: rng.standard_normal(out=out),
-        threads=threads,
-    )
+
+    def normal(rng: np.random.Generator, out: np.ndarray) -> None:
+        rng.standard_normal(out=out)
+
+    return streams.fill(_random.HASHRATE, start, stop, n_steps, normal, threads=threads)
 
 
 def halving_date(
@@ -817,4 +829,7 @@ def halving_date(
             f"the halving would end after {pd.Timestamp.max.date()} (pandas.Timestamp.max); "
             f"got {block_interval:g}"
         )
-    return estimate_height_date(height, state.height, state.date, block_interval)
+    # one height, one date
+    return cast(
+        pd.Timestamp, estimate_height_date(height, state.height, state.date, block_interval)
+    )

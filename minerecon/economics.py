@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from minerecon.energy import (
     energy_per_th_day,
 )
 from minerecon.network import CURRENT_SUBSIDY, NetworkState, btc_per_th_day, hashprice
+from minerecon.typing import ArrayLike, Numeric
 from minerecon.units import DAYS_PER_YEAR
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
 ]
 
 
+#: A function wrapped by :func:`_uses_network`, whose type it keeps.
 F = TypeVar("F", bound=Callable[..., Any])
 #: Arguments a NetworkState supplies, by the name of its attribute.
 NETWORK_INPUTS = ("btc_price", "difficulty", "fees_per_block", "subsidy")
@@ -127,28 +129,29 @@ def _uses_network(func: F) -> F:
             raise TypeError(f"{func.__name__}() needs {', '.join(missing)}{hint}")
         return func(**arguments)
 
-    wrapper.__signature__ = public  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    # inspect.signature reads it; the checker knows no such attribute on functions.
+    cast(Any, wrapper).__signature__ = public
+    return cast(F, wrapper)
 
 
-def _check_pool_fee(pool_fee: Any) -> Any:
+def _check_pool_fee(pool_fee: ArrayLike) -> Numeric:
     return _contract.check_fraction("pool_fee", pool_fee)
 
 
-def _check_opex(name: str, value: Any) -> Any:
+def _check_opex(name: str, value: ArrayLike) -> Numeric:
     return check(name, value, low=0, unit="[USD/TH/day]")
 
 
 @_uses_network
 @aligned
 def btc_mined_per_th(
-    difficulty: Any,
+    difficulty: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pool_fee: Any = 0.0,
-    uptime: Any = 1.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pool_fee: ArrayLike = 0.0,
+    uptime: ArrayLike = 1.0,
+) -> Numeric:
     """BTC one TH/s earns per day after the pool fee.
 
     Parameters
@@ -174,14 +177,14 @@ def btc_mined_per_th(
 @_uses_network
 @aligned
 def revenue_per_th(
-    btc_price: Any,
-    difficulty: Any,
+    btc_price: ArrayLike,
+    difficulty: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pool_fee: Any = 0.0,
-    uptime: Any = 1.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pool_fee: ArrayLike = 0.0,
+    uptime: ArrayLike = 1.0,
+) -> Numeric:
     """USD one TH/s earns per day after the pool fee.
 
     Parameters
@@ -216,18 +219,18 @@ def revenue_per_th(
 @_uses_network
 @aligned
 def margin_per_th(
-    btc_price: Any,
-    difficulty: Any,
-    efficiency: Any,
-    power_price: Any,
+    btc_price: ArrayLike,
+    difficulty: ArrayLike,
+    efficiency: ArrayLike,
+    power_price: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pool_fee: Any = 0.0,
-    pue: Any = 1.0,
-    uptime: Any = 1.0,
-    other_opex: Any = 0.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pool_fee: ArrayLike = 0.0,
+    pue: ArrayLike = 1.0,
+    uptime: ArrayLike = 1.0,
+    other_opex: ArrayLike = 0.0,
+) -> Numeric:
     """Operating margin of one TH/s per day.
 
     Parameters
@@ -283,17 +286,17 @@ def margin_per_th(
 
 
 def _cost_per_btc(
-    difficulty: Any,
-    efficiency: Any,
-    power_price: Any,
-    fixed_cost: Any,
+    difficulty: ArrayLike,
+    efficiency: ArrayLike,
+    power_price: ArrayLike,
+    fixed_cost: Numeric,
     *,
-    fees_per_block: Any,
-    subsidy: Any,
-    pool_fee: Any,
-    pue: Any,
-    uptime: Any,
-) -> Any:
+    fees_per_block: ArrayLike,
+    subsidy: ArrayLike,
+    pool_fee: ArrayLike,
+    pue: ArrayLike,
+    uptime: ArrayLike,
+) -> Numeric:
     energy = energy_cost_per_th(efficiency, power_price, pue=pue, uptime=uptime)
     mined = btc_mined_per_th(
         difficulty,
@@ -309,17 +312,17 @@ def _cost_per_btc(
 @scalar_out
 @aligned
 def breakeven_btc_price(
-    difficulty: Any,
-    efficiency: Any,
-    power_price: Any,
+    difficulty: ArrayLike,
+    efficiency: ArrayLike,
+    power_price: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pool_fee: Any = 0.0,
-    pue: Any = 1.0,
-    uptime: Any = 1.0,
-    other_opex: Any = 0.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pool_fee: ArrayLike = 0.0,
+    pue: ArrayLike = 1.0,
+    uptime: ArrayLike = 1.0,
+    other_opex: ArrayLike = 0.0,
+) -> Numeric:
     """BTC price at which the margin of a TH/s is zero.
 
     Parameters
@@ -368,17 +371,17 @@ def breakeven_btc_price(
 @scalar_out
 @aligned
 def breakeven_power_price(
-    btc_price: Any,
-    difficulty: Any,
-    efficiency: Any,
+    btc_price: ArrayLike,
+    difficulty: ArrayLike,
+    efficiency: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pool_fee: Any = 0.0,
-    pue: Any = 1.0,
-    uptime: Any = 1.0,
-    other_opex: Any = 0.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pool_fee: ArrayLike = 0.0,
+    pue: ArrayLike = 1.0,
+    uptime: ArrayLike = 1.0,
+    other_opex: ArrayLike = 0.0,
+) -> Numeric:
     """Power price at which the margin of a TH/s is zero.
 
     Parameters
@@ -435,17 +438,17 @@ def breakeven_power_price(
 @scalar_out
 @aligned
 def breakeven_difficulty(
-    btc_price: Any,
-    efficiency: Any,
-    power_price: Any,
+    btc_price: ArrayLike,
+    efficiency: ArrayLike,
+    power_price: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pool_fee: Any = 0.0,
-    pue: Any = 1.0,
-    uptime: Any = 1.0,
-    other_opex: Any = 0.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pool_fee: ArrayLike = 0.0,
+    pue: ArrayLike = 1.0,
+    uptime: ArrayLike = 1.0,
+    other_opex: ArrayLike = 0.0,
+) -> Numeric:
     """Difficulty at which the margin of a TH/s is zero.
 
     Parameters
@@ -491,13 +494,13 @@ def breakeven_difficulty(
 @scalar_out
 @aligned
 def shutdown_hashprice(
-    efficiency: Any,
-    power_price: Any,
+    efficiency: ArrayLike,
+    power_price: ArrayLike,
     *,
-    pue: Any = 1.0,
-    pool_fee: Any = 0.0,
-    variable_opex: Any = 0.0,
-) -> Any:
+    pue: ArrayLike = 1.0,
+    pool_fee: ArrayLike = 0.0,
+    variable_opex: ArrayLike = 0.0,
+) -> Numeric:
     """Hashprice below which a running machine loses money on every hash.
 
     Parameters
@@ -536,14 +539,14 @@ def shutdown_hashprice(
 @scalar_out
 @aligned
 def energy_cost_per_btc(
-    difficulty: Any,
-    efficiency: Any,
-    power_price: Any,
+    difficulty: ArrayLike,
+    efficiency: ArrayLike,
+    power_price: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pue: Any = 1.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pue: ArrayLike = 1.0,
+) -> Numeric:
     """Electricity cost of mining one BTC (Hayes' cost of production).
 
     Parameters
@@ -598,18 +601,18 @@ def energy_cost_per_btc(
 @scalar_out
 @aligned
 def cash_cost_per_btc(
-    difficulty: Any,
-    efficiency: Any,
-    power_price: Any,
+    difficulty: ArrayLike,
+    efficiency: ArrayLike,
+    power_price: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pool_fee: Any = 0.0,
-    pue: Any = 1.0,
-    uptime: Any = 1.0,
-    other_opex: Any = 0.0,
-    sga: Any = 0.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pool_fee: ArrayLike = 0.0,
+    pue: ArrayLike = 1.0,
+    uptime: ArrayLike = 1.0,
+    other_opex: ArrayLike = 0.0,
+    sga: ArrayLike = 0.0,
+) -> Numeric:
     """Cash cost of mining one BTC: energy, other opex and SG&A.
 
     Parameters
@@ -654,19 +657,19 @@ def cash_cost_per_btc(
 @scalar_out
 @aligned
 def all_in_cost_per_btc(
-    difficulty: Any,
-    efficiency: Any,
-    power_price: Any,
+    difficulty: ArrayLike,
+    efficiency: ArrayLike,
+    power_price: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pool_fee: Any = 0.0,
-    pue: Any = 1.0,
-    uptime: Any = 1.0,
-    other_opex: Any = 0.0,
-    sga: Any = 0.0,
-    depreciation: Any = 0.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pool_fee: ArrayLike = 0.0,
+    pue: ArrayLike = 1.0,
+    uptime: ArrayLike = 1.0,
+    other_opex: ArrayLike = 0.0,
+    sga: ArrayLike = 0.0,
+    depreciation: ArrayLike = 0.0,
+) -> Numeric:
     """All-in cost of mining one BTC: cash cost plus depreciation.
 
     Parameters
@@ -713,8 +716,8 @@ def all_in_cost_per_btc(
 
 @aligned
 def depreciation_per_th(
-    capex_per_th: Any, *, life_years: Any = 3.0, residual_value: Any = 0.0
-) -> Any:
+    capex_per_th: ArrayLike, *, life_years: ArrayLike = 3.0, residual_value: ArrayLike = 0.0
+) -> Numeric:
     """Straight-line depreciation of hardware per TH/s per day.
 
     Parameters
@@ -735,9 +738,11 @@ def depreciation_per_th(
     >>> round(depreciation_per_th(25.70, life_years=3), 5)
     0.02347
     """
-    capex_per_th = check("capex_per_th", capex_per_th, low=0, unit="[USD/TH]")
-    life_years = check("life_years", life_years, low=0, low_open=True, unit="[years]")
-    residual_value = check("residual_value", residual_value, low=0, unit="[USD/TH]")
+    capex_per_th = cast(Numeric, check("capex_per_th", capex_per_th, low=0, unit="[USD/TH]"))
+    life_years = cast(
+        Numeric, check("life_years", life_years, low=0, low_open=True, unit="[years]")
+    )
+    residual_value = cast(Numeric, check("residual_value", residual_value, low=0, unit="[USD/TH]"))
     if np.any(np.asarray(residual_value) > np.asarray(capex_per_th)):
         raise ValueError("residual_value must not exceed capex_per_th")
     return (capex_per_th - residual_value) / (life_years * DAYS_PER_YEAR)
@@ -747,14 +752,14 @@ def depreciation_per_th(
 @scalar_out
 @aligned
 def profitability_threshold(
-    btc_price: Any,
-    difficulty: Any,
-    power_price: Any,
+    btc_price: ArrayLike,
+    difficulty: ArrayLike,
+    power_price: ArrayLike,
     *,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-    pue: Any = 1.0,
-) -> Any:
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+    pue: ArrayLike = 1.0,
+) -> Numeric:
     """Highest efficiency (J/TH) that still covers its electricity.
 
     Parameters
@@ -789,14 +794,14 @@ def profitability_threshold(
     >>> round(profitability_threshold(87_000, 152.27e12, 0.05), 1)
     29.9
     """
-    power_price = check("power_price", power_price, low=0, unit="[USD/kWh]")
+    power_price = cast(Numeric, check("power_price", power_price, low=0, unit="[USD/kWh]"))
     revenue = hashprice(btc_price, difficulty, fees_per_block, subsidy)
     return _contract.divide(revenue, energy_per_th_day(1.0, pue=check_pue(pue)) * power_price)
 
 
 @scalar_out
 @aligned
-def payback_days(capex_per_th: Any, margin: Any) -> Any:
+def payback_days(capex_per_th: ArrayLike, margin: ArrayLike) -> Numeric:
     """Days a constant margin takes to repay the purchase price.
 
     Parameters
@@ -815,6 +820,6 @@ def payback_days(capex_per_th: Any, margin: Any) -> Any:
     >>> round(payback_days(25.70, 0.02362))
     1088
     """
-    capex_per_th = check("capex_per_th", capex_per_th, low=0, unit="[USD/TH]")
-    margin = check("margin", margin, unit="[USD/TH/day]")
+    capex_per_th = cast(Numeric, check("capex_per_th", capex_per_th, low=0, unit="[USD/TH]"))
+    margin = cast(Numeric, check("margin", margin, unit="[USD/TH/day]"))
     return _contract.mask(_contract.divide(capex_per_th, margin), margin <= 0, np.inf)

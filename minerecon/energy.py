@@ -7,9 +7,10 @@ cooling, transformers) multiplies that at the meter.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from minerecon._contract import aligned, check
+from minerecon.typing import ArrayLike, Numeric
 from minerecon.units import HOURS_PER_DAY
 
 __all__ = [
@@ -23,23 +24,25 @@ __all__ = [
 _KW_PER_W = 1e-3
 
 
-def check_efficiency(efficiency: Any) -> Any:
+def check_efficiency(efficiency: ArrayLike) -> Numeric:
     """Validate an efficiency argument [J/TH], which must be > 0."""
     return check("efficiency", efficiency, low=0, low_open=True, unit="[J/TH]")
 
 
-def check_pue(pue: Any) -> Any:
+def check_pue(pue: ArrayLike) -> Numeric:
     """Validate a power usage effectiveness (facility / IT power), >= 1."""
     return check("pue", pue, low=1.0, unit="[-]")
 
 
-def check_uptime(uptime: Any) -> Any:
+def check_uptime(uptime: ArrayLike) -> Numeric:
     """Validate an uptime share, in (0, 1]."""
     return check("uptime", uptime, low=0.0, high=1.0, low_open=True, unit="[-]")
 
 
 @aligned
-def energy_per_th_day(efficiency: Any, *, pue: Any = 1.0, uptime: Any = 1.0) -> Any:
+def energy_per_th_day(
+    efficiency: ArrayLike, *, pue: ArrayLike = 1.0, uptime: ArrayLike = 1.0
+) -> Numeric:
     """Energy one TH/s draws from the grid per day.
 
     Parameters
@@ -72,8 +75,8 @@ def energy_per_th_day(efficiency: Any, *, pue: Any = 1.0, uptime: Any = 1.0) -> 
 
 @aligned
 def energy_cost_per_th(
-    efficiency: Any, power_price: Any, *, pue: Any = 1.0, uptime: Any = 1.0
-) -> Any:
+    efficiency: ArrayLike, power_price: ArrayLike, *, pue: ArrayLike = 1.0, uptime: ArrayLike = 1.0
+) -> Numeric:
     """Energy cost of one TH/s per day.
 
     Parameters
@@ -103,5 +106,5 @@ def energy_cost_per_th(
     >>> round(energy_cost_per_th(13.5, 0.05), 4)
     0.0162
     """
-    power_price = check("power_price", power_price, low=0, unit="[USD/kWh]")
+    power_price = cast(Numeric, check("power_price", power_price, low=0, unit="[USD/kWh]"))
     return energy_per_th_day(efficiency, pue=pue, uptime=uptime) * power_price

@@ -21,7 +21,8 @@ import math
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -33,6 +34,10 @@ from minerecon._contract import UnknownNameError, check_scalar
 from minerecon.hardware import Miner, _lookup, get_miner, list_miners
 from minerecon.network import NetworkState
 from minerecon.units import hashprice_to_ph_day
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ipywidgets import FloatSlider, SelectMultiple
 
 __all__ = [
     "Explorer",
@@ -72,7 +77,7 @@ def _ceil_to(value: float, step: float) -> float:
 
 
 def _check_start(
-    network: Any, power_price: Any, pool_fee: Any, name: str = "network"
+    network: object, power_price: object, pool_fee: object, name: str = "network"
 ) -> tuple[NetworkState, float, float]:
     """The starting state of the sliders, checked; ``name`` is the network's argument."""
     if not isinstance(network, NetworkState):
@@ -198,7 +203,7 @@ class Explorer:
 
     def __init__(
         self,
-        widgets: Any,
+        widgets: ModuleType,
         base: NetworkState,
         catalogue: dict[str, Miner],
         selected: list[str],
@@ -253,7 +258,7 @@ class Explorer:
         # Room for the longest description, "Power price [USD/kWh]", in full.
         style = {"description_width": "13em"}
         layout = widgets.Layout(width="34em")
-        self.sliders: dict[str, Any] = {}
+        self.sliders: dict[str, FloatSlider | SelectMultiple] = {}
         for name, (low, high, step) in ranges.items():
             self.sliders[name] = widgets.FloatSlider(
                 value=starts[name],
@@ -329,7 +334,7 @@ class Explorer:
 
     # -- drawing -------------------------------------------------------------
 
-    def update(self, **values: Any) -> None:
+    def update(self, **values: object) -> None:
         """Set several sliders at once and redraw once.
 
         Parameters
@@ -353,7 +358,7 @@ class Explorer:
             raise UnknownNameError(
                 f"{', '.join(unknown)}: no slider named {unknown}; sliders: {sorted(self.sliders)}"
             )
-        checked = {}
+        checked: dict[str, tuple[str, ...] | float] = {}
         for name, value in values.items():
             if name == "miners":
                 names = [value] if isinstance(value, str) else value
@@ -429,8 +434,9 @@ class Explorer:
             )
             legend.set_in_layout(True)
         else:
-            if self.ax.get_legend() is not None:
-                self.ax.get_legend().remove()
+            previous = self.ax.get_legend()
+            if previous is not None:
+                previous.remove()
             self.ax.text(
                 0.5,
                 0.5,
@@ -498,7 +504,7 @@ class Explorer:
         )
 
 
-def _table_html(table: Any, state: NetworkState) -> str:
+def _table_html(table: pd.DataFrame | None, state: NetworkState) -> str:
     if table is None:
         return ""
     shown = table[

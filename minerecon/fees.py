@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, Protocol, TypeAlias, cast
 
 import numba
 import numpy as np
@@ -49,6 +49,7 @@ from minerecon import _random, datasets, network
 from minerecon._contract import aligned, check, check_count, check_step_days
 from minerecon.datasets import Calibration
 from minerecon.price import _check_calibration, _check_memory
+from minerecon.typing import ArrayLike, DateLike, Numeric
 from minerecon.units import DAYS_PER_YEAR
 
 __all__ = [
@@ -77,20 +78,33 @@ _RUNES_DAY = pd.Timestamp("2024-04-20")
 
 _YEARS_PER_DAY = 1.0 / DAYS_PER_YEAR
 
+#: What a fee model's paths hold: fees per block [BTC] or shares of the block reward [-].
+FeeKind: TypeAlias = Literal["btc_per_block", "share"]
 
-def _check_out(out: Any) -> np.ndarray:
+
+class FeeSampler(Protocol):
+    """What :func:`simulate` draws from: any object with a fee model's ``sample``."""
+
+    def sample(self, rng: np.random.Generator, out: np.ndarray) -> None:
+        """Fill ``out`` (paths x days) in place with daily values drawn from ``rng``."""
+
+
+def _check_out(out: object) -> np.ndarray:
     if not isinstance(out, np.ndarray) or out.ndim != 2 or out.dtype != np.float64:
         shape = getattr(out, "shape", None)
         raise ValueError(f"out must be a 2-d float64 numpy array (paths x days), got {shape}")
     return out
 
 
-def _fee_window(fees: pd.Series | None, start: Any, end: Any) -> tuple[pd.Series, str]:
+def _fee_window(
+    fees: pd.Series | None, start: DateLike | None, end: DateLike | None
+) -> tuple[pd.Series, str]:
     """The daily fee series inside ``[start, end]`` and a description of its source."""
     if fees is None:
         history = datasets.load_history()
         fees = history["fees_btc_per_block"]
-        fees.loc[_RUNES_DAY] = RUNES_DAY_FEES
+        # pandas-stubs: .loc takes no Timestamp label to set by, which pandas does.
+        fees.loc[_RUNES_DAY] = RUNES_DAY_FEES  # type: ignore[call-overload]
         source = (
             f"fees_btc_per_block of the {history.attrs['source']}; "
             f"2024-04-20 set to {RUNES_DAY_FEES} BTC/block"
@@ -129,7 +143,7 @@ def _calibration(fees: pd.Series, source: str, method: str) -> Calibration:
 
 
 @aligned
-def to_btc_per_block(paths: Any, kind: str, subsidy: Any) -> Any:
+def to_btc_per_block(paths: ArrayLike, kind: FeeKind, subsidy: ArrayLike) -> Numeric:
     """Fees per block from a model's paths, whatever the model's ``kind``.
 
     Parameters
@@ -169,7 +183,7 @@ def to_btc_per_block(paths: Any, kind: str, subsidy: Any) -> Any:
     return check("paths", paths, low=0, unit="[BTC]")
 
 
-def _check_kind(kind: Any) -> None:
+def _check_kind(kind: object) -> None:
     if not isinstance(kind, str) or kind not in ("btc_per_block", "share"):
         raise ValueError(f"kind must be 'btc_per_block' or 'share', got {kind!r:.60}")
 
@@ -205,7 +219,7 @@ class ConstantFees:
            [0.02, 0.02, 0.02]])
     """
 
-    kind: ClassVar[str] = "btc_per_block"
+    kind: ClassVar[FeeKind] = "btc_per_block"
 
     btc_per_block: float
     calibration: Calibration | None = dataclasses.field(default=None, compare=False)
@@ -223,7 +237,11 @@ class ConstantFees:
 
     @classmethod
     def fit(
-        cls, fees: pd.Series | None = None, *, start: Any = None, end: Any = None
+        cls,
+        fees: pd.Series | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
     ) -> ConstantFees:
         """Median of daily fees per block over a window.
 
@@ -283,12 +301,12 @@ class FeePath:
            [0.02, 0.03, 0.05]])
     """
 
-    path: Any
-    kind: str = "btc_per_block"
+    path: ArrayLike
+    kind: FeeKind = "btc_per_block"
 
     def __post_init__(self) -> None:
         _check_kind(self.kind)
-        bounds = {"high": 1.0, "high_open": True} if self.kind == "share" else {}
+        bounds: dict[str, Any] = {"high": 1.0, "high_open": True} if self.kind == "share" else {}
         unit = "[-]" if self.kind == "share" else "[BTC]"
         path = np.asarray(check("path", self.path, low=0.0, unit=unit, **bounds), dtype=float)
         if path.ndim != 1 or path.size == 0:
@@ -298,11 +316,10 @@ class FeePath:
     def sample(self, rng: np.random.Generator, out: np.ndarray) -> None:
         """Fill ``out`` (paths x days) with the path; draws nothing."""
         out = _check_out(out)
-        if out.shape[1] > self.path.size:
-            raise ValueError(
-                f"path must cover the {out.shape[1]} days asked for, got {self.path.size}"
-            )
-        out[...] = self.path[: out.shape[1]]
+        path = cast(np.ndarray, self.path)  # made an array by __post_init__
+        if out.shape[1] > path.size:
+            raise ValueError(f"path must cover the {out.shape[1]} days asked for, got {path.size}")
+        out[...] = path[: out.shape[1]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -335,7 +352,7 @@ class FeeShare:
     0.031566
     """
 
-    kind: ClassVar[str] = "share"
+    kind: ClassVar[FeeKind] = "share"
 
     share: float
     calibration: Calibration | None = dataclasses.field(default=None, compare=False)
@@ -352,7 +369,13 @@ class FeeShare:
         _check_out(out)[...] = self.share
 
     @classmethod
-    def fit(cls, fees: pd.Series | None = None, *, start: Any = None, end: Any = None) -> FeeShare:
+    def fit(
+        cls,
+        fees: pd.Series | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+    ) -> FeeShare:
         """Mean share of fees in the block reward over a window.
 
         Parameters
@@ -398,7 +421,16 @@ class FeeShare:
 
 
 @numba.njit(cache=True, nogil=True)
-def _ou_hold_kernel(level0, x0, mu, decay, shocks, step_days, ceiling, out):  # pragma: no cover
+def _ou_hold_kernel(  # pragma: no cover
+    level0: float,
+    x0: float,
+    mu: float,
+    decay: float,
+    shocks: np.ndarray,
+    step_days: int,
+    ceiling: float,
+    out: np.ndarray,
+) -> None:
     """Log-level recursion over steps, held for ``step_days`` days, into ``out``.
 
     ``x[k + 1] = mu + decay * (x[k] - mu) + shocks[k, p]``, day ``t`` gets
@@ -526,7 +558,7 @@ class StochasticFees:
     True
     """
 
-    kind: ClassVar[str] = "btc_per_block"
+    kind: ClassVar[FeeKind] = "btc_per_block"
 
     level: float
     mean_level: float
@@ -540,7 +572,7 @@ class StochasticFees:
     calibration: Calibration | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        fields = {
+        fields: dict[str, dict[str, Any]] = {
             "max_level": dict(low=0.0, low_open=True, unit="[BTC]"),
             "level": dict(low=0.0, low_open=True, unit="[BTC]"),
             "mean_level": dict(low=0.0, low_open=True, unit="[BTC]"),
@@ -630,8 +662,8 @@ class StochasticFees:
         cls,
         fees: pd.Series | None = None,
         *,
-        start: Any = None,
-        end: Any = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
         step_days: int = 7,
     ) -> StochasticFees:
         """Estimate the model from daily fees per block.
@@ -810,7 +842,7 @@ def _spike_parameters(
 
 
 def simulate(
-    model: Any, n_paths: int, n_days: int, *, seed: _random.SeedLike = None
+    model: FeeSampler, n_paths: int, n_days: int, *, seed: _random.SeedLike = None
 ) -> np.ndarray:
     """Daily fee paths of a model from the library's random streams.
 

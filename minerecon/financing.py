@@ -49,14 +49,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from minerecon import _contract
 from minerecon._contract import aligned, check, check_count, check_scalar, with_overrides
 from minerecon.tax import yearly_sums
+from minerecon.typing import ArrayLike, FloatArray, Numeric
 from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
 __all__ = [
@@ -80,7 +82,7 @@ def _round_half_up(x: float) -> int:
     return math.floor(x + 0.5)
 
 
-def _flag(name: str, value: Any) -> bool:
+def _flag(name: str, value: object) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise ValueError(f"{name} must be True or False, got {value!r}")
     return bool(value)
@@ -126,7 +128,7 @@ class DebtTerms:
     loan_to_cost: float
     rate: float
     tenor_years: float
-    amortisation: str = "level"
+    amortisation: Literal["level", "straight", "bullet"] = "level"
     payments_per_year: int = 2
     interest_only_until_completion: bool = True
     upfront_fee: float = 0.0
@@ -175,7 +177,7 @@ class DebtTerms:
         set_(self, "capitalise_interest", _flag("capitalise_interest", self.capitalise_interest))
 
     @classmethod
-    def from_2025_notes(cls, **overrides: Any) -> DebtTerms:
+    def from_2025_notes(cls, **overrides: object) -> DebtTerms:
         """Terms like the 2025 senior secured notes of miners' AI/HPC builds.
 
         Parameters
@@ -226,7 +228,7 @@ class DebtTerms:
         >>> DebtTerms.from_2025_notes(loan_to_cost=0.85).loan_to_cost
         0.85
         """
-        terms = {
+        terms: dict[str, object] = {
             "loan_to_cost": 0.70,
             "rate": COUPONS_2025["WULF Compute"],
             "tenor_years": 5.0,
@@ -269,23 +271,23 @@ class DebtSchedule:
         balance is repaid early there; -1 when nothing is drawn.
     """
 
-    draw: np.ndarray
-    interest: np.ndarray
-    principal: np.ndarray
-    fee: np.ndarray
-    capitalised_interest: np.ndarray
-    balance: np.ndarray
-    payment_days: np.ndarray
+    draw: FloatArray
+    interest: FloatArray
+    principal: FloatArray
+    fee: FloatArray
+    capitalised_interest: FloatArray
+    balance: FloatArray
+    payment_days: npt.NDArray[np.int_]
     days_per_year: int = DAYS_PER_YEAR
     maturity_day: int = -1
 
     @property
-    def debt_service(self) -> np.ndarray:
+    def debt_service(self) -> FloatArray:
         """Interest plus principal paid each day [USD/day]."""
         return self.interest + self.principal
 
     @property
-    def cash_flow(self) -> np.ndarray:
+    def cash_flow(self) -> FloatArray:
         """Flow to equity from the debt, ``draw - interest - principal - fee`` [USD/day]."""
         return self.draw - self.interest - self.principal - self.fee
 
@@ -302,7 +304,7 @@ class DebtSchedule:
             ``debt_service`` and ``cash_flow`` [USD/year], and ``balance``
             at the end of the year's last day [USD].
         """
-        names = ("draw", "interest", "principal", "fee", "capitalised_interest")
+        names: tuple[str, ...] = ("draw", "interest", "principal", "fee", "capitalised_interest")
         names += ("debt_service", "cash_flow")
         columns = {name: yearly_sums(getattr(self, name), self.days_per_year) for name in names}
         n_days = len(self.balance)
@@ -311,7 +313,7 @@ class DebtSchedule:
         return pd.DataFrame(columns, index=pd.RangeIndex(len(ends), name="year"))
 
 
-def _daily_capex(capex: Any) -> np.ndarray:
+def _daily_capex(capex: ArrayLike) -> FloatArray:
     values = np.asarray(_contract._values(check("capex", capex, low=0.0, unit="[USD/day]")))
     if values.ndim != 1:
         raise ValueError(f"capex must be a 1-D daily array, got shape {values.shape}")
@@ -323,7 +325,7 @@ def _daily_capex(capex: Any) -> np.ndarray:
 
 
 def debt_schedule(
-    capex: Any,
+    capex: ArrayLike,
     completion_day: float,
     terms: DebtTerms,
     *,
@@ -488,7 +490,7 @@ def _instalment(
 
 
 @aligned
-def dscr(cfads: Any, debt_service: Any) -> Any:
+def dscr(cfads: ArrayLike, debt_service: ArrayLike) -> Numeric:
     """Debt-service coverage ratio of each period.
 
     Parameters

@@ -15,7 +15,7 @@ import dataclasses
 import difflib
 import numbers
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from minerecon import economics
 from minerecon._contract import UnknownNameError, aligned, check, check_count, check_scalar
 from minerecon.energy import check_efficiency, check_pue, check_uptime
 from minerecon.network import NetworkState
+from minerecon.typing import ArrayLike, DateLike, FloatArray, Numeric
 from minerecon.units import W_PER_MW
 
 __all__ = [
@@ -39,7 +40,7 @@ __all__ = [
 
 
 @aligned
-def site_power_mw(hashrate: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
+def site_power_mw(hashrate: ArrayLike, efficiency: ArrayLike, *, pue: ArrayLike = 1.0) -> Numeric:
     """Power a fleet draws from the grid.
 
     Parameters
@@ -62,13 +63,13 @@ def site_power_mw(hashrate: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
     >>> round(site_power_mw(45.6e6, 16.7), 1)
     761.5
     """
-    hashrate = check("hashrate", hashrate, low=0, unit="[TH/s]")
+    hashrate = cast(Numeric, check("hashrate", hashrate, low=0, unit="[TH/s]"))
     efficiency = check_efficiency(efficiency)
     return hashrate * efficiency * check_pue(pue) / W_PER_MW
 
 
 @aligned
-def site_hashrate(power_mw: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
+def site_hashrate(power_mw: ArrayLike, efficiency: ArrayLike, *, pue: ArrayLike = 1.0) -> Numeric:
     """Hashrate a given grid power supports.
 
     Parameters
@@ -89,15 +90,15 @@ def site_hashrate(power_mw: Any, efficiency: Any, *, pue: Any = 1.0) -> Any:
     >>> round(site_hashrate(100, 13.5) / 1e6, 2)   # EH/s on 100 MW of S21 XP
     7.41
     """
-    power_mw = check("power_mw", power_mw, low=0, unit="[MW]")
+    power_mw = cast(Numeric, check("power_mw", power_mw, low=0, unit="[MW]"))
     efficiency = check_efficiency(efficiency)
     return power_mw * W_PER_MW / (efficiency * check_pue(pue))
 
 
-def _market(network: NetworkState | None, overrides: dict[str, Any]) -> dict[str, Any]:
+def _market(network: NetworkState | None, overrides: dict[str, ArrayLike]) -> dict[str, ArrayLike]:
     """Network inputs of the economics functions, from a state and user overrides."""
     state = network if network is not None else NetworkState.latest()
-    inputs = {
+    inputs: dict[str, ArrayLike] = {
         "btc_price": state.btc_price,
         "difficulty": state.difficulty,
         "fees_per_block": state.fees_per_block,
@@ -115,12 +116,16 @@ class _Hashing:
     ``btc_price``, ``difficulty``, ``fees_per_block`` or ``subsidy``.
     """
 
-    hashrate: float
-    efficiency: float
+    if TYPE_CHECKING:
+        # Fields of a Miner, properties of a Fleet.
+        @property
+        def hashrate(self) -> float: ...
+        @property
+        def efficiency(self) -> float: ...
 
     def margin_per_th(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
+        self, power_price: ArrayLike, network: NetworkState | None = None, **kwargs: ArrayLike
+    ) -> Numeric:
         """Margin [USD per TH/s per day]; see :func:`~minerecon.economics.margin_per_th`."""
         inputs = _market(network, kwargs)
         return economics.margin_per_th(
@@ -128,14 +133,14 @@ class _Hashing:
         )
 
     def daily_margin(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
+        self, power_price: ArrayLike, network: NetworkState | None = None, **kwargs: ArrayLike
+    ) -> Numeric:
         """Margin of all the hashrate [USD per day]."""
         return self.margin_per_th(power_price, network, **kwargs) * self.hashrate
 
     def breakeven_btc_price(
-        self, power_price: Any, network: NetworkState | None = None, **kwargs: Any
-    ) -> Any:
+        self, power_price: ArrayLike, network: NetworkState | None = None, **kwargs: ArrayLike
+    ) -> Numeric:
         """BTC price at which the margin is zero [USD/BTC]; see
         :func:`~minerecon.economics.breakeven_btc_price`.
         """
@@ -145,7 +150,9 @@ class _Hashing:
             efficiency=self.efficiency, power_price=power_price, **inputs
         )
 
-    def breakeven_power_price(self, network: NetworkState | None = None, **kwargs: Any) -> Any:
+    def breakeven_power_price(
+        self, network: NetworkState | None = None, **kwargs: ArrayLike
+    ) -> Numeric:
         """Power price at which the margin is zero [USD/kWh]; see
         :func:`~minerecon.economics.breakeven_power_price`.
         """
@@ -238,7 +245,7 @@ class Fleet(_Hashing):
         pairs = tuple(self.groups)
         if not pairs:
             raise ValueError("groups must hold at least one (miner, count) pair")
-        groups = []
+        groups: list[tuple[Miner, int]] = []
         for pair in pairs:
             if not isinstance(pair, tuple | list) or len(pair) != 2:
                 raise ValueError(f"groups must hold (Miner, count) pairs, got {pair!r}")
@@ -246,10 +253,10 @@ class Fleet(_Hashing):
             if not isinstance(miner, Miner):
                 raise ValueError(f"groups must pair Miner objects with counts, got {miner!r}")
             groups.append((miner, check_count(f"groups count of {miner.name}", count, low=0)))
-        groups = tuple(groups)
-        if sum(count for _, count in groups) == 0:
+        checked = tuple(groups)
+        if sum(count for _, count in checked) == 0:
             raise ValueError("groups must hold at least one machine (all counts are 0)")
-        object.__setattr__(self, "groups", groups)
+        object.__setattr__(self, "groups", checked)
 
     @classmethod
     def from_counts(
@@ -278,7 +285,8 @@ class Fleet(_Hashing):
     @classmethod
     def from_deployments(cls, deployed: Deployment | Iterable[Deployment]) -> Fleet:
         """The machines of some deployments as one fleet (delivery dates ignored)."""
-        return cls(tuple((d.miner, d.count) for d in deployments(deployed)))
+        # A Deployment looks a catalogue name up when it is made: its miner is a Miner.
+        return cls(tuple((cast(Miner, d.miner), d.count) for d in deployments(deployed)))
 
     @property
     def count(self) -> int:
@@ -307,12 +315,12 @@ class Fleet(_Hashing):
 
     def cost_per_btc(
         self,
-        power_price: Any,
+        power_price: ArrayLike,
         network: NetworkState | None = None,
         *,
         switch_off: bool = True,
-        **kwargs: Any,
-    ) -> Any:
+        **kwargs: ArrayLike,
+    ) -> float | FloatArray:
         """Cash cost of the BTC the fleet mines [USD/BTC], idle machines left out.
 
         Parameters
@@ -355,10 +363,12 @@ class Fleet(_Hashing):
         if not isinstance(switch_off, bool):
             raise ValueError(f"switch_off must be True or False, got {switch_off!r}")
         inputs = _market(network, kwargs)
-        btc_price = inputs.pop("btc_price")
+        # A number or an array, compared with each machine's cost per BTC.
+        btc_price = cast(Numeric, inputs.pop("btc_price"))
         # Every TH/s mines the same BTC, so the cost per BTC is the hashrate-weighted
         # mean of the running machines' own.
-        weighted = running_hashrate = 0.0
+        weighted: float | FloatArray = 0.0
+        running_hashrate: float | FloatArray = 0.0
         for miner, count in self.groups:
             per_btc = economics.cash_cost_per_btc(
                 efficiency=miner.efficiency, power_price=power_price, **inputs
@@ -417,7 +427,7 @@ class Deployment:
 
     miner: Miner | str
     count: int
-    delivery: Any = 0
+    delivery: int | DateLike = 0
     capex_per_unit: float = 0.0
     degradation: float = 0.0
     failure_rate: float = 0.0
@@ -440,7 +450,7 @@ class Deployment:
         check("resale_value", self.resale_value, low=0, unit="[USD]")
         check("other_opex", self.other_opex, low=0, unit="[USD/TH/day]")
 
-    def delivery_day(self, start: Any) -> int:
+    def delivery_day(self, start: DateLike) -> int:
         """Days from ``start`` to delivery (``delivery`` as an offset or a date)."""
         from minerecon import datasets
 
@@ -454,7 +464,7 @@ class Deployment:
         return days
 
 
-def _delivery(value: Any) -> Any:
+def _delivery(value: object) -> int | DateLike:
     """``Deployment.delivery`` as an ``int`` of days, or the date it was given."""
     from minerecon import datasets
 
@@ -477,7 +487,7 @@ def _delivery(value: Any) -> Any:
         datasets.parse_day("delivery", value)
     except ValueError:
         raise refused from None
-    return value
+    return cast(DateLike, value)  # a date, as parse_day read it
 
 
 def deployments(fleet: Fleet | Deployment | Iterable[Deployment]) -> tuple[Deployment, ...]:
@@ -543,7 +553,7 @@ def get_miner(name: str) -> Miner:
     return _lookup("name", name)
 
 
-def _lookup(argument: str, name: Any) -> Miner:
+def _lookup(argument: str, name: object) -> Miner:
     """The catalogue machine called ``name``; errors name ``argument``."""
     if not isinstance(name, str):
         raise ValueError(f"{argument} must be a machine name (a string), got {name!r}")

@@ -51,7 +51,7 @@ import dataclasses
 import difflib
 import functools
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,7 @@ from minerecon._contract import (
     with_overrides,
 )
 from minerecon.datasets import data_path
+from minerecon.typing import ArrayLike, FloatArray, SeedLike
 from minerecon.units import DAYS_PER_YEAR, HOURS_PER_DAY, MAX_YEARS
 
 __all__ = [
@@ -250,7 +251,8 @@ def get_deal(name: str) -> pd.Series:
         raise UnknownNameError(
             f"name must be a deal of list_deals(): no deal named {name!r}{hint}"
         )
-    return deals.loc[wanted].copy()
+    # A unique label of the index: one row.
+    return cast("pd.Series", deals.loc[wanted].copy())
 
 
 def _published(value: Any) -> bool:
@@ -264,7 +266,7 @@ def _midpoint(deal: pd.Series, column: str, default: float) -> float:
     return default
 
 
-def lease_from_deal(name: str, **overrides: Any) -> ColocationLease:
+def lease_from_deal(name: str, **overrides: object) -> ColocationLease:
     """A :class:`ColocationLease` from a published colocation deal.
 
     Parameters
@@ -341,7 +343,7 @@ def lease_from_deal(name: str, **overrides: Any) -> ColocationLease:
     return with_overrides(ColocationLease, params, overrides)
 
 
-def gpu_cloud_from_deal(name: str = "iren-microsoft-2025-11", **overrides: Any) -> GpuCloud:
+def gpu_cloud_from_deal(name: str = "iren-microsoft-2025-11", **overrides: object) -> GpuCloud:
     """A :class:`GpuCloud` that reproduces a published GPU-cloud deal.
 
     Parameters
@@ -430,7 +432,9 @@ def gpu_cloud_from_deal(name: str = "iren-microsoft-2025-11", **overrides: Any) 
 # --------------------------------------------------------------------------
 
 
-def it_load_profile(n_days: int, build_days: float, ramp_days: float, active_days: float) -> Any:
+def it_load_profile(
+    n_days: int, build_days: float, ramp_days: float, active_days: float
+) -> FloatArray:
     """Share of contracted IT load in service on each day.
 
     Parameters
@@ -479,7 +483,7 @@ def it_load_profile(n_days: int, build_days: float, ramp_days: float, active_day
     return np.where((since >= 0) & (since < active_days), load, 0.0)
 
 
-def _check_n_days(n_days: Any) -> int:
+def _check_n_days(n_days: object) -> int:
     n_days = check_count("n_days", n_days, low=0, unit="[day]")
     if n_days > _MAX_DAYS:
         raise ValueError(
@@ -489,7 +493,7 @@ def _check_n_days(n_days: Any) -> int:
     return n_days
 
 
-def _spread_over_build(n_days: int, build_days: float, total: float) -> np.ndarray:
+def _spread_over_build(n_days: int, build_days: float, total: float) -> FloatArray:
     """``total`` spread evenly over days ``t < build_days`` (all on day 0 if none)."""
     out = np.zeros(n_days)
     days = max(1, math.ceil(build_days))
@@ -509,7 +513,7 @@ class _Contract:
     ramp_days: float
     default_hazard: float
     gross_to_it: float
-    pue: float
+    pue: float | None  # filled in by the subclasses' __post_init__ when None
     power_pass_through: bool
 
     # Subclasses define the contract length and the flows given survival.
@@ -527,7 +531,7 @@ class _Contract:
         """Days from the decision to the end of the contract [day]."""
         return math.ceil(self.build_days + self._active_days)
 
-    def it_load(self, n_days: int) -> np.ndarray:
+    def it_load(self, n_days: int) -> FloatArray:
         """Daily share of contracted IT load in service [-], shape ``(n_days,)``.
 
         0 before ``build_days``, a linear ramp over ``ramp_days``, 1 until the
@@ -535,7 +539,7 @@ class _Contract:
         """
         return it_load_profile(n_days, self.build_days, self.ramp_days, self._active_days)
 
-    def sample_default_days(self, rng: Any, n_paths: int) -> np.ndarray:
+    def sample_default_days(self, rng: SeedLike, n_paths: int) -> FloatArray:
         """Exponential tenant default times.
 
         Parameters
@@ -564,7 +568,9 @@ class _Contract:
             return np.full(n_paths, np.inf)
         return rng.exponential(DAYS_PER_YEAR / self.default_hazard, size=n_paths)
 
-    def _inputs(self, n_days: Any, it_mw: Any, power_price: Any) -> tuple[int, float, np.ndarray]:
+    def _inputs(
+        self, n_days: int | None, it_mw: float, power_price: ArrayLike | None
+    ) -> tuple[int, float, np.ndarray]:
         n_days = self.horizon_days if n_days is None else _check_n_days(n_days)
         it_mw = check_scalar("it_mw", it_mw, low=0, unit="[MW]")
         if power_price is None:
@@ -590,9 +596,9 @@ class _Contract:
         n_days: int | None = None,
         *,
         it_mw: float = 1.0,
-        power_price: Any = None,
-        default_day: Any = None,
-    ) -> dict[str, np.ndarray]:
+        power_price: ArrayLike | None = None,
+        default_day: ArrayLike | None = None,
+    ) -> dict[str, FloatArray]:
         """Daily cash flows with an optional tenant default.
 
         Parameters
@@ -639,8 +645,12 @@ class _Contract:
             return self._finish(self._flows(n_days, it_mw, price, alive))
 
     def expected_daily_cash_flows(
-        self, n_days: int | None = None, *, it_mw: float = 1.0, power_price: Any = None
-    ) -> dict[str, np.ndarray]:
+        self,
+        n_days: int | None = None,
+        *,
+        it_mw: float = 1.0,
+        power_price: ArrayLike | None = None,
+    ) -> dict[str, FloatArray]:
         """Daily cash flows in expectation over the tenant's default.
 
         Parameters
@@ -668,7 +678,7 @@ class _Contract:
             return self._finish(self._flows(n_days, it_mw, price, alive))
 
     @staticmethod
-    def _finish(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def _finish(parts: dict[str, np.ndarray]) -> dict[str, FloatArray]:
         keys = ("revenue", "opex", "power_cost", "capex")
         arrays = np.broadcast_arrays(*(parts[k] for k in keys))
         out = {k: np.array(a, dtype=float) for k, a in zip(keys, arrays, strict=True)}
@@ -681,8 +691,12 @@ class _Contract:
         return out
 
     def _cash_flow(
-        self, n_days: int | None, it_mw: float, power_price: Any, default_day: Any
-    ) -> np.ndarray:
+        self,
+        n_days: int | None,
+        it_mw: float,
+        power_price: ArrayLike | None,
+        default_day: ArrayLike | None,
+    ) -> FloatArray:
         if default_day is None:
             flows = self.expected_daily_cash_flows(n_days, it_mw=it_mw, power_price=power_price)
         else:
@@ -697,9 +711,9 @@ class _Contract:
         n_days: int | None = None,
         *,
         it_mw: float = 1.0,
-        power_price: Any = None,
-        default_day: Any = None,
-    ) -> Any:
+        power_price: ArrayLike | None = None,
+        default_day: ArrayLike | None = None,
+    ) -> float | FloatArray:
         """Net present value of the daily cash flows.
 
         Parameters
@@ -732,9 +746,9 @@ class _Contract:
         n_days: int | None = None,
         *,
         it_mw: float = 1.0,
-        power_price: Any = None,
-        default_day: Any = None,
-    ) -> Any:
+        power_price: ArrayLike | None = None,
+        default_day: ArrayLike | None = None,
+    ) -> float | FloatArray:
         """Internal rate of return of the daily cash flows.
 
         Parameters
@@ -774,9 +788,9 @@ class _Contract:
         n_days: int | None = None,
         *,
         it_mw: float = 1.0,
-        power_price: Any = None,
-        default_day: Any = None,
-    ) -> Any:
+        power_price: ArrayLike | None = None,
+        default_day: ArrayLike | None = None,
+    ) -> float | FloatArray:
         """Days from the decision until the cumulative cash flow turns non-negative.
 
         Parameters
@@ -802,10 +816,11 @@ class _Contract:
     def _power_cost(self, it_mw: float, power_price: np.ndarray, load: np.ndarray) -> np.ndarray:
         if self.power_pass_through:
             return np.zeros_like(load)
+        assert self.pue is not None  # set by __post_init__
         return self.pue * it_mw * _KW_PER_MW * HOURS_PER_DAY * power_price * load
 
 
-def _generator(rng: Any) -> np.random.Generator:
+def _generator(rng: SeedLike) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or isinstance(rng, np.random.SeedSequence):
@@ -819,7 +834,7 @@ def _generator(rng: Any) -> np.random.Generator:
     )
 
 
-def _validate_common(obj: Any) -> None:
+def _validate_common(obj: ColocationLease | GpuCloud) -> None:
     check_scalar("gross_to_it", obj.gross_to_it, low=1, unit="[-]")
     if obj.pue is None:
         object.__setattr__(obj, "pue", min(DEFAULT_PUE, float(obj.gross_to_it)))
@@ -967,7 +982,7 @@ class ColocationLease(_Contract):
         """Build cost the landlord funds [USD per IT MW]."""
         return (1.0 - self.tenant_capex_share) * self.capex_per_it_mw
 
-    def annual_rent_per_it_mw(self, year: Any) -> Any:
+    def annual_rent_per_it_mw(self, year: ArrayLike) -> float | FloatArray:
         """Rent of a contract year at full load [USD per IT MW per year].
 
         Parameters
@@ -981,14 +996,14 @@ class ColocationLease(_Contract):
         ``rate * 12 * 1000 * (1 + escalator) ** year`` inside the term and
         extensions, 0 outside.
         """
-        year = np.floor(check("year", year, unit="[year]"))
-        inside = (year >= 0) & (year < self.term_years + self.extension_years)
+        floored = np.floor(check("year", year, unit="[year]"))
+        inside = (floored >= 0) & (floored < self.term_years + self.extension_years)
         rent = np.where(
             inside,
             self.rate
             * _MONTHS_PER_YEAR
             * _KW_PER_MW
-            * (1.0 + self.escalator) ** np.where(inside, year, 0),
+            * (1.0 + self.escalator) ** np.where(inside, floored, 0),
             0.0,
         )
         return float(rent) if np.ndim(rent) == 0 else rent
@@ -1167,7 +1182,7 @@ class GpuCloud(_Contract):
         """Straight-line GPU depreciation [USD per IT MW per year]."""
         return self.gpu_capex_per_it_mw / self.gpu_life_years
 
-    def annual_revenue_per_it_mw(self, year: Any) -> Any:
+    def annual_revenue_per_it_mw(self, year: ArrayLike) -> float | FloatArray:
         """Compute revenue of a contract year at full load [USD per IT MW per year].
 
         Parameters
@@ -1180,8 +1195,8 @@ class GpuCloud(_Contract):
         ``gpus_per_it_mw * price_per_gpu_hour * 8760 * utilisation`` inside
         the contract, 0 outside.
         """
-        year = np.floor(check("year", year, unit="[year]"))
-        inside = (year >= 0) & (year < self.contract_years)
+        floored = np.floor(check("year", year, unit="[year]"))
+        inside = (floored >= 0) & (floored < self.contract_years)
         annual = self.gpus_per_it_mw * self.price_per_gpu_hour * _HOURS_PER_YEAR
         out = np.where(inside, annual * self.utilisation, 0.0)
         return float(out) if np.ndim(out) == 0 else out

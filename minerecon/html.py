@@ -42,11 +42,16 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from minerecon._contract import UnknownNameError, check_scalar
+from minerecon.typing import PathLike
+
+if TYPE_CHECKING:
+    import matplotlib.figure
+    from matplotlib.axes import Axes
 
 __all__ = [
     "Bullets",
@@ -200,7 +205,7 @@ class Figure:
         Resolution of the PNG [dots per inch], in ``DPI_RANGE``.
     """
 
-    figure: Any
+    figure: matplotlib.figure.Figure | Axes | bytes
     alt: str
     caption: str | None = None
     dpi: float = 120.0
@@ -293,13 +298,13 @@ def _check_text(name: str, value: Any, *, optional: bool = False) -> None:
         raise TypeError(f"{name} must be {wanted}, got {_brief(value)}")
 
 
-def _check_figure(figure: Any) -> Any:
+def _check_figure(figure: Any) -> matplotlib.figure.Figure:
     """The matplotlib Figure of a Figure or an Axes (by what they do: matplotlib is
     not imported here)."""
     found = (
         figure if callable(getattr(figure, "savefig", None)) else getattr(figure, "figure", None)
     )
-    if not callable(getattr(found, "savefig", None)):
+    if found is None or not callable(getattr(found, "savefig", None)):
         raise TypeError(f"figure must be a matplotlib Figure or Axes, got {type(figure).__name__}")
     return found
 
@@ -325,7 +330,7 @@ def _check_dpi(dpi: Any, figure: Any = None) -> float:
     return dpi
 
 
-def figure_to_png(figure: Any, dpi: float = 120.0) -> bytes:
+def figure_to_png(figure: matplotlib.figure.Figure | Axes, dpi: float = 120.0) -> bytes:
     """PNG bytes of a matplotlib Figure (or of the figure of an Axes).
 
     ``dpi`` is the resolution [dots per inch], in ``DPI_RANGE``, and the
@@ -421,7 +426,7 @@ def render_html_report(
 
 
 def write_html_report(
-    path: str | Path,
+    path: PathLike,
     *,
     title: str,
     subtitle: str | None = None,

@@ -20,13 +20,14 @@ published ones; :data:`HASHES_PER_DIFFICULTY_EXACT` holds the exact value.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from minerecon import _contract
 from minerecon._contract import aligned, check, scalar_out
+from minerecon.typing import ArrayLike, DateLike, Numeric
 from minerecon.units import DAYS_PER_YEAR, SATS_PER_BTC, SECONDS_PER_DAY, TH
 
 __all__ = [
@@ -81,14 +82,17 @@ MAX_HALVING_NUMBER = (2**63 - 1) // HALVING_INTERVAL
 MAX_NEXT_HALVING_FROM = MAX_HALVING_NUMBER * HALVING_INTERVAL - 1
 
 
-def _check_height(name: str, height: Any, *, high: int | None = None) -> tuple[Any, np.ndarray]:
+def _check_height(
+    name: str, height: ArrayLike, *, high: int | None = None
+) -> tuple[Numeric, np.ndarray]:
     """Validate whole, finite block heights (or halving numbers) ``>= 0``.
 
     Returns the checked argument (its kind kept, for :func:`_contract.like`)
     and its values widened to int64 (uint64 stays uint64) or float64, so
     that height arithmetic cannot overflow a small integer dtype.
     """
-    height = check(name, height, low=0, high=high, unit="[blocks]" if "height" in name else "")
+    unit = "[blocks]" if "height" in name else ""
+    height = cast(Numeric, check(name, height, low=0, high=high, unit=unit))
     values = _contract._values(height)
     if values.dtype.kind == "f":
         bad = ~np.isfinite(values) | (values != np.floor(values))
@@ -102,13 +106,13 @@ def _check_height(name: str, height: Any, *, high: int | None = None) -> tuple[A
     return height, values.astype(wide)
 
 
-def _as_height(out: np.ndarray, template: Any) -> Any:
+def _as_height(out: np.ndarray, template: object) -> Numeric:
     """Heights in the kind of ``template``: an ``int`` for a scalar."""
     out = _contract.like(out, template)
     return int(out) if isinstance(out, int | float) else out
 
 
-def block_subsidy_sat(height: Any) -> Any:
+def block_subsidy_sat(height: ArrayLike) -> Numeric:
     """Block subsidy in satoshi, exactly as consensus computes it.
 
     Parameters
@@ -138,7 +142,7 @@ def block_subsidy_sat(height: Any) -> Any:
     return _contract.like(sat, height)
 
 
-def block_subsidy(height: Any) -> Any:
+def block_subsidy(height: ArrayLike) -> Numeric:
     """Block subsidy in BTC at a block height.
 
     Parameters
@@ -167,7 +171,7 @@ def block_subsidy(height: Any) -> Any:
     return block_subsidy_sat(height) / SATS_PER_BTC
 
 
-def halving_height(halving: Any) -> Any:
+def halving_height(halving: ArrayLike) -> Numeric:
     """Height of the block that starts halving era ``halving`` (1 = first).
 
     Parameters
@@ -190,7 +194,7 @@ def halving_height(halving: Any) -> Any:
     return _as_height(values * HALVING_INTERVAL, halving)
 
 
-def next_halving_height(height: Any) -> Any:
+def next_halving_height(height: ArrayLike) -> Numeric:
     """Height of the first halving strictly after ``height``.
 
     Parameters
@@ -212,7 +216,7 @@ def next_halving_height(height: Any) -> Any:
     return _as_height((values // HALVING_INTERVAL + 1) * HALVING_INTERVAL, height)
 
 
-def issued_supply(height: Any) -> Any:
+def issued_supply(height: ArrayLike) -> Numeric:
     """BTC created by the subsidies of the first ``height`` blocks.
 
     Parameters
@@ -248,11 +252,11 @@ def issued_supply(height: Any) -> Any:
 
 
 def estimate_height_date(
-    height: Any,
+    height: ArrayLike,
     reference_height: int,
-    reference_date: Any,
+    reference_date: DateLike,
     block_interval: float = TARGET_BLOCK_INTERVAL,
-) -> Any:
+) -> pd.Timestamp | pd.DatetimeIndex:
     """Estimate when a block height is reached at a constant block interval.
 
     Parameters
@@ -401,12 +405,14 @@ def bits_to_difficulty(bits: int | str) -> float:
     return target_to_difficulty(bits_to_target(bits))
 
 
-def _check_difficulty(difficulty: Any) -> Any:
+def _check_difficulty(difficulty: ArrayLike) -> Numeric:
     return check("difficulty", difficulty, low=0, low_open=True, unit="[-]")
 
 
 @aligned
-def hashrate_from_difficulty(difficulty: Any, block_interval: Any = TARGET_BLOCK_INTERVAL) -> Any:
+def hashrate_from_difficulty(
+    difficulty: ArrayLike, block_interval: ArrayLike = TARGET_BLOCK_INTERVAL
+) -> Numeric:
     """Network hashrate that finds blocks every ``block_interval`` seconds.
 
     Parameters
@@ -430,12 +436,16 @@ def hashrate_from_difficulty(difficulty: Any, block_interval: Any = TARGET_BLOCK
     1.09
     """
     difficulty = _check_difficulty(difficulty)
-    block_interval = check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
+    block_interval = cast(
+        Numeric, check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
+    )
     return difficulty * (HASHES_PER_DIFFICULTY / TH) / block_interval
 
 
 @aligned
-def difficulty_from_hashrate(hashrate: Any, block_interval: Any = TARGET_BLOCK_INTERVAL) -> Any:
+def difficulty_from_hashrate(
+    hashrate: ArrayLike, block_interval: ArrayLike = TARGET_BLOCK_INTERVAL
+) -> Numeric:
     """Difficulty at which ``hashrate`` finds blocks every ``block_interval`` s.
 
     Parameters
@@ -454,16 +464,18 @@ def difficulty_from_hashrate(hashrate: Any, block_interval: Any = TARGET_BLOCK_I
     ``D = H * block_interval / 2**32``, the inverse of
     :func:`hashrate_from_difficulty`.
     """
-    hashrate = check("hashrate", hashrate, low=0, low_open=True, unit="[TH/s]")
-    block_interval = check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
+    hashrate = cast(Numeric, check("hashrate", hashrate, low=0, low_open=True, unit="[TH/s]"))
+    block_interval = cast(
+        Numeric, check("block_interval", block_interval, low=0, low_open=True, unit="[s]")
+    )
     return hashrate * block_interval * (TH / HASHES_PER_DIFFICULTY)
 
 
 @scalar_out
 @aligned
 def next_difficulty(
-    difficulty: Any, actual_timespan: Any, target_timespan: float = TARGET_TIMESPAN
-) -> Any:
+    difficulty: ArrayLike, actual_timespan: ArrayLike, target_timespan: float = TARGET_TIMESPAN
+) -> Numeric:
     """Difficulty after one retarget.
 
     Parameters
@@ -498,7 +510,9 @@ def next_difficulty(
     400000000000000.0
     """
     difficulty = _check_difficulty(difficulty)
-    actual_timespan = check("actual_timespan", actual_timespan, low=0, low_open=True, unit="[s]")
+    actual_timespan = cast(
+        Numeric, check("actual_timespan", actual_timespan, low=0, low_open=True, unit="[s]")
+    )
     target_timespan = check("target_timespan", target_timespan, low=0, low_open=True, unit="[s]")
     clamped = np.clip(
         actual_timespan,
@@ -508,16 +522,16 @@ def next_difficulty(
     return difficulty * (target_timespan / clamped)
 
 
-def _check_reward(subsidy: Any, fees_per_block: Any) -> tuple[Any, Any]:
-    subsidy = check("subsidy", subsidy, low=0, unit="[BTC]")
-    fees_per_block = check("fees_per_block", fees_per_block, low=0, unit="[BTC]")
+def _check_reward(subsidy: ArrayLike, fees_per_block: ArrayLike) -> tuple[Numeric, Numeric]:
+    subsidy = cast(Numeric, check("subsidy", subsidy, low=0, unit="[BTC]"))
+    fees_per_block = cast(Numeric, check("fees_per_block", fees_per_block, low=0, unit="[BTC]"))
     return subsidy, fees_per_block
 
 
 @aligned
 def btc_per_th_day(
-    difficulty: Any, fees_per_block: Any = 0.0, subsidy: Any = CURRENT_SUBSIDY
-) -> Any:
+    difficulty: ArrayLike, fees_per_block: ArrayLike = 0.0, subsidy: ArrayLike = CURRENT_SUBSIDY
+) -> Numeric:
     """Expected BTC one TH/s earns per day (before pool fees).
 
     Parameters
@@ -558,11 +572,11 @@ def btc_per_th_day(
 
 @aligned
 def hashprice(
-    btc_price: Any,
-    difficulty: Any,
-    fees_per_block: Any = 0.0,
-    subsidy: Any = CURRENT_SUBSIDY,
-) -> Any:
+    btc_price: ArrayLike,
+    difficulty: ArrayLike,
+    fees_per_block: ArrayLike = 0.0,
+    subsidy: ArrayLike = CURRENT_SUBSIDY,
+) -> Numeric:
     """Hashprice: expected USD one TH/s earns per day (before pool fees).
 
     Parameters
@@ -600,12 +614,12 @@ def hashprice(
     >>> round(hashprice(93_450, 108.52e12, 0.0931) * 1000, 2)
     55.75
     """
-    btc_price = check("btc_price", btc_price, low=0, unit="[USD/BTC]")
+    btc_price = cast(Numeric, check("btc_price", btc_price, low=0, unit="[USD/BTC]"))
     return btc_price * btc_per_th_day(difficulty, fees_per_block, subsidy)
 
 
 @aligned
-def fee_share(fees_per_block: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
+def fee_share(fees_per_block: ArrayLike, subsidy: ArrayLike = CURRENT_SUBSIDY) -> Numeric:
     """Share of the block reward paid by fees.
 
     Parameters
@@ -632,7 +646,7 @@ def fee_share(fees_per_block: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
 
 
 @aligned
-def fees_from_share(share: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
+def fees_from_share(share: ArrayLike, subsidy: ArrayLike = CURRENT_SUBSIDY) -> Numeric:
     """Fees per block from their share of the block reward.
 
     Parameters
@@ -651,8 +665,8 @@ def fees_from_share(share: Any, subsidy: Any = CURRENT_SUBSIDY) -> Any:
     >>> round(fees_from_share(0.0107, 6.25), 5)   # Hashrate Index, 2021-10-24
     0.0676
     """
-    share = _contract.check_fraction("share", share)
-    subsidy = check("subsidy", subsidy, low=0, unit="[BTC]")
+    share = cast(Numeric, _contract.check_fraction("share", share))
+    subsidy = cast(Numeric, check("subsidy", subsidy, low=0, unit="[BTC]"))
     return subsidy * share / (1.0 - share)
 
 
@@ -723,7 +737,7 @@ class NetworkState:
         return cls.from_history(datasets.latest_day())
 
     @classmethod
-    def from_history(cls, date: Any, *, average_days: int = 1) -> NetworkState:
+    def from_history(cls, date: DateLike, *, average_days: int = 1) -> NetworkState:
         """The network on a past day of the history.
 
         The history is the bundled one, extended by ``minerecon data update``
@@ -808,7 +822,7 @@ class NetworkState:
 
     def project(
         self,
-        date: Any,
+        date: DateLike,
         *,
         difficulty_growth: float = 0.0,
         btc_price: float | None = None,
@@ -863,24 +877,26 @@ class NetworkState:
     @property
     def subsidy(self) -> float:
         """Block subsidy at the state's height [BTC]."""
-        return block_subsidy(self.height)
+        return cast(float, block_subsidy(self.height))
 
     @property
     def fee_share(self) -> float:
         """Fees as a share of the block reward [-]."""
-        return fee_share(self.fees_per_block, self.subsidy)
+        return cast(float, fee_share(self.fees_per_block, self.subsidy))
 
     @property
     def hashprice(self) -> float:
         """Hashprice [USD per TH/s per day]."""
-        return hashprice(self.btc_price, self.difficulty, self.fees_per_block, self.subsidy)
+        return cast(
+            float, hashprice(self.btc_price, self.difficulty, self.fees_per_block, self.subsidy)
+        )
 
     @property
     def btc_per_th_day(self) -> float:
         """Expected reward [BTC per TH/s per day]."""
-        return btc_per_th_day(self.difficulty, self.fees_per_block, self.subsidy)
+        return cast(float, btc_per_th_day(self.difficulty, self.fees_per_block, self.subsidy))
 
     @property
     def network_hashrate(self) -> float:
         """Hashrate implied by the difficulty at 600 s blocks [TH/s]."""
-        return hashrate_from_difficulty(self.difficulty)
+        return cast(float, hashrate_from_difficulty(self.difficulty))

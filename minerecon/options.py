@@ -24,15 +24,32 @@ import dataclasses
 import itertools
 import math
 from collections.abc import Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
+import xarray as xr
 
-from minerecon import _contract
-from minerecon.typing import ArrayLike, FloatArray
+from minerecon import _contract, _random
+from minerecon.typing import ArrayLike, FloatArray, SeedLike
+from minerecon.units import DAYS_PER_YEAR, PH, TH
 
-__all__ = ["ContinuationFit", "ExercisePolicy", "PolicyValue", "longstaff_schwartz"]
+if TYPE_CHECKING:
+    from minerecon.projection import MiningScenario
+    from minerecon.scenario import Site, SiteComparison, Split
+    from minerecon.valuation import Valuation
+
+__all__ = [
+    "ContinuationFit",
+    "ConversionTiming",
+    "ExercisePolicy",
+    "MachineValue",
+    "PolicyValue",
+    "conversion_timing",
+    "longstaff_schwartz",
+    "switch_off_value",
+]
 
 Basis = Literal["laguerre", "polynomial"]
 _BASES = ("laguerre", "polynomial")
@@ -56,7 +73,7 @@ def _powers(n_state: int, degree: int) -> tuple[tuple[int, ...], ...]:
 
 @dataclasses.dataclass(frozen=True)
 class ContinuationFit:
-    """The fitted value of waiting at one exercise date.
+    """The fitted value of waiting (or of waiting minus acting) at one date.
 
     ``predict(state)`` is ``sum_i coefficients[i] * phi_i(x)`` with
     ``x = (state - center) / scale`` per state variable, and ``phi_i`` the
@@ -74,8 +91,9 @@ class ContinuationFit:
         Per state variable: what the state is shifted and divided by.
     coefficients : ndarray
         Least-squares coefficients, one per term [units of the values].
-        Empty when too few paths were eligible to fit (``n_paths`` below
-        the number of terms); then no path acts at this date.
+        Empty when no path was eligible; then no path acts at this date.
+        With fewer eligible paths than terms, the constant alone (their
+        mean).
     n_paths : int
         Paths the regression used.
     """
@@ -129,7 +147,7 @@ class PolicyValue:
     std_error : float
         Standard error of ``value`` (sample standard deviation over the square
         root of the number of paths; pairs of antithetic paths make it
-        conservative).
+        conservative; nan for one path).
     path_values : ndarray
         Discounted cash per path [units at time 0].
     exercise_date : ndarray of int
@@ -173,6 +191,10 @@ class ExercisePolicy:
     itm_only : bool
         Whether only paths with a positive exercise value were regressed and
         could act.
+    exercise_known : bool
+        Whether a path's exercise value was known when it acts (the fits are
+        of the value of waiting) or realised later (the fits are of waiting
+        minus acting).
     """
 
     in_sample: PolicyValue
@@ -180,6 +202,7 @@ class ExercisePolicy:
     continuation: tuple[ContinuationFit, ...]
     discount: FloatArray
     itm_only: bool
+    exercise_known: bool = True
 
     @property
     def value(self) -> float:
@@ -217,7 +240,10 @@ class ExercisePolicy:
         waiting = np.ones(n_paths, dtype=bool)
         for date, fit in enumerate(self.continuation):
             acts = waiting & _acts(
-                paths.exercise_value[:, date], fit.predict(paths.state[:, date]), self.itm_only
+                paths.exercise_value[:, date],
+                fit.predict(paths.state[:, date]),
+                self.itm_only,
+                self.exercise_known,
             )
             exercise_date[acts] = date
             waiting &= ~acts
@@ -241,10 +267,10 @@ class _Paths:
         n_dates: int | None = None,
     ) -> _Paths:
         values = _finite("exercise_value", exercise_value)
-        if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 1:
+        if values.ndim != 2 or values.shape[0] < 1 or values.shape[1] < 1:
             raise ValueError(
                 "exercise_value must be an array of paths x exercise dates with at least "
-                f"2 paths and 1 date, got shape {values.shape}"
+                f"1 path and 1 date, got shape {values.shape}"
             )
         if n_dates is not None and values.shape[1] != n_dates:
             raise ValueError(
@@ -285,8 +311,11 @@ def _as_matrix(name: str, state: ArrayLike) -> FloatArray:
     return matrix[:, None] if matrix.ndim == 1 else matrix
 
 
-def _acts(exercise: FloatArray, continuation: FloatArray, itm_only: bool) -> npt.NDArray[np.bool_]:
-    acts = exercise > continuation
+def _acts(
+    exercise: FloatArray, fitted: FloatArray, itm_only: bool, exercise_known: bool
+) -> npt.NDArray[np.bool_]:
+    """Where a path acts: ``fitted`` is the value of waiting, or waiting minus acting."""
+    acts = exercise > fitted if exercise_known else fitted < 0
     return acts & (exercise > 0) if itm_only else acts
 
 
@@ -330,7 +359,7 @@ def _policy_value(
         )
     return PolicyValue(
         value=float(path_values.mean()),
-        std_error=float(path_values.std(ddof=1) / np.sqrt(n_paths)),
+        std_error=float(path_values.std(ddof=1) / np.sqrt(n_paths)) if n_paths > 1 else math.nan,
         path_values=path_values,
         exercise_date=exercise_date,
     )
@@ -351,8 +380,11 @@ def _fit(
         center = state.mean(axis=0)
         scale = state.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
+    if 0 < state.shape[0] < len(powers):
+        # Too few paths for the basis: their mean, rather than an exact interpolation.
+        powers = ((0,) * state.shape[1],)
     unfitted = ContinuationFit(basis, powers, center, scale, np.empty(0), state.shape[0])
-    if state.shape[0] < len(powers):
+    if state.shape[0] == 0:
         return unfitted
     coefficients = np.linalg.lstsq(unfitted.features(state), waiting_value, rcond=None)[0]
     return dataclasses.replace(unfitted, coefficients=coefficients.astype(np.float64))
@@ -368,6 +400,7 @@ def longstaff_schwartz(
     basis: Basis = "laguerre",
     degree: int = 3,
     itm_only: bool = True,
+    exercise_known: bool = True,
     validation: Mapping[str, ArrayLike] | None = None,
 ) -> ExercisePolicy:
     """Value the right to act once at any of a set of dates (least-squares Monte Carlo).
@@ -404,6 +437,13 @@ def longstaff_schwartz(
         positive at that date, as in the paper. Set False when acting can be
         worth it with a non-positive exercise value (a conversion whose
         alternative is an income stream).
+    exercise_known : bool, default True
+        Whether the exercise value is known at the date a path acts, as a
+        put's payoff is. Set False when it is the realised value of cash that
+        comes later (a site's flows after converting): then the decision
+        may not peek at it, so the policy regresses waiting minus acting on
+        the state and acts where the fit is negative; the cash counted is
+        still each path's realised value.
     validation : mapping, optional
         Independent paths with the keys ``exercise_value``, ``state`` and
         optionally ``income`` and ``terminal``: the fitted policy is followed
@@ -422,12 +462,15 @@ def longstaff_schwartz(
     stepping back from the last date ``n``:
 
     - ``W_n = terminal``; a path acts at ``j`` when ``E_j > C_j(x_j)``, where
-      ``C_j`` is the regression of ``W_j`` on the basis terms of ``x_j``;
+      ``C_j`` is the regression of ``W_j`` on the basis terms of ``x_j``
+      (with ``exercise_known=False``: when the regression of ``W_j - E_j``
+      is negative);
     - ``V_j = income_j + (E_j if it acts else W_j)``;
     - ``W_{j-1} = discount_j * V_j``.
 
-    The value is the mean of ``W_0`` over paths. Paths whose regression at a
-    date has fewer eligible paths than basis terms do not act there.
+    The value is the mean of ``W_0`` over paths. With no eligible path at a
+    date, no path acts there; with fewer eligible paths than basis terms,
+    the regression is their mean.
 
     References
     ----------
@@ -464,8 +507,9 @@ def longstaff_schwartz(
             f"state has {paths.state.shape[2]} variables: degree {degree} gives {n_terms} "
             f"basis terms, more than {_MAX_TERMS}; lower degree"
         )
-    if not isinstance(itm_only, bool | np.bool_):
-        raise ValueError(f"itm_only must be True or False, got {itm_only!r}")
+    for name, flag in (("itm_only", itm_only), ("exercise_known", exercise_known)):
+        if not isinstance(flag, bool | np.bool_):
+            raise ValueError(f"{name} must be True or False, got {flag!r}")
     factors = _discount_factors(discount, n_dates)
 
     exercise_date = np.full(n_paths, -1, dtype=np.int64)
@@ -474,9 +518,10 @@ def longstaff_schwartz(
     for date in range(n_dates - 1, -1, -1):
         exercise = paths.exercise_value[:, date]
         eligible = exercise > 0 if itm_only else np.ones(n_paths, dtype=bool)
-        fit = _fit(paths.state[eligible, date], waiting_value[eligible], basis, degree)
+        target = waiting_value if exercise_known else waiting_value - exercise
+        fit = _fit(paths.state[eligible, date], target[eligible], basis, degree)
         fits.append(fit)
-        acts = _acts(exercise, fit.predict(paths.state[:, date]), itm_only)
+        acts = _acts(exercise, fit.predict(paths.state[:, date]), itm_only, exercise_known)
         exercise_date[acts] = date
         realised = np.where(acts, exercise, waiting_value) + paths.income[:, date]
         waiting_value = factors[date] * realised
@@ -487,6 +532,7 @@ def longstaff_schwartz(
         continuation=tuple(reversed(fits)),
         discount=factors,
         itm_only=bool(itm_only),
+        exercise_known=bool(exercise_known),
     )
     if validation is None:
         return policy
@@ -497,3 +543,461 @@ def longstaff_schwartz(
             f"optionally 'income' and 'terminal', got keys {sorted(validation)}"
         )
     return dataclasses.replace(policy, out_of_sample=policy.evaluate(**validation))
+
+
+# --------------------------------------------------------------------------
+# When to convert a site
+# --------------------------------------------------------------------------
+
+#: Stream of the independent paths a conversion policy is checked on.
+_VALIDATION_STREAM = 2**31 - 1
+#: Quantiles of the simulated hashprice the exercise boundary is looked for within.
+_BOUNDARY_RANGE = (0.01, 0.99)
+
+
+@dataclasses.dataclass(frozen=True)
+class ConversionTiming:
+    """Convert now, never, or when hashprice says so (:func:`conversion_timing`).
+
+    Every value is the mean over paths of the whole site's NPV at the start
+    [USD], under the comparison's valuation (``comparison.describe()``).
+
+    Attributes
+    ----------
+    convert_now : float
+        Converting at the start.
+    never : float
+        Mining only.
+    waiting : float
+        Deciding at each decision date by the fitted policy, on the paths it
+        was fitted on (can be below ``convert_now``: then waiting is wrong).
+    waiting_out_of_sample : float or None
+        The same policy followed on independent paths, a low-biased
+        estimate; None without validation paths.
+    convert_now_out_of_sample, never_out_of_sample : float or None
+        The other two values on those independent paths.
+    decision_dates : pandas.DatetimeIndex
+        The dates the operator may convert at (first days of months).
+    boundary : pandas.Series
+        Per decision date, the hashprice below which converting is optimal
+        [USD per PH/s per day]: nan where the fit never prefers converting
+        within the simulated range, inf where it prefers it throughout.
+    conversion_share : pandas.Series
+        Share of paths converting at each decision date under the policy
+        [-]; ``1 - sum`` never converts.
+    hashprice : xarray.DataArray
+        The state each decision is made on, over ``path`` and ``date``: the
+        hashprice at the end of the month before [USD per PH/s per day].
+    policy : ExercisePolicy
+        The fitted policy (:func:`longstaff_schwartz`, exercise realised
+        later, every path eligible).
+    comparison : SiteComparison
+        The site valued converting at the start and at each decision date,
+        on the fitted paths.
+    """
+
+    convert_now: float
+    never: float
+    waiting: float
+    waiting_out_of_sample: float | None
+    convert_now_out_of_sample: float | None
+    never_out_of_sample: float | None
+    decision_dates: pd.DatetimeIndex
+    boundary: pd.Series
+    conversion_share: pd.Series
+    hashprice: xr.DataArray
+    policy: ExercisePolicy
+    comparison: SiteComparison
+
+    @property
+    def optimal(self) -> float:
+        """Converting now or waiting, whichever is worth more [USD]."""
+        return max(self.convert_now, self.waiting)
+
+    @property
+    def converts_now(self) -> bool:
+        """Whether converting at the start beats waiting."""
+        return self.convert_now >= self.waiting
+
+    @property
+    def value_of_waiting(self) -> float:
+        """What the right to decide later adds to the better of now and never [USD].
+
+        The option to wait: ``optimal - max(convert_now, never)``. Its true
+        value is >= 0; an estimate may fall a little below on few paths.
+        """
+        return self.optimal - max(self.convert_now, self.never)
+
+    def table(self) -> pd.DataFrame:
+        """The three strategies' values, in sample and out of sample [USD]."""
+        return pd.DataFrame(
+            {
+                "in_sample": [self.convert_now, self.never, self.waiting, self.optimal],
+                "out_of_sample": [
+                    self.convert_now_out_of_sample,
+                    self.never_out_of_sample,
+                    self.waiting_out_of_sample,
+                    None
+                    if self.waiting_out_of_sample is None or self.convert_now_out_of_sample is None
+                    else max(self.convert_now_out_of_sample, self.waiting_out_of_sample),
+                ],
+            },
+            index=pd.Index(
+                ["convert now", "never", "wait and decide", "optimal"], name="strategy"
+            ),
+            dtype=float,
+        )
+
+
+def _boundary(fit: ContinuationFit, hashprice: FloatArray) -> float:
+    """Hashprice where the fitted gain from waiting turns from negative to positive."""
+    if not fit.fitted:
+        return math.nan
+    low, high = np.quantile(hashprice, _BOUNDARY_RANGE)
+    grid = np.linspace(low, high, 401)
+    gain = fit.predict(grid)
+    converts = gain < 0
+    if converts.all():
+        return math.inf
+    if not converts[0]:
+        return math.nan
+    i = int(np.argmin(converts)) - 1  # last point of the first converting run
+    return float(grid[i] + (grid[i + 1] - grid[i]) * gain[i] / (gain[i] - gain[i + 1]))
+
+
+def conversion_timing(
+    site: Site,
+    split: Split,
+    *,
+    every_months: int = 3,
+    scenario: MiningScenario | None = None,
+    n_paths: int = 1000,
+    validation_paths: int | None = None,
+    seed: SeedLike = None,
+    valuation: Valuation | None = None,
+    contract_tail: bool = True,
+    basis: Basis = "polynomial",
+    degree: int = 2,
+    **run: object,
+) -> ConversionTiming:
+    """Value converting part of a site now, never, or when hashprice falls.
+
+    The operator may, at the first day of every ``every_months``-th month,
+    irreversibly convert ``split``'s share of the site to its hosting
+    contract (build delay, capex, tenant risk as the contract says). On
+    common simulated paths this values converting at the start, never
+    converting, and the policy that converts when the month's hashprice is
+    below a boundary fitted by least-squares Monte Carlo
+    (:func:`longstaff_schwartz`).
+
+    Parameters
+    ----------
+    site : Site
+        The site (:class:`minerecon.scenario.Site`).
+    split : Split
+        What converts and under which contract; its ``decision`` is
+        replaced by each decision date.
+    every_months : int, default 3
+        Months between decision dates, in [1, 120] (quarterly by default).
+    scenario : MiningScenario, optional
+        Market models and horizon, as :func:`minerecon.scenario.compare`
+        takes them.
+    n_paths : int, default 1000
+        Paths the policy is fitted on, >= 1 (1 for a market without noise).
+    validation_paths : int, optional
+        Independent paths the fitted policy is followed on for the
+        low-biased value (default ``n_paths``, or none for one path; 0 for
+        none). They are drawn from a child of ``seed``.
+    seed : int, SeedSequence or Generator, optional
+        The fitted paths are those of ``compare(..., seed=seed)``.
+    valuation : Valuation, optional
+        Rates, terminal values, financing and tax
+        (:mod:`minerecon.valuation`), as :func:`~minerecon.scenario.compare`.
+    contract_tail : bool, default True
+        Value the contract to its end even past the horizon, as
+        :func:`~minerecon.scenario.compare` does with it. Without it a
+        conversion decided near the horizon pays only the capex that falls
+        before it and looks cheap.
+    basis, degree : default "polynomial", 2
+        Regression basis, as :func:`longstaff_schwartz`. The gain from
+        waiting rises with hashprice; a quadratic follows it, where higher
+        orders bend at the sparse tails of the simulated hashprice and make
+        the policy convert at odd levels.
+    **run
+        Passed to :func:`minerecon.projection.simulate`.
+
+    Returns
+    -------
+    ConversionTiming
+
+    Notes
+    -----
+    With ``X_j`` a path's NPV at the start when it converts at decision date
+    ``j`` and ``M`` its NPV never converting, both in USD at the start under
+    the valuation's rates, waiting is the stopping problem
+    ``max over tau of E[X_tau]`` (``X_never = M``). Each ``X_j`` holds cash
+    that comes after date ``j``, so the policy must not read it: the gain
+    from waiting, ``W_j - X_j``, is regressed on the hashprice of the month
+    before (``exercise_known=False`` in :func:`longstaff_schwartz`, discount
+    factor 1 since every value is already at the start). Converting at the
+    start is then worth taking when ``mean(X_0) >= mean(W_0)``.
+
+    References
+    ----------
+    Longstaff, F. A. and Schwartz, E. S. (2001), see :func:`longstaff_schwartz`.
+    Dixit, A. K. and Pindyck, R. S. (1994). *Investment under Uncertainty*.
+    Princeton University Press: the value of waiting to invest irreversibly.
+    """
+    from minerecon.projection import _start
+    from minerecon.scenario import Split, compare, default_scenario
+
+    if not isinstance(split, Split):
+        raise ValueError(f"split must be a minerecon.scenario.Split, got {type(split).__name__}")
+    every_months = _contract.check_count("every_months", every_months, low=1)
+    if every_months > 120:
+        raise ValueError(f"every_months must be an integer in [1, 120], got {every_months}")
+    n_paths = _contract.check_count("n_paths", n_paths)
+    validation_paths = (
+        (n_paths if n_paths > 1 else 0)
+        if validation_paths is None
+        else _contract.check_count("validation_paths", validation_paths, low=0)
+    )
+    root = _random.seed_sequence(seed)
+    base = default_scenario(site) if scenario is None else scenario
+    start = pd.Timestamp(_start(base).date)
+    first_month = start.to_period("M")
+    dates = pd.DatetimeIndex(
+        [
+            (first_month + k).start_time
+            for k in range(every_months, base.days // 28 + 2, every_months)
+            if ((first_month + k).start_time - start).days < base.days
+        ],
+        name="date",
+    )
+    if dates.empty:
+        raise ValueError(
+            f"every_months ({every_months}) leaves no decision date within the "
+            f"scenario's {base.days} days"
+        )
+    days = [(date - start).days for date in dates]
+    options = {"now": dataclasses.replace(split, decision=0)} | {
+        str(date.date()): dataclasses.replace(split, decision=day)
+        for date, day in zip(dates, days, strict=True)
+    }
+
+    def run_on(paths: int, stream: np.random.SeedSequence) -> SiteComparison:
+        return compare(
+            site,
+            options,
+            scenario=scenario,
+            n_paths=paths,
+            seed=stream,
+            valuation=valuation,
+            contract_tail=contract_tail,
+            **run,
+        )
+
+    def stopping_problem(comparison: SiteComparison) -> tuple[dict[str, FloatArray], FloatArray]:
+        npv = comparison.npv.transpose("path", "option")
+        monthly = comparison.mining.monthly["hashprice"].transpose("path", "month")
+        months = monthly["month"].to_index()
+        before = months.get_indexer(dates) - 1
+        state = monthly.values[:, before] * (PH / TH)
+        problem = {
+            "exercise_value": npv.sel(option=list(options)[1:]).values,
+            "state": state,
+            "terminal": npv.sel(option="pure mining").values,
+        }
+        return problem, npv.sel(option="now").values
+
+    comparison = run_on(n_paths, root)
+    fitted, now = stopping_problem(comparison)
+    checked = None
+    if validation_paths:
+        child = np.random.SeedSequence(
+            root.entropy, spawn_key=(*root.spawn_key, _VALIDATION_STREAM)
+        )
+        checked = stopping_problem(run_on(validation_paths, child))
+    policy = longstaff_schwartz(
+        **fitted,
+        discount=1.0,
+        basis=basis,
+        degree=degree,
+        itm_only=False,
+        exercise_known=False,
+        validation=None if checked is None else checked[0],
+    )
+    out_of_sample = policy.out_of_sample
+    return ConversionTiming(
+        convert_now=float(now.mean()),
+        never=float(fitted["terminal"].mean()),
+        waiting=policy.value,
+        waiting_out_of_sample=None if out_of_sample is None else out_of_sample.value,
+        convert_now_out_of_sample=None if checked is None else float(checked[1].mean()),
+        never_out_of_sample=None if checked is None else float(checked[0]["terminal"].mean()),
+        decision_dates=dates,
+        boundary=pd.Series(
+            [_boundary(fit, fitted["state"][:, j]) for j, fit in enumerate(policy.continuation)],
+            index=dates,
+            name="hashprice [USD/PH/day]",
+        ),
+        conversion_share=pd.Series(
+            policy.in_sample.exercise_share(dates.size), index=dates, name="share converting"
+        ),
+        hashprice=xr.DataArray(
+            fitted["state"],
+            coords={"path": np.arange(n_paths), "date": dates},
+            dims=("path", "date"),
+            name="hashprice",
+            attrs={
+                "units": "USD/PH/day",
+                "description": "hashprice at the end of the month before",
+            },
+        ),
+        policy=policy,
+        comparison=comparison,
+    )
+
+
+# --------------------------------------------------------------------------
+# What a machine is worth: a strip of daily calls
+# --------------------------------------------------------------------------
+
+
+def _call_price(
+    spot: FloatArray, strike: FloatArray, years: FloatArray, rate: float, volatility: float
+) -> FloatArray:
+    """Black-Scholes call on a non-dividend asset; intrinsic value at ``years == 0``."""
+    from scipy.special import ndtr
+
+    forward_strike = strike * np.exp(-rate * years)
+    intrinsic = np.maximum(spot - forward_strike, 0.0)
+    spread = volatility * np.sqrt(years)
+    live = (spread > 0) & (strike > 0) & (spot > 0)
+    safe_spread = np.where(live, spread, 1.0)
+    moneyness = np.log(np.where(live, spot, 1.0) / np.where(live, forward_strike, 1.0))
+    with np.errstate(over="ignore"):  # a tiny spread sends d1 to +-inf: the intrinsic value
+        d1 = moneyness / safe_spread + safe_spread / 2
+    price = spot * ndtr(d1) - forward_strike * ndtr(d1 - safe_spread)
+    return np.where(live, np.maximum(price, 0.0), intrinsic)
+
+
+@dataclasses.dataclass(frozen=True)
+class MachineValue:
+    """One TH/s of a machine valued as a strip of daily options (:func:`switch_off_value`).
+
+    Attributes
+    ----------
+    with_switch_off : float
+        Present value of running the TH/s on the days it pays and switching
+        it off on the others [USD per TH/s]: the most a buyer should pay
+        for it under these assumptions.
+    always_on : float
+        Present value of running it every day [USD per TH/s] (the
+        expected-value NPV; can be negative).
+    daily : ndarray
+        Present value of each day's option [USD per TH/s].
+    """
+
+    with_switch_off: float
+    always_on: float
+    daily: FloatArray
+
+    @property
+    def switch_off_premium(self) -> float:
+        """What the right to switch off adds [USD per TH/s], >= 0."""
+        return self.with_switch_off - self.always_on
+
+    def overpayment(self, price_per_th: float) -> float:
+        """How much ``price_per_th`` [USD per TH/s] exceeds the value [-]: 0.25 = 25 % over."""
+        price = _contract.check_scalar("price_per_th", price_per_th, low=0.0)
+        return price / self.with_switch_off - 1.0 if self.with_switch_off > 0 else math.inf
+
+
+def switch_off_value(
+    btc_price: float,
+    volatility: float,
+    rate: float,
+    btc_per_th: ArrayLike,
+    cost_per_th: ArrayLike,
+) -> MachineValue:
+    """Value one TH/s as a strip of daily calls on BTC (Yaish and Zohar 2022).
+
+    On day ``t`` the machine earns ``h_t S_t`` and costs ``c_t``; its owner
+    runs it only when ``h_t S_t > c_t``, so the day is a call on BTC with
+    strike ``c_t / h_t``. Under a risk-neutral GBM for the BTC price the
+    strip has a closed form.
+
+    Parameters
+    ----------
+    btc_price : float
+        BTC price today, ``S_0`` [USD/BTC], > 0.
+    volatility : float
+        Annualised volatility of the BTC price [1/sqrt(year)], >= 0.
+    rate : float
+        Annual effective risk-free rate ``r`` [-], > -1: the BTC price
+        grows at it in expectation (risk-neutral) and values are discounted
+        at it, ``(1 + r) ** (-t / 365)``.
+    btc_per_th : array-like, one value per day from today
+        BTC one TH/s earns on each day, after the pool fee, ``h_t``
+        [BTC per TH/s per day], >= 0 (a difficulty path with its halvings:
+        :func:`minerecon.economics.btc_mined_per_th`).
+    cost_per_th : float or array-like of the same length
+        Cost of running one TH/s on each day, ``c_t``, that switching off
+        saves (energy) [USD per TH/s per day], >= 0.
+
+    Returns
+    -------
+    MachineValue
+
+    Notes
+    -----
+    With ``T_t = t / 365`` years and the continuous rate ``rho = ln(1 + r)``,
+
+    ``V = sum_t h_t C(S_0, c_t / h_t, T_t)``, with ``C`` the Black-Scholes
+    call at rate ``rho`` and volatility ``sigma``;
+
+    ``V_on = sum_t (h_t S_0 - c_t exp(-rho T_t))``, since
+    ``E[S_t] exp(-rho T_t) = S_0``. Day 0 is worth its intrinsic value.
+
+    References
+    ----------
+    Yaish, A. and Zohar, A. (2022). Correct cryptocurrency ASIC pricing: are
+    miners overpaying? *arXiv:2207.07982* (4th Conference on Advances in
+    Financial Technologies, AFT 2022).
+
+    Examples
+    --------
+    One S21 XP TH/s (13.5 J/TH at 0.06 USD/kWh: 0.0194 USD a day) for a
+    year at 88,235 USD/BTC, 4e-7 BTC per TH/s per day, 50 % volatility and
+    a 4 % rate. Always on it is worth ``365 * 4e-7 * 88,235`` = 12.88 USD
+    of BTC less 6.94 USD of discounted energy; switching off adds little
+    while the strike (48,500 USD/BTC) is far below the price:
+
+    >>> value = switch_off_value(88_235, 0.5, 0.04, [4e-7] * 365, 0.0194)
+    >>> round(value.with_switch_off, 2), round(value.always_on, 2)
+    (6.01, 5.94)
+    """
+    spot = _contract.check_scalar("btc_price", btc_price, low=0.0, low_open=True)
+    sigma = _contract.check_scalar("volatility", volatility, low=0.0)
+    annual = _contract.check_scalar("rate", rate, low=-1.0, low_open=True)
+    reward = np.atleast_1d(_finite("btc_per_th", btc_per_th))
+    if reward.ndim != 1 or reward.size == 0 or (reward < 0).any():
+        raise ValueError(
+            "btc_per_th must be a non-empty sequence of non-negative daily rewards "
+            f"[BTC per TH/s per day], got shape {np.shape(btc_per_th)}"
+        )
+    cost = _finite("cost_per_th", cost_per_th)
+    if cost.shape not in ((), reward.shape):
+        raise ValueError(
+            f"cost_per_th must be one cost or one per day ({reward.size}), got shape {cost.shape}"
+        )
+    cost = np.broadcast_to(cost, reward.shape)
+    if (cost < 0).any():
+        raise ValueError(f"cost_per_th must be >= 0 [USD per TH/s per day], got {cost.min()}")
+    years = np.arange(reward.size) / DAYS_PER_YEAR
+    rho = math.log1p(annual)
+    # h C(S, c/h) = C(h S, c): a day is a call on its BTC revenue struck at its cost.
+    daily = _call_price(reward * spot, cost, years, rho, sigma)
+    always_on = float(np.sum(reward * spot - cost * np.exp(-rho * years)))
+    return MachineValue(with_switch_off=float(daily.sum()), always_on=always_on, daily=daily)

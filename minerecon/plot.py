@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,13 @@ from minerecon import economics, report
 from minerecon._contract import check, check_scalar
 from minerecon.hardware import Miner, list_miners
 from minerecon.network import NetworkState
+from minerecon.typing import ArrayLike, DateLike
+
+if TYPE_CHECKING:
+    from matplotlib.collections import PolyCollection
+
+    from minerecon.projection import SimulationResult
+    from minerecon.scenario import SiteComparison
 
 __all__ = [
     "breakeven_btc_price",
@@ -112,7 +119,7 @@ def _finite_max(values: Any, *others: float) -> float:
     return max(finite) if finite else 1.0
 
 
-def _subtitle(attrs: dict[str, Any]) -> str:
+def _subtitle(attrs: Mapping[Hashable, Any]) -> str:
     """Two lines: the network of the table's day, then its costs."""
     return (
         f"{attrs['date']}: difficulty {attrs['difficulty'] / 1e12:.2f} T, "
@@ -121,7 +128,7 @@ def _subtitle(attrs: dict[str, Any]) -> str:
     )
 
 
-def _cost_options(attrs: dict[str, Any]) -> dict[str, float]:
+def _cost_options(attrs: Mapping[Hashable, Any]) -> dict[str, float]:
     names = {"pool_fee": "pool_fee", "pue": "pue", "uptime": "uptime"}
     names["other_opex"] = "other_opex_usd_per_th_day"
     return {key: attrs[name] for key, name in names.items() if name in attrs}
@@ -242,7 +249,7 @@ def margin_vs_btc_price(
     *,
     network: NetworkState | None = None,
     power_price: float = report.DEFAULT_POWER_PRICE,
-    btc_prices: Any = None,
+    btc_prices: ArrayLike | None = None,
     ax: Axes | None = None,
     **kwargs: Any,
 ) -> Axes:
@@ -308,7 +315,8 @@ def margin_vs_btc_price(
             state.difficulty, miner.efficiency, power_price, **reward, **kwargs
         )
         ax.plot(prices, margin, color=colour, linestyle=style, label=miner.name)
-        ax.plot([breakeven], [0.0], "o", color=colour, markersize=5)
+        # Scalar inputs give one price.
+        ax.plot([cast(float, breakeven)], [0.0], "o", color=colour, markersize=5)
     ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
     ax.axvline(state.btc_price, color=PALETTE[7], linestyle="--", linewidth=1.0)
     # Near the right end the label goes left of the line: it stays inside the axes.
@@ -353,9 +361,9 @@ def _machine_style(index: int) -> tuple[str, str]:
 
 
 def npv_distribution(
-    npv: Any,
+    npv: SiteComparison | xr.DataArray,
     *,
-    kind: str = "violin",
+    kind: Literal["violin", "box"] = "violin",
     ax: Axes | None = None,
 ) -> Axes:
     """Distribution of NPV per option of a site comparison.
@@ -411,7 +419,9 @@ def npv_distribution(
             showextrema=False,
             showmedians=True,
         )
-        for index, body in enumerate(parts["bodies"]):
+        # A list of PolyCollection, one per violin; the stubs type it as one Collection.
+        bodies = cast("list[PolyCollection]", parts["bodies"])
+        for index, body in enumerate(bodies):
             body.set_facecolor(PALETTE[index % len(PALETTE)])
             body.set_alpha(0.6)
         parts["cmedians"].set_color(PALETTE[7])
@@ -522,7 +532,7 @@ def split_fraction_curve(
         raise ValueError("scores must have one value per fraction (its index has duplicates)")
     scores = scores.sort_index()
     if best is None:
-        best = float(scores.idxmax())
+        best = float(cast(float, scores.idxmax()))  # the index holds fractions (checked)
     else:
         best = check_scalar("best", best)
         if best not in scores.index:
@@ -795,7 +805,7 @@ def _units_of(coord: Any) -> str:
     return str(coord.attrs.get("units") or ARGUMENT_UNITS.get(str(coord.name), ""))
 
 
-def _numeric_along(data: Any, dim: str) -> str | None:
+def _numeric_along(data: Any, dim: Hashable) -> str | None:
     """A numeric coordinate along a non-numeric dim (``efficiency`` along ``miner``)."""
     names = [
         name
@@ -805,7 +815,7 @@ def _numeric_along(data: Any, dim: str) -> str | None:
     return "efficiency" if "efficiency" in names else (names[0] if names else None)
 
 
-def _grid_axis(data: Any, dim: str, axis: Any) -> np.ndarray:
+def _grid_axis(data: Any, dim: Hashable, axis: Any) -> np.ndarray:
     """Positions of a grid dimension on ``axis`` (x or y), labelled with units."""
     coord = data.coords[dim] if dim in data.coords else None
     values = np.asarray(coord.values) if coord is not None else np.arange(data.sizes[dim])
@@ -935,7 +945,7 @@ def breakeven_power_price(
 
 
 def margin_map(
-    data: Any,
+    data: xr.DataArray,
     *,
     ax: Axes | None = None,
     levels: Iterable[float] | None = None,
@@ -998,7 +1008,7 @@ def margin_map(
 
 
 def breakeven_contours(
-    surface: Any,
+    surface: xr.DataArray,
     *,
     ax: Axes | None = None,
     levels: Iterable[float] | int | None = None,
@@ -1115,8 +1125,8 @@ def _hashprice_history(history: pd.DataFrame) -> pd.Series:
 
 def history(
     *,
-    start: Any = None,
-    end: Any = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Hashprice and difficulty over the bundled history, halvings marked.
@@ -1188,7 +1198,8 @@ def history(
         when = pd.Timestamp(day)
         if not frame.index[0] <= when <= frame.index[-1]:
             continue
-        ax.axvline(when, color=PALETTE[7], linestyle=":", linewidth=1.2)
+        # Matplotlib converts dates through its units registry; its stubs accept only float.
+        ax.axvline(when, color=PALETTE[7], linestyle=":", linewidth=1.2)  # type: ignore[arg-type]
         ax.annotate(
             f"halving {day}\nblock {height:,}",
             (when, 1.0),
@@ -1213,7 +1224,7 @@ def history(
 
 
 def fan_chart(
-    result: Any,
+    result: SimulationResult,
     variable: str = "price",
     *,
     ax: Axes | None = None,
@@ -1301,7 +1312,7 @@ def fan_chart(
     return ax
 
 
-def profitable_map(data: Any, *, ax: Axes | None = None) -> Axes:
+def profitable_map(data: xr.Dataset, *, ax: Axes | None = None) -> Axes:
     """How many catalogue machines are profitable over two axes.
 
     Parameters

@@ -39,7 +39,7 @@ import functools
 import math
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,7 @@ from scipy import optimize
 from minerecon import _random, datasets, units
 from minerecon._contract import check, check_count
 from minerecon.datasets import Calibration
+from minerecon.typing import ArrayLike, DateLike, FloatArray, SeedLike
 
 #: Days per year used to annualise every rate in this module
 #: (:data:`minerecon.units.DAYS_PER_YEAR`).
@@ -56,9 +57,19 @@ DAYS_PER_YEAR = units.DAYS_PER_YEAR
 #: Time step of the paths [yr].
 DT = 1.0 / DAYS_PER_YEAR
 
-_EMPTY_INT8 = np.empty((0, 0), dtype=np.int8)
-_EMPTY_INT32 = np.empty((0, 0), dtype=np.int32)
-_EMPTY_INT64 = np.empty((0, 0), dtype=np.int64)
+_EMPTY_INT8: np.ndarray = np.empty((0, 0), dtype=np.int8)
+_EMPTY_INT32: np.ndarray = np.empty((0, 0), dtype=np.int32)
+_EMPTY_INT64: np.ndarray = np.empty((0, 0), dtype=np.int64)
+
+
+class PriceModel(Protocol):
+    """What :func:`simulate` and the Monte Carlo engine draw price paths from.
+
+    The models of this module, or any object with their ``sample`` method.
+    """
+
+    def sample(self, rng: np.random.Generator, out: FloatArray, start_price: float) -> None:
+        """Fill ``out`` (n_paths, n_days) in place with price paths [USD/BTC]."""
 
 
 # --------------------------------------------------------------------------
@@ -84,7 +95,7 @@ def _count(n: int) -> str:
     return text if len(text) <= 15 else f"about 1e{len(text) - 1}"
 
 
-def _megabytes(n_bytes: int) -> float:
+def _megabytes(n_bytes: float) -> float:
     """``n_bytes`` in MB; ``inf`` for a count too large for a float."""
     try:
         return n_bytes / 2**20
@@ -116,7 +127,7 @@ def _check_memory(n_paths: int, n_days: int, bytes_per_path_day: int) -> None:
         )
 
 
-def _check_calibration(calibration: Any) -> None:
+def _check_calibration(calibration: object) -> None:
     """A model's ``calibration`` is what ``fit`` records: a :class:`Calibration` or None."""
     if calibration is not None and not isinstance(calibration, Calibration):
         raise ValueError(
@@ -125,7 +136,7 @@ def _check_calibration(calibration: Any) -> None:
         )
 
 
-def _start_price(start_price: Any) -> float:
+def _start_price(start_price: object) -> float:
     return _real("start_price", start_price, low=0.0, low_open=True, unit="[USD/BTC]")
 
 
@@ -149,7 +160,9 @@ def _finish(buf: np.ndarray, out: np.ndarray, start_price: float) -> None:
         out[...] = buf
 
 
-def _side_output(name: str, array: Any, shape: tuple[int, int], dtype: Any) -> np.ndarray:
+def _side_output(
+    name: str, array: np.ndarray | None, shape: tuple[int, int], dtype: type[np.integer]
+) -> np.ndarray:
     """Scratch array for an optional per-day output (regimes, jumps, indices)."""
     if array is None:
         return {np.int8: _EMPTY_INT8, np.int32: _EMPTY_INT32}.get(dtype, _EMPTY_INT64)
@@ -165,7 +178,9 @@ def _side_output(name: str, array: Any, shape: tuple[int, int], dtype: Any) -> n
 # --------------------------------------------------------------------------
 
 
-def _window(prices: Any, start: Any, end: Any, minimum: int) -> tuple[pd.Series, str]:
+def _window(
+    prices: pd.Series | None, start: DateLike | None, end: DateLike | None, minimum: int
+) -> tuple[pd.Series, str]:
     """The validated daily price window ``[start, end]`` and its source label."""
     if prices is None:
         history = datasets.load_history()
@@ -241,13 +256,13 @@ def _log_returns(window: pd.Series) -> np.ndarray:
 
 
 def simulate(
-    model: Any,
+    model: PriceModel,
     n_paths: int,
     n_days: int,
     *,
     start_price: float,
-    seed: _random.SeedLike = None,
-) -> np.ndarray:
+    seed: SeedLike = None,
+) -> FloatArray:
     """Price paths of a model, reproducible by seed and independent of chunking.
 
     Parameters
@@ -303,10 +318,12 @@ class _PriceModel:
     """Shared convenience methods of the price models."""
 
     def simulate(
-        self, n_paths: int, n_days: int, *, start_price: float, seed: _random.SeedLike = None
-    ) -> np.ndarray:
+        self, n_paths: int, n_days: int, *, start_price: float, seed: SeedLike = None
+    ) -> FloatArray:
         """Paths of this model; see :func:`simulate`."""
-        return simulate(self, n_paths, n_days, start_price=start_price, seed=seed)
+        # the models that inherit this method have the protocol's sample method
+        model = cast("PriceModel", self)
+        return simulate(model, n_paths, n_days, start_price=start_price, seed=seed)
 
 
 # --------------------------------------------------------------------------
@@ -346,7 +363,11 @@ class ConstantPrice(_PriceModel):
 
     @classmethod
     def fit(
-        cls, prices: pd.Series | None = None, *, start: Any = None, end: Any = None
+        cls,
+        prices: pd.Series | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
     ) -> ConstantPrice:
         """Record the window only: a constant price has no parameter to estimate.
 
@@ -401,7 +422,11 @@ class GrowthPrice(_PriceModel):
 
     @classmethod
     def fit(
-        cls, prices: pd.Series | None = None, *, start: Any = None, end: Any = None
+        cls,
+        prices: pd.Series | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
     ) -> GrowthPrice:
         """Annualised geometric mean growth over a window.
 
@@ -450,7 +475,9 @@ class GrowthPrice(_PriceModel):
 
 
 @njit(cache=True, nogil=True)
-def _log_walk(z, log_start, drift, scale):  # pragma: no cover - numba
+def _log_walk(
+    z: np.ndarray, log_start: float, drift: float, scale: float
+) -> None:  # pragma: no cover - numba
     """Turn normals ``z`` into log prices in place: one pass instead of three."""
     n_paths, n_days = z.shape
     for p in range(n_paths):
@@ -525,7 +552,13 @@ class GBM(_PriceModel):
         _finish(buf, out, start_price)
 
     @classmethod
-    def fit(cls, prices: pd.Series | None = None, *, start: Any = None, end: Any = None) -> GBM:
+    def fit(
+        cls,
+        prices: pd.Series | None = None,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+    ) -> GBM:
         """Maximum-likelihood GBM from daily log returns.
 
         Parameters
@@ -578,7 +611,18 @@ def _poisson_inverse(u: float, lam: float) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _merton_paths(out, u, zj, a, b, lam, m, d, log_s0, jumps):  # pragma: no cover - numba
+def _merton_paths(
+    out: np.ndarray,
+    u: np.ndarray,
+    zj: np.ndarray,
+    a: float,
+    b: float,
+    lam: float,
+    m: float,
+    d: float,
+    log_s0: float,
+    jumps: np.ndarray,
+) -> None:  # pragma: no cover - numba
     n_paths, n_days = out.shape
     store = jumps.shape[0] > 0
     for i in range(n_paths):
@@ -600,7 +644,9 @@ _MERTON_MAX_DAILY_INTENSITY = 2.0  # upper bound of lambda dt in the fit [1/day]
 
 
 @njit(cache=True, nogil=True)
-def _merton_negloglik_kernel(x, a, s, lam, m, d):  # pragma: no cover - numba
+def _merton_negloglik_kernel(
+    x: np.ndarray, a: float, s: float, lam: float, m: float, d: float
+) -> float:  # pragma: no cover - numba
     n_terms = _MERTON_MAX_JUMPS + 1
     log_w = np.empty(n_terms)
     var = np.empty(n_terms)
@@ -664,7 +710,7 @@ def _fit_merton_mle(r: np.ndarray) -> tuple[float, ...]:
     for threshold in (3.0, 4.0):
         a0, s0, lam0, m0, d0 = _fit_merton_threshold(x, threshold)
         s0 = max(s0, 0.05)
-        theta0 = [
+        theta0: list[float] | np.ndarray = [
             a0,
             math.log(s0),
             math.log(min(max(lam0, 1e-3), 0.5)),
@@ -809,8 +855,8 @@ class MertonJump(_PriceModel):
         cls,
         prices: pd.Series | None = None,
         *,
-        start: Any = None,
-        end: Any = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
         method: str = "mle",
         threshold: float = 4.0,
     ) -> MertonJump:
@@ -896,7 +942,7 @@ class MertonJump(_PriceModel):
 
 
 @njit(cache=True, nogil=True)
-def _pick(cumulative, u):  # pragma: no cover - numba
+def _pick(cumulative: np.ndarray, u: float) -> int:  # pragma: no cover - numba
     k = cumulative.shape[0]
     for j in range(k - 1):
         if u < cumulative[j]:
@@ -905,7 +951,17 @@ def _pick(cumulative, u):  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def _regime_paths(out, u, cum_init, cum_trans, a, b, init_state, log_s0, states):
+def _regime_paths(
+    out: np.ndarray,
+    u: np.ndarray,
+    cum_init: np.ndarray,
+    cum_trans: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    init_state: int,
+    log_s0: float,
+    states: np.ndarray,
+) -> None:
     n_paths, n_days = out.shape
     store = states.shape[0] > 0
     for i in range(n_paths):
@@ -991,7 +1047,7 @@ class RegimeSwitching(_PriceModel):
 
     drifts: Sequence[float]
     volatilities: Sequence[float]
-    transition: Sequence[Any]
+    transition: Sequence[float] | Sequence[Sequence[float]]
     initial_state: int | None = None
     calibration: Calibration | None = None
 
@@ -1023,14 +1079,14 @@ class RegimeSwitching(_PriceModel):
         _check_calibration(self.calibration)
 
     @staticmethod
-    def _vector(name: str, values: Any, **bounds: Any) -> list[float]:
+    def _vector(name: str, values: object, **bounds: Any) -> list[float]:
         array = np.asarray(values, dtype=object)
         if array.ndim != 1:
             raise ValueError(f"{name} must be a sequence of numbers, got {values!r}")
         return [_real(f"{name}[{i}]", v, **bounds) for i, v in enumerate(array)]
 
     @staticmethod
-    def _matrix(transition: Any, k: int) -> np.ndarray:
+    def _matrix(transition: object, k: int) -> np.ndarray:
         try:
             array = np.asarray(transition, dtype=float)
         except (TypeError, ValueError, OverflowError):
@@ -1063,7 +1119,7 @@ class RegimeSwitching(_PriceModel):
         return len(self.drifts)
 
     @property
-    def stationary_distribution(self) -> np.ndarray:
+    def stationary_distribution(self) -> FloatArray:
         """Long-run share of days in each regime ``pi`` with ``pi P = pi`` [-]."""
         pi = _stationary(np.asarray(self.transition))
         if pi is None:
@@ -1111,8 +1167,8 @@ class RegimeSwitching(_PriceModel):
         cls,
         prices: pd.Series | None = None,
         *,
-        start: Any = None,
-        end: Any = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
         n_states: int = 2,
     ) -> RegimeSwitching:
         """Gaussian hidden Markov model of daily log returns, fitted by EM.
@@ -1170,7 +1226,16 @@ class RegimeSwitching(_PriceModel):
 
 
 @njit(cache=True, nogil=True)
-def _baum_welch(x, mu, var, P, pi0, max_iter, tol, var_floor):  # pragma: no cover - numba
+def _baum_welch(
+    x: np.ndarray,
+    mu: np.ndarray,
+    var: np.ndarray,
+    P: np.ndarray,
+    pi0: np.ndarray,
+    max_iter: int,
+    tol: float,
+    var_floor: float,
+) -> float:  # pragma: no cover - numba
     n = x.shape[0]
     k = mu.shape[0]
     log_b = np.empty((n, k))
@@ -1298,7 +1363,14 @@ def _fit_hmm(r: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 @njit(cache=True, nogil=True)
-def _bootstrap_paths(out, v, returns, p_new, log_s0, indices):  # pragma: no cover - numba
+def _bootstrap_paths(
+    out: np.ndarray,
+    v: np.ndarray,
+    returns: np.ndarray,
+    p_new: float,
+    log_s0: float,
+    indices: np.ndarray,
+) -> None:  # pragma: no cover - numba
     n_paths, n_days = out.shape
     n = returns.shape[0]
     store = indices.shape[0] > 0
@@ -1374,7 +1446,7 @@ class StationaryBootstrap(_PriceModel):
     (100, 366)
     """
 
-    returns: Any = None
+    returns: ArrayLike | None = None
     mean_block_days: float = 30.0
     keep_drift: bool = False
     calibration: Calibration | None = None
@@ -1412,8 +1484,9 @@ class StationaryBootstrap(_PriceModel):
         object.__setattr__(self, "returns", returns)
 
     def __repr__(self) -> str:
+        returns = cast("FloatArray", self.returns)  # an array once __post_init__ has run
         return (
-            f"StationaryBootstrap(returns=<{self.returns.size} daily log returns>, "
+            f"StationaryBootstrap(returns=<{returns.size} daily log returns>, "
             f"mean_block_days={self.mean_block_days!r}, keep_drift={self.keep_drift!r}, "
             f"calibration={self.calibration!r})"
         )
@@ -1424,23 +1497,23 @@ class StationaryBootstrap(_PriceModel):
         return (
             self.mean_block_days == other.mean_block_days
             and self.keep_drift == other.keep_drift
-            and np.array_equal(self.returns, other.returns)
+            and np.array_equal(cast("FloatArray", self.returns), cast("FloatArray", other.returns))
             and self.calibration == other.calibration
         )
 
     def __hash__(self) -> int:
-        return hash(
-            (self.mean_block_days, self.keep_drift, self.returns.tobytes(), self.calibration)
-        )
+        returns = cast("FloatArray", self.returns)
+        return hash((self.mean_block_days, self.keep_drift, returns.tobytes(), self.calibration))
 
     @property
-    def resampled_returns(self) -> np.ndarray:
+    def resampled_returns(self) -> FloatArray:
         """The returns paths are built from [-]: ``returns`` shifted to no drift in
         USD unless ``keep_drift``."""
+        returns = cast("FloatArray", self.returns)
         if self.keep_drift:
-            return self.returns
-        shift = np.log(np.mean(np.exp(self.returns - self.returns.max()))) + self.returns.max()
-        return self.returns - shift
+            return returns
+        shift = np.log(np.mean(np.exp(returns - returns.max()))) + returns.max()
+        return returns - shift
 
     def sample(
         self,
@@ -1477,8 +1550,8 @@ class StationaryBootstrap(_PriceModel):
         cls,
         prices: pd.Series | None = None,
         *,
-        start: Any = None,
-        end: Any = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
         mean_block_days: float = 30.0,
         keep_drift: bool = False,
     ) -> StationaryBootstrap:

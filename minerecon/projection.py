@@ -44,7 +44,7 @@ import dataclasses
 import datetime as dt
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 import numba
 import numpy as np
@@ -61,13 +61,20 @@ from minerecon.difficulty import (
     _hashrate_shocks,
     start_chain,
 )
-from minerecon.hardware import Deployment, Fleet, deployments
+from minerecon.hardware import Deployment, Fleet, Miner, deployments
 from minerecon.network import (
     NetworkState,
     hashrate_from_difficulty,
 )
-from minerecon.price import _count, _megabytes, _physical_memory
+from minerecon.price import PriceModel, _count, _megabytes, _physical_memory
+from minerecon.typing import ArrayLike, DateLike, FloatArray, SeedLike
 from minerecon.units import DAYS_PER_YEAR
+
+if TYPE_CHECKING:
+    import distributed
+
+    from minerecon.fees import FeeKind
+    from minerecon.price import GBM
 
 __all__ = [
     "Calibrated",
@@ -119,6 +126,7 @@ MONTHLY = {
     "cumulative_cash": "USD (month end)",
     "btc_all_on": "BTC/month",
     "energy_all_on": "USD/month",
+    "hashprice": "USD/TH/day (month end)",
 }
 _M = {name: index for index, name in enumerate(MONTHLY)}
 _D = {name: index for index, name in enumerate(DAILY)}
@@ -139,14 +147,29 @@ SUMMARY = {
 _S = {name: index for index, name in enumerate(SUMMARY)}
 
 
-def _check_scenario(scenario: Any) -> None:
+class FeeModel(Protocol):
+    """What the engine draws fees from.
+
+    The models of :mod:`minerecon.fees`, or any object with their ``kind``
+    and ``sample`` (see that module).
+    """
+
+    @property
+    def kind(self) -> FeeKind:
+        """``"btc_per_block"`` or ``"share"``: the unit of the paths."""
+
+    def sample(self, rng: np.random.Generator, out: FloatArray) -> None:
+        """Fill ``out`` (n_paths, n_days) in place with daily fee paths."""
+
+
+def _check_scenario(scenario: object) -> None:
     if not isinstance(scenario, MiningScenario):
         raise ValueError(
             f"scenario must be a MiningScenario, got {type(scenario).__name__} {scenario!r:.60}"
         )
 
 
-def _check_model(name: str, model: Any, method: str, module: str) -> None:
+def _check_model(name: str, model: object, method: str, module: str) -> None:
     """A price or fee model is anything with the engine's ``sample`` method (or None)."""
     # pandas objects have a sample method of their own (random rows), not the engine's
     if model is not None and (
@@ -208,24 +231,25 @@ class MiningScenario:
         demand-response revenue or site capex, added to every path.
     """
 
-    fleet: Any
+    fleet: Fleet | Deployment | Sequence[Deployment]
     start: NetworkState | None = None
     days: int = 1461
-    price: Any = None
-    fees: Any = None
+    price: PriceModel | None = None
+    fees: FeeModel | None = None
     hashrate: HashrateModel | None = None
-    power_price: float | Sequence[float] | np.ndarray = 0.05
+    power_price: ArrayLike = 0.05
     power_price_escalation: float = 0.0
     pue: float = 1.0
     pool_fee: float = 0.0
     discount_rate: float = 0.10
     policy: Literal["sell", "hold"] = "sell"
     switch_off: bool = True
-    fleet_scale: Sequence[float] | np.ndarray | None = None
-    extra_cash_flow: Sequence[float] | np.ndarray | None = None
+    fleet_scale: ArrayLike | None = None
+    extra_cash_flow: ArrayLike | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fleet", deployments(self.fleet))
+        fleet = deployments(self.fleet)
+        object.__setattr__(self, "fleet", fleet)
         if self.start is None:
             object.__setattr__(self, "start", NetworkState.latest())
         if not isinstance(self.start, NetworkState):
@@ -299,10 +323,10 @@ class MiningScenario:
         if not isinstance(self.switch_off, bool | np.bool_):
             raise ValueError(f"switch_off must be True or False, got {self.switch_off!r}")
         object.__setattr__(self, "switch_off", bool(self.switch_off))
-        for deployment in self.fleet:
+        for deployment in fleet:
             if deployment.delivery_day(self.start.date) >= self.days:
                 raise ValueError(
-                    f"delivery of {deployment.miner.name} falls after the horizon "
+                    f"delivery of {_miner(deployment).name} falls after the horizon "
                     f"of {self.days} days"
                 )
 
@@ -310,7 +334,7 @@ class MiningScenario:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> dict[str, str | float | bool]:
         """The cost and valuation settings as plain values, defaults included.
 
         ``power_price`` [USD/kWh] is the mean over the days when it is given
@@ -319,7 +343,7 @@ class MiningScenario:
         """
         power = np.asarray(self.power_price, dtype=float)
         return {
-            "start": str(self.start.date.date()),
+            "start": str(_start(self).date.date()),
             "days": int(self.days),
             "power_price": float(power.mean()),
             "power_price_varies": bool(power.ndim == 1 and np.ptp(power) > 0),
@@ -337,8 +361,8 @@ class MiningScenario:
         Settings left at the defaults of the core functions say so: a pool
         fee of 0 and a PUE of 1.0 are rarely what a site pays.
         """
-        start, settings = self.start, self.settings()
-        fleet = Fleet.from_deployments(self.fleet)
+        start, settings = _start(self), self.settings()
+        fleet = Fleet.from_deployments(_fleet(self))
         end = start.date + pd.Timedelta(days=self.days - 1)
         lines = [
             f"start {start.date.date()}: height {start.height:,}, BTC {start.btc_price:,.0f} USD, "
@@ -374,20 +398,39 @@ class MiningScenario:
     @property
     def dates(self) -> pd.DatetimeIndex:
         """The simulated days."""
-        return pd.date_range(self.start.date, periods=self.days, freq="D")
+        return pd.date_range(_start(self).date, periods=self.days, freq="D")
 
-    def _price_model(self) -> Any:
+    def _price_model(self) -> PriceModel:
         from minerecon import price
 
         return self.price if self.price is not None else price.ConstantPrice()
 
-    def _fee_model(self) -> Any:
+    def _fee_model(self) -> FeeModel:
         from minerecon import fees
 
-        return self.fees if self.fees is not None else fees.ConstantFees(self.start.fees_per_block)
+        if self.fees is not None:
+            return self.fees
+        return fees.ConstantFees(_start(self).fees_per_block)
 
     def _hashrate_model(self) -> HashrateModel:
         return self.hashrate if self.hashrate is not None else ConstantGrowth(0.0)
+
+
+def _start(scenario: MiningScenario) -> NetworkState:
+    """The scenario's start, which ``MiningScenario.__post_init__`` sets."""
+    return cast(NetworkState, scenario.start)
+
+
+def _fleet(scenario: MiningScenario) -> tuple[Deployment, ...]:
+    """The scenario's fleet, which ``MiningScenario.__post_init__`` makes Deployments."""
+    return cast("tuple[Deployment, ...]", scenario.fleet)
+
+
+def _miner(deployment: Deployment) -> Miner:
+    """A deployment's machine: a catalogue name is looked up on construction."""
+    miner = deployment.miner
+    assert isinstance(miner, Miner)
+    return miner
 
 
 def _hashrate_text(terahash: float) -> str:
@@ -398,7 +441,7 @@ def _hashrate_text(terahash: float) -> str:
     return f"{terahash:,.4g} TH/s"
 
 
-def _model_text(model: Any) -> str:
+def _model_text(model: object) -> str:
     """A model's class, numeric fields and the window it was fitted on."""
     if not dataclasses.is_dataclass(model):
         return type(model).__name__
@@ -430,21 +473,20 @@ def fleet_schedule(scenario: MiningScenario) -> _FleetSchedule:
     """Hashrate, power and fixed cash flows of each deployment per day."""
     _check_scenario(scenario)
     days = np.arange(scenario.days, dtype=float)
-    groups = scenario.fleet
+    groups = _fleet(scenario)
     hashrate = np.zeros((len(groups), scenario.days))
     power = np.zeros_like(hashrate)
     other = np.zeros_like(hashrate)
     fixed = np.zeros(scenario.days)
     for index, group in enumerate(groups):
-        delivered_on = group.delivery_day(scenario.start.date)
+        delivered_on = group.delivery_day(_start(scenario).date)
         age = np.clip(days - delivered_on, 0, None) / DAYS_PER_YEAR
         alive = (days >= delivered_on) * np.exp(-group.failure_rate * age)
         units = group.count * alive
-        hashrate[index] = (
-            units * group.miner.hashrate * (1 - group.degradation) ** age * group.uptime
-        )
-        power[index] = units * group.miner.power * group.uptime
-        other[index] = units * group.miner.hashrate * group.other_opex
+        miner = _miner(group)
+        hashrate[index] = units * miner.hashrate * (1 - group.degradation) ** age * group.uptime
+        power[index] = units * miner.power * group.uptime
+        other[index] = units * miner.hashrate * group.other_opex
         fixed[delivered_on] -= group.count * group.capex_per_unit
         fixed[-1] += units[-1] * group.resale_value
     if scenario.fleet_scale is not None:
@@ -452,7 +494,7 @@ def fleet_schedule(scenario: MiningScenario) -> _FleetSchedule:
         hashrate, power, other = hashrate * scale, power * scale, other * scale
     if scenario.extra_cash_flow is not None:
         fixed = fixed + np.asarray(scenario.extra_cash_flow, dtype=float)
-    return _FleetSchedule(hashrate, power, other, fixed, tuple(g.miner.name for g in groups))
+    return _FleetSchedule(hashrate, power, other, fixed, tuple(_miner(g).name for g in groups))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -543,12 +585,16 @@ class SimulationResult:
         npv = self.summary["npv"].values
         table = risk.summarize(npv, level=level)
         if self.n_paths > npv.size:
+            assert self.statistics is not None  # paths beyond the kept ones are counted there
             figures = self.statistics["npv"]
             table["n"] = float(self.n_paths)
             table["mean"] = float(figures.sel(statistic="mean"))
             table["std"] = float(figures.sel(statistic="std"))
             table["probability_of_loss"] = float(self.statistics["probability_of_loss"])
-        table.attrs = self.scenario.settings() | {"quantiles_from_paths": int(npv.size)}
+        # pandas-stubs: the attrs setter's Mapping[Hashable | None, Any] refuses str keys
+        table.attrs = self.scenario.settings() | {  # type: ignore[assignment]
+            "quantiles_from_paths": int(npv.size)
+        }
         return table
 
     def describe(self) -> list[str]:
@@ -563,7 +609,7 @@ class SimulationResult:
     def halving_dates(self) -> pd.Series:
         """Date and time each path reaches the next halving (NaT if it does not)."""
         days = pd.to_timedelta(self.summary.halving_day.values, unit="D")
-        return pd.Series(self.scenario.start.date + days, index=self.summary.path.values)
+        return pd.Series(_start(self.scenario).date + days, index=self.summary.path.values)
 
     def payback(self, currency: Literal["usd", "btc"] = "usd") -> pd.Series:
         """Distribution of payback days: share that never pays back, quantiles."""
@@ -573,6 +619,7 @@ class SimulationResult:
         values = self.summary[name].values
         table = risk.payback_distribution(values)
         if self.n_paths > values.size:  # the share and mean over every path
+            assert self.statistics is not None  # paths beyond the kept ones are counted there
             figures = self.statistics[name]
             table["n"] = float(self.n_paths)
             table["share_never"] = 1.0 - float(figures.sel(statistic="count")) / self.n_paths
@@ -587,8 +634,8 @@ class SimulationResult:
         yearly = grouped.sum()[flows]
         for name in set(MONTHLY) - set(flows):
             yearly[name] = grouped.last()[name]
-        for name in yearly.data_vars:
-            yearly[name].attrs["units"] = MONTHLY[name].replace("/month", "/year")
+        for variable in yearly.data_vars:
+            yearly[variable].attrs["units"] = MONTHLY[str(variable)].replace("/month", "/year")
         return yearly
 
     def bands(
@@ -600,7 +647,7 @@ class SimulationResult:
         source = self.daily if self.daily is not None and variable in self.daily else self.monthly
         if variable not in source:
             raise ValueError(
-                f"variable must be one of {sorted(source.data_vars)}, got {variable!r}"
+                f"variable must be one of {sorted(map(str, source.data_vars))}, got {variable!r}"
             )
         return risk.percentile_bands(source[variable], dim="path", percentiles=percentiles)
 
@@ -615,11 +662,10 @@ def _threads(threads: int | None) -> Iterator[None]:
     if threads is None:
         yield
         return
-    if not isinstance(threads, int) or not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
-        raise ValueError(
-            f"threads must be a whole number in [1, {numba.config.NUMBA_NUM_THREADS}], "
-            f"got {threads!r}"
-        )
+    # numba sets NUMBA_NUM_THREADS at run time; its typed package does not declare it
+    most = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+    if not isinstance(threads, int) or not 1 <= threads <= most:
+        raise ValueError(f"threads must be a whole number in [1, {most}], got {threads!r}")
     previous = numba.get_num_threads()
     numba.set_num_threads(threads)
     try:
@@ -632,13 +678,13 @@ def simulate(
     scenario: MiningScenario,
     n_paths: int = 1000,
     *,
-    seed: Any = None,
+    seed: SeedLike = None,
     output: Literal["summary", "flows", "full"] = "summary",
     chunk_size: int | None = None,
     memory_budget_mb: float = 1024.0,
     threads: int | None = None,
     progress: bool | None = None,
-    client: Any = None,
+    client: distributed.Client | None = None,
     keep_paths: int | None = None,
 ) -> SimulationResult:
     """Run a scenario over ``n_paths`` joint price / fee / hashrate paths.
@@ -798,7 +844,11 @@ def simulate(
         workers = numba.get_num_threads()
         for first in range(0, n_paths, chunk_size):
             last = min(first + chunk_size, n_paths)
-            target = outputs.slice(first, last) if last <= keep else scratch.slice(0, last - first)
+            if last <= keep:
+                target = outputs.slice(first, last)
+            else:
+                assert scratch is not None  # allocated when keep < n_paths
+                target = scratch.slice(0, last - first)
             job.run(first, last, target, workers, price_buffer, fee_buffer, cash_buffer)
             if first < keep < last:
                 outputs.slice(first, keep).copy_from(target)
@@ -816,8 +866,8 @@ class _Job:
     schedule: _FleetSchedule
     month_index: np.ndarray
     root: np.random.SeedSequence
-    price_model: Any
-    fee_model: Any
+    price_model: PriceModel
+    fee_model: FeeModel
     hashrate_model: HashrateModel
     n_months: int
     output: str
@@ -848,7 +898,7 @@ class _Job:
     ) -> None:
         """Paths ``first:last`` into ``outputs`` (that chunk's rows), from their own streams."""
         scenario = self.scenario
-        start_price = scenario.start.btc_price
+        start_price = _start(scenario).btc_price
         streams = _random.Streams(self.root)
         price = streams.fill(
             _random.PRICE,
@@ -906,7 +956,7 @@ def _simulate_task(
 
 
 def _simulate_on_cluster(
-    client: Any,
+    client: distributed.Client,
     job: _Job,
     n_paths: int,
     chunk_size: int,
@@ -973,7 +1023,7 @@ class _Outputs:
 
 
 def _paths_to_keep(
-    keep_paths: Any, n_paths: int, output: str, bytes_per_path: int, memory_budget_mb: float
+    keep_paths: object, n_paths: int, output: str, bytes_per_path: int, memory_budget_mb: float
 ) -> int:
     """How many paths keep their per-path results (see ``simulate``'s ``keep_paths``)."""
     if keep_paths is not None:
@@ -1048,9 +1098,9 @@ def _run_kernel(
     ``workers`` threads (default: numba's thread count) run blocks of paths.
     """
     power_price = _daily_power_price(scenario)
-    state = scenario.start
+    state = _start(scenario)
     chain = start_chain(state)
-    start_hashrate = float(hashrate_from_difficulty(state.difficulty))
+    start_hashrate = float(np.asarray(hashrate_from_difficulty(state.difficulty)))
     hashrate_parameters = hashrate_model._kernel_parameters(state.date)
     fleet_hashrate = schedule.hashrate.sum(axis=0)
     discount = cashflow.discount_factors(scenario.days, scenario.discount_rate)
@@ -1098,7 +1148,7 @@ def _run_kernel(
     outputs.summary[:, _S["irr"]] = cashflow.irr(cash, periods_per_year=DAYS_PER_YEAR)
 
 
-def _daily_cash_flows(scenario: MiningScenario, n_paths: int, seed: Any) -> np.ndarray:
+def _daily_cash_flows(scenario: MiningScenario, n_paths: int, seed: SeedLike) -> FloatArray:
     """Daily cash flow of each path [USD/day], as ``simulate(..., output="flows")``.
 
     For searches that run a small scenario many times (break-evens): the
@@ -1109,6 +1159,7 @@ def _daily_cash_flows(scenario: MiningScenario, n_paths: int, seed: Any) -> np.n
     job = _Job.of(scenario, schedule, month_index, _random.seed_sequence(seed), "flows")
     outputs = _Outputs.allocate(n_paths, scenario.days, job.n_months, len(schedule.names), "flows")
     job.run(0, n_paths, outputs, numba.get_num_threads())
+    assert outputs.cash is not None  # allocated for output="flows"
     return outputs.cash
 
 
@@ -1118,7 +1169,12 @@ def _calendar(scenario: MiningScenario) -> tuple[pd.PeriodIndex, np.ndarray]:
     return months, np.asarray(index, dtype=np.int64)
 
 
-def default_market(fleet: Any, *, days: int, start: NetworkState | None = None) -> MiningScenario:
+def default_market(
+    fleet: Fleet | Deployment | Sequence[Deployment],
+    *,
+    days: int,
+    start: NetworkState | None = None,
+) -> MiningScenario:
     """The market of the studies that are given none, for ``fleet`` over ``days``.
 
     From ``start`` (by default the last day of the bundled history): BTC
@@ -1152,11 +1208,11 @@ def default_market(fleet: Any, *, days: int, start: NetworkState | None = None) 
 
 
 def compare_machines(
-    machines: Mapping[Any, float] | Sequence[Deployment],
+    machines: Mapping[str | Miner, float] | Sequence[Deployment],
     scenario: MiningScenario | None = None,
     *,
     n_paths: int = 1000,
-    seed: Any = None,
+    seed: SeedLike = None,
     level: float = 0.95,
     **run: Any,
 ) -> pd.DataFrame:
@@ -1224,11 +1280,12 @@ def compare_machines(
         npv = result.risk(level)
         payback = result.payback()
         capex = deployment.count * deployment.capex_per_unit
-        rows[deployment.miner.name] = {
+        miner = _miner(deployment)
+        rows[miner.name] = {
             "machines": deployment.count,
             "capex_usd": capex,
-            "usd_per_th": deployment.capex_per_unit / deployment.miner.hashrate,
-            "efficiency_j_per_th": deployment.miner.efficiency,
+            "usd_per_th": deployment.capex_per_unit / miner.hashrate,
+            "efficiency_j_per_th": miner.efficiency,
             "mean_npv_usd": npv["mean"],
             "p5_npv_usd": npv["p5"],
             "p95_npv_usd": npv["p95"],
@@ -1244,7 +1301,8 @@ def compare_machines(
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "machine"
     table = table.sort_values(["npv_per_capex", "mean_npv_usd"], ascending=False)
-    table.attrs = scenario.settings() | {
+    # pandas-stubs: the attrs setter's Mapping[Hashable | None, Any] refuses str keys
+    table.attrs = scenario.settings() | {  # type: ignore[assignment]
         "n_paths": int(n_paths),
         "seed_entropy": str(root.entropy),
         "level": level,
@@ -1252,7 +1310,7 @@ def compare_machines(
     return table
 
 
-def _machine_deployments(machines: Any) -> list[Deployment]:
+def _machine_deployments(machines: object) -> list[Deployment]:
     """The machines of :func:`compare_machines` as Deployments, checked."""
     if isinstance(machines, Mapping):
         deployed = []
@@ -1277,7 +1335,7 @@ def _machine_deployments(machines: Any) -> list[Deployment]:
             "machines must map machine names to prices [USD] or hold Deployments, "
             f"got {machines!r}"
         )
-    names = [deployment.miner.name for deployment in deployed]
+    names = [_miner(deployment).name for deployment in deployed]
     if not names or len(set(names)) != len(names):
         raise ValueError(f"machines must name at least one machine, each once, got {names}")
     return deployed
@@ -1285,8 +1343,8 @@ def _machine_deployments(machines: Any) -> list[Deployment]:
 
 def backtest(
     fleet: Fleet | Deployment | Sequence[Deployment],
-    start: Any,
-    end: Any = None,
+    start: DateLike,
+    end: DateLike | None = None,
     **costs: Any,
 ) -> SimulationResult:
     """Replay the bundled history for a fleet bought on ``start``.
@@ -1344,7 +1402,7 @@ def backtest(
     )
     subsidy = network.block_subsidy(datasets.estimate_height(window.index))
     realised = window[["price_usd", "difficulty", "fees_btc_per_block"]].to_numpy().T.copy()
-    reward = network.btc_per_th_day(realised[1], realised[2], subsidy)
+    reward = np.asarray(network.btc_per_th_day(realised[1], realised[2], subsidy))
     months, month_index = _calendar(scenario)
     schedule = fleet_schedule(scenario)
     outputs = _Outputs.allocate(1, days, int(month_index[-1]) + 1, len(schedule.names), "full")
@@ -1491,8 +1549,8 @@ class Calibrated:
         was asked for); :meth:`table` marks them ``fitted=False``.
     """
 
-    price: Any
-    fees: Any
+    price: PriceModel
+    fees: FeeModel
     hashrate: HashrateModel
     assumed: tuple[str, ...] = ()
 
@@ -1550,14 +1608,21 @@ class Calibrated:
                 )
         return pd.DataFrame(rows).set_index(["component", "parameter"])
 
-    def scenario(self, fleet: Any, **fields: Any) -> MiningScenario:
+    def scenario(
+        self, fleet: Fleet | Deployment | Sequence[Deployment], **fields: Any
+    ) -> MiningScenario:
         """A :class:`MiningScenario` using these three models."""
         return MiningScenario(
             fleet, price=self.price, fees=self.fees, hashrate=self.hashrate, **fields
         )
 
 
-def calibrate(start: Any = None, end: Any = None, *, price_drift: Any = "zero") -> Calibrated:
+def calibrate(
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    *,
+    price_drift: Literal["zero", "fitted"] | float = "zero",
+) -> Calibrated:
     """Fit GBM price, stochastic fees and economic hashrate to the bundled history.
 
     Parameters
@@ -1609,9 +1674,10 @@ def calibrate(start: Any = None, end: Any = None, *, price_drift: Any = "zero") 
     return Calibrated(price=gbm, fees=fitted_fees, hashrate=hashrate, assumed=assumed)
 
 
-def _price_with_drift(fitted: Any, price_drift: Any) -> tuple[Any, tuple[str, ...]]:
+def _price_with_drift(fitted: GBM, price_drift: object) -> tuple[GBM, tuple[str, ...]]:
     """The fitted GBM with the drift ``calibrate`` was asked for."""
     window = fitted.calibration
+    assert window is not None  # fit records its window
     years = (window.end - window.start).days / DAYS_PER_YEAR
     if isinstance(price_drift, str) and price_drift == "fitted":
         warnings.warn(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -130,21 +130,32 @@ def miner_economics(
         "uptime": uptime,
     }
     costs = {"pue": pue, "other_opex": other_opex}
-    frame["revenue_usd_per_th_day"] = economics.revenue_per_th(
-        state.btc_price, state.difficulty, **network_inputs
+    # Scalars give a float (one revenue for all machines); the Series of
+    # efficiencies gives a Series on the frame's index.
+    frame["revenue_usd_per_th_day"] = cast(
+        float, economics.revenue_per_th(state.btc_price, state.difficulty, **network_inputs)
     )
-    frame["energy_cost_usd_per_th_day"] = energy_cost_per_th(
-        efficiency, power_price, pue=pue, uptime=uptime
+    frame["energy_cost_usd_per_th_day"] = cast(
+        "pd.Series[float]", energy_cost_per_th(efficiency, power_price, pue=pue, uptime=uptime)
     )
-    frame["margin_usd_per_th_day"] = economics.margin_per_th(
-        state.btc_price, state.difficulty, efficiency, power_price, **network_inputs, **costs
+    frame["margin_usd_per_th_day"] = cast(
+        "pd.Series[float]",
+        economics.margin_per_th(
+            state.btc_price, state.difficulty, efficiency, power_price, **network_inputs, **costs
+        ),
     )
     frame["margin_usd_per_machine_day"] = frame["margin_usd_per_th_day"] * frame["hashrate_th"]
-    frame["breakeven_btc_price_usd"] = economics.breakeven_btc_price(
-        state.difficulty, efficiency, power_price, **network_inputs, **costs
+    frame["breakeven_btc_price_usd"] = cast(
+        "pd.Series[float]",
+        economics.breakeven_btc_price(
+            state.difficulty, efficiency, power_price, **network_inputs, **costs
+        ),
     )
-    frame["breakeven_power_price_usd_per_kwh"] = economics.breakeven_power_price(
-        state.btc_price, state.difficulty, efficiency, **network_inputs, **costs
+    frame["breakeven_power_price_usd_per_kwh"] = cast(
+        "pd.Series[float]",
+        economics.breakeven_power_price(
+            state.btc_price, state.difficulty, efficiency, **network_inputs, **costs
+        ),
     )
     frame.attrs = {
         "date": str(state.date.date()),
@@ -172,7 +183,7 @@ def breakeven_summary(
     pue: float = 1.0,
     uptime: float = 1.0,
     other_opex: float = 0.0,
-) -> dict[str, Any]:
+) -> dict[str, str | float]:
     """All break-evens of one machine, as a flat dictionary.
 
     Parameters
@@ -201,15 +212,28 @@ def breakeven_summary(
     power_price = check_scalar("power_price", power_price)
     table = miner_economics([machine], network=state, power_price=power_price, **costs)
     reward = {"fees_per_block": state.fees_per_block, "subsidy": state.subsidy}
-    summary: dict[str, Any] = {"miner": machine.name, **table.attrs}
-    summary.update({k: float(v) for k, v in table.iloc[0].items()})
-    summary["breakeven_difficulty"] = economics.breakeven_difficulty(
-        state.btc_price, machine.efficiency, power_price, **reward, **costs
+    summary: dict[str, str | float] = {"miner": machine.name}
+    summary.update({str(k): v for k, v in table.attrs.items()})
+    summary.update({str(k): float(v) for k, v in table.iloc[0].items()})
+    # Scalar inputs give floats.
+    summary["breakeven_difficulty"] = cast(
+        float,
+        economics.breakeven_difficulty(
+            state.btc_price, machine.efficiency, power_price, **reward, **costs
+        ),
     )
-    summary["shutdown_hashprice_usd_per_ph_day"] = hashprice_to_ph_day(
-        economics.shutdown_hashprice(machine.efficiency, power_price, pue=pue, pool_fee=pool_fee)
+    summary["shutdown_hashprice_usd_per_ph_day"] = cast(
+        float,
+        hashprice_to_ph_day(
+            economics.shutdown_hashprice(
+                machine.efficiency, power_price, pue=pue, pool_fee=pool_fee
+            )
+        ),
     )
-    summary["energy_cost_usd_per_btc"] = economics.energy_cost_per_btc(
-        state.difficulty, machine.efficiency, power_price, pue=pue, **reward
+    summary["energy_cost_usd_per_btc"] = cast(
+        float,
+        economics.energy_cost_per_btc(
+            state.difficulty, machine.efficiency, power_price, pue=pue, **reward
+        ),
     )
     return summary

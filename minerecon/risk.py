@@ -16,13 +16,14 @@ tail. Empty input and a ``level`` outside (0, 1) are rejected too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import overload
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from minerecon import _contract
+from minerecon.typing import ArrayLike, FloatArray
 
 __all__ = [
     "cvar",
@@ -63,11 +64,11 @@ def _check_values(name: str, values: np.ndarray, *, finite: bool) -> np.ndarray:
     return values
 
 
-def _check_level(level: Any) -> float:
+def _check_level(level: object) -> float:
     return _contract.check_scalar("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
 
 
-def _check_quantiles(name: str, quantiles: Any, scale: float = 1.0) -> np.ndarray:
+def _check_quantiles(name: str, quantiles: object, scale: float = 1.0) -> np.ndarray:
     if isinstance(quantiles, str | bytes):
         raise ValueError(f"{name} must be a non-empty sequence of numbers, got {quantiles!r}")
     q = np.atleast_1d(_contract._values(_contract.check(name, quantiles, low=0.0, high=scale)))
@@ -78,13 +79,13 @@ def _check_quantiles(name: str, quantiles: Any, scale: float = 1.0) -> np.ndarra
 
 def _reduce(
     core: Callable[[np.ndarray], np.ndarray],
-    values: Any,
+    values: ArrayLike,
     *,
     axis: int | None,
     dim: str | None,
     finite: bool,
     name: str = "values",
-) -> Any:
+) -> float | FloatArray | xr.DataArray:
     """Apply ``core``, which reduces the last axis, over ``axis`` or ``dim``."""
     if isinstance(values, xr.DataArray):
         if axis is not None:
@@ -155,13 +156,29 @@ def _label(q: float) -> str:
 # --------------------------------------------------------------------------
 
 
+@overload
 def probability_of_loss(
-    values: Any,
+    values: xr.DataArray,
+    threshold: float = ...,
+    *,
+    axis: int | None = ...,
+    dim: str | None = ...,
+) -> float | xr.DataArray: ...
+@overload
+def probability_of_loss(
+    values: ArrayLike,
+    threshold: float = ...,
+    *,
+    axis: int | None = ...,
+    dim: str | None = ...,
+) -> float | FloatArray: ...
+def probability_of_loss(
+    values: ArrayLike,
     threshold: float = 0.0,
     *,
     axis: int | None = None,
     dim: str | None = "path",
-) -> Any:
+) -> float | FloatArray | xr.DataArray:
     """Share of outcomes below a threshold.
 
     Parameters
@@ -203,13 +220,29 @@ def _var_core(values: np.ndarray, level: float) -> np.ndarray:
     return losses[..., k]
 
 
+@overload
 def value_at_risk(
-    values: Any,
+    values: xr.DataArray,
+    level: float = ...,
+    *,
+    axis: int | None = ...,
+    dim: str | None = ...,
+) -> float | xr.DataArray: ...
+@overload
+def value_at_risk(
+    values: ArrayLike,
+    level: float = ...,
+    *,
+    axis: int | None = ...,
+    dim: str | None = ...,
+) -> float | FloatArray: ...
+def value_at_risk(
+    values: ArrayLike,
     level: float = 0.95,
     *,
     axis: int | None = None,
     dim: str | None = "path",
-) -> Any:
+) -> float | FloatArray | xr.DataArray:
     """Value at risk: the loss not exceeded with probability ``level``.
 
     Parameters
@@ -268,13 +301,29 @@ def _es_core(values: np.ndarray, level: float) -> np.ndarray:
     return total / tail
 
 
+@overload
 def expected_shortfall(
-    values: Any,
+    values: xr.DataArray,
+    level: float = ...,
+    *,
+    axis: int | None = ...,
+    dim: str | None = ...,
+) -> float | xr.DataArray: ...
+@overload
+def expected_shortfall(
+    values: ArrayLike,
+    level: float = ...,
+    *,
+    axis: int | None = ...,
+    dim: str | None = ...,
+) -> float | FloatArray: ...
+def expected_shortfall(
+    values: ArrayLike,
     level: float = 0.95,
     *,
     axis: int | None = None,
     dim: str | None = "path",
-) -> Any:
+) -> float | FloatArray | xr.DataArray:
     """Expected shortfall (CVaR): the mean loss in the worst ``1 - level`` of outcomes.
 
     Parameters
@@ -324,13 +373,29 @@ cvar = expected_shortfall
 """Alias of :func:`expected_shortfall`."""
 
 
+@overload
 def percentile_bands(
-    data: Any,
+    data: xr.DataArray,
+    dim: str | None = ...,
+    percentiles: Sequence[float] = ...,
+    *,
+    axis: int | None = ...,
+) -> xr.DataArray: ...
+@overload
+def percentile_bands(
+    data: ArrayLike,
+    dim: str | None = ...,
+    percentiles: Sequence[float] = ...,
+    *,
+    axis: int | None = ...,
+) -> FloatArray: ...
+def percentile_bands(
+    data: ArrayLike,
     dim: str | None = "path",
     percentiles: Sequence[float] = (5, 25, 50, 75, 95),
     *,
     axis: int | None = None,
-) -> Any:
+) -> xr.DataArray | FloatArray:
     """Percentiles across paths, for fan charts.
 
     Parameters
@@ -389,7 +454,7 @@ def percentile_bands(
     return np.moveaxis(np.asarray(out), -1, 0)
 
 
-def _one_dimensional(name: str, values: Any) -> np.ndarray:
+def _one_dimensional(name: str, values: ArrayLike) -> np.ndarray:
     array = np.asarray(_contract._values(values))
     if array.ndim != 1:
         raise ValueError(
@@ -400,7 +465,7 @@ def _one_dimensional(name: str, values: Any) -> np.ndarray:
 
 
 def payback_distribution(
-    payback_days: Any,
+    payback_days: ArrayLike,
     *,
     quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
 ) -> pd.Series:
@@ -469,7 +534,7 @@ def payback_distribution(
 
 
 def summarize(
-    values: Any,
+    values: ArrayLike,
     *,
     level: float = 0.95,
     threshold: float = 0.0,
@@ -513,7 +578,8 @@ def summarize(
     for qi, value in zip(q, np.quantile(array, q), strict=True):
         out[_label(qi)] = float(value)
     suffix = f"{100 * level:g}".replace(".", "_")
-    out["probability_of_loss"] = probability_of_loss(array, threshold)
-    out[f"value_at_risk_{suffix}"] = value_at_risk(array, level)
-    out[f"expected_shortfall_{suffix}"] = expected_shortfall(array, level)
+    # One-dimensional outcomes reduced over all values: each measure is a float.
+    out["probability_of_loss"] = float(probability_of_loss(array, threshold))
+    out[f"value_at_risk_{suffix}"] = float(value_at_risk(array, level))
+    out[f"expected_shortfall_{suffix}"] = float(expected_shortfall(array, level))
     return pd.Series(out, name="summary")

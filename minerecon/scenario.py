@@ -24,8 +24,9 @@ How a split changes the site, day by day
 * Demand-response revenue is earned per MW of mining load,
   ``min(F_t, A_t)``, so the converted share gives it up.
 * Mining build-out capex (``Site.mining_capex_per_mw``) is paid on day 0
-  for the MW that stay mining: the fleet's MW, at most the site's MW left
-  after the conversion.
+  for the MW that mine from the start: the fleet's MW, at most the site's
+  MW left after a conversion decided on day 0, or at most the site's MW
+  when the conversion is decided later (those MW mine until then).
 * The hosting contract's own cash flows (rent, opex, landlord capex spread
   over the build, power if not passed through, tenant default with a
   guarantor backstop) add on, from the day of the decision
@@ -49,8 +50,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, SupportsInt, cast
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,7 @@ import xarray as xr
 
 from minerecon import _random, cashflow, risk
 from minerecon._contract import _short, check, check_count, check_scalar
-from minerecon.hardware import Deployment, deployments
+from minerecon.hardware import Deployment, Fleet, Miner, deployments
 from minerecon.hosting import ColocationLease, GpuCloud
 from minerecon.projection import (
     MONTHLY,
@@ -70,6 +71,7 @@ from minerecon.projection import (
     fleet_schedule,
     simulate,
 )
+from minerecon.typing import ArrayLike, DateLike, FloatArray, SeedLike
 from minerecon.units import DAYS_PER_YEAR, W_PER_MW, hashprice_to_ph_day
 from minerecon.valuation import (
     COMPONENTS,
@@ -77,10 +79,15 @@ from minerecon.valuation import (
     SiteValue,
     Valuation,
     _daily_metrics,
+    _FlowParts,
     _ScaledHosting,
     _ScaledMining,
     _value_site,
 )
+
+if TYPE_CHECKING:
+    from minerecon.fees import FeePath
+    from minerecon.network import NetworkState
 
 __all__ = [
     "Site",
@@ -129,8 +136,8 @@ class Site:
     """
 
     gross_mw: float
-    fleet: Any
-    power_price: Any = 0.05
+    fleet: Fleet | Deployment | Sequence[Deployment]
+    power_price: ArrayLike = 0.05
     power_price_escalation: float = 0.0
     mining_pue: float = 1.05
     pool_fee: float = 0.0
@@ -163,12 +170,17 @@ class Site:
         Nameplate power (``count * power``): the site must carry it while
         the machines are up, whatever their average ``uptime``.
         """
-        watts = sum(d.count * d.miner.power for d in self.fleet)
+        watts = sum(d.count * _miner(d).power for d in _deployments(self))
         return watts * self.mining_pue / W_PER_MW
 
     @classmethod
     def filled(
-        cls, gross_mw: float, machine: Any, *, mining_pue: float = 1.05, **fields: Any
+        cls,
+        gross_mw: float,
+        machine: Miner | str | Deployment,
+        *,
+        mining_pue: float = 1.05,
+        **fields: Any,
     ) -> Site:
         """A site of ``gross_mw`` filled with as many machines of one model as fit.
 
@@ -204,11 +216,23 @@ class Site:
             template = Deployment(machine, 0)
         gross_mw = check_scalar("gross_mw", gross_mw, low=0, low_open=True, unit="[MW]")
         mining_pue = check_scalar("mining_pue", mining_pue, low=1.0)
-        per_machine_mw = mining_pue * template.miner.power / W_PER_MW
+        per_machine_mw = mining_pue * _miner(template).power / W_PER_MW
         # A relative 1e-12 keeps an exact fit (gross MW a whole number of machines).
         count = math.floor(gross_mw / per_machine_mw * (1 + 1e-12))
         fleet = dataclasses.replace(template, count=count)
         return cls(gross_mw, fleet, mining_pue=mining_pue, **fields)
+
+
+def _deployments(owner: Site | MiningScenario) -> tuple[Deployment, ...]:
+    """The fleet as the deployments a site or a scenario keeps from construction."""
+    return cast("tuple[Deployment, ...]", owner.fleet)
+
+
+def _miner(deployment: Deployment) -> Miner:
+    """The deployment's machine: a catalogue name is looked up on construction."""
+    miner = deployment.miner
+    assert isinstance(miner, Miner)
+    return miner
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,10 +271,10 @@ class Split:
     (30.0, '30% hosted')
     """
 
-    hosting: Any
+    hosting: ColocationLease | GpuCloud
     fraction: float | None = None
     mw: float | None = None
-    decision: Any = 0
+    decision: int | DateLike = 0
     backfill: bool = True
     downtime_days: float = 0.0
     name: str = ""
@@ -284,6 +308,7 @@ class Split:
                     f"mw must be <= the site's gross_mw ({site.gross_mw} MW), got {self.mw}"
                 )
             return float(self.mw)
+        assert self.fraction is not None  # exactly one of fraction and mw is given
         return float(self.fraction) * site.gross_mw
 
     def label(self, site: Site) -> str:
@@ -293,7 +318,7 @@ class Split:
         return f"{100 * self.converted_mw(site) / site.gross_mw:.4g}% hosted"
 
 
-def _check_hosting(hosting: Any) -> None:
+def _check_hosting(hosting: object) -> None:
     if not isinstance(hosting, ColocationLease | GpuCloud):
         raise ValueError(
             "hosting must be a minerecon.hosting.ColocationLease or GpuCloud, "
@@ -311,7 +336,7 @@ def _check_decision(decision: Any) -> int | pd.Timestamp:
     elif isinstance(decision, numbers.Real):
         if not float(decision).is_integer():
             raise ValueError(usage)
-        day = int(decision)
+        day = int(cast(SupportsInt, decision))  # every concrete real type has __int__
     else:
         try:
             when = pd.Timestamp(decision)
@@ -325,7 +350,7 @@ def _check_decision(decision: Any) -> int | pd.Timestamp:
     return day
 
 
-def _decision_day(decision: Any, start: pd.Timestamp, days: int) -> int:
+def _decision_day(decision: object, start: pd.Timestamp, days: int) -> int:
     """Day of the scenario on which the decision falls, in ``[0, days)``."""
     when = _check_decision(decision)
     day = when if isinstance(when, int) else (when.normalize() - start.normalize()).days
@@ -337,7 +362,9 @@ def _decision_day(decision: Any, start: pd.Timestamp, days: int) -> int:
     return day
 
 
-def _renewed(contract: Any, valuation: Valuation) -> tuple[Any, float]:
+def _renewed(
+    contract: ColocationLease | GpuCloud, valuation: Valuation
+) -> tuple[ColocationLease | GpuCloud, float]:
     """The contract with the renewal added, and the renewal's probability."""
     if (
         isinstance(contract, ColocationLease)
@@ -351,7 +378,9 @@ def _renewed(contract: Any, valuation: Valuation) -> tuple[Any, float]:
     return contract, 0.0
 
 
-def _expected_it_load(contract: Any, valuation: Valuation, n_days: int) -> np.ndarray:
+def _expected_it_load(
+    contract: ColocationLease | GpuCloud, valuation: Valuation, n_days: int
+) -> np.ndarray:
     """Expected share of the contracted IT load in service each day from the decision."""
     load = contract.it_load(n_days)
     renewed, probability = _renewed(contract, valuation)
@@ -372,7 +401,7 @@ class _Plan:
     fleet_scale: np.ndarray
     extra_cash_flow: np.ndarray
     mining_capex: np.ndarray
-    hosting: Any
+    hosting: ColocationLease | GpuCloud | None
     it_mw: float
     decision_day: int
     contract_tail: bool = False
@@ -381,15 +410,15 @@ class _Plan:
 def _surviving_fleet_mw(site: Site, scenario: MiningScenario) -> np.ndarray:
     """Site power the machines still alive on each day need at full use [MW]."""
     schedule = fleet_schedule(scenario.replace(fleet_scale=None, extra_cash_flow=None))
-    uptime = np.array([d.uptime for d in scenario.fleet])[:, None]
+    uptime = np.array([d.uptime for d in _deployments(scenario)])[:, None]
     return (schedule.power / uptime).sum(axis=0) * site.mining_pue / W_PER_MW
 
 
 def _machine_capex(scenario: MiningScenario) -> np.ndarray:
     """Machine purchases on their delivery days [USD/day]."""
     capex = np.zeros(scenario.days)
-    for deployment in scenario.fleet:
-        capex[deployment.delivery_day(scenario.start.date)] += (
+    for deployment in _deployments(scenario):
+        capex[deployment.delivery_day(_start(scenario).date)] += (
             deployment.count * deployment.capex_per_unit
         )
     return capex
@@ -404,7 +433,7 @@ def _plan(
 ) -> _Plan:
     days = scenario.days
     converted = 0.0 if split is None else split.converted_mw(site)
-    decision = 0 if split is None else _decision_day(split.decision, scenario.start.date, days)
+    decision = 0 if split is None else _decision_day(split.decision, _start(scenario).date, days)
     it_load = np.zeros(days)
     it_mw = 0.0
     if split is not None and converted > 0:
@@ -426,11 +455,12 @@ def _plan(
     extra = site.demand_response * mining_mw / DAYS_PER_YEAR
     # Build-out for the MW that stay mining: none on the MW to be converted.
     build_out = np.zeros(days)
-    build_out[0] = site.mining_capex_per_mw * min(site.fleet_mw, site.gross_mw - converted)
+    mining_from_start = site.gross_mw - (converted if decision == 0 else 0.0)
+    build_out[0] = site.mining_capex_per_mw * min(site.fleet_mw, mining_from_start)
     extra = extra - build_out
     label = "pure mining" if split is None else split.label(site)
-    hosting = None if split is None else split.hosting
-    return _Plan(label, scale, extra, build_out, hosting, it_mw, decision)
+    contract = None if split is None else split.hosting
+    return _Plan(label, scale, extra, build_out, contract, it_mw, decision)
 
 
 def _hosting_flows(
@@ -438,7 +468,7 @@ def _hosting_flows(
     scenario: MiningScenario,
     valuation: Valuation,
     n_paths: int,
-    root: Any,
+    root: SeedLike,
     *,
     expected: bool = False,
 ) -> HostingFlows | _ScaledHosting:
@@ -452,6 +482,7 @@ def _hosting_flows(
     """
     days = scenario.days
     decision = plan.decision_day
+    assert plan.hosting is not None  # only the options with a contract have its flows
     contract, probability = _renewed(plan.hosting, valuation)
     term_end = plan.hosting.horizon_days
     local_days = days - decision
@@ -461,7 +492,7 @@ def _hosting_flows(
         beyond = np.arange(1, contract_days - local_days + 1) / DAYS_PER_YEAR
         growth = (1 + scenario.power_price_escalation) ** beyond
         power_price = np.concatenate([power_price, power_price[-1] * growth])
-    terms = {"it_mw": plan.it_mw, "power_price": power_price}
+    terms: dict[str, Any] = {"it_mw": plan.it_mw, "power_price": power_price}
     # Every flow is linear in the tenant's survival a_t: flow = dead + (live - dead) a_t,
     # with "dead" the flows of a tenant gone from day 0 and "live" those of one that stays.
     dead = contract.daily_cash_flows(contract_days, **terms, default_day=0.0)
@@ -505,7 +536,7 @@ def _hosting_flows(
 
     exits: list[tuple[int, float, np.ndarray]] = []
     if isinstance(contract, ColocationLease):
-        growth = 1.0 + contract.escalator
+        rent_growth = 1.0 + contract.escalator
         ends_of_terms = [(term_end, 1.0 - probability)]
         if probability > 0:
             ends_of_terms.append((contract.horizon_days, probability))
@@ -514,7 +545,7 @@ def _hosting_flows(
                 continue
             # A lease still running at the horizon is sold there unless valued to its end.
             sold = end if plan.contract_tail or end <= local_days else local_days
-            forward = noi(min(sold, contract_days) - 1) * DAYS_PER_YEAR * growth
+            forward = noi(min(sold, contract_days) - 1) * DAYS_PER_YEAR * rent_growth
             exits.append((decision + sold - 1, weight_of_end, forward))
     lump = np.zeros(1)
     if contract_days > local_days:
@@ -535,7 +566,7 @@ def _hosting_flows(
         guaranteed[-1] += lump_guaranteed
     completion = decision + math.ceil(plan.hosting.build_days + plan.hosting.ramp_days)
     pad = np.zeros(decision)
-    fields = {
+    fields: dict[str, Any] = {
         "guaranteed": np.concatenate([pad, guaranteed]),
         "capex": np.concatenate([pad, capex]),
         "exits": tuple(exits),
@@ -560,7 +591,7 @@ def _option_values(
     scenario: MiningScenario,
     valuation: Valuation,
     operating: np.ndarray,
-    root: Any,
+    root: SeedLike,
     *,
     expected: bool = False,
 ) -> list[SiteValue]:
@@ -590,7 +621,9 @@ def _option_values(
 
 def _operating_flows(result: SimulationResult) -> np.ndarray:
     """Daily mining cash flow of the whole fleet before its capex and resale [USD/day]."""
-    return result.daily.cash_flow.values - fleet_schedule(result.scenario).fixed_flow
+    daily = result.daily
+    assert daily is not None  # the engine ran with output="flows"
+    return daily.cash_flow.values - fleet_schedule(result.scenario).fixed_flow
 
 
 @dataclasses.dataclass(frozen=True)
@@ -649,7 +682,7 @@ class SiteComparison:
     scenario: MiningScenario
     valuation: Valuation
     _plans: tuple[_Plan, ...] = dataclasses.field(repr=False, default=())
-    _splits: tuple[tuple[Any, Split], ...] = dataclasses.field(repr=False, default=())
+    _splits: tuple[tuple[str | None, Split], ...] = dataclasses.field(repr=False, default=())
     _contract_tail: bool = dataclasses.field(repr=False, default=False)
 
     def revalue(self, valuation: Valuation) -> SiteComparison:
@@ -743,7 +776,8 @@ class SiteComparison:
                 }
             )
         table = pd.DataFrame(rows, index=pd.Index(self.options, name="option"))
-        table.attrs = self._settings()
+        # pandas types attrs with Hashable keys; these are str.
+        table.attrs = cast("dict[Hashable | None, Any]", self._settings())
         return table
 
     def _settings(self) -> dict[str, Any]:
@@ -785,9 +819,10 @@ class SiteComparison:
         Columns: the :data:`~minerecon.valuation.COMPONENTS`, ``npv``
         (the first five) and ``equity_npv`` (all six).
         """
-        means = self.components.mean("path").to_pandas()
-        means["npv"] = self.npv.mean("path").to_pandas()
-        means["equity_npv"] = self.equity_npv.mean("path").to_pandas()
+        # A DataArray over (option, component) comes out as a DataFrame.
+        means = cast(pd.DataFrame, self.components.mean("path").to_pandas())
+        means["npv"] = cast(pd.Series, self.npv.mean("path").to_pandas())
+        means["equity_npv"] = cast(pd.Series, self.equity_npv.mean("path").to_pandas())
         means.columns.name = None
         return means
 
@@ -797,9 +832,9 @@ class SiteComparison:
         Years before completion are nan (see ``dscr``).
         """
         self._check_option(option, allow_base=False)
-        percentiles = np.atleast_1d(check("percentiles", percentiles, low=0.0, high=100.0))
-        if percentiles.ndim != 1 or percentiles.size == 0:
-            raise ValueError(f"percentiles must be a non-empty list of numbers, got {percentiles}")
+        chosen = np.atleast_1d(check("percentiles", percentiles, low=0.0, high=100.0))
+        if chosen.ndim != 1 or chosen.size == 0:
+            raise ValueError(f"percentiles must be a non-empty list of numbers, got {chosen}")
         if self.valuation.financing is None:
             raise ValueError("option has no debt: the valuation has no financing")
         values = self.dscr.sel(option=option).values
@@ -809,9 +844,9 @@ class SiteComparison:
         table = pd.DataFrame(
             np.nan,
             index=pd.RangeIndex(values.shape[-1], name="year"),
-            columns=[f"p{p:g}" for p in percentiles],
+            columns=[f"p{p:g}" for p in chosen],
         )
-        for p in percentiles:
+        for p in chosen:
             table.loc[operating, f"p{p:g}"] = np.percentile(values[:, operating], p, axis=0)
         return table
 
@@ -893,10 +928,10 @@ class SiteComparison:
 
     def split_curve(
         self,
-        hosting: Any = None,
+        hosting: ColocationLease | GpuCloud | None = None,
         *,
-        fractions: Sequence[float] = tuple(float(f) for f in np.linspace(0.0, 1.0, 11)),
-        objective: str | Callable[[np.ndarray], float] = "mean",
+        fractions: Sequence[float] = tuple(map(float, np.linspace(0.0, 1.0, 11))),
+        objective: Literal["mean", "cvar"] | Callable[[FloatArray], float] = "mean",
         level: float = 0.95,
         valuation: Valuation | None = None,
     ) -> tuple[float, pd.Series]:
@@ -944,10 +979,11 @@ class SiteComparison:
         per day (difficulty, subsidy and fees of the start); 0 or inf as it.
         """
         price = self.breakeven_btc_price(option, **bracket)
-        start = self.scenario.start
-        return float(hashprice_to_ph_day(start.hashprice / start.btc_price * price))
+        start = _start(self.scenario)
+        ph_day = hashprice_to_ph_day(start.hashprice / start.btc_price * price)
+        return float(np.asarray(ph_day))  # a number in, a number out
 
-    def _mean_fees(self) -> Any:
+    def _mean_fees(self) -> FeePath:
         from minerecon import fees
 
         model = self.scenario._fee_model()
@@ -956,7 +992,7 @@ class SiteComparison:
         return fees.FeePath(paths.mean(axis=0), model.kind)
 
 
-def _check_valuation(valuation: Any) -> None:
+def _check_valuation(valuation: object) -> None:
     if not isinstance(valuation, Valuation):
         name = type(valuation).__name__
         raise ValueError(f"valuation must be a minerecon.valuation.Valuation, got {name}")
@@ -971,13 +1007,13 @@ def _suffix(level: float) -> str:
     return f"{level * 100:g}".replace(".", "_")
 
 
-def _deterministic(scenario: MiningScenario, btc_price: float, fees: Any) -> MiningScenario:
+def _deterministic(scenario: MiningScenario, btc_price: float, fees: FeePath) -> MiningScenario:
     """The scenario on one noise-free path with the BTC price held at ``btc_price``."""
     from minerecon import price
 
     hashrate = scenario._hashrate_model()
     return scenario.replace(
-        start=scenario.start.replace(btc_price=btc_price),
+        start=_start(scenario).replace(btc_price=btc_price),
         price=price.ConstantPrice(),
         hashrate=dataclasses.replace(hashrate, volatility=0.0),
         fees=fees,
@@ -995,7 +1031,14 @@ def _is_deterministic(scenario: MiningScenario) -> bool:
     return quiet_price and quiet_fees and scenario._hashrate_model().volatility == 0.0
 
 
-def _check_site(site: Any) -> None:
+def _start(scenario: MiningScenario) -> NetworkState:
+    """The scenario's first day: a scenario given none takes the last day of the history."""
+    start = scenario.start
+    assert start is not None
+    return start
+
+
+def _check_site(site: object) -> None:
     if not isinstance(site, Site):
         raise ValueError(f"site must be a minerecon.scenario.Site, got {type(site).__name__}")
 
@@ -1030,7 +1073,7 @@ def compare(
     *,
     scenario: MiningScenario | None = None,
     n_paths: int = 1000,
-    seed: Any = None,
+    seed: SeedLike = None,
     valuation: Valuation | None = None,
     contract_tail: bool = False,
     **run: Any,
@@ -1126,11 +1169,13 @@ def _prepare(
     splits: Sequence[Split] | Mapping[str, Split],
     scenario: MiningScenario | None,
     n_paths: int,
-    seed: Any,
+    seed: SeedLike,
     valuation: Valuation | None,
     contract_tail: bool,
     run: Mapping[str, Any],
-) -> tuple[tuple[tuple[Any, Split], ...], MiningScenario, Valuation, list[_Plan], Any]:
+) -> tuple[
+    tuple[tuple[str | None, Split], ...], MiningScenario, Valuation, list[_Plan], SimulationResult
+]:
     """Check the arguments of :func:`compare`, plan the options and run the engine once."""
     items, base, valuation, plans = _plan_study(
         site, splits, scenario, n_paths, valuation, contract_tail
@@ -1146,7 +1191,7 @@ def _plan_study(
     n_paths: int,
     valuation: Valuation | None,
     contract_tail: bool,
-) -> tuple[tuple[tuple[Any, Split], ...], MiningScenario, Valuation, list[_Plan]]:
+) -> tuple[tuple[tuple[str | None, Split], ...], MiningScenario, Valuation, list[_Plan]]:
     """Check the arguments of :func:`compare` and plan the options."""
     _check_site(site)
     if scenario is not None and not isinstance(scenario, MiningScenario):
@@ -1176,6 +1221,7 @@ def _plan_study(
     _check_valuation(valuation)
     if not isinstance(contract_tail, bool):
         raise ValueError(f"contract_tail must be True or False, got {contract_tail!r}")
+    items: list[tuple[str | None, Split]]
     if isinstance(splits, Mapping):
         items = list(splits.items())
     elif isinstance(splits, Sequence | set | frozenset) and not isinstance(splits, str | bytes):
@@ -1201,7 +1247,7 @@ def _plan_study(
 
 def _plans_for(
     site: Site,
-    items: Sequence[tuple[Any, Split]],
+    items: Sequence[tuple[str | None, Split]],
     base: MiningScenario,
     valuation: Valuation,
     contract_tail: bool,
@@ -1224,7 +1270,7 @@ def _plans_for(
 
 def _assemble(
     site: Site,
-    items: tuple[tuple[Any, Split], ...],
+    items: tuple[tuple[str | None, Split], ...],
     base: MiningScenario,
     valuation: Valuation,
     mining: SimulationResult,
@@ -1238,12 +1284,18 @@ def _assemble(
     starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
     n_years = values[0].dscr.shape[-1]
     irrs, equity_irrs, paybacks, monthly = zip(
-        *(_daily_metrics(v._parts, starts) for v in values), strict=True
+        # Valued without daily flows, every option keeps its flows in factors.
+        *(_daily_metrics(cast(_FlowParts, v._parts), starts) for v in values),
+        strict=True,
     )
 
     def stack(
-        name: str, per_option: list[np.ndarray], dims: tuple[str, ...], units: str, **coords
-    ):
+        name: str,
+        per_option: list[np.ndarray],
+        dims: tuple[str, ...],
+        units: str,
+        **coords: Sequence[Hashable] | np.ndarray,
+    ) -> xr.DataArray:
         return xr.DataArray(
             np.array(per_option),
             dims=("option", *dims),
@@ -1288,10 +1340,10 @@ def _assemble(
 
 def optimal_split(
     site: Site,
-    hosting: Any,
+    hosting: ColocationLease | GpuCloud,
     *,
     fractions: Sequence[float] = tuple(np.linspace(0.0, 1.0, 11)),
-    objective: str | Callable[[np.ndarray], float] = "mean",
+    objective: Literal["mean", "cvar"] | Callable[[FloatArray], float] = "mean",
     level: float = 0.95,
     **compare_kwargs: Any,
 ) -> tuple[float, pd.Series]:
@@ -1337,7 +1389,7 @@ def _npvs(
     *,
     scenario: MiningScenario | None = None,
     n_paths: int = 1000,
-    seed: Any = None,
+    seed: SeedLike = None,
     contract_tail: bool = False,
     **run: Any,
 ) -> dict[str, dict[str, np.ndarray]]:
@@ -1355,7 +1407,7 @@ def _npvs(
 
 def _npvs_on_paths(
     site: Site,
-    items: Sequence[tuple[Any, Split]],
+    items: Sequence[tuple[str | None, Split]],
     base: MiningScenario,
     valuations: Mapping[str, Valuation | None],
     default: Valuation,
@@ -1380,7 +1432,7 @@ def _equity_gain(
     scenario: MiningScenario,
     valuation: Valuation,
     n_paths: int,
-    seed: Any,
+    seed: SeedLike,
     run: tuple[MiningScenario, np.ndarray, np.random.SeedSequence] | None = None,
 ) -> tuple[float, tuple[MiningScenario, np.ndarray, np.random.SeedSequence]]:
     """Mean equity NPV of ``split`` minus pure mining's, and the engine run used.
@@ -1403,14 +1455,16 @@ def _equity_gain(
     return float(np.mean(values[1].equity_npv - values[0].equity_npv)), run
 
 
-def _widest_hosting(splits: Sequence[Split], site: Site, without: str) -> Any:
+def _widest_hosting(
+    splits: Sequence[Split], site: Site, without: str
+) -> ColocationLease | GpuCloud:
     """The contract of the split converting the most power (the first on a tie)."""
     if not splits:
         raise ValueError(f"split_curve needs a hosting contract: {without}")
     return max(splits, key=lambda split: split.converted_mw(site)).hosting
 
 
-def _objective(objective: Any, level: float) -> Callable[[np.ndarray], float]:
+def _objective(objective: object, level: float) -> Callable[[FloatArray], float]:
     level = check_scalar("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     if isinstance(objective, str) and objective == "mean":
         return lambda npv: float(np.mean(npv))
@@ -1430,7 +1484,9 @@ def _fractions(fractions: Sequence[float]) -> list[float]:
     return values
 
 
-def _fraction_splits(hosting: Any, fractions: Sequence[float]) -> dict[str, Split]:
+def _fraction_splits(
+    hosting: ColocationLease | GpuCloud, fractions: Sequence[float]
+) -> dict[str, Split]:
     # A fraction of 0 is pure mining itself: it is scored from pure mining's paths.
     return {f"fraction={f!r}": Split(hosting, fraction=f) for f in fractions if f > 0}
 
@@ -1438,8 +1494,8 @@ def _fraction_splits(hosting: Any, fractions: Sequence[float]) -> dict[str, Spli
 def _best_fraction(
     npvs: Mapping[str, np.ndarray],
     fractions: Sequence[float],
-    score: Callable[[np.ndarray], float],
-    objective: Any,
+    score: Callable[[FloatArray], float],
+    objective: object,
 ) -> tuple[float, pd.Series]:
     labels = ["pure mining" if f == 0 else f"fraction={f!r}" for f in fractions]
     scores = pd.Series(
@@ -1447,4 +1503,4 @@ def _best_fraction(
         index=pd.Index(fractions, name="fraction"),
         name=objective if isinstance(objective, str) else "objective",
     )
-    return float(scores.idxmax()), scores
+    return float(cast(float, scores.idxmax())), scores

@@ -38,8 +38,8 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import warnings
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,12 @@ import xarray as xr
 
 from minerecon import _random, risk
 from minerecon._contract import MinereconWarning, check, check_scalar
+from minerecon.typing import SeedLike
+
+if TYPE_CHECKING:
+    from minerecon.projection import MiningScenario, SimulationResult
+    from minerecon.scenario import Site, SiteComparison, Split
+    from minerecon.valuation import Valuation
 
 __all__ = [
     "decision_tornado",
@@ -117,7 +123,7 @@ def _check_bounds(bounds: Any, name: str = "bounds") -> dict[str, tuple[float, f
     return out
 
 
-def _check_whole(name: str, value: Any, low: int, high: int | None = None) -> int:
+def _check_whole(name: str, value: int, low: int, high: int | None = None) -> int:
     # numpy registers timedelta64 as an Integral: it is a duration, not a count.
     if (
         isinstance(value, bool | np.bool_ | np.timedelta64)
@@ -208,6 +214,7 @@ def _evaluate(
             if vectorized or np.allclose(out[0], scalar(0), rtol=1e-9, atol=0, equal_nan=True):
                 return out, True
         elif vectorized:
+            assert out is not None  # with vectorized set, a failed call or conversion raised
             raise ValueError(
                 f"func must return one value per point (shape ({size},)) when "
                 f"vectorized=True, got shape {np.shape(out)}"
@@ -242,11 +249,11 @@ def _int_seed(seq: np.random.SeedSequence, word: int = 0) -> int:
 
 
 def tornado(
-    func: Callable[..., Any],
-    base: Mapping[str, Any],
+    func: Callable[..., object],
+    base: Mapping[str, object],
     ranges: Mapping[str, tuple[float, float]],
     *,
-    output: Any = None,
+    output: str | None = None,
     vectorized: bool | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity: each parameter at its low and high value.
@@ -358,14 +365,14 @@ def _label(func: Callable[..., Any], output: Any) -> str:
 
 
 def morris(
-    func: Callable[..., Any],
+    func: Callable[..., object],
     bounds: Mapping[str, tuple[float, float]],
     *,
     trajectories: int = 20,
     levels: int = 4,
-    seed: Any = None,
-    output: Any = None,
-    fixed: Mapping[str, Any] | None = None,
+    seed: SeedLike = None,
+    output: str | None = None,
+    fixed: Mapping[str, object] | None = None,
     vectorized: bool | None = None,
 ) -> pd.DataFrame:
     """Morris elementary-effects screening (SALib).
@@ -452,16 +459,16 @@ def morris(
 
 
 def sobol(
-    func: Callable[..., Any],
+    func: Callable[..., object],
     bounds: Mapping[str, tuple[float, float]],
     *,
     n: int = 1024,
-    seed: Any = None,
-    method: str = "scipy",
+    seed: SeedLike = None,
+    method: Literal["scipy", "salib"] = "scipy",
     confidence_level: float = 0.95,
     n_resamples: int = 999,
-    output: Any = None,
-    fixed: Mapping[str, Any] | None = None,
+    output: str | None = None,
+    fixed: Mapping[str, object] | None = None,
     vectorized: bool | None = None,
 ) -> pd.DataFrame:
     """Sobol' first-order and total indices over independent uniform inputs.
@@ -561,8 +568,17 @@ def sobol(
 
 
 def _sobol_scipy(
-    func, bounds, names, n, root, confidence_level, n_resamples, output, fixed, vectorized
-):
+    func: Callable[..., object],
+    bounds: Mapping[str, tuple[float, float]],
+    names: list[str],
+    n: int,
+    root: np.random.SeedSequence,
+    confidence_level: float,
+    n_resamples: int,
+    output: str | None,
+    fixed: Mapping[str, object],
+    vectorized: bool | None,
+) -> tuple[dict[str, np.ndarray], int]:
     from scipy import stats
 
     mode = {"vectorized": vectorized}
@@ -605,8 +621,17 @@ def _sobol_scipy(
 
 
 def _sobol_salib(
-    func, bounds, names, n, root, confidence_level, n_resamples, output, fixed, vectorized
-):
+    func: Callable[..., object],
+    bounds: Mapping[str, tuple[float, float]],
+    names: list[str],
+    n: int,
+    root: np.random.SeedSequence,
+    confidence_level: float,
+    n_resamples: int,
+    output: str | None,
+    fixed: Mapping[str, object],
+    vectorized: bool | None,
+) -> tuple[dict[str, np.ndarray], int]:
     try:
         from SALib.analyze import sobol as analyze
         from SALib.sample import sobol as sample
@@ -693,14 +718,16 @@ def _lookup(obj: Any, path: list[str], name: str, where: str) -> Any:
 
 
 def scenario_function(
-    scenario: Any,
-    statistic: str | Callable[[Any], float] = "mean_npv",
+    scenario: MiningScenario,
+    statistic: str
+    | Callable[[SimulationResult], float]
+    | Callable[[SiteComparison], float] = "mean_npv",
     *,
     n_paths: int = 200,
-    seed: Any = 0,
-    site: Any = None,
-    split: Any = None,
-    valuation: Any = None,
+    seed: SeedLike = 0,
+    site: Site | None = None,
+    split: Split | None = None,
+    valuation: Valuation | None = None,
     **run: Any,
 ) -> Callable[..., float]:
     """A model ``f(**params)`` for the sensitivity methods, from a Monte Carlo scenario.
@@ -803,7 +830,9 @@ def scenario_function(
     elif not callable(statistic):
         raise ValueError(f"statistic must be a name or a callable, got {statistic!r}")
     root = _random.seed_sequence(seed)
-    roots = {"site": site, "split": split, "valuation": valuation} if site is not None else {}
+    roots: dict[str, Any] = (
+        {"site": site, "split": split, "valuation": valuation} if site is not None else {}
+    )
 
     def locate(name: str) -> tuple[str, list[str]]:
         if not isinstance(name, str) or not name or any(not p for p in name.split(".")):
@@ -826,7 +855,7 @@ def scenario_function(
         return _lookup(obj, path, name, where)
 
     def f(**params: Any) -> float:
-        objects = {"scenario": scenario, **roots}
+        objects: dict[str, Any] = {"scenario": scenario, **roots}
         for name, value in params.items():
             if np.ndim(value) != 0:
                 raise ValueError(
@@ -932,10 +961,14 @@ def _site_statistic(comparison: Any, statistic: Any) -> float:
 # The decision: mine or lease
 # --------------------------------------------------------------------------
 
+#: A driver of :func:`decision_tornado`: dotted parameter, label with the unit shown,
+#: scale from the parameter's unit to the one shown, and range (or None).
+Driver: TypeAlias = tuple[str, str, float, tuple[float, float] | None]
+
 #: Drivers of the mining-or-lease decision: dotted parameter, label with the unit
 #: shown, scale from the parameter's unit to the one shown, and the range [in the
 #: parameter's unit]. A range of None is +/-20 % around the base value.
-DECISION_DRIVERS: tuple[tuple[str, str, float, tuple[float, float] | None], ...] = (
+DECISION_DRIVERS: tuple[Driver, ...] = (
     # Published flat rates run from 102 to 177 USD/kW-month (ai_deals.csv).
     ("split.hosting.rate", "lease rate [USD/kW-month]", 1.0, None),
     # TeraWulf 8-10 and Cipher 9-11 M USD per IT MW (sources.md section 6).
@@ -955,7 +988,7 @@ DECISION_DRIVERS: tuple[tuple[str, str, float, tuple[float, float] | None], ...]
 )
 
 
-def _check_drivers(drivers: Any) -> list[tuple[str, str, float, tuple[float, float] | None]]:
+def _check_drivers(drivers: object) -> list[Driver]:
     """Drivers as in :data:`DECISION_DRIVERS`, checked."""
     if isinstance(drivers, str | bytes | Mapping) or not isinstance(drivers, list | tuple):
         raise ValueError(f"drivers must be a list of (name, label, scale, range), got {drivers!r}")
@@ -978,14 +1011,14 @@ def _check_drivers(drivers: Any) -> list[tuple[str, str, float, tuple[float, flo
 
 
 def decision_tornado(
-    site: Any,
-    split: Any,
-    scenario: Any,
-    valuation: Any,
+    site: Site,
+    split: Split,
+    scenario: MiningScenario,
+    valuation: Valuation,
     *,
     n_paths: int = 200,
-    seed: Any = 0,
-    drivers: Any = DECISION_DRIVERS,
+    seed: SeedLike = 0,
+    drivers: Sequence[Driver] = DECISION_DRIVERS,
 ) -> pd.DataFrame:
     """Tornado of the decision: what moves the value of a split over pure mining.
 
@@ -1040,7 +1073,12 @@ def decision_tornado(
     n_paths = _check_whole("n_paths", n_paths, 1)
     root = _random.seed_sequence(seed)
     drivers = _check_drivers(drivers)
-    roots = {"site": site, "split": split, "scenario": scenario, "valuation": valuation}
+    roots: dict[str, Any] = {
+        "site": site,
+        "split": split,
+        "scenario": scenario,
+        "valuation": valuation,
+    }
     # The engine's paths depend on the site and the market only: runs are kept by
     # the (site, scenario) they came from, so lease and valuation drivers reuse one.
     runs: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
@@ -1104,7 +1142,7 @@ def decision_tornado(
     table = tornado(gain, base, ranges)
     for name, (_, scale) in labels.items():
         for column in ("low_value", "base_value", "high_value"):
-            table.loc[name, column] = float(np.round(table.loc[name, column] * scale, 10))
+            table.loc[name, column] = float(np.round(float(table[column].loc[name]) * scale, 10))
     for column in ("output_low", "output_high", "swing", "base_output"):
         table[column] = table[column] / 1e6
     table.insert(0, "parameter", table.index)

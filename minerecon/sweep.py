@@ -50,7 +50,8 @@ import itertools
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numba
 import numpy as np
@@ -59,6 +60,12 @@ import xarray as xr
 from minerecon import _dask, economics, energy, hardware
 from minerecon._contract import check_count
 from minerecon.network import NetworkState
+from minerecon.typing import ArrayLike, SeedLike
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from minerecon.projection import MiningScenario
 
 __all__ = [
     "ARGUMENT_UNITS",
@@ -107,6 +114,23 @@ ARGUMENT_UNITS: dict[str, str] = {
     "fees.btc_per_block": "BTC",
     "fees.share": "-",
 }
+
+#: One summary of :func:`sweep`'s ``reduce``: ``{"dim": axis, "how": how}`` with
+#: optional ``"threshold"``, ``"q"`` and ``"name"``, checked when the sweep starts.
+ReduceSpec: TypeAlias = Mapping[str, object]
+
+#: Axes that :func:`sweep` varies together: tuples of axis names, or a dict of
+#: dimension name -> tuple of axis names.
+ZipSpec: TypeAlias = (
+    Iterable[tuple[str, ...] | list[str]] | Mapping[str, tuple[str, ...] | list[str]]
+)
+
+#: Values along one axis of a surface: numbers, or machine names or Miner objects
+#: for ``miner``.
+AxisValues: TypeAlias = ArrayLike | Sequence[str | hardware.Miner]
+
+#: One axis of :func:`breakeven_surface`: ``(name, values)`` or ``{name: values}``.
+SurfaceAxis: TypeAlias = tuple[str, AxisValues] | Mapping[str, AxisValues]
 
 #: Units of what the core functions return, by function name.
 OUTPUT_UNITS: dict[str, str] = {
@@ -174,7 +198,15 @@ def _blocks() -> int:
 
 
 @numba.njit(cache=True)
-def _start(first, shape, top, skip, a_rows, b_rows, index):  # pragma: no cover - compiled
+def _start(  # pragma: no cover - compiled
+    first: int,
+    shape: np.ndarray,
+    top: int,
+    skip: int,
+    a_rows: np.ndarray,
+    b_rows: np.ndarray,
+    index: np.ndarray,
+) -> tuple[int, int]:
     """Set ``index`` to flat outer cell ``first`` over axes ``< top`` but ``skip``; return rows."""
     ra = 0
     rb = 0
@@ -192,7 +224,16 @@ def _start(first, shape, top, skip, a_rows, b_rows, index):  # pragma: no cover 
 
 
 @numba.njit(cache=True)
-def _step(shape, top, skip, a_rows, b_rows, index, ra, rb):  # pragma: no cover - compiled
+def _step(  # pragma: no cover - compiled
+    shape: np.ndarray,
+    top: int,
+    skip: int,
+    a_rows: np.ndarray,
+    b_rows: np.ndarray,
+    index: np.ndarray,
+    ra: int,
+    rb: int,
+) -> tuple[int, int]:
     """Advance the odometer ``index`` by one outer cell; return the new rows."""
     for d in range(top - 1, -1, -1):
         if d == skip:
@@ -209,7 +250,15 @@ def _step(shape, top, skip, a_rows, b_rows, index, ra, rb):  # pragma: no cover 
 
 
 @numba.njit(cache=True, parallel=True)
-def _write_difference(a, a_rows, b, b_rows, shape, out, blocks):  # pragma: no cover - compiled
+def _write_difference(  # pragma: no cover - compiled
+    a: np.ndarray,
+    a_rows: np.ndarray,
+    b: np.ndarray,
+    b_rows: np.ndarray,
+    shape: np.ndarray,
+    out: np.ndarray,
+    blocks: int,
+) -> None:
     """``out = a - b`` on the grid ``shape`` (at least 2-D); ``out`` is (rows, last axis).
 
     Work is split over the outer cells of all axes but the last two; each
@@ -254,8 +303,10 @@ def _write_difference(a, a_rows, b, b_rows, shape, out, blocks):  # pragma: no c
 
 
 @numba.njit(cache=True)
-def _count_below(a, ra, b, rb, n, threshold):  # pragma: no cover - compiled
-    c = 0
+def _count_below(  # pragma: no cover - compiled
+    a: np.ndarray, ra: int, b: np.ndarray, rb: int, n: int, threshold: float
+) -> int | np.int64:
+    c: int | np.int64 = 0
     va = a.shape[1] > 1
     vb = b.shape[1] > 1
     if va and not vb:
@@ -275,12 +326,25 @@ def _count_below(a, ra, b, rb, n, threshold):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _value(a, ra, b, rb, r):  # pragma: no cover - compiled
+def _value(a: np.ndarray, ra: int, b: np.ndarray, rb: int, r: int) -> float:  # pragma: no cover
     return a[ra, r if a.shape[1] > 1 else 0] - b[rb, r if b.shape[1] > 1 else 0]
 
 
 @numba.njit(cache=True)
-def _fold_cell(a, ra, b, rb, n, how, threshold, offset, acc, cnt, pos, k):  # pragma: no cover
+def _fold_cell(  # pragma: no cover - compiled
+    a: np.ndarray,
+    ra: int,
+    b: np.ndarray,
+    rb: int,
+    n: int,
+    how: int,
+    threshold: float,
+    offset: int,
+    acc: np.ndarray,
+    cnt: np.ndarray,
+    pos: np.ndarray,
+    k: int,
+) -> None:
     if how == 1:
         cnt[k] += _count_below(a, ra, b, rb, n, threshold)
     elif how == 0:
@@ -317,8 +381,21 @@ def _fold_cell(a, ra, b, rb, n, how, threshold, offset, acc, cnt, pos, k):  # pr
 
 @numba.njit(cache=True, parallel=True)
 def _fold(  # pragma: no cover - compiled
-    a, a_rows, b, b_rows, shape, axis, how, threshold, offset, cells, acc, cnt, pos, blocks
-):
+    a: np.ndarray,
+    a_rows: np.ndarray,
+    b: np.ndarray,
+    b_rows: np.ndarray,
+    shape: np.ndarray,
+    axis: int,
+    how: int,
+    threshold: float,
+    offset: int,
+    cells: int,
+    acc: np.ndarray,
+    cnt: np.ndarray,
+    pos: np.ndarray,
+    blocks: int,
+) -> None:
     """Fold ``a - b`` over grid axis ``axis`` into running per-cell state, in axis order.
 
     ``a`` and ``b`` hold the reduced axis as columns. ``acc`` (sum, min or
@@ -531,7 +608,7 @@ def _on_grid(value: Any, dims: Sequence[str], shape: Sequence[int], what: str) -
         return array.reshape((1,) * len(dims))
     extra = set(value.dims) - set(dims)
     if extra:
-        raise ValueError(f"{what} returned dimensions {sorted(extra)} that are not swept")
+        raise ValueError(f"{what} returned dimensions {sorted(extra, key=str)} that are not swept")
     present = [d for d in dims if d in value.dims]
     array = np.asarray(value.transpose(*present).values, dtype=float)
     return array.reshape([n if d in value.dims else 1 for d, n in zip(dims, shape, strict=True)])
@@ -730,9 +807,10 @@ class _State:
             np.array(state[part], order="C", copy=True) if state.size else state
             for state in (self.acc, self.cnt, self.pos)
         ]
+        acc, cnt, pos = (x.reshape(-1) for x in states)
         _fold(
             a, a_st, b, b_st, np.array(shape, dtype=np.int64), self.axis, self.code,
-            self.spec.threshold, offset, cells, *(x.reshape(-1) for x in states), _blocks(),
+            self.spec.threshold, offset, cells, acc, cnt, pos, _blocks(),
         )  # fmt: skip
         for whole, chunk in zip((self.acc, self.cnt, self.pos), states, strict=True):
             if whole.size:
@@ -747,14 +825,16 @@ class _State:
     def write(self, arrays: tuple[np.ndarray, ...], part: tuple[slice, ...]) -> None:
         """Put the state of a sub-grid (from :meth:`arrays`) in place at kept cells ``part``."""
         if self.spec.how == "quantile":
-            self.result[(Ellipsis, *part)] = arrays[0]
+            index: tuple[EllipsisType | slice, ...] = (Ellipsis, *part)
+            self.result[index] = arrays[0]
             return
         for whole, piece in zip((self.acc, self.cnt, self.pos), arrays, strict=True):
             if whole.size:
                 whole[part] = piece
 
     def quantile(self, values: np.ndarray, part: tuple[slice, ...]) -> None:
-        self.result[(Ellipsis, *part)] = np.quantile(values, self.q, axis=self.axis)
+        index: tuple[EllipsisType | slice, ...] = (Ellipsis, *part)
+        self.result[index] = np.quantile(values, self.q, axis=self.axis)
 
     def finish(self, n: int, coord: Any) -> tuple[np.ndarray, dict[str, Any]]:
         how = self.spec.how
@@ -770,7 +850,8 @@ class _State:
             if labels.dtype.kind in "fiu":
                 out = np.where(found, labels.astype(float)[np.maximum(self.pos, 0)], np.nan)
             else:
-                out = np.where(found, labels.astype(object)[np.maximum(self.pos, 0)], None)
+                none = np.array(None, dtype=object)  # what np.where makes of None
+                out = np.where(found, labels.astype(object)[np.maximum(self.pos, 0)], none)
             return out, {}
         return self.acc, {}
 
@@ -860,15 +941,18 @@ def _progress_bar(total: int, cells: int, progress: bool | None) -> Any:
 
 
 def sweep(
-    func: Callable[..., Any] | str,
+    func: Callable[..., object] | str,
     *,
     memory_budget_mb: float = 512,
-    reduce: Any = None,
-    zip: Any = None,
+    reduce: ReduceSpec
+    | Sequence[ReduceSpec]
+    | Callable[[xr.Dataset], xr.Dataset | xr.DataArray]
+    | None = None,
+    zip: ZipSpec | None = None,
     progress: bool | None = None,
-    client: Any = None,
+    client: Client | None = None,
     network: NetworkState | None = None,
-    **axes: Any,
+    **axes: object,
 ) -> xr.Dataset:
     """Evaluate a core function over a labelled grid of its arguments.
 
@@ -1015,7 +1099,7 @@ def _resolve(func: Any) -> Callable[..., Any]:
 _NO_LIMIT = 2**62
 
 
-def _budget(memory_budget_mb: Any) -> int:
+def _budget(memory_budget_mb: float) -> int:
     if (
         isinstance(memory_budget_mb, bool | np.bool_)
         or not isinstance(memory_budget_mb, numbers.Real)
@@ -1109,8 +1193,8 @@ def _run(
                     results.setdefault(name, np.empty(shape))[part] = array
             bar.update(1)
         bar.close()
-        data = {name: (dims, results[name], _units(func, name)) for name in outputs}
-        return xr.Dataset(data, coords=coords)
+        variables = {name: (dims, results[name], _units(func, name)) for name in outputs}
+        return xr.Dataset(variables, coords=coords)
 
     states = {
         (out, i): _State(spec, dims, shape) for out in outputs for i, spec in enumerate(specs)
@@ -1211,7 +1295,8 @@ def _fold_parts(
     for part in parts:
         sub = [s.stop - s.start for s in part]
         arrays = _arrays(grid_axes, dict(zip(dims, part, strict=True)))
-        factors = values = None
+        factors: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+        values: dict[str, np.ndarray] | None = None
         if evaluator.fused:
             factors = {outputs[0]: evaluator.factors(arrays, dims, sub)}
         if not evaluator.fused or whole:
@@ -1220,10 +1305,12 @@ def _fold_parts(
             axis = state.axis
             kept = tuple(s for d, s in enumerate(part) if d != axis)
             if state.spec.how == "quantile":
+                assert values is not None  # computed whenever a quantile is asked for
                 state.quantile(values[out], kept)
             elif factors is not None:
                 state.fold(*factors[out], sub, kept, part[axis].start)
             else:
+                assert values is not None  # computed for every evaluator that is not fused
                 state.fold(values[out], zero, sub, kept, part[axis].start)
         if bar is not None:
             bar.update(1)
@@ -1378,7 +1465,11 @@ def _axis_pair(name: str, axis: Any) -> tuple[str, Any]:
 
 
 def breakeven_surface(
-    *, x_axis: Any, y_axis: Any, network: NetworkState | None = None, **fixed: Any
+    *,
+    x_axis: SurfaceAxis,
+    y_axis: SurfaceAxis,
+    network: NetworkState | None = None,
+    **fixed: object,
 ) -> xr.DataArray:
     """Break-even BTC price over two axes, e.g. power price x efficiency (or x miner).
 
@@ -1437,7 +1528,10 @@ _BREAKEVENS = {
 
 
 def zero_margin_contour(
-    solve_for: str, *, network: NetworkState | None = None, **axes: Any
+    solve_for: Literal["btc_price", "power_price", "difficulty"],
+    *,
+    network: NetworkState | None = None,
+    **axes: object,
 ) -> xr.DataArray:
     """The zero-margin contour: the value of one input that makes margin zero.
 
@@ -1490,11 +1584,11 @@ def zero_margin_contour(
 
 def profitable_miners(
     *,
-    btc_price: Any,
-    power_price: Any,
-    miners: Sequence[Any] | None = None,
+    btc_price: ArrayLike,
+    power_price: ArrayLike,
+    miners: str | hardware.Miner | Iterable[str | hardware.Miner] | None = None,
     network: NetworkState | None = None,
-    **fixed: Any,
+    **fixed: object,
 ) -> xr.Dataset:
     """Which catalogue machines have a margin >= 0 in each cell of a grid.
 
@@ -1542,7 +1636,11 @@ def profitable_miners(
     ]
     if not miners:
         raise ValueError("miners must name at least one machine, got none")
-    arguments = {"btc_price": btc_price, "power_price": power_price, "miner": miners}
+    arguments: dict[str, Any] = {
+        "btc_price": btc_price,
+        "power_price": power_price,
+        "miner": miners,
+    }
     arguments |= _market_defaults(fixed, names - {"btc_price"}, network)
     margin = sweep(economics.margin_per_th, **arguments)["margin_per_th"]
     profitable = (margin >= 0).assign_attrs(units="-")
@@ -1609,7 +1707,12 @@ def _statistic(name: str) -> tuple[Callable[[Any], float], str, str]:
     def over(reduce: Callable[[np.ndarray], Any]) -> Callable[[Any], float]:
         return lambda s: float(reduce(values(s))) if values(s).size else float("nan")
 
-    simple = {"mean": np.mean, "median": np.median, "min": np.min, "max": np.max}
+    simple: dict[str, Callable[[np.ndarray], Any]] = {
+        "mean": np.mean,
+        "median": np.median,
+        "min": np.min,
+        "max": np.max,
+    }
     if stat in simple:
         return over(simple[stat]), variable, units
     if stat == "std":
@@ -1642,15 +1745,15 @@ def _scenario_cell(
 
 
 def sweep_scenario(
-    scenario: Any,
+    scenario: MiningScenario,
     *,
     n_paths: int,
-    seed: Any,
+    seed: SeedLike,
     statistics: Sequence[str] = ("mean_npv", "p5_npv", "probability_of_loss"),
-    zip: Any = None,
+    zip: ZipSpec | None = None,
     progress: bool | None = None,
-    client: Any = None,
-    **axes: Any,
+    client: Client | None = None,
+    **axes: object,
 ) -> xr.Dataset:
     """Monte Carlo statistics of a scenario over a grid of its settings.
 

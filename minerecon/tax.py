@@ -29,13 +29,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, Union
 
 import numpy as np
 
 from minerecon import _contract
 from minerecon._contract import check, check_count, check_scalar
+from minerecon.typing import ArrayLike, FloatArray
 from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
 
 __all__ = [
     "BONUS_DEPRECIATION",
@@ -78,13 +83,17 @@ _METHODS = ("macrs", "straight_line")
 # A schedule may sum to 1 up to the rounding of the rates it was built from.
 _SUM_TOLERANCE = 1e-9
 
+#: Amounts per tax year in the kind they were given: an array with the years on
+#: its last axis, a Series or a DataArray.
+YearlyAmounts: TypeAlias = Union[FloatArray, "pd.Series[float]", "xr.DataArray"]
+
 
 # --------------------------------------------------------------------------
 # Argument checks
 # --------------------------------------------------------------------------
 
 
-def _finite(name: str, value: Any, *, unit: str, low: float | None = None) -> np.ndarray:
+def _finite(name: str, value: ArrayLike, *, unit: str, low: float | None = None) -> np.ndarray:
     """Float array of finite values with at least one axis (the years or days)."""
     values = _contract._values(check(name, value, low=low, unit=unit))
     values = np.asarray(values, dtype=float)
@@ -100,7 +109,7 @@ def _finite(name: str, value: Any, *, unit: str, low: float | None = None) -> np
     return values
 
 
-def _same_labels(**arguments: Any) -> None:
+def _same_labels(**arguments: object) -> None:
     """Refuse Series (or DataArrays) with different labels: they are not aligned silently.
 
     Not :func:`minerecon._contract.aligned`: the rates of a schedule and the
@@ -111,7 +120,7 @@ def _same_labels(**arguments: Any) -> None:
         _contract._check_aligned(labelled)
 
 
-def _check_rates(rates: Any) -> np.ndarray:
+def _check_rates(rates: ArrayLike) -> np.ndarray:
     values = _finite("rates", rates, low=0.0, unit="[-]")
     if values.ndim != 1:
         raise ValueError(f"rates must be one schedule (1-D), got shape {values.shape}")
@@ -126,7 +135,7 @@ def _check_rates(rates: Any) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-def _straight_line(life_years: float, start: float) -> np.ndarray:
+def _straight_line(life_years: float, start: float) -> FloatArray:
     """Share of the basis in each tax year for straight line over ``[start, start + life)``."""
     end = start + life_years
     years = np.arange(math.ceil(end - _SUM_TOLERANCE), dtype=float)
@@ -134,7 +143,9 @@ def _straight_line(life_years: float, start: float) -> np.ndarray:
     return np.clip(overlap, 0.0, None) / life_years
 
 
-def straight_line_rates(life_years: float, convention: str = "half-year") -> np.ndarray:
+def straight_line_rates(
+    life_years: float, convention: Literal["half-year", "full-year"] = "half-year"
+) -> FloatArray:
     """Straight-line depreciation rates per tax year.
 
     Parameters
@@ -177,7 +188,7 @@ def straight_line_rates(life_years: float, convention: str = "half-year") -> np.
     return _straight_line(life_years, 0.5 if convention == "half-year" else 0.0)
 
 
-def macrs_rates(recovery_years: float, month: int | None = None) -> np.ndarray:
+def macrs_rates(recovery_years: float, month: int | None = None) -> FloatArray:
     """US MACRS (GDS) depreciation rates per tax year, computed from the method.
 
     Parameters
@@ -291,10 +302,10 @@ class DepreciationSchedule:
     array([52. , 19.2])
     """
 
-    method: str = "macrs"
+    method: Literal["macrs", "straight_line"] = "macrs"
     recovery_years: float = 5
     bonus: float = 0.0
-    convention: str | None = None
+    convention: Literal["half-year", "full-year"] | None = None
     month: int | None = None
 
     def __post_init__(self) -> None:
@@ -325,18 +336,18 @@ class DepreciationSchedule:
             )
         self.rates()
 
-    def rates(self) -> np.ndarray:
+    def rates(self) -> FloatArray:
         """Share of the basis not taken as bonus deducted in each tax year [-]."""
         if self.method == "macrs":
             return macrs_rates(self.recovery_years, self.month)
         convention = "half-year" if self.convention is None else self.convention
         return straight_line_rates(self.recovery_years, convention)
 
-    def apply(self, capex_by_year: Any) -> Any:
+    def apply(self, capex_by_year: ArrayLike) -> YearlyAmounts:
         """Depreciation deduction per tax year [USD]: :func:`depreciation` with these rates."""
         return depreciation(capex_by_year, self.rates(), bonus=self.bonus)
 
-    def remaining_basis(self, capex_by_year: Any) -> Any:
+    def remaining_basis(self, capex_by_year: ArrayLike) -> YearlyAmounts:
         """Basis left at the end of each tax year [USD]: :func:`undepreciated_basis`."""
         return undepreciated_basis(capex_by_year, self.rates(), bonus=self.bonus)
 
@@ -357,7 +368,7 @@ DATA_HALL = DepreciationSchedule("macrs", 39)
 # --------------------------------------------------------------------------
 
 
-def _deduction(capex: np.ndarray, rates: np.ndarray, bonus: Any) -> np.ndarray:
+def _deduction(capex: np.ndarray, rates: np.ndarray, bonus: ArrayLike) -> np.ndarray:
     """``b K_y + sum_k (1 - b) K_{y - k} r_k``: one shifted pass per rate, not an
     ``n x n`` matrix of vintages (a long daily array would need gigabytes)."""
     bonus = np.asarray(_contract._values(bonus), dtype=float)
@@ -370,7 +381,7 @@ def _deduction(capex: np.ndarray, rates: np.ndarray, bonus: Any) -> np.ndarray:
     return out
 
 
-def _check_bonus(bonus: Any, capex: np.ndarray) -> Any:
+def _check_bonus(bonus: ArrayLike, capex: np.ndarray) -> Any:
     bonus = check("bonus", bonus, low=0.0, high=1.0, unit="[-]")
     shape = np.shape(_contract._values(bonus))
     try:
@@ -384,7 +395,9 @@ def _check_bonus(bonus: Any, capex: np.ndarray) -> Any:
     return bonus
 
 
-def depreciation(capex_by_year: Any, rates: Any, bonus: Any = 0.0) -> Any:
+def depreciation(
+    capex_by_year: ArrayLike, rates: ArrayLike, bonus: ArrayLike = 0.0
+) -> YearlyAmounts:
     """Tax depreciation deduction in each tax year from the capex of each year.
 
     Parameters
@@ -433,7 +446,9 @@ def depreciation(capex_by_year: Any, rates: Any, bonus: Any = 0.0) -> Any:
     return _contract.like(_deduction(capex, _check_rates(rates), bonus), capex_by_year)
 
 
-def undepreciated_basis(capex_by_year: Any, rates: Any, bonus: Any = 0.0) -> Any:
+def undepreciated_basis(
+    capex_by_year: ArrayLike, rates: ArrayLike, bonus: ArrayLike = 0.0
+) -> YearlyAmounts:
     """Tax basis not yet deducted at the end of each tax year.
 
     Parameters
@@ -486,16 +501,16 @@ class IncomeTax:
         [USD], >= 0; ``nol[..., -1]`` is the closing balance.
     """
 
-    tax: Any
-    nol: Any
+    tax: YearlyAmounts
+    nol: YearlyAmounts
 
 
 def income_tax(
-    taxable_income: Any,
-    rate: Any = US_FEDERAL_CORPORATE_RATE,
+    taxable_income: ArrayLike,
+    rate: ArrayLike = US_FEDERAL_CORPORATE_RATE,
     *,
     nol_limit: float = NOL_LIMIT,
-    opening_nol: Any = 0.0,
+    opening_nol: ArrayLike = 0.0,
 ) -> IncomeTax:
     """Income tax per tax year, with net operating losses carried forward.
 
@@ -583,7 +598,7 @@ def income_tax(
 # --------------------------------------------------------------------------
 
 
-def yearly_sums(daily: Any, days_per_year: int = DAYS_PER_YEAR) -> np.ndarray:
+def yearly_sums(daily: ArrayLike, days_per_year: int = DAYS_PER_YEAR) -> FloatArray:
     """Sums of daily amounts over consecutive tax years counted from day 0.
 
     Parameters
@@ -671,8 +686,10 @@ class TaxPolicy:
                 )
 
     def depreciation(
-        self, mining_capex_by_year: Any = None, data_hall_capex_by_year: Any = None
-    ) -> Any:
+        self,
+        mining_capex_by_year: ArrayLike | None = None,
+        data_hall_capex_by_year: ArrayLike | None = None,
+    ) -> YearlyAmounts:
         """Total deduction per tax year [USD] from machine and building capex [USD/year].
 
         Either argument may be omitted (no such capex); given both, they
@@ -692,7 +709,7 @@ class TaxPolicy:
             )
         return sum(parts[1:], parts[0])
 
-    def income_tax(self, taxable_income: Any, opening_nol: Any = 0.0) -> IncomeTax:
+    def income_tax(self, taxable_income: ArrayLike, opening_nol: ArrayLike = 0.0) -> IncomeTax:
         """Tax and losses carried forward per tax year: :func:`income_tax` at this policy."""
         return income_tax(
             taxable_income, self.rate, nol_limit=self.nol_limit, opening_nol=opening_nol

@@ -17,9 +17,10 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from minerecon._contract import check
+from minerecon.typing import ArrayLike, Numeric
 
 __all__ = [
     "hashprice_from_ph_day",
@@ -64,7 +65,7 @@ J_PER_KWH = 3.6e6
 W_PER_MW = 1e6
 
 
-def hashprice_to_ph_day(hashprice_th_day: Any) -> Any:
+def hashprice_to_ph_day(hashprice_th_day: ArrayLike) -> Numeric:
     """Convert a hashprice from USD per TH/s per day to USD per PH/s per day.
 
     Parameters
@@ -76,11 +77,11 @@ def hashprice_to_ph_day(hashprice_th_day: Any) -> Any:
     -------
     Hashprice [USD/PH/s/day], the unit Hashrate Index and Luxor publish.
     """
-    hashprice_th_day = check("hashprice_th_day", hashprice_th_day, allow_nan=True)
+    hashprice_th_day = cast(Numeric, check("hashprice_th_day", hashprice_th_day, allow_nan=True))
     return hashprice_th_day * (PH / TH)
 
 
-def hashprice_from_ph_day(hashprice_ph_day: Any) -> Any:
+def hashprice_from_ph_day(hashprice_ph_day: ArrayLike) -> Numeric:
     """Convert a hashprice from USD per PH/s per day to USD per TH/s per day.
 
     Parameters
@@ -92,5 +93,5 @@ def hashprice_from_ph_day(hashprice_ph_day: Any) -> Any:
     -------
     Hashprice [USD/TH/s/day].
     """
-    hashprice_ph_day = check("hashprice_ph_day", hashprice_ph_day, allow_nan=True)
+    hashprice_ph_day = cast(Numeric, check("hashprice_ph_day", hashprice_ph_day, allow_nan=True))
     return hashprice_ph_day * (TH / PH)

@@ -66,13 +66,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from minerecon import datasets
 from minerecon._contract import check_count, check_scalar
+from minerecon.typing import DateLike, PathLike
 
 __all__ = [
     "PROVIDERS",
@@ -138,11 +139,11 @@ class DataUpdateError(RuntimeError):
 
 def update_history(
     *,
-    end: Any = None,
+    end: DateLike | None = None,
     timeout: float = 30.0,
     retries: int = 3,
     urls: Mapping[str, str] | None = None,
-    folder: str | os.PathLike | None = None,
+    folder: PathLike | None = None,
 ) -> pd.DataFrame:
     """Fetch the days after the last day in use and add them to the data cache.
 
@@ -242,9 +243,7 @@ def update_history(
     return rows
 
 
-def import_history(
-    path: str | os.PathLike, *, folder: str | os.PathLike | None = None
-) -> pd.DataFrame:
+def import_history(path: PathLike, *, folder: PathLike | None = None) -> pd.DataFrame:
     """Put a daily series of your own after the bundled history, in the data cache.
 
     Parameters
@@ -318,7 +317,7 @@ def import_history(
 # --------------------------------------------------------------------------
 
 
-def _base_urls(urls: Any) -> dict[str, str]:
+def _base_urls(urls: object) -> dict[str, str]:
     """Base URL of each provider: ``urls``, else its environment variable, else the default."""
     bases = {
         name: os.environ.get(variable) or default
@@ -348,7 +347,7 @@ def _base_urls(urls: Any) -> dict[str, str]:
     return bases
 
 
-def _folder(folder: Any) -> Path | None:
+def _folder(folder: object) -> Path | None:
     if folder is None:
         return None
     if not isinstance(folder, str | os.PathLike) or isinstance(os.fspath(folder), bytes):
@@ -482,7 +481,7 @@ def _covered(where: str, series: pd.Series, first: pd.Timestamp) -> pd.Timestamp
     if first not in series.index:
         raise DataUpdateError(f"{where}: no value for {first.date()} (partial data)")
     expected = pd.date_range(first, series.index[-1], freq="D")
-    missing = expected.difference(series.index)
+    missing = expected.difference(cast(pd.DatetimeIndex, series.index))
     if len(missing):
         shown = ", ".join(str(day.date()) for day in missing[:3])
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
@@ -851,7 +850,8 @@ def _read_csv(file: Path) -> tuple[pd.DataFrame, dict[pd.Timestamp, int]]:
                 f"{file}, line 1: the header must name the columns {', '.join(required)} "
                 f"(and optionally source): {problem}"
             )
-        rows, lines = [], {}
+        rows: list[tuple[pd.Timestamp, dict[str, float], str]] = []
+        lines: dict[pd.Timestamp, int] = {}
         for fields in reader:
             line = reader.line_num
             if not any(field.strip() for field in fields):

@@ -66,14 +66,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from minerecon import _contract, _parallel, cashflow
 from minerecon._contract import check, check_count, check_scalar
-from minerecon.financing import DebtTerms, debt_schedule
+from minerecon.financing import DebtSchedule, DebtTerms, debt_schedule
 from minerecon.tax import DepreciationSchedule, TaxPolicy, yearly_sums
+from minerecon.typing import ArrayLike, FloatArray
 from minerecon.units import DAYS_PER_YEAR, MAX_YEARS
 
 __all__ = [
@@ -148,7 +149,7 @@ RENEWAL_PROBABILITY = 0.5
 # --------------------------------------------------------------------------
 
 
-def _rate(name: str, value: Any) -> float:
+def _rate(name: str, value: object) -> float:
     return check_scalar(name, value, low=-1.0, low_open=True, unit="[1/year]")
 
 
@@ -367,13 +368,14 @@ def _schedule_text(schedule: DepreciationSchedule) -> str:
     return f"{schedule.recovery_years:g}-year {method}{bonus}"
 
 
-def extension_years_offered(options: Any) -> float:
+def extension_years_offered(options: object) -> float:
     """Years of extension a deal's ``extension_options`` text offers.
 
     Parameters
     ----------
     options : str or None
-        As in ``ai_deals.csv``, e.g. ``"2x5y (to ~$7B)"``.
+        As in ``ai_deals.csv``, e.g. ``"2x5y (to ~$7B)"``; anything else
+        (None, a missing value) offers none.
 
     Returns
     -------
@@ -524,7 +526,7 @@ class _ScaledHosting:
         return cash
 
 
-def _hosting_dot(hosting: Any, weights: np.ndarray) -> np.ndarray:
+def _hosting_dot(hosting: HostingFlows | _ScaledHosting, weights: np.ndarray) -> np.ndarray:
     """``hosting.cash @ weights`` [USD per path, or one value for every path]."""
     if not isinstance(hosting, _ScaledHosting):
         return hosting.cash @ weights
@@ -532,7 +534,7 @@ def _hosting_dot(hosting: Any, weights: np.ndarray) -> np.ndarray:
     return hosting.base @ weights + cumulative[hosting.ends] + hosting.lump * weights[-1]
 
 
-def _hosting_yearly(hosting: Any) -> np.ndarray:
+def _hosting_yearly(hosting: HostingFlows | _ScaledHosting) -> np.ndarray:
     """``yearly_sums(hosting.cash)`` [USD per path, or one row, and tax year]."""
     if not isinstance(hosting, _ScaledHosting):
         return yearly_sums(hosting.cash)
@@ -546,18 +548,18 @@ def _hosting_yearly(hosting: Any) -> np.ndarray:
     return yearly
 
 
-def _cash_shape(mining: Any) -> tuple[int, int]:
+def _cash_shape(mining: MiningFlows | _ScaledMining) -> tuple[int, int]:
     return (mining.operating if isinstance(mining, _ScaledMining) else mining.cash).shape
 
 
-def _cash_dot(mining: Any, weights: np.ndarray) -> np.ndarray:
+def _cash_dot(mining: MiningFlows | _ScaledMining, weights: np.ndarray) -> np.ndarray:
     """``mining.cash @ weights`` [USD per path]."""
     if isinstance(mining, _ScaledMining):
         return mining.operating @ (mining.scale * weights) + mining.fixed @ weights
     return mining.cash @ weights
 
 
-def _cash_yearly(mining: Any) -> np.ndarray:
+def _cash_yearly(mining: MiningFlows | _ScaledMining) -> np.ndarray:
     """``yearly_sums(mining.cash)`` [USD per path and tax year]."""
     if not isinstance(mining, _ScaledMining):
         return yearly_sums(mining.cash)
@@ -568,7 +570,7 @@ def _cash_yearly(mining: Any) -> np.ndarray:
     return mining.operating @ weights + yearly_sums(mining.fixed)
 
 
-def _cash_last(mining: Any, days: int) -> np.ndarray:
+def _cash_last(mining: MiningFlows | _ScaledMining, days: int) -> np.ndarray:
     """``mining.cash[:, -days:].sum(axis=1)`` [USD per path]."""
     if isinstance(mining, _ScaledMining):
         return mining.operating[:, -days:] @ mining.scale[-days:] + mining.fixed[-days:].sum()
@@ -576,7 +578,7 @@ def _cash_last(mining: Any, days: int) -> np.ndarray:
 
 
 def _daily(
-    name: str, value: Any, *, ndim: int, days: int | None = None, low: float | None = None
+    name: str, value: ArrayLike, *, ndim: int, days: int | None = None, low: float | None = None
 ) -> np.ndarray:
     """A finite float array of daily flows: ``(paths, days)`` or ``(days,)``."""
     values = np.asarray(_contract._values(check(name, value, low=low, unit="[USD/day]")))
@@ -597,7 +599,7 @@ def _daily(
     return values
 
 
-def _exits(exits: Any) -> tuple[tuple[int, float, np.ndarray], ...]:
+def _exits(exits: object) -> tuple[tuple[int, float, np.ndarray], ...]:
     usage = "exits must be a tuple of (day, probability, forward NOI per path)"
     if isinstance(exits, str | bytes) or not isinstance(exits, tuple | list):
         raise ValueError(f"{usage}, got {exits!r}")
@@ -716,15 +718,15 @@ class SiteValue:
         the horizon is paid from the exit and not counted.
     """
 
-    components: dict[str, np.ndarray]
-    npv: np.ndarray
-    equity_npv: np.ndarray
-    flows: np.ndarray
-    equity_flows: np.ndarray
-    dscr: np.ndarray
+    components: dict[str, FloatArray]
+    npv: FloatArray
+    equity_npv: FloatArray
+    flows: FloatArray
+    equity_flows: FloatArray
+    dscr: FloatArray
     _parts: _FlowParts | None = dataclasses.field(default=None, repr=False)
 
-    def irr(self) -> np.ndarray:
+    def irr(self) -> FloatArray:
         """IRR of ``flows`` per path [1/year]: the rate at which their NPV is zero.
 
         nan where there is no investment to earn a return on (the first
@@ -732,16 +734,17 @@ class SiteValue:
         """
         return _investment_irr(self.flows)
 
-    def equity_irr(self) -> np.ndarray:
+    def equity_irr(self) -> FloatArray:
         """IRR of ``equity_flows`` per path [1/year], as ``irr``."""
         return _investment_irr(self.equity_flows)
 
-    def payback_days(self) -> np.ndarray:
+    def payback_days(self) -> FloatArray:
         """Days until cumulative ``flows`` first turn non-negative (inf: never) [day]."""
-        return cashflow.payback_period(self.flows)
+        # One payback per path of the (paths, days) flows: an array.
+        return cast("FloatArray", cashflow.payback_period(self.flows))
 
 
-def _investment_irr(flows: np.ndarray) -> np.ndarray:
+def _investment_irr(flows: np.ndarray) -> FloatArray:
     rates = cashflow.irr(flows, periods_per_year=DAYS_PER_YEAR)
     first = np.take_along_axis(flows, np.argmax(flows != 0, axis=-1)[:, None], axis=-1)[:, 0]
     return np.where(first < 0, rates, np.nan)
@@ -754,7 +757,7 @@ class _Points:
         self.paths = paths
         self.at: dict[int, np.ndarray] = {}
 
-    def add(self, day: int, value: Any) -> None:
+    def add(self, day: int, value: ArrayLike) -> None:
         self.at[day] = self.at.get(day, 0.0) + np.broadcast_to(value, (self.paths,))
 
     def pv(self, rate: float) -> np.ndarray:
@@ -797,7 +800,7 @@ def _tax_paid(
     Returns the payments, the tax per year and the basis left undepreciated.
     """
     capex_by_year = yearly_sums(capex)
-    paid = policy.income_tax(income - schedule.apply(capex_by_year)).tax
+    paid = np.asarray(policy.income_tax(income - schedule.apply(capex_by_year)).tax)
     points = _Points(income.shape[0])
     for year in range(paid.shape[-1]):
         points.add(min((year + 1) * DAYS_PER_YEAR, n_days) - 1, paid[:, year])
@@ -806,7 +809,10 @@ def _tax_paid(
 
 
 def _dscr(
-    hosting: HostingFlows, income: np.ndarray, yearly_tax: np.ndarray, debt: Any
+    hosting: HostingFlows | _ScaledHosting,
+    income: np.ndarray,
+    yearly_tax: np.ndarray,
+    debt: DebtSchedule,
 ) -> np.ndarray:
     """Cash flow after tax over scheduled debt service, per tax year in operation.
 
@@ -1000,14 +1006,16 @@ def _value_site(
             part.into(flows, sign)
         equity_flows = flows
     elif not isinstance(hosting, HostingFlows):  # an expected tenant's row stays dense
+        assert isinstance(mining, _ScaledMining)  # only factored flows are valued without days
         parts = _FlowParts(mining, hosting, points)
     dscr = np.full(yearly_hosting_tax.shape, np.nan)
     if debt is not None:
+        assert hosting is not None and valuation.financing is not None  # there is debt
         shield = taxes["hosting"].minus(levered_tax)
         components["financing"] = debt.cash_flow @ cashflow.discount_factors(
             n_days, valuation.financing.rate
         ) + shield.pv(valuation.financing.rate)
-        if daily:
+        if flows is not None:  # daily
             equity_flows = flows + debt.cash_flow
             shield.into(equity_flows)
         elif parts is not None:
@@ -1018,8 +1026,9 @@ def _value_site(
         components=components,
         npv=npv,
         equity_npv=npv + components["financing"],
-        flows=flows,
-        equity_flows=equity_flows,
+        # None only without daily flows, for the internal factored values (_parts).
+        flows=cast("FloatArray", flows),
+        equity_flows=cast("FloatArray", equity_flows),
         dscr=dscr,
         _parts=parts,
     )

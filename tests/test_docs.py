@@ -77,6 +77,8 @@ MODULES = (
     "sweep",
     "explorer",
     "html",
+    "options",
+    "typing",
 )
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
 _MODULE_DIRECTIVE = re.compile(r"^\.\. (?:currentmodule|module|py:module)::\s+(\S+)\s*$")

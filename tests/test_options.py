@@ -169,6 +169,34 @@ def test_informative_state_finds_the_optimal_policy():
     assert_allclose(policy.continuation[0].predict([[1.0], [2.0]]), [3.0, 10.0])
 
 
+def test_a_realised_exercise_value_is_not_peeked_at():
+    # One date, discount 1, never acting worth 3. Half the paths (state 1)
+    # pay 4 on average on acting, half (state 2) pay 1; each pays its mean
+    # +5 or -5. The best policy that cannot see the noise acts on state 1:
+    # (4 + 3) / 2 = 3.5. Reading each path's realised value would act on
+    # every +5 path: (9 + 3 + 6 + 3) / 4 = 5.25, a value no operator gets.
+    state = np.repeat([1.0, 2.0], 100)[:, None]
+    mean = np.where(state[:, 0] == 1.0, 4.0, 1.0)
+    noise = np.tile([5.0, -5.0], 100)
+    arguments = {
+        "exercise_value": (mean + noise)[:, None],
+        "state": state,
+        "discount": 1.0,
+        "terminal": np.full(200, 3.0),
+        "itm_only": False,
+        "degree": 1,
+        "basis": "polynomial",
+    }
+    assert_allclose(longstaff_schwartz(**arguments).value, 5.25)
+    blind = longstaff_schwartz(**arguments, exercise_known=False)
+    assert_allclose(blind.value, 3.5)
+    assert (blind.exercise_date == np.where(state[:, 0] == 1.0, 0, -1)).all()
+    # The fit is of waiting minus acting: 3 - 4 = -1 and 3 - 1 = 2.
+    assert_allclose(blind.continuation[0].predict([[1.0], [2.0]]), [-1.0, 2.0])
+    assert blind.evaluate(**{k: arguments[k] for k in ("exercise_value", "state")},
+                          terminal=arguments["terminal"]).value == blind.value  # fmt: skip
+
+
 def test_a_worthless_right_is_worth_nothing():
     # Strike 0: the put never pays, and no path acts (a law).
     prices = gbm_paths(36, 0.2, 1, 1_000, seed=1)
@@ -191,6 +219,7 @@ def test_a_worthless_right_is_worth_nothing():
         ({"income": np.ones((3, 1))}, "income must have the shape of exercise_value"),
         ({"terminal": np.ones(2)}, r"terminal must have one value per path \(3\)"),
         ({"itm_only": "yes"}, "itm_only must be True or False"),
+        ({"exercise_known": 1}, "exercise_known must be True or False"),
         ({"validation": {"state": np.ones((3, 2))}}, "validation must be a mapping with the keys"),
     ],
 )
@@ -205,3 +234,228 @@ def test_evaluate_needs_the_policys_dates():
     policy = longstaff_schwartz(np.maximum(STRIKE - prices, 0), prices, 0.99)
     with pytest.raises(ValueError, match="exercise_value must have 50 dates"):
         policy.evaluate(np.ones((4, 10)), np.ones((4, 10)))
+
+
+# --------------------------------------------------------------------------
+# The ASIC as a strip of daily calls
+# --------------------------------------------------------------------------
+
+
+def test_strip_agrees_with_the_engine_under_the_same_assumptions():
+    # Yaish and Zohar (2022): under a risk-neutral GBM the engine's switch-off
+    # Monte Carlo and the closed form value the same thing. Same assumptions:
+    # drift ln(1 + r), discount (1 + r)^(-t/365), constant network hashrate and
+    # fees, one S21 XP bought for nothing, 0.07 USD/kWh (strike near spot).
+    from minerecon.difficulty import ConstantGrowth
+    from minerecon.fees import ConstantFees
+    from minerecon.hardware import Deployment, get_miner
+    from minerecon.network import NetworkState
+    from minerecon.options import switch_off_value
+    from minerecon.price import GBM
+    from minerecon.projection import MiningScenario, simulate
+
+    rate, sigma = 0.04, 0.6
+    miner = get_miner("Antminer S21 XP")
+    scenario = MiningScenario(
+        Deployment(miner, 1),
+        start=NetworkState("2026-01-01", 930_000, 150e12, 60_000, 0.02),
+        days=730,
+        price=GBM(drift=np.log1p(rate), volatility=sigma),
+        fees=ConstantFees(0.02),
+        hashrate=ConstantGrowth(0.0),
+        power_price=0.07,
+        discount_rate=rate,
+    )
+    run = simulate(scenario, 4000, seed=22, output="full")
+    npv = run.summary["npv"].values
+    reward = run.daily["reward_per_th"].values
+    assert np.ptp(reward, axis=0).max() == 0  # the same on every path: no hashrate noise
+    energy = miner.power * 24 / 1000 * 0.07 / miner.hashrate  # USD per TH/s per day
+    strip = switch_off_value(60_000, sigma, rate, reward[0], energy)
+    error = npv.std(ddof=1) / np.sqrt(npv.size)
+    assert abs(npv.mean() - strip.with_switch_off * miner.hashrate) < 3 * error
+    # Always on, the engine's expected NPV is the closed form's (no option).
+    always_on = simulate(scenario.replace(switch_off=False), 4000, seed=22)
+    on = always_on.summary["npv"].values
+    assert abs(on.mean() - strip.always_on * miner.hashrate) < 3 * on.std(ddof=1) / np.sqrt(
+        on.size
+    )
+    assert strip.switch_off_premium > 0
+
+
+def test_strip_limits():
+    from minerecon.options import switch_off_value
+
+    # No volatility: each day is worth max(h S0 - c (1+r)^-t, 0) (deterministic forward).
+    days = np.arange(100)
+    value = switch_off_value(50_000, 0.0, 0.05, [5e-7] * 100, 0.02)
+    expected = np.maximum(5e-7 * 50_000 - 0.02 * 1.05 ** (-days / 365), 0)
+    assert_allclose(value.daily, expected, rtol=1e-12)
+    # Free power: a day is its BTC, h S0, and switching off is worth nothing.
+    free = switch_off_value(50_000, 0.8, 0.05, [5e-7] * 10, 0.0)
+    assert_allclose(free.with_switch_off, 10 * 5e-7 * 50_000)
+    assert_allclose(free.switch_off_premium, 0.0, atol=1e-12)
+    # Put-call parity per day: C - (h S0 - c e^{-rho t}) = h * put > 0, so each
+    # day is worth more than running it blind and more than nothing.
+    volatile = switch_off_value(50_000, 1.0, 0.05, [5e-7] * 400, 0.03)
+    forward = 5e-7 * 50_000 - 0.03 * 1.05 ** (-np.arange(400) / 365)
+    assert (volatile.daily[1:] > np.maximum(forward[1:], 0)).all()
+    assert volatile.switch_off_premium > 0
+    # A machine at 100 % over its value.
+    assert_allclose(free.overpayment(2 * free.with_switch_off), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"btc_price": 0.0}, "btc_price must be in"),
+        ({"volatility": -0.1}, "volatility must be in"),
+        ({"rate": -1.0}, "rate must be in"),
+        ({"btc_per_th": []}, "btc_per_th must be a non-empty sequence"),
+        ({"btc_per_th": [-1e-7]}, "btc_per_th must be a non-empty sequence"),
+        ({"cost_per_th": -0.01}, "cost_per_th must be >= 0"),
+        ({"cost_per_th": [0.01, 0.02]}, r"cost_per_th must be one cost or one per day \(3\)"),
+    ],
+)
+def test_strip_bad_input(kwargs, message):
+    from minerecon.options import switch_off_value
+
+    arguments = {
+        "btc_price": 50_000,
+        "volatility": 0.5,
+        "rate": 0.04,
+        "btc_per_th": [5e-7] * 3,
+        "cost_per_th": 0.02,
+    }
+    with pytest.raises(ValueError, match=message):
+        switch_off_value(**(arguments | kwargs))
+
+
+# --------------------------------------------------------------------------
+# When to convert a site
+# --------------------------------------------------------------------------
+
+
+def _small_site(price=None, days=730):
+    """The 4 MW site of scenario.compare's example (1,000 S21 XP) and a lease."""
+    from minerecon.hardware import Deployment
+    from minerecon.hosting import ColocationLease
+    from minerecon.network import NetworkState
+    from minerecon.projection import MiningScenario
+    from minerecon.scenario import Site, Split
+
+    state = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+    site = Site(gross_mw=4.0, fleet=Deployment("Antminer S21 XP", 1000))
+    lease = ColocationLease(
+        rate=150.0,
+        term_years=10,
+        gross_to_it=1.25,
+        build_days=90,
+        ramp_days=0,
+        capex_per_it_mw=4e6,
+        noi_margin=1.0,
+    )
+    scenario = MiningScenario(site.fleet, start=state, days=days, price=price)
+    return site, Split(lease, fraction=0.5), scenario
+
+
+def test_conversion_timing_on_one_path_is_the_best_date():
+    # No noise: the policy sees everything, so waiting is worth the best of
+    # never and each decision date, each valued by scenario.compare alone.
+    import dataclasses
+
+    from minerecon.options import conversion_timing
+    from minerecon.scenario import compare
+
+    site, split, scenario = _small_site()
+    timing = conversion_timing(site, split, scenario=scenario, n_paths=1, seed=0)
+    # First days of every third month after 2026-01-01, within 730 days.
+    assert [str(d.date()) for d in timing.decision_dates] == [
+        "2026-04-01", "2026-07-01", "2026-10-01", "2027-01-01",
+        "2027-04-01", "2027-07-01", "2027-10-01",
+    ]  # fmt: skip
+    days = [90, 181, 273, 365, 455, 546, 638]
+    by_hand = compare(
+        site,
+        {str(d): dataclasses.replace(split, decision=d) for d in [0, *days]},
+        scenario=scenario,
+        n_paths=1,
+        seed=0,
+        contract_tail=True,
+    )
+    npv = by_hand.npv.isel(path=0)
+    assert_allclose(timing.convert_now, float(npv.sel(option="0")))
+    assert_allclose(timing.never, float(npv.sel(option="pure mining")))
+    best = max(float(npv.sel(option=str(d))) for d in days)
+    assert_allclose(timing.waiting, max(best, timing.never))
+    assert timing.waiting_out_of_sample is None  # one path: nothing to check on
+    assert timing.value_of_waiting >= 0
+
+
+def test_a_lease_that_pays_nothing_is_never_taken():
+    # Rent 0 and 4 M USD/MW of capex: converting only loses, on every path,
+    # so the policy never converts and waiting is worth exactly "never".
+    import dataclasses
+
+    from minerecon.options import conversion_timing
+    from minerecon.price import GBM
+
+    site, split, scenario = _small_site(GBM(drift=0.0, volatility=0.6))
+    free = dataclasses.replace(split, hosting=dataclasses.replace(split.hosting, rate=0.0))
+    timing = conversion_timing(site, free, scenario=scenario, n_paths=200, seed=3)
+    assert (timing.conversion_share == 0).all()
+    assert timing.waiting == timing.never
+    assert timing.value_of_waiting == 0.0 and not timing.converts_now
+    assert timing.boundary.isna().all()
+
+
+def test_conversion_policy_converts_below_its_boundary():
+    # Volatile BTC, a lease worth more than mining on average: paths convert
+    # when hashprice is low. The boundary is where the fitted gain from
+    # waiting turns from negative to positive, and the policy converts the
+    # paths below it.
+    from minerecon.options import conversion_timing
+    from minerecon.price import GBM
+
+    site, split, scenario = _small_site(GBM(drift=0.0, volatility=0.8), days=1095)
+    timing = conversion_timing(site, split, scenario=scenario, n_paths=400, seed=7)
+    assert timing.waiting_out_of_sample is not None
+    table = timing.table()
+    assert list(table.index) == ["convert now", "never", "wait and decide", "optimal"]
+    assert table.loc["optimal", "in_sample"] == timing.optimal
+    hashprice = timing.hashprice.values
+    waiting = np.ones(hashprice.shape[0], dtype=bool)
+    below = converted = 0
+    for j, boundary in enumerate(timing.boundary):
+        fit = timing.policy.continuation[j]
+        acts = timing.policy.exercise_date == j
+        if np.isfinite(boundary):
+            gain = fit.predict([boundary * 0.999, boundary * 1.001])
+            assert gain[0] < 0 < gain[1]
+            below += int((hashprice[acts, j] <= boundary).sum())
+            converted += int(acts.sum())
+        waiting &= ~acts
+    assert converted > 50
+    assert below == converted  # the quadratic fits cross zero once, upwards
+    # High-hashprice paths wait at the first date; all convert by the last one here.
+    assert 0 < timing.conversion_share.iloc[0] < 1
+    assert_allclose(timing.conversion_share.sum(), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"split": "half"}, "split must be a minerecon.scenario.Split"),
+        ({"every_months": 0}, "every_months must be an integer >= 1"),
+        ({"every_months": 121}, r"every_months must be an integer in \[1, 120\]"),
+        ({"n_paths": 0}, "n_paths must be an integer >= 1"),
+        ({"validation_paths": -1}, "validation_paths must be an integer >= 0"),
+    ],
+)
+def test_conversion_timing_bad_input(kwargs, message):
+    from minerecon.options import conversion_timing
+
+    site, split, scenario = _small_site()
+    arguments = {"site": site, "split": split, "scenario": scenario, "n_paths": 1}
+    with pytest.raises(ValueError, match=message):
+        conversion_timing(**(arguments | kwargs))

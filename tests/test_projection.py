@@ -742,14 +742,14 @@ def test_kept_paths_are_the_first_paths_and_statistics_cover_them_all():
 
 
 def test_the_default_keeps_what_fits_a_quarter_of_the_budget():
-    # Per kept path: 10 summaries, 3 groups' days off and 11 monthly variables over
-    # 7 months (2026-01 to 2026-07): 8 * (10 + 3 + 77) = 720 bytes. A 1 MB budget
-    # holds 1,456 paths; above that, what fits a quarter of it is kept: 364.
+    # Per kept path: 10 summaries, 3 groups' days off and 12 monthly variables over
+    # 7 months (2026-01 to 2026-07): 8 * (10 + 3 + 84) = 776 bytes. A 1 MB budget
+    # holds 1,351 paths; above that, what fits a quarter of it is kept: 337.
     scenario = stochastic_scenario(days=200)
-    assert simulate(scenario, 1_400, seed=1, memory_budget_mb=1).summary.sizes["path"] == 1_400
+    assert simulate(scenario, 1_300, seed=1, memory_budget_mb=1).summary.sizes["path"] == 1_300
     big = simulate(scenario, 3_000, seed=1, memory_budget_mb=1)
     assert big.monthly.sizes["month"] == 7 and big.summary.sizes["group"] == 3
-    assert big.summary.sizes["path"] == 2**20 // 4 // 720 == 364
+    assert big.summary.sizes["path"] == 2**20 // 4 // 776 == 337
     assert big.n_paths == 3_000
 
 

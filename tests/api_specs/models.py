@@ -1650,9 +1650,125 @@ def _check_same_fields(cls):
     return check
 
 
+@st.composite
+def strip_call(draw) -> Call:
+    days = draw(st.integers(1, 400))
+    reward = draw(numbers(0.0, 1e-5))
+    return Call(
+        {
+            "btc_price": draw(numbers(1.0, 1e6, log=True)),
+            "volatility": draw(numbers(0.0, 3.0)),
+            "rate": draw(numbers(-0.5, 1.0)),
+            "btc_per_th": np.full(days, reward) * np.linspace(1.0, 0.5, days),
+            "cost_per_th": draw(st.one_of(numbers(0.0, 1.0), st.just(np.full(days, 0.02)))),
+        }
+    )
+
+
+def _check_strip(call: Call, result) -> None:
+    assert isinstance(result, options.MachineValue)
+    assert np.isfinite(result.with_switch_off) and np.isfinite(result.always_on)
+    # Switching off can only add value, and an option is never worth less than nothing.
+    assert result.with_switch_off >= max(result.always_on, 0.0) - 1e-9 * (
+        1 + abs(result.always_on)
+    )
+    assert result.daily.shape == np.shape(call.kwargs["btc_per_th"])
+
+
+@functools.cache
+def _conversion_case():
+    """A 4 MW site, a lease and a short noisy market (a few months)."""
+    from minerecon.hosting import ColocationLease
+    from minerecon.scenario import Site, Split
+
+    site = Site(gross_mw=4.0, fleet=Deployment("Antminer S21 XP", 1000))
+    lease = ColocationLease(rate=150.0, term_years=2, build_days=30, ramp_days=0)
+    return site, Split(lease, fraction=0.5)
+
+
+@st.composite
+def conversion_call(draw) -> Call:
+    site, split = _conversion_case()
+    days = draw(st.integers(70, 160))
+    scenario = projection.MiningScenario(
+        site.fleet,
+        start=STATE,
+        days=days,
+        price=price.GBM(drift=0.0, volatility=draw(numbers(0.0, 1.5))),
+    )
+    return Call(
+        {
+            "site": site,
+            "split": split,
+            "scenario": scenario,
+            "every_months": draw(st.integers(1, 2)),
+            "n_paths": draw(st.integers(1, 12)),
+            "validation_paths": draw(st.integers(0, 8)),
+            "seed": draw(SEEDS),
+        }
+    )
+
+
+def _check_conversion(call: Call, result) -> None:
+    assert isinstance(result, options.ConversionTiming)
+    assert result.optimal >= result.convert_now
+    assert np.isfinite([result.convert_now, result.never, result.waiting]).all()
+    shares = result.conversion_share.to_numpy()
+    assert ((shares >= 0) & (shares <= 1)).all() and shares.sum() <= 1 + 1e-12
+    assert result.hashprice.sizes["path"] == call.kwargs["n_paths"]
+
+
 def options_specs() -> list[Spec]:
     policies = _fitted_policy()
     return [
+        Spec(
+            "options.conversion_timing",
+            conversion_call(),
+            _check_conversion,
+            invalid=_invalid(
+                conversion_call(),
+                [
+                    ("split", "half"),
+                    ("every_months", 0),
+                    ("every_months", 121),
+                    ("n_paths", 0),
+                    ("validation_paths", -1),
+                    ("basis", "cubic"),
+                ],
+            ),
+            hostile=("split", "every_months", "n_paths", "validation_paths", "seed"),
+            garbage=SIZED_GARBAGE,
+            examples=8,
+        ),
+        Spec(
+            "options.ConversionTiming",
+            _fields_call(
+                conversion_call().map(lambda call: options.conversion_timing(**call.kwargs))
+            ),
+            _check_same_fields(options.ConversionTiming),
+            examples=3,
+        ),
+        Spec(
+            "options.switch_off_value",
+            strip_call(),
+            _check_strip,
+            invalid=_invalid(
+                strip_call(),
+                [
+                    ("btc_price", 0.0),
+                    ("volatility", -1.0),
+                    ("rate", -1.0),
+                    ("btc_per_th", []),
+                    ("cost_per_th", -1.0),
+                ],
+            ),
+        ),
+        Spec(
+            "options.MachineValue",
+            _fields_call(strip_call().map(lambda call: options.switch_off_value(**call.kwargs))),
+            _check_same_fields(options.MachineValue),
+            examples=5,
+        ),
         Spec(
             "options.longstaff_schwartz",
             stopping_call(),
