@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -32,10 +32,13 @@ import pandas as pd
 import xarray as xr
 
 from minerecon import _contract, _random
+from minerecon.network import BLOCKS_PER_DAY
 from minerecon.typing import ArrayLike, FloatArray, SeedLike
 from minerecon.units import DAYS_PER_YEAR, PH, TH
 
 if TYPE_CHECKING:
+    from minerecon.hardware import Miner
+    from minerecon.network import NetworkState
     from minerecon.projection import MiningScenario
     from minerecon.scenario import Site, SiteComparison, Split
     from minerecon.valuation import Valuation
@@ -48,6 +51,7 @@ __all__ = [
     "PolicyValue",
     "conversion_timing",
     "longstaff_schwartz",
+    "machine_values",
     "switch_off_value",
 ]
 
@@ -594,6 +598,8 @@ class ConversionTiming:
     comparison : SiteComparison
         The site valued converting at the start and at each decision date,
         on the fitted paths.
+    split : Split
+        What converts (its ``decision`` as given; each date replaces it).
     """
 
     convert_now: float
@@ -608,6 +614,7 @@ class ConversionTiming:
     hashprice: xr.DataArray
     policy: ExercisePolicy
     comparison: SiteComparison
+    split: Split
 
     @property
     def optimal(self) -> float:
@@ -856,6 +863,7 @@ def conversion_timing(
         ),
         policy=policy,
         comparison=comparison,
+        split=split,
     )
 
 
@@ -921,7 +929,7 @@ def switch_off_value(
     btc_per_th: ArrayLike,
     cost_per_th: ArrayLike,
 ) -> MachineValue:
-    """Value one TH/s as a strip of daily calls on BTC (Yaish and Zohar 2022).
+    """Value one TH/s as a strip of daily calls on BTC (Yaish and Zohar 2023).
 
     On day ``t`` the machine earns ``h_t S_t`` and costs ``c_t``; its owner
     runs it only when ``h_t S_t > c_t``, so the day is a call on BTC with
@@ -962,9 +970,9 @@ def switch_off_value(
 
     References
     ----------
-    Yaish, A. and Zohar, A. (2022). Correct cryptocurrency ASIC pricing: are
-    miners overpaying? *arXiv:2207.07982* (4th Conference on Advances in
-    Financial Technologies, AFT 2022).
+    Yaish, A. and Zohar, A. (2023). Correct cryptocurrency ASIC pricing: are
+    miners overpaying? *5th Conference on Advances in Financial Technologies
+    (AFT 2023)*, LIPIcs 282, 2:1-2:25; arXiv:2002.11064.
 
     Examples
     --------
@@ -1001,3 +1009,145 @@ def switch_off_value(
     daily = _call_price(reward * spot, cost, years, rho, sigma)
     always_on = float(np.sum(reward * spot - cost * np.exp(-rho * years)))
     return MachineValue(with_switch_off=float(daily.sum()), always_on=always_on, daily=daily)
+
+
+def machine_values(
+    network: NetworkState,
+    power_price: float,
+    *,
+    volatility: float,
+    rate: float,
+    years: float = 3.0,
+    miners: Sequence[str | Miner] | None = None,
+    prices_per_th: Mapping[str, float] | None = None,
+    pue: float = 1.0,
+    pool_fee: float = 0.0,
+    difficulty_growth: float = 0.0,
+) -> pd.DataFrame:
+    """What one TH/s of each machine is worth, with and without switching off.
+
+    Each machine is valued by :func:`switch_off_value` on one protocol path:
+    difficulty growing at ``difficulty_growth`` a year from today's, 144
+    blocks a day, the subsidy halving at its heights, fees as today.
+
+    Parameters
+    ----------
+    network : NetworkState
+        Today: BTC price, difficulty, fees per block, height.
+    power_price : float
+        Power price [USD/kWh], >= 0.
+    volatility : float
+        Annualised BTC volatility [1/sqrt(year)], >= 0.
+    rate : float
+        Annual effective risk-free rate [-], > -1 (see :func:`switch_off_value`).
+    years : float, default 3
+        Life of the machine [year], in (0, 50].
+    miners : sequence of str or Miner, optional
+        Machines; the whole catalogue by default.
+    prices_per_th : mapping of name to float, optional
+        What a machine costs [USD per TH/s]; adds the price and the share by
+        which it exceeds the value with switch-off.
+    pue, pool_fee : float
+        Power usage effectiveness [-], >= 1, and pool fee [-], in [0, 1).
+    difficulty_growth : float, default 0
+        Annual growth of difficulty [-], > -1 (no drift unless asked for).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per machine (index ``name``): ``efficiency_j_per_th``,
+        ``value_usd_per_th`` (with switch-off), ``always_on_usd_per_th``,
+        ``switch_off_premium_usd_per_th``, ``value_usd_per_unit`` and, with
+        prices, ``price_usd_per_th`` and ``overpayment`` [-]; sorted by
+        efficiency. ``attrs`` holds the inputs.
+
+    Examples
+    --------
+    >>> from minerecon.network import NetworkState
+    >>> today = NetworkState("2025-11-25", 925_008, 152.27e12, 88_235, 0.0273)
+    >>> table = machine_values(today, 0.05, volatility=0.5, rate=0.04,
+    ...                        miners=["Antminer S21 XP", "Antminer S19j Pro"])
+    >>> table["value_usd_per_th"].round(1).to_dict()
+    {'Antminer S21 XP': 20.5, 'Antminer S19j Pro': 8.2}
+    """
+    from minerecon.economics import btc_mined_per_th
+    from minerecon.hardware import Miner, get_miner, list_miners
+    from minerecon.network import NetworkState, block_subsidy
+
+    if not isinstance(network, NetworkState):
+        raise ValueError(
+            f"network must be a minerecon.network.NetworkState, got {type(network).__name__}"
+        )
+    price = _contract.check_scalar("power_price", power_price, low=0.0, unit="[USD/kWh]")
+    life = _contract.check_scalar("years", years, low=0.0, low_open=True, high=50.0)
+    growth = _contract.check_scalar(
+        "difficulty_growth", difficulty_growth, low=-1.0, low_open=True
+    )
+    efficiency_factor = _contract.check_scalar("pue", pue, low=1.0) * 24.0 / 1000.0 * price
+    names = list(list_miners().index) if miners is None else miners
+    if (
+        not isinstance(names, list | tuple)
+        or not names
+        or not all(isinstance(m, str | Miner) for m in names)
+    ):
+        raise ValueError(f"miners must be a non-empty sequence of names or Miners, got {miners!r}")
+    try:
+        machines = [m if isinstance(m, Miner) else get_miner(m) for m in names]
+    except KeyError as error:
+        raise _contract.UnknownNameError(f"miners: {error}") from None
+    days = np.arange(round(life * DAYS_PER_YEAR))
+    difficulty = network.difficulty * (1.0 + growth) ** (days / DAYS_PER_YEAR)
+    subsidy = block_subsidy(network.height + BLOCKS_PER_DAY * days)
+    reward = np.asarray(
+        btc_mined_per_th(
+            difficulty, fees_per_block=network.fees_per_block, subsidy=subsidy, pool_fee=pool_fee
+        ),
+        dtype=float,
+    )
+    rows = []
+    for machine in machines:
+        value = switch_off_value(
+            network.btc_price, volatility, rate, reward, machine.efficiency * efficiency_factor
+        )
+        rows.append(
+            {
+                "name": machine.name,
+                "efficiency_j_per_th": machine.efficiency,
+                "value_usd_per_th": value.with_switch_off,
+                "always_on_usd_per_th": value.always_on,
+                "switch_off_premium_usd_per_th": value.switch_off_premium,
+                "value_usd_per_unit": value.with_switch_off * machine.hashrate,
+            }
+        )
+    table = pd.DataFrame(rows).set_index("name").sort_values("efficiency_j_per_th")
+    if prices_per_th is not None:
+        if not isinstance(prices_per_th, Mapping):
+            raise ValueError(
+                f"prices_per_th must be a mapping of machine name to USD per TH/s, "
+                f"got {prices_per_th!r}"
+            )
+        unknown = sorted(set(prices_per_th) - set(table.index))
+        if unknown:
+            raise ValueError(f"prices_per_th names machines not valued here: {unknown}")
+        paid = pd.Series(
+            {
+                name: _contract.check_scalar(f"prices_per_th[{name!r}]", value, low=0.0)
+                for name, value in prices_per_th.items()
+            },
+            dtype=float,
+        )
+        table["price_usd_per_th"] = paid.reindex(table.index)
+        table["overpayment"] = table["price_usd_per_th"] / table["value_usd_per_th"] - 1.0
+    table.attrs = {
+        "date": str(network.date.date()),
+        "btc_price": network.btc_price,
+        "difficulty": network.difficulty,
+        "power_price": price,
+        "volatility": volatility,
+        "rate": rate,
+        "years": life,
+        "pue": pue,
+        "pool_fee": pool_fee,
+        "difficulty_growth": growth,
+    }
+    return table

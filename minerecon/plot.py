@@ -25,6 +25,7 @@ from minerecon.typing import ArrayLike, DateLike
 if TYPE_CHECKING:
     from matplotlib.collections import PolyCollection
 
+    from minerecon.options import ConversionTiming
     from minerecon.projection import SimulationResult
     from minerecon.scenario import SiteComparison
 
@@ -32,6 +33,7 @@ __all__ = [
     "breakeven_btc_price",
     "breakeven_contours",
     "breakeven_power_price",
+    "conversion_boundary",
     "fan_chart",
     "history",
     "margin_map",
@@ -42,6 +44,9 @@ __all__ = [
     "split_fraction_curve",
     "tornado",
 ]
+
+#: Share of paths still to decide below which a conversion boundary is drawn faint.
+_FEW_WAITING = 0.05
 
 #: Contour levels a chart draws at most: more would be unreadable and slow to label.
 MAX_LEVELS = 100
@@ -1308,6 +1313,119 @@ def fan_chart(
     paths = result.summary.sizes.get("path", 0)
     ax.set_title(f"{_name(variable)}: percentiles over {paths:,} paths", fontsize="medium")
     ax.legend(fontsize="small", loc="upper left", frameon=False)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def conversion_boundary(
+    timing: ConversionTiming, *, ax: Axes | None = None, sample_paths: int = 12
+) -> Axes:
+    """When to convert: the fitted hashprice boundary over time, with sample paths.
+
+    Parameters
+    ----------
+    timing : ConversionTiming
+        Output of :func:`minerecon.options.conversion_timing`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+    sample_paths : int, default 12
+        Simulated hashprice paths drawn, in [0, 100]; each ends with a dot
+        where the policy converts it.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The boundary [USD per PH/s per day] at each decision date (below it,
+        converting is optimal), the 5-95 % band of the simulated hashprice,
+        sample paths up to their conversion, bars of the share of paths
+        converting at each date (right axis) and the three strategies'
+        values in the title.
+    """
+    from minerecon.options import ConversionTiming
+    from minerecon.units import PH, TH
+
+    if not isinstance(timing, ConversionTiming):
+        raise TypeError(
+            f"timing must be a minerecon.options.ConversionTiming, got {type(timing).__name__}"
+        )
+    if isinstance(sample_paths, bool) or not isinstance(sample_paths, numbers.Integral):
+        raise ValueError(f"sample_paths must be an integer in [0, 100], got {sample_paths!r}")
+    if not 0 <= sample_paths <= 100:
+        raise ValueError(f"sample_paths must be an integer in [0, 100], got {sample_paths}")
+    monthly = timing.comparison.mining.monthly["hashprice"].transpose("path", "month")
+    # A month's closing hashprice is known on the first day of the next month.
+    known = pd.DatetimeIndex(monthly["month"].values) + pd.offsets.MonthBegin(1)
+    values = monthly.values * (PH / TH)
+    dates = timing.decision_dates
+    ax = _axes(ax, (9.0, 5.0))
+    low, high = np.nanpercentile(values, [5, 95], axis=0)
+    ax.fill_between(
+        known, low, high, color=PALETTE[0], alpha=0.15, linewidth=0, label="hashprice, 5-95 %"
+    )
+    exercise = timing.policy.exercise_date
+    for path in range(min(sample_paths, values.shape[0])):
+        converted = exercise[path] >= 0
+        end = dates[exercise[path]] if converted else known[-1]
+        shown = known <= end
+        ax.plot(known[shown], values[path, shown], color=PALETTE[7], linewidth=0.6, alpha=0.5)
+        if converted:
+            ax.plot(end, values[path, shown][-1], "o", color=PALETTE[3], markersize=3.5)
+    boundary = timing.boundary.replace(np.inf, np.nan).to_numpy()
+    # Where few paths are left to decide, the fit rests on little and is drawn faint.
+    shares = timing.conversion_share.to_numpy()
+    waiting = 1.0 - np.concatenate([[0.0], np.cumsum(shares)[:-1]])
+    reliable = waiting >= _FEW_WAITING
+    if not np.isfinite(boundary).any():
+        ax.text(0.5, 0.93, "Converting never beats waiting on these paths",
+                transform=ax.transAxes, ha="center", fontsize="small")  # fmt: skip
+    ax.plot(
+        np.where(reliable, boundary, np.nan),
+        color=PALETTE[3],
+        linewidth=2.0,
+        marker="o",
+        markersize=4,
+        label="boundary: convert below" if np.isfinite(boundary[reliable]).any() else None,
+    )
+    if not reliable.all() and np.isfinite(boundary[~reliable]).any():
+        ax.plot(
+            dates,
+            np.where(reliable, np.nan, boundary),
+            color=PALETTE[3],
+            linewidth=1.0,
+            linestyle=":",
+            alpha=0.6,
+            label=f"boundary, under {_FEW_WAITING:.0%} of paths left",
+        )
+    if (exercise[:sample_paths] >= 0).any():
+        ax.plot([], [], "o", color=PALETTE[3], markersize=3.5, label="a sample path converts")
+    top = float(np.nanpercentile(values, 99))
+    shown = boundary[reliable & np.isfinite(boundary)]
+    ax.set_ylim(0.0, max(top, float(shown.max(initial=0.0))) * 1.05)
+    ax.set_ylabel("Hashprice [USD/PH/day]")
+    ax.set_xlabel("Decision date")
+    _dates(ax.xaxis)
+    right = ax.twinx()
+    step = np.median(np.diff(dates.values)) if dates.size > 1 else np.timedelta64(30, "D")
+    width = max(1.0, 0.6 * float(step / np.timedelta64(1, "D")))
+    right.bar(dates, 100 * shares, width=width, color=PALETTE[1], alpha=0.35,
+              label="paths converting")  # fmt: skip
+    right.set_ylim(0.0, 100.0)
+    right.set_ylabel("Paths converting at the date [%]")
+    ax.set_zorder(right.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    handles, labels = ax.get_legend_handles_labels()
+    more, more_labels = right.get_legend_handles_labels()
+    ax.legend(handles + more, labels + more_labels, fontsize="small", loc="upper right",
+              frameon=False)  # fmt: skip
+    site = timing.comparison.site
+    name = site.name or f"{site.gross_mw:g} MW site"
+    ax.set_title(
+        f"{name}: when to convert ({timing.split.label(site)})\n"
+        f"mean NPV, million USD: convert now {timing.convert_now / 1e6:,.1f}, never "
+        f"{timing.never / 1e6:,.1f}, wait and decide {timing.waiting / 1e6:,.1f} "
+        f"(value of waiting {timing.value_of_waiting / 1e6:,.1f})",
+        fontsize="medium",
+    )
     ax.grid(alpha=0.3)
     return ax
 

@@ -78,6 +78,7 @@ MODULES = (
     "explorer",
     "html",
     "options",
+    "pools",
     "typing",
 )
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")

@@ -242,7 +242,7 @@ def test_evaluate_needs_the_policys_dates():
 
 
 def test_strip_agrees_with_the_engine_under_the_same_assumptions():
-    # Yaish and Zohar (2022): under a risk-neutral GBM the engine's switch-off
+    # Yaish and Zohar (2023): under a risk-neutral GBM the engine's switch-off
     # Monte Carlo and the closed form value the same thing. Same assumptions:
     # drift ln(1 + r), discount (1 + r)^(-t/365), constant network hashrate and
     # fees, one S21 XP bought for nothing, 0.07 USD/kWh (strike near spot).
@@ -459,3 +459,51 @@ def test_conversion_timing_bad_input(kwargs, message):
     arguments = {"site": site, "split": split, "scenario": scenario, "n_paths": 1}
     with pytest.raises(ValueError, match=message):
         conversion_timing(**(arguments | kwargs))
+
+
+def test_machine_values_by_hand():
+    # No volatility: each day is worth max(h_t S0 - c_t / 1.04^(t/365), 0), with
+    # h_t the protocol reward (subsidy halving at height 1,050,000, day 868 from
+    # height 925,008 at 144 blocks a day) and c_t = 13.5 J/TH * 24 h * 0.05 USD/kWh.
+    from minerecon.network import NetworkState, block_subsidy, btc_per_th_day
+    from minerecon.options import machine_values
+
+    today = NetworkState("2025-11-25", 925_008, 152.27e12, 88_235, 0.0273)
+    table = machine_values(
+        today, 0.05, volatility=0.0, rate=0.04, years=3, miners=["Antminer S21 XP"],
+        prices_per_th={"Antminer S21 XP": 20.0},
+    )  # fmt: skip
+    days = np.arange(3 * 365)  # three years of days, day 0 today
+    reward = btc_per_th_day(152.27e12, 0.0273, block_subsidy(925_008 + 144 * days))
+    assert (
+        block_subsidy(925_008 + 144 * 868) == 1.5625
+        and block_subsidy(925_008 + 144 * 867) == 3.125
+    )
+    cost = 13.5 * 24 / 1000 * 0.05
+    by_hand = np.maximum(reward * 88_235 - cost * 1.04 ** (-days / 365), 0).sum()
+    row = table.loc["Antminer S21 XP"]
+    assert_allclose(row["value_usd_per_th"], by_hand, rtol=1e-12)
+    assert_allclose(row["value_usd_per_unit"], by_hand * 270, rtol=1e-12)
+    assert_allclose(row["overpayment"], 20.0 / by_hand - 1, rtol=1e-12)
+    # With volatility the right to switch off is worth more for the less efficient machine.
+    volatile = machine_values(today, 0.05, volatility=0.6, rate=0.04,
+                              miners=["Antminer S21 XP", "Antminer S19j Pro"])  # fmt: skip
+    premium = volatile["switch_off_premium_usd_per_th"]
+    assert premium["Antminer S19j Pro"] > premium["Antminer S21 XP"] > 0
+    assert list(volatile.index) == ["Antminer S21 XP", "Antminer S19j Pro"]  # by efficiency
+
+
+def test_machine_values_bad_input():
+    from minerecon.network import NetworkState
+    from minerecon.options import machine_values
+
+    today = NetworkState("2025-11-25", 925_008, 152.27e12, 88_235, 0.0273)
+    with pytest.raises(ValueError, match=r"network must be a minerecon\.network\.NetworkState"):
+        machine_values("today", 0.05, volatility=0.5, rate=0.04)
+    with pytest.raises(ValueError, match="prices_per_th names machines not valued here"):
+        machine_values(today, 0.05, volatility=0.5, rate=0.04, miners=["Antminer S21 XP"],
+                       prices_per_th={"Antminer S9": 1.0})  # fmt: skip
+    with pytest.raises(ValueError, match="years must be in"):
+        machine_values(today, 0.05, volatility=0.5, rate=0.04, years=0)
+    with pytest.raises(ValueError, match="miners must be a non-empty sequence"):
+        machine_values(today, 0.05, volatility=0.5, rate=0.04, miners="Antminer S21 XP")

@@ -663,3 +663,67 @@ def test_violins_of_paths_that_do_not_differ_fall_back_to_boxes():
     )
     ax = plot.npv_distribution(npv, kind="violin")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["pure mining"]
+
+
+# --------------------------------------------------------------------------
+# conversion_boundary
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def timing():
+    """Half of a 4 MW site to a lease, on 200 noisy paths over two years."""
+    from minerecon.hardware import Deployment
+    from minerecon.hosting import ColocationLease
+    from minerecon.options import conversion_timing
+    from minerecon.price import GBM
+    from minerecon.projection import MiningScenario
+    from minerecon.scenario import Site, Split
+
+    state = NetworkState("2026-01-01", 931_392, 150e12, 90_000, 0.0)
+    site = Site(gross_mw=4.0, fleet=Deployment("Antminer S21 XP", 1000), name="Test site")
+    lease = ColocationLease(rate=150.0, term_years=10, build_days=90, ramp_days=0)
+    market = MiningScenario(site.fleet, start=state, days=730, price=GBM(0.0, 0.8))
+    return conversion_timing(site, Split(lease, fraction=0.5), scenario=market, n_paths=200,
+                             seed=4)  # fmt: skip
+
+
+def test_conversion_boundary_draws_the_fit_and_the_shares(timing):
+    ax = plot.conversion_boundary(timing, sample_paths=5)
+    (boundary,) = [line for line in ax.get_lines() if line.get_label().startswith("boundary:")]
+    shares = timing.conversion_share.to_numpy()
+    still_waiting = 1 - np.concatenate([[0.0], np.cumsum(shares)[:-1]])
+    expected = np.where(still_waiting >= 0.05, timing.boundary.replace(np.inf, np.nan), np.nan)
+    assert_allclose(np.asarray(boundary.get_ydata(), dtype=float), expected, equal_nan=True)
+    (right,) = [other for other in ax.figure.axes if other is not ax]
+    heights = [patch.get_height() for patch in right.patches]
+    assert_allclose(heights, 100 * shares)
+    title = ax.get_title()
+    assert title.startswith("Test site: when to convert (50% hosted)")
+    assert f"wait and decide {timing.waiting / 1e6:,.1f}" in title
+    # Five grey sample paths, each cut at its conversion date.
+    paths = [line for line in ax.get_lines() if line.get_color() == plot.PALETTE[7]]
+    assert len(paths) == 5
+    plt.close("all")
+
+
+def test_conversion_boundary_says_when_nothing_converts(timing):
+    import dataclasses
+
+    never = dataclasses.replace(
+        timing,
+        boundary=timing.boundary * np.nan,
+        conversion_share=timing.conversion_share * 0.0,
+        policy=dataclasses.replace(
+            timing.policy,
+            in_sample=dataclasses.replace(
+                timing.policy.in_sample, exercise_date=np.full(200, -1, dtype=np.int64)
+            ),
+        ),
+    )
+    ax = plot.conversion_boundary(never)
+    texts = [text.get_text() for text in ax.texts]
+    assert texts == ["Converting never beats waiting on these paths"]
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["hashprice, 5-95 %", "paths converting"]
+    plt.close("all")

@@ -33,6 +33,7 @@ PUBLIC_MODULES = [
     "minerecon.network",
     "minerecon.options",
     "minerecon.plot",
+    "minerecon.pools",
     "minerecon.presets",
     "minerecon.price",
     "minerecon.projection",

@@ -15,13 +15,15 @@ import pandas as pd
 import xarray as xr
 from hypothesis import strategies as st
 
-from minerecon import hardware, network
+from minerecon import hardware, network, pools
 
 from . import (
     Call,
     Spec,
     assert_finite,
     fixed_call,
+    instance_of,
+    kind_of,
     numbers,
     numeric_call,
     same_kind,
@@ -1054,4 +1056,95 @@ RISK = [
     ),
 ]
 
-SPECS = NETWORK + ECONOMICS + ENERGY + HARDWARE + CASHFLOW + RISK
+MINER_HASHRATE = numbers(0, 1e7)
+
+
+@st.composite
+def payout_call(draw) -> Call:
+    call = draw(
+        numeric_call(
+            {
+                "hashrate": MINER_HASHRATE,
+                "difficulty": DIFFICULTY,
+                "days": numbers(0.01, 400),
+                "fees_per_block": FEES,
+                "subsidy": SUBSIDY,
+                "pool_fee": POOL_FEE,
+            }
+        )
+    )
+    scheme = draw(st.sampled_from(pools.SCHEMES))
+    extra = {"scheme": scheme}
+    if scheme in ("pplns", "tides"):
+        extra["pool_hashrate"] = draw(numbers(1e7, 1e9, log=True))
+        if draw(st.booleans()):
+            extra["window"] = draw(numbers(0.1, 20))
+    return Call({**call.kwargs, **extra})
+
+
+def _check_payout(call: Call, result) -> None:
+    assert isinstance(result, pools.Payout)
+    kind = kind_of([v for k, v in call.kwargs.items() if k not in ("scheme", "pool_hashrate")])
+    for value in (result.mean, result.std):
+        assert isinstance(value, kind), (type(value), kind)
+        assert_finite(value)
+        assert (np.asarray(value) >= 0).all()
+
+
+POOLS = [
+    _numeric(
+        "pools.blocks_per_day",
+        {"hashrate": MINER_HASHRATE, "difficulty": DIFFICULTY},
+        invalid={"hashrate": NEGATIVE, "difficulty": NONPOSITIVE},
+    ),
+    _numeric(
+        "pools.probability_of_block",
+        {"hashrate": MINER_HASHRATE, "difficulty": DIFFICULTY, "days": numbers(0, 1e4)},
+        invalid={"hashrate": NEGATIVE, "difficulty": NONPOSITIVE, "days": NEGATIVE},
+    ),
+    _numeric(
+        "pools.expected_days_to_block",
+        {"hashrate": MINER_HASHRATE, "difficulty": DIFFICULTY},
+        invalid={"hashrate": NEGATIVE, "difficulty": NONPOSITIVE},
+        allow_inf=True,
+    ),
+    Spec(
+        "pools.payout",
+        payout_call(),
+        _check_payout,
+        invalid=st.sampled_from(
+            [
+                (Call({"scheme": "prop", "hashrate": 1.0, "difficulty": 1e14}), "scheme"),
+                (Call({"scheme": "pplns", "hashrate": 1.0, "difficulty": 1e14}), "pool_hashrate"),
+                (
+                    Call(
+                        {
+                            "scheme": "tides",
+                            "hashrate": 1.0,
+                            "difficulty": 1e14,
+                            "pool_hashrate": 1e6,
+                            "window": -1.0,
+                        }
+                    ),
+                    "window",
+                ),
+                (Call({"scheme": "solo", "hashrate": 1.0, "difficulty": 1e14, "days": 0}), "days"),
+            ]
+        ),
+    ),
+    Spec(
+        "pools.Payout",
+        payout_call().map(
+            lambda call: Call(
+                {
+                    name: getattr(pools.payout(**call.kwargs), name)
+                    for name in ("scheme", "mean", "std")
+                }
+            )
+        ),
+        instance_of(pools.Payout),
+        examples=5,
+    ),
+]
+
+SPECS = NETWORK + ECONOMICS + ENERGY + HARDWARE + CASHFLOW + RISK + POOLS

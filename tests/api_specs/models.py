@@ -1718,6 +1718,35 @@ def _check_conversion(call: Call, result) -> None:
     assert result.hashprice.sizes["path"] == call.kwargs["n_paths"]
 
 
+@st.composite
+def machine_values_call(draw) -> Call:
+    kwargs = {
+        "network": STATE,
+        "power_price": draw(numbers(0.0, 0.2)),
+        "volatility": draw(numbers(0.0, 2.0)),
+        "rate": draw(numbers(-0.05, 0.3)),
+        "years": draw(numbers(0.01, 6.0)),
+        "miners": draw(
+            st.lists(st.sampled_from(["Antminer S21 XP", "Antminer S19j Pro", "Antminer S9"]),
+                     min_size=1, max_size=3, unique=True)
+        ),
+        "difficulty_growth": draw(numbers(-0.5, 1.0)),
+        "pue": draw(numbers(1.0, 1.5)),
+        "pool_fee": draw(numbers(0.0, 0.05)),
+    }  # fmt: skip
+    if draw(st.booleans()):
+        kwargs["prices_per_th"] = {kwargs["miners"][0]: draw(numbers(0.0, 100.0))}
+    return Call(kwargs)
+
+
+def _check_machine_values(call: Call, result) -> None:
+    assert isinstance(result, pd.DataFrame)
+    assert sorted(result.index) == sorted(call.kwargs["miners"])
+    value = result["value_usd_per_th"]
+    assert np.isfinite(value).all() and (value >= 0).all()
+    assert (value >= result["always_on_usd_per_th"] - 1e-9 * (1 + value.abs())).all()
+
+
 def options_specs() -> list[Spec]:
     policies = _fitted_policy()
     return [
@@ -1762,6 +1791,25 @@ def options_specs() -> list[Spec]:
                     ("cost_per_th", -1.0),
                 ],
             ),
+        ),
+        Spec(
+            "options.machine_values",
+            machine_values_call(),
+            _check_machine_values,
+            invalid=_invalid(
+                machine_values_call(),
+                [
+                    ("network", "today"),
+                    ("power_price", -0.01),
+                    ("years", 0.0),
+                    ("years", 51.0),
+                    ("miners", []),
+                    ("pue", 0.9),
+                    ("difficulty_growth", -1.0),
+                    ("prices_per_th", {"Antminer S7": 1.0}),
+                ],
+            ),
+            examples=15,
         ),
         Spec(
             "options.MachineValue",

@@ -914,6 +914,32 @@ def law_fan(call: Call, ax: Axes) -> None:
 
 
 @functools.cache
+def _conversion_timing():
+    """When to convert half of a 4 MW site, on 40 noisy paths over a year."""
+    from minerecon.options import conversion_timing
+
+    site = Site(gross_mw=4.0, fleet=Deployment("Antminer S21 XP", 1000))
+    lease = ColocationLease(rate=150.0, term_years=5, build_days=60, ramp_days=0)
+    market = MiningScenario(
+        site.fleet, start=STATE, days=365, price=GBM(drift=0.0, volatility=0.8)
+    )
+    return conversion_timing(
+        site, Split(lease, fraction=0.5), scenario=market, n_paths=40, seed=1, every_months=2
+    )
+
+
+@st.composite
+def conversion_boundary_calls(draw) -> Call:
+    return Call({"timing": _conversion_timing(), "sample_paths": draw(st.integers(0, 100))})
+
+
+def law_conversion_boundary(call: Call, ax: Axes) -> None:
+    timing = call.kwargs["timing"]
+    assert ax.get_ylabel() == "Hashprice [USD/PH/day]"
+    assert f"convert now {timing.convert_now / 1e6:,.1f}" in ax.get_title()
+
+
+@functools.cache
 def _profitable(two_axes: bool) -> xr.Dataset:
     btc = [40_000.0, 70_000.0, 100_000.0]
     power = [0.03, 0.05, 0.08] if two_axes else 0.05
@@ -1525,6 +1551,19 @@ SPECS = [
             ("result", None),
         ),
         examples=8,
+    ),
+    FigureSpec(
+        "plot.conversion_boundary",
+        conversion_boundary_calls(),
+        axes_check(law_conversion_boundary),
+        invalid=_invalid(
+            conversion_boundary_calls(),
+            ("timing", None),
+            ("sample_paths", -1),
+            ("sample_paths", 101),
+            ("sample_paths", 2.5),
+        ),
+        examples=5,
     ),
     FigureSpec(
         "plot.profitable_map",
