@@ -883,7 +883,8 @@ def _call_price(
     spread = volatility * np.sqrt(years)
     live = (spread > 0) & (strike > 0) & (spot > 0)
     safe_spread = np.where(live, spread, 1.0)
-    moneyness = np.log(np.where(live, spot, 1.0) / np.where(live, forward_strike, 1.0))
+    with np.errstate(over="ignore", divide="ignore"):  # extreme ratios give +-inf: handled
+        moneyness = np.log(np.where(live, spot, 1.0) / np.where(live, forward_strike, 1.0))
     with np.errstate(over="ignore"):  # a tiny spread sends d1 to +-inf: the intrinsic value
         d1 = moneyness / safe_spread + safe_spread / 2
     price = spot * ndtr(d1) - forward_strike * ndtr(d1 - safe_spread)

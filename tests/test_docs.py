@@ -79,6 +79,7 @@ MODULES = (
     "html",
     "options",
     "pools",
+    "hedging",
     "typing",
 )
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")

@@ -29,6 +29,7 @@ PUBLIC_MODULES = [
     "minerecon.fees",
     "minerecon.financing",
     "minerecon.hardware",
+    "minerecon.hedging",
     "minerecon.hosting",
     "minerecon.network",
     "minerecon.options",

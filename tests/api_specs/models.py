@@ -33,6 +33,7 @@ from minerecon import (
     datasets,
     difficulty,
     fees,
+    hedging,
     network,
     options,
     price,
@@ -1858,6 +1859,156 @@ def options_specs() -> list[Spec]:
     ]
 
 
+# --------------------------------------------------------------------------
+# hedges
+# --------------------------------------------------------------------------
+
+
+def _market_paths(draw, n_days: int | None = None) -> np.ndarray:
+    n_paths = draw(st.integers(1, 6))
+    days = n_days or draw(st.integers(30, 120))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    steps = np.concatenate(
+        [np.zeros((n_paths, 1)), 0.03 * rng.standard_normal((n_paths, days - 1))], 1
+    )
+    return draw(numbers(1e3, 2e5, log=True)) * np.exp(np.cumsum(steps, axis=1))
+
+
+@st.composite
+def forward_call(draw) -> Call:
+    index = _market_paths(draw) / 2_000
+    days = draw(st.integers(1, index.shape[1]))
+    return Call(
+        {
+            "hashprice": index,
+            "strike": draw(numbers(0.0, 100.0)),
+            "hashrate_ph": draw(numbers(0.0, 1e4)),
+            "start_day": draw(st.integers(0, index.shape[1] - days)),
+            "days": days,
+            "initial_margin": draw(numbers(0.0, 1.0)),
+        }
+    )
+
+
+@st.composite
+def puts_call(draw) -> Call:
+    prices = _market_paths(draw)
+    months = len(range(29, prices.shape[1], 30))
+    strike = draw(numbers(0.0, 2e5))
+    kwargs = {
+        "btc_price": prices,
+        "btc_per_month": np.full(months, draw(numbers(0.0, 50.0))),
+        "strike": strike,
+        "volatility": draw(numbers(0.0, 2.0)),
+        "rate": draw(numbers(-0.05, 0.2)),
+    }
+    if draw(st.booleans()):
+        kwargs["call_strike"] = strike + draw(numbers(0.0, 1e5))
+    return Call(kwargs)
+
+
+@st.composite
+def swap_call(draw) -> Call:
+    index = _market_paths(draw) / 1_000
+    return Call(
+        {
+            "index_price": index,
+            "fixed_price": draw(numbers(0.0, 200.0)),
+            "mwh_per_day": draw(numbers(0.0, 5_000.0)),
+        }
+    )
+
+
+@st.composite
+def treasury_call(draw) -> Call:
+    prices = _market_paths(draw)
+    mined = np.abs(np.random.default_rng(1).normal(0.1, 0.05, prices.shape))
+    return Call({"btc_mined": mined, "btc_price": prices, "sell_share": draw(numbers(0.0, 1.0))})
+
+
+@st.composite
+def effect_call(draw) -> Call:
+    prices = _market_paths(draw)
+    flows = prices / 100 - 500
+    hedge = hedging.hashprice_forward(prices / 2_000, 40.0, 10.0, days=prices.shape[1])
+    return Call({"cash_flow": flows, "hedges": [hedge], "rate": draw(numbers(-0.05, 0.3)),
+                 "level": draw(numbers(0.5, 0.99))})  # fmt: skip
+
+
+@st.composite
+def black_scholes_call(draw) -> Call:
+    return Call(
+        {
+            "spot": draw(numbers(1.0, 1e6, log=True)),
+            "strike": draw(numbers(0.0, 1e6)),
+            "years": draw(numbers(0.0, 10.0)),
+            "volatility": draw(numbers(0.0, 3.0)),
+            "rate": draw(numbers(-0.05, 0.3)),
+            "kind": draw(st.sampled_from(["put", "call"])),
+        }
+    )
+
+
+def _check_hedge(call: Call, result) -> None:
+    assert isinstance(result, hedging.Hedge)
+    assert np.isfinite(result.cash_flow).all() and np.isfinite(result.premium)
+
+
+def _check_option_price(call: Call, result) -> None:
+    assert np.isfinite(result) and result >= -1e-9 * call.kwargs["spot"]
+
+
+def _check_treasury(call: Call, result) -> None:
+    assert isinstance(result, pd.DataFrame)
+    assert list(result.columns) == ["usd_from_sales", "btc_held", "value_at_end"]
+    assert (result.to_numpy() >= 0).all()
+
+
+def _check_effect(call: Call, result) -> None:
+    assert isinstance(result, pd.DataFrame) and list(result.index) == [
+        "unhedged",
+        "hashprice forward",
+    ]
+    assert np.isfinite(result[["mean_npv", "p5_npv", "cvar"]].to_numpy()).all()
+
+
+def _check_hedged_npv(call: Call, result) -> None:
+    assert isinstance(result, xr.DataArray) and result.dims == ("option", "path")
+    assert np.isfinite(result.values).all()
+
+
+def hedging_specs() -> list[Spec]:
+    return [
+        Spec("hedging.hashprice_forward", forward_call(), _check_hedge,
+             invalid=_invalid(forward_call(), [("strike", -1.0), ("days", 0),
+                                               ("initial_margin", 1.5), ("start_day", -1)])),
+        Spec("hedging.btc_puts", puts_call(), _check_hedge,
+             invalid=_invalid(puts_call(), [("btc_per_month", [1.0] * 99), ("strike", -1.0),
+                                            ("volatility", -0.1), ("rate", -1.0)])),
+        Spec("hedging.power_swap", swap_call(), _check_hedge,
+             invalid=_invalid(swap_call(), [("fixed_price", -1.0), ("mwh_per_day", -1.0)])),
+        Spec("hedging.treasury", treasury_call(), _check_treasury,
+             invalid=_invalid(treasury_call(), [("sell_share", 1.5), ("btc_price", [[1.0]])])),
+        Spec("hedging.hedge_effect", effect_call(), _check_effect,
+             invalid=_invalid(effect_call(), [("hedges", ["a"]), ("level", 1.0),
+                                              ("rate", -1.0)])),
+        Spec("hedging.hedged_npv", effect_call().map(lambda call: Call(
+                 {k: v for k, v in call.kwargs.items() if k != "level"})),
+             _check_hedged_npv,
+             invalid=_invalid(effect_call().map(lambda call: Call(
+                 {k: v for k, v in call.kwargs.items() if k != "level"})),
+                 [("hedges", ["a"]), ("rate", -1.0), ("cash_flow", [[np.nan]])])),
+        Spec("hedging.black_scholes", black_scholes_call(), _check_option_price,
+             invalid=_invalid(black_scholes_call(), [("kind", "straddle"), ("spot", 0.0),
+                                                     ("years", -1.0), ("volatility", -1.0)])),
+        Spec("hedging.Hedge",
+             forward_call().map(lambda call: Call(
+                 {f.name: getattr(hedging.hashprice_forward(**call.kwargs), f.name)
+                  for f in dataclasses.fields(hedging.Hedge)})),
+             _check_same_fields(hedging.Hedge), examples=5),
+    ]  # fmt: skip
+
+
 SPECS = [
     *price_specs(),
     Spec("price.Calibration", CALIBRATION_CALLS, _check_calibration),
@@ -1865,4 +2016,5 @@ SPECS = [
     *difficulty_specs(),
     *projection_specs(),
     *options_specs(),
+    *hedging_specs(),
 ]
