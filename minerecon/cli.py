@@ -375,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="machines run every day, as under take-or-pay power (default: idle when they "
         "lose money)",
     )
+    _add_value_command(commands)
     _add_data_commands(commands)
     return parser
 
@@ -391,6 +392,134 @@ def _machine_price(text: str) -> tuple[str, float]:
     except argparse.ArgumentTypeError as error:
         raise argparse.ArgumentTypeError(f"price of {name.strip()!r}: {error}") from None
     return name.strip(), value
+
+
+def _add_value_command(commands: Any) -> None:
+    """``value``: machines as strips of daily options on BTC, against their prices."""
+    value_parser = commands.add_parser(
+        "value",
+        help="what one TH/s of each machine is worth, counting the right to switch off",
+        description="Value one TH/s of each machine as a strip of daily calls on BTC (it runs "
+        "only on the days its BTC pays its power; Yaish and Zohar 2023): Black-Scholes with "
+        "a risk-neutral BTC price at --volatility (default: fitted to the four years before "
+        "the snapshot) and --rate, difficulty growing at --difficulty-growth (default: none), "
+        "the subsidy halving at its heights. Prints the value with switch-off, the value "
+        "always on and, for machines given a price, how much the price exceeds the value.",
+    )
+    value_parser.add_argument(
+        "machines",
+        nargs="*",
+        metavar="NAME[=USD_PER_TH]",
+        type=_machine_or_price,
+        help="catalogue machines, each with an optional price per TH/s, e.g. "
+        "'Antminer S21 XP=16' (default: the whole catalogue, no prices)",
+    )
+    _add_market_options(value_parser)
+    option = value_parser.add_argument_group("option valuation")
+    option.add_argument(
+        "--volatility",
+        type=_number(0.0, 10.0),
+        help="annualised BTC volatility [1/sqrt(year)] (default: fitted to the four years "
+        "of history before the snapshot)",
+    )
+    option.add_argument(
+        "--rate",
+        type=_number(-0.99, 1.0),
+        default=0.04,
+        help="annual risk-free rate [-] (default: %(default)s, an assumption near 2025 "
+        "US Treasury bill yields)",
+    )
+    option.add_argument(
+        "--years",
+        type=_number(0.01, 50.0),
+        default=3.0,
+        help="life of the machines [years] (default: %(default)s)",
+    )
+    option.add_argument(
+        "--difficulty-growth",
+        type=_number(-0.99, 10.0),
+        default=0.0,
+        help="annual growth of difficulty [-] (default: %(default)s)",
+    )
+
+
+def _machine_or_price(text: str) -> tuple[str, float | None]:
+    """Parser of NAME or NAME=USD_PER_TH."""
+    if "=" not in text:
+        return text.strip(), None
+    name, price = _machine_price(text)
+    return name, price
+
+
+def _value(args: argparse.Namespace) -> None:
+    from minerecon.hardware import get_miner
+    from minerecon.options import machine_values
+    from minerecon.price import GBM
+
+    for option, given in (("--uptime", args.uptime != 1.0), ("--other-opex", args.other_opex)):
+        if given:
+            raise _OptionError(option, "does not apply to 'value' (switching off saves energy)")
+    state = _network(args)
+    volatility = args.volatility
+    source = "given"
+    if volatility is None:
+        first = state.date - pd.DateOffset(years=4) + pd.Timedelta(days=1)
+        try:
+            volatility = GBM.fit(start=first, end=state.date).volatility
+        except ValueError as error:
+            raise _OptionError("--volatility", f"cannot be fitted: {error}") from None
+        source = f"fitted to {first.date()} .. {state.date.date()}"
+    try:
+        resolved = [(get_miner(name).name, price) for name, price in args.machines]
+    except KeyError as error:
+        raise _OptionError("NAME[=USD_PER_TH]", str(error.args[0])) from None
+    names = [name for name, _ in resolved]
+    if len(set(names)) != len(names):
+        raise _OptionError("NAME[=USD_PER_TH]", f"each machine once, got {names}")
+    table = machine_values(
+        state,
+        args.power_price,
+        volatility=volatility,
+        rate=args.rate,
+        years=args.years,
+        miners=names or None,
+        prices_per_th={name: price for name, price in resolved if price is not None} or None,
+        pue=args.pue,
+        pool_fee=args.pool_fee,
+        difficulty_growth=args.difficulty_growth,
+    )
+    if args.format == "json":
+        print(_to_json({"inputs": {**table.attrs, "volatility_source": source},
+                        "machines": table.reset_index().to_dict("records")}))  # fmt: skip
+        return
+    if args.format == "csv":
+        print(table.to_csv(), end="")
+        return
+    print(
+        f"{state.date.date()}: BTC {state.btc_price:,.0f} USD, difficulty "
+        f"{state.difficulty / 1e12:,.2f} T, fees {state.fees_per_block:.4g} BTC/block; power "
+        f"{args.power_price:g} USD/kWh, PUE {args.pue:g}, pool fee {args.pool_fee:g}"
+    )
+    print(
+        f"volatility {volatility:.1%} ({source}), rate {args.rate:.1%}, {args.years:g} years, "
+        f"difficulty growth {args.difficulty_growth:.1%} a year"
+    )
+    print()
+    shown = table.rename(
+        columns={
+            "efficiency_j_per_th": "J/TH",
+            "value_usd_per_th": "value USD/TH",
+            "always_on_usd_per_th": "always on USD/TH",
+            "switch_off_premium_usd_per_th": "switch-off USD/TH",
+            "value_usd_per_unit": "value USD/unit",
+            "price_usd_per_th": "price USD/TH",
+            "overpayment": "overpays",
+        }
+    )
+    formatters = {column: "{:,.2f}".format for column in shown.columns}
+    formatters["value USD/unit"] = "{:,.0f}".format
+    formatters["overpays"] = "{:+.0%}".format
+    print(shown.to_string(formatters=formatters, na_rep=""))
 
 
 def _add_data_commands(commands: Any) -> None:
@@ -1858,6 +1987,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
         _payback(args)
     elif args.command == "data":
         _data(args)
+    elif args.command == "value":
+        _value(args)
     else:
         _miners()
 

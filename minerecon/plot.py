@@ -36,6 +36,7 @@ __all__ = [
     "conversion_boundary",
     "fan_chart",
     "history",
+    "machine_values",
     "margin_map",
     "margin_vs_btc_price",
     "npv_distribution",
@@ -1427,6 +1428,75 @@ def conversion_boundary(
         fontsize="medium",
     )
     ax.grid(alpha=0.3)
+    return ax
+
+
+def machine_values(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """What one TH/s of each machine is worth, with and without switching off, against prices.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`minerecon.options.machine_values`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A bar per machine: its value with switch-off [USD per TH/s], a
+        diamond at its value always on and, where the table has prices, a
+        black tick at the price with the overpayment printed; the title
+        states the volatility, rate and life the values assume.
+    """
+    _check_frame(
+        "table", table, ("value_usd_per_th", "always_on_usd_per_th", "efficiency_j_per_th"), rows=1
+    )
+    names = [str(name) for name in table.index]
+    positions = np.arange(len(names))[::-1]
+    ax = _axes(ax, (8.0, 0.45 * len(names) + 1.6))
+    value = table["value_usd_per_th"].to_numpy(dtype=float)
+    always_on = table["always_on_usd_per_th"].to_numpy(dtype=float)
+    ax.barh(positions, value, color=PROFIT_COLOUR, alpha=0.8, label="with switch-off")
+    # An old machine's always-on loss would squash the rest: clip it at the edge, value printed.
+    left = max(min(0.0, float(always_on.min())), -0.6 * float(max(value.max(), 1.0)))
+    clipped = always_on < left
+    ax.plot(np.maximum(always_on, left), positions, "D", color=PALETTE[1], markersize=5,
+            label="always on")  # fmt: skip
+    for position, loss in zip(positions[clipped], always_on[clipped], strict=True):
+        ax.annotate(f"{loss:,.0f}", (left, position), xytext=(8, 0), textcoords="offset points",
+                    va="center", fontsize="small", color=PALETTE[1])  # fmt: skip
+    if "price_usd_per_th" in table:
+        price = table["price_usd_per_th"].to_numpy(dtype=float)
+        priced = np.isfinite(price)
+        ax.plot(price[priced], positions[priced], "|", color=PALETTE[7], markersize=16,
+                markeredgewidth=2.5, label="price")  # fmt: skip
+        for position, paid, share in zip(
+            positions[priced],
+            price[priced],
+            table["overpayment"].to_numpy(float)[priced],
+            strict=True,
+        ):
+            ax.annotate(f"{share:+.0%}", (paid, position), xytext=(6, 0),
+                        textcoords="offset points", va="center", fontsize="small")  # fmt: skip
+    ax.axvline(0.0, color=PALETTE[7], linewidth=0.8)
+    if left < 0:
+        ax.set_xlim(left * 1.05, None)
+    ax.set_yticks(positions, names)
+    ax.set_xlabel("Value of one TH/s [USD per TH/s]")
+    attrs = table.attrs
+    assumed = (
+        f"BTC {attrs['btc_price']:,.0f} USD, volatility {attrs['volatility']:.0%}, rate "
+        f"{attrs['rate']:.1%}, {attrs['years']:g} years, power {attrs['power_price']:g} USD/kWh"
+        if {"btc_price", "volatility", "rate", "years", "power_price"} <= set(attrs)
+        else ""
+    )
+    ax.set_title(
+        "Machines as strips of daily options on BTC" + (f"\n{assumed}" if assumed else ""),
+        fontsize="medium",
+    )
+    ax.legend(fontsize="small", loc="lower right", frameon=False)
+    ax.grid(axis="x", alpha=0.3)
     return ax
 
 

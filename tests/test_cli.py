@@ -1587,16 +1587,24 @@ def test_payback_prints_each_machine_on_the_same_paths_as_the_library(capsys):
     ],
 )
 def test_payback_refuses_bad_machines_in_one_line(argv, words, capsys):
-    # Bad syntax stops the parser (SystemExit), a bad machine the command: both exit 2.
+    message = refusal(["payback", *argv, "--paths", "2"], capsys)
+    for word in words:
+        assert word in message
+
+
+def refusal(argv, capsys):
+    """The one-line error of a refused command line.
+
+    Bad syntax stops the parser (SystemExit), a bad value the command: both exit 2.
+    """
     try:
-        status = cli.main(["payback", *argv, "--paths", "2"])
+        status = cli.main(argv)
     except SystemExit as stop:
         status = stop.code
     assert status == 2
     message = capsys.readouterr().err.strip()
     assert "\n" not in message
-    for word in words:
-        assert word in message
+    return message
 
 
 def test_split_curves_name_their_site_and_view():
@@ -1615,3 +1623,50 @@ def test_split_curves_name_their_site_and_view():
             f"{view.name} view"
         )
         plt.close(ax.figure)
+
+
+# --------------------------------------------------------------------------
+# value: machines as strips of daily calls
+# --------------------------------------------------------------------------
+
+
+def test_value_prints_the_library_values(capsys):
+    from minerecon.network import NetworkState
+    from minerecon.options import machine_values
+    from minerecon.price import GBM
+
+    argv = ["value", "Antminer S21 XP=16", "s19jpro", "--power-price", "0.05", "--years", "2"]
+    status, out = run([*argv, "--format", "csv"], capsys)
+    assert status == 0
+    table = pd.read_csv(io.StringIO(out.out), index_col="name")
+    # The command is machine_values on the snapshot, at the volatility of the four
+    # years before it (2022-08-17 to 2026-08-16) and a 4 % rate.
+    state = NetworkState.latest()
+    volatility = GBM.fit(start="2022-08-17", end="2026-08-16").volatility
+    expected = machine_values(state, 0.05, volatility=volatility, rate=0.04, years=2,
+                              miners=["Antminer S21 XP", "Antminer S19j Pro"],
+                              prices_per_th={"Antminer S21 XP": 16.0})  # fmt: skip
+    assert_allclose(table["value_usd_per_th"], expected["value_usd_per_th"], rtol=1e-12)
+    value = expected.loc["Antminer S21 XP", "value_usd_per_th"]
+    assert_allclose(table.loc["Antminer S21 XP", "overpayment"], 16.0 / value - 1, rtol=1e-12)
+    assert pd.isna(table.loc["Antminer S19j Pro", "price_usd_per_th"])
+    status, out = run([*argv, "--volatility", "0.5"], capsys)
+    assert status == 0
+    assert "volatility 50.0% (given), rate 4.0%, 2 years" in out.out
+    assert "value USD/TH" in out.out and "overpays" in out.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["Antminer Z99"], ["NAME[=USD_PER_TH]", "Z99"]),
+        (["Antminer S21", "s21"], ["each machine once"]),
+        (["Antminer S21=-1"], ["price of 'Antminer S21'"]),
+        (["--uptime", "0.9"], ["--uptime", "does not apply"]),
+        (["--rate", "-1"], ["--rate"]),
+    ],
+)
+def test_value_refuses_bad_input_in_one_line(argv, words, capsys):
+    message = refusal(["value", *argv], capsys)
+    for word in words:
+        assert word in message

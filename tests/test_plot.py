@@ -727,3 +727,23 @@ def test_conversion_boundary_says_when_nothing_converts(timing):
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == ["hashprice, 5-95 %", "paths converting"]
     plt.close("all")
+
+
+def test_machine_values_clips_the_old_machines_loss():
+    from minerecon.options import machine_values
+
+    state = NetworkState("2025-11-25", 925_008, 152.27e12, 88_235, 0.0273)
+    table = machine_values(state, 0.05, volatility=0.5, rate=0.04,
+                           miners=["Antminer S21 XP", "Antminer S9"],
+                           prices_per_th={"Antminer S21 XP": 16.0})  # fmt: skip
+    ax = plot.machine_values(table)
+    bars = [patch.get_width() for patch in ax.patches]
+    assert_allclose(bars, table["value_usd_per_th"])
+    # The S9 loses about 85 USD per TH/s always on: drawn at the axis' edge, value printed.
+    edge = -0.6 * table["value_usd_per_th"].max()
+    texts = [text.get_text() for text in ax.texts]
+    assert f"{table.loc['Antminer S9', 'always_on_usd_per_th']:,.0f}" in texts
+    assert f"{table.loc['Antminer S21 XP', 'overpayment']:+.0%}" in texts
+    assert_allclose(ax.get_xlim()[0], edge * 1.05)
+    assert "volatility 50%, rate 4.0%, 3 years" in ax.get_title()
+    plt.close("all")

@@ -940,6 +940,27 @@ def law_conversion_boundary(call: Call, ax: Axes) -> None:
 
 
 @functools.cache
+def _machine_values(priced: bool):
+    from minerecon.options import machine_values
+
+    prices = {"Antminer S21 XP": 16.0, "Antminer S9": 1.0} if priced else None
+    return machine_values(STATE, 0.05, volatility=0.5, rate=0.04, miners=[*MINERS, "Antminer S9"],
+                          prices_per_th=prices)  # fmt: skip
+
+
+@st.composite
+def machine_values_calls(draw) -> Call:
+    return Call({"table": _machine_values(draw(st.booleans()))})
+
+
+def law_machine_values(call: Call, ax: Axes) -> None:
+    table = call.kwargs["table"]
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert labels == list(table.index)
+    assert ax.get_xlabel() == "Value of one TH/s [USD per TH/s]"
+
+
+@functools.cache
 def _profitable(two_axes: bool) -> xr.Dataset:
     btc = [40_000.0, 70_000.0, 100_000.0]
     power = [0.03, 0.05, 0.08] if two_axes else 0.05
@@ -1562,6 +1583,17 @@ SPECS = [
             ("sample_paths", -1),
             ("sample_paths", 101),
             ("sample_paths", 2.5),
+        ),
+        examples=5,
+    ),
+    FigureSpec(
+        "plot.machine_values",
+        machine_values_calls(),
+        axes_check(law_machine_values),
+        invalid=_invalid(
+            machine_values_calls(),
+            ("table", pd.DataFrame()),
+            ("table", None),
         ),
         examples=5,
     ),
