@@ -1069,7 +1069,10 @@ def _payback(args: argparse.Namespace) -> None:
         discount_rate=args.discount_rate,
         switch_off=not args.always_on,
     )
-    table = compare_machines(machines, scenario, n_paths=args.paths, seed=args.seed)
+    # Several engine runs take seconds: a bar per machine on a terminal, nothing in a pipe.
+    table = compare_machines(
+        machines, scenario, n_paths=args.paths, seed=args.seed, progress=sys.stderr.isatty()
+    )
     if args.format == "json":
         records = table.reset_index().to_dict("records")
         print(_to_json({"settings": table.attrs, "machines": records}))
