@@ -614,15 +614,8 @@ def tornado(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ):
         values = rows[column].to_numpy(float)
         ax.barh(positions, values - base, left=base, color=colour, height=0.6, label=label)
-    from minerecon.sweep import ARGUMENT_UNITS
-
     centres = rows["base_value"] if "base_value" in rows else [None] * len(rows)
-    # Arguments of the economics functions read as "BTC price [USD/BTC]"; other
-    # names (a decision tornado's labels) are shown as given.
-    names = [
-        _label(name, ARGUMENT_UNITS[name]) if name in ARGUMENT_UNITS else str(name)
-        for name in rows.index
-    ]
+    names = [_parameter(name) for name in rows.index]
     ticks = [
         f"{name}\n{_short(low)} to {_short(high)}"
         + ("" if centre is None else f" (base {_short(centre)})")
@@ -643,6 +636,14 @@ def tornado(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.legend(fontsize="small", loc="lower right", frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def _parameter(name: Hashable) -> str:
+    """A parameter's label: arguments of the economics functions read as
+    "BTC price [USD/BTC]"; other names (a decision tornado's) are shown as given."""
+    from minerecon.sweep import ARGUMENT_UNITS
+
+    return _label(name, ARGUMENT_UNITS[name]) if name in ARGUMENT_UNITS else str(name)
 
 
 def _short(value: float) -> str:
@@ -704,7 +705,8 @@ def sobol_indices(result: pd.DataFrame, ax: Axes | None = None) -> Axes:
             label=label,
             error_kw={"ecolor": PALETTE[7], "capsize": 3, "linewidth": 1.0},
         )
-    ax.set_xticks(positions, [str(name) for name in result.index])
+    # Units under the names: side by side, long labels would run into each other.
+    ax.set_xticks(positions, [_parameter(name).replace(" [", "\n[") for name in result.index])
     ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
     lowest = -_finite_max(-result["first_order"].to_numpy(float))
     ax.set_ylim(min(0.0, lowest - 0.05), 1.05)

@@ -356,7 +356,8 @@ def tornado(
 def _label(func: Callable[..., Any], output: Any) -> str:
     if output is not None:
         return str(output)
-    return str(getattr(func, "label", getattr(func, "__name__", "output")))
+    name = str(getattr(func, "label", getattr(func, "__name__", "output")))
+    return "output" if name.startswith("<") else name  # a lambda's name says nothing
 
 
 # --------------------------------------------------------------------------

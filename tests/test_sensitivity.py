@@ -463,6 +463,21 @@ def test_plot_sobol_indices_draws_first_order_and_total_with_intervals():
     assert len(ax.patches) == 6
     assert not any(isinstance(c, ErrorbarContainer) for c in ax.containers)
     plt.close(ax.figure)
+    # Economics arguments get their readable names, the unit under them; a
+    # lambda's name says nothing, so the title names "output".
+    from minerecon import economics
+
+    def margin(btc_price, power_price):
+        return economics.margin_per_th(btc_price, 150e12, 17.5, power_price)
+
+    table = sensitivity.sobol(lambda **kw: margin(**kw),
+                              {"btc_price": (6e4, 1.2e5), "power_price": (0.03, 0.08)},
+                              n=64, seed=0, n_resamples=0)  # fmt: skip
+    ax = plot.sobol_indices(table)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["BTC price\n[USD/BTC]", "Power price\n[USD/kWh]"]
+    assert ax.get_title().startswith("Sobol' indices of output\n")
+    plt.close(ax.figure)
 
 
 # --------------------------------------------------------------------------
