@@ -90,14 +90,18 @@ class Hedge:
     notional: float
 
 
-def _paths(name: str, values: ArrayLike) -> FloatArray:
-    array = np.asarray(_contract._values(_contract.check(name, values)), dtype=float)
+def _paths(
+    name: str, values: ArrayLike, *, low: float | None = None, low_open: bool = False
+) -> FloatArray:
+    """Paths x days of finite numbers, at least ``low`` (above it with ``low_open``)."""
+    checked = _contract.check(name, values, low=low, low_open=low_open)
+    array = np.asarray(_contract._values(checked), dtype=np.float64)
     if array.ndim == 1:
         array = array[None, :]
     if array.ndim != 2 or array.shape[1] == 0:
         raise ValueError(f"{name} must be paths x days (or one path of days), got {array.shape}")
     if not np.isfinite(array).all():
-        raise ValueError(f"{name} must be finite")
+        raise ValueError(f"{name} must be finite, got {array[~np.isfinite(array)][0]}")
     return array
 
 
@@ -161,7 +165,7 @@ def hashprice_forward(
     Day 0 settles ``(50 - 45) * 100`` = 500 USD and posts 35 % of the
     150,000 USD notional; day 30 gets the margin back.
     """
-    index = _paths("hashprice", hashprice)
+    index = _paths("hashprice", hashprice, low=0.0)
     price = _contract.check_scalar("strike", strike, low=0.0, unit="[USD/PH/day]")
     size = _contract.check_scalar("hashrate_ph", hashrate_ph, low=0.0, unit="[PH/s]")
     margin = _contract.check_scalar("initial_margin", initial_margin, low=0.0, high=1.0)
@@ -268,7 +272,7 @@ def btc_puts(
     >>> hedge.premium, float(abs(hedge.cash_flow).sum())
     (0.0, 0.0)
     """
-    prices = _paths("btc_price", btc_price)
+    prices = _paths("btc_price", btc_price, low=0.0, low_open=True)
     n_days = prices.shape[1]
     ends = _month_ends(n_days, dates)
     quantity = np.asarray(_contract.check("btc_per_month", btc_per_month, low=0.0), dtype=float)
@@ -380,8 +384,8 @@ def treasury(btc_mined: ArrayLike, btc_price: ArrayLike, sell_share: float) -> p
     >>> treasury([[1.0, 1.0]], [[80_000.0, 100_000.0]], 0.5).iloc[0].tolist()
     [90000.0, 1.0, 190000.0]
     """
-    mined = _paths("btc_mined", btc_mined)
-    prices = _paths("btc_price", btc_price)
+    mined = _paths("btc_mined", btc_mined, low=0.0)
+    prices = _paths("btc_price", btc_price, low=0.0, low_open=True)
     if mined.shape != prices.shape:
         raise ValueError(
             f"btc_mined and btc_price must have one shape, got {mined.shape} and {prices.shape}"
@@ -419,6 +423,7 @@ def hedged_npv(
     flows = _paths("cash_flow", cash_flow)
     if not isinstance(hedges, list | tuple) or not all(isinstance(h, Hedge) for h in hedges):
         raise ValueError(f"hedges must be a sequence of Hedge, got {hedges!r:.80}")
+    rate = _contract.check_scalar("rate", rate, low=-1.0, low_open=True)
     factors = cashflow.discount_factors(flows.shape[1], rate)
     columns = {"unhedged": flows @ factors}
     for hedge in hedges:

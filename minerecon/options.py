@@ -116,7 +116,7 @@ class ContinuationFit:
 
     def features(self, state: ArrayLike) -> FloatArray:
         """Basis terms of ``state`` (paths x variables, or paths), paths x terms."""
-        x = (_as_matrix("state", state) - self.center) / self.scale
+        x = (_as_matrix(state) - self.center) / self.scale
         degree = max(sum(powers) for powers in self.powers)
         if self.basis == "laguerre":
             one_variable = np.polynomial.laguerre.lagvander(x, degree) * np.exp(-x / 2)[..., None]
@@ -134,7 +134,7 @@ class ContinuationFit:
 
         ``+inf`` where the regression could not be fitted, so no path acts.
         """
-        matrix = _as_matrix("state", state)
+        matrix = _as_matrix(state)
         if not self.fitted:
             return np.full(matrix.shape[0], np.inf)
         return self.features(matrix) @ self.coefficients
@@ -171,6 +171,7 @@ class PolicyValue:
     def exercise_share(self, n_dates: int) -> FloatArray:
         """Share of paths acting at each date (never acting is ``1 - sum``)."""
         acted = self.exercise_date[self.exercise_date >= 0]
+        n_dates = _contract.check_count("n_dates", n_dates, low=int(acted.max(initial=-1)) + 1)
         return np.bincount(acted, minlength=n_dates)[:n_dates] / self.exercise_date.size
 
 
@@ -310,7 +311,7 @@ def _finite(name: str, value: ArrayLike) -> FloatArray:
     return array
 
 
-def _as_matrix(name: str, state: ArrayLike) -> FloatArray:
+def _as_matrix(state: ArrayLike) -> FloatArray:
     matrix = np.asarray(state, dtype=float)
     return matrix[:, None] if matrix.ndim == 1 else matrix
 
@@ -514,6 +515,12 @@ def longstaff_schwartz(
     for name, flag in (("itm_only", itm_only), ("exercise_known", exercise_known)):
         if not isinstance(flag, bool | np.bool_):
             raise ValueError(f"{name} must be True or False, got {flag!r}")
+    if itm_only and not exercise_known:
+        # "In the money" would read the exercise value the policy may not see.
+        raise ValueError(
+            "itm_only must be False when exercise_known is False: the sign of a value "
+            "realised later is not known when acting"
+        )
     factors = _discount_factors(discount, n_dates)
 
     exercise_date = np.full(n_paths, -1, dtype=np.int64)
@@ -584,14 +591,19 @@ class ConversionTiming:
         The dates the operator may convert at (first days of months).
     boundary : pandas.Series
         Per decision date, the hashprice below which converting is optimal
-        [USD per PH/s per day]: nan where the fit never prefers converting
-        within the simulated range, inf where it prefers it throughout.
+        [USD per PH/s per day]: where the fitted gain from waiting first
+        turns from negative to positive going up from the 1st percentile of
+        the simulated hashprice; inf where it stays negative to the 99th,
+        nan where it is not negative at the 1st (the fit never prefers
+        converting there, or prefers it only at higher hashprices: then the
+        policy is not a threshold and ``policy`` holds what it does).
     conversion_share : pandas.Series
         Share of paths converting at each decision date under the policy
         [-]; ``1 - sum`` never converts.
     hashprice : xarray.DataArray
         The state each decision is made on, over ``path`` and ``date``: the
-        hashprice at the end of the month before [USD per PH/s per day].
+        hashprice at the end of the month before, before the pool fee [USD
+        per PH/s per day].
     policy : ExercisePolicy
         The fitted policy (:func:`longstaff_schwartz`, exercise realised
         later, every path eligible).
@@ -858,7 +870,7 @@ def conversion_timing(
             name="hashprice",
             attrs={
                 "units": "USD/PH/day",
-                "description": "hashprice at the end of the month before",
+                "description": "hashprice at the end of the month before, before the pool fee",
             },
         ),
         policy=policy,
@@ -1042,7 +1054,7 @@ def machine_values(
     rate : float
         Annual effective risk-free rate [-], > -1 (see :func:`switch_off_value`).
     years : float, default 3
-        Life of the machine [year], in (0, 50].
+        Life of the machine [year], in [1/365, 50] (at least a day).
     miners : sequence of str or Miner, optional
         Machines; the whole catalogue by default.
     prices_per_th : mapping of name to float, optional
@@ -1080,7 +1092,9 @@ def machine_values(
             f"network must be a minerecon.network.NetworkState, got {type(network).__name__}"
         )
     price = _contract.check_scalar("power_price", power_price, low=0.0, unit="[USD/kWh]")
-    life = _contract.check_scalar("years", years, low=0.0, low_open=True, high=50.0)
+    life = _contract.check_scalar(
+        "years", years, low=1.0 / DAYS_PER_YEAR, high=50.0, unit="[year]"
+    )
     growth = _contract.check_scalar(
         "difficulty_growth", difficulty_growth, low=-1.0, low_open=True
     )

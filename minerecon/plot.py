@@ -1373,15 +1373,17 @@ def conversion_boundary(
         ax.plot(known[shown], values[path, shown], color=PALETTE[7], linewidth=0.6, alpha=0.5)
         if converted:
             ax.plot(end, values[path, shown][-1], "o", color=PALETTE[3], markersize=3.5)
-    boundary = timing.boundary.replace(np.inf, np.nan).to_numpy()
+    everywhere = np.isposinf(timing.boundary.to_numpy())  # converting preferred at any level
+    boundary = np.where(everywhere, np.nan, timing.boundary.to_numpy())
     # Where few paths are left to decide, the fit rests on little and is drawn faint.
     shares = timing.conversion_share.to_numpy()
     waiting = 1.0 - np.concatenate([[0.0], np.cumsum(shares)[:-1]])
     reliable = waiting >= _FEW_WAITING
-    if not np.isfinite(boundary).any():
+    if not shares.any():
         ax.text(0.5, 0.93, "Converting never beats waiting on these paths",
                 transform=ax.transAxes, ha="center", fontsize="small")  # fmt: skip
     ax.plot(
+        dates,
         np.where(reliable, boundary, np.nan),
         color=PALETTE[3],
         linewidth=2.0,
@@ -1401,9 +1403,17 @@ def conversion_boundary(
         )
     if (exercise[:sample_paths] >= 0).any():
         ax.plot([], [], "o", color=PALETTE[3], markersize=3.5, label="a sample path converts")
-    top = float(np.nanpercentile(values, 99))
-    shown = boundary[reliable & np.isfinite(boundary)]
-    ax.set_ylim(0.0, max(top, float(shown.max(initial=0.0))) * 1.05)
+    top = (
+        max(
+            float(np.nanpercentile(values, 99)),
+            float(boundary[reliable & np.isfinite(boundary)].max(initial=0.0)),
+        )
+        * 1.05
+    )
+    ax.set_ylim(0.0, top)
+    if everywhere.any():
+        ax.plot(dates[everywhere], np.full(everywhere.sum(), 0.97 * top), "^", color=PALETTE[3],
+                markersize=5, label="convert at any hashprice")  # fmt: skip
     ax.set_ylabel("Hashprice [USD/PH/day]")
     ax.set_xlabel("Decision date")
     _dates(ax.xaxis)
@@ -1468,7 +1478,7 @@ def machine_values(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     for position, loss in zip(positions[clipped], always_on[clipped], strict=True):
         ax.annotate(f"{loss:,.0f}", (left, position), xytext=(8, 0), textcoords="offset points",
                     va="center", fontsize="small", color=PALETTE[1])  # fmt: skip
-    if "price_usd_per_th" in table:
+    if {"price_usd_per_th", "overpayment"} <= set(table.columns):
         price = table["price_usd_per_th"].to_numpy(dtype=float)
         priced = np.isfinite(price)
         ax.plot(price[priced], positions[priced], "|", color=PALETTE[7], markersize=16,

@@ -179,6 +179,7 @@ def _plain(value: Any) -> Numeric:
     return cast(Numeric, value)
 
 
+@aligned
 def payout(
     scheme: Scheme,
     hashrate: ArrayLike,
@@ -267,11 +268,11 @@ def payout(
     if pool_hashrate is None:
         raise ValueError(f"pool_hashrate is required for {scheme} [TH/s], got None")
     pool = _contract.check("pool_hashrate", pool_hashrate, low=0.0, low_open=True, unit="[TH/s]")
-    if np.any(np.asarray(hashrate) > np.asarray(pool)):
+    pool_blocks = _blocks_per_day(pool, difficulty) * period
+    if np.any(np.asarray(blocks > pool_blocks)):
         raise ValueError("pool_hashrate must include the miner's: pool_hashrate >= hashrate")
     x = (PPLNS_WINDOW if scheme == "pplns" else TIDES_WINDOW) if window is None else window
     x = _contract.check_scalar("window", x, low=0.0, low_open=True)
-    pool_blocks = _blocks_per_day(pool, difficulty) * period
     share = blocks / pool_blocks  # H / P
     variance = (share * reward * kept) ** 2 * _window_variance(pool_blocks, x)
     return Payout(scheme, _plain(blocks * reward * kept), _plain(np.sqrt(variance)))

@@ -126,7 +126,7 @@ MONTHLY = {
     "cumulative_cash": "USD (month end)",
     "btc_all_on": "BTC/month",
     "energy_all_on": "USD/month",
-    "hashprice": "USD/TH/day (month end)",
+    "hashprice": "USD/TH/day (month end, before pool fee)",
 }
 _M = {name: index for index, name in enumerate(MONTHLY)}
 _D = {name: index for index, name in enumerate(DAILY)}

@@ -122,8 +122,9 @@ class Site:
         [USD per MW-year].
     mining_capex_per_mw : float, default 0
         Mining infrastructure capex per MW, paid on day 0 for the MW that
-        stay mining: the fleet's MW, at most the site's MW left after a
-        conversion [USD/MW].
+        mine from the start: the fleet's MW, at most the site's MW left after
+        a conversion decided on day 0, or at most the site's MW when it is
+        decided later [USD/MW].
     name : str, default ""
         Label.
 
@@ -453,7 +454,8 @@ def _plan(
         scale = np.where(surviving_mw > 0, np.minimum(1.0, available / surviving_mw), 1.0)
     mining_mw = np.minimum(surviving_mw, available)
     extra = site.demand_response * mining_mw / DAYS_PER_YEAR
-    # Build-out for the MW that stay mining: none on the MW to be converted.
+    # Build-out for the MW that mine from day 0: a conversion decided then takes its MW
+    # before any is built; one decided later finds them built and mining.
     build_out = np.zeros(days)
     mining_from_start = site.gross_mw - (converted if decision == 0 else 0.0)
     build_out[0] = site.mining_capex_per_mw * min(site.fleet_mw, mining_from_start)

@@ -220,6 +220,7 @@ def test_a_worthless_right_is_worth_nothing():
         ({"terminal": np.ones(2)}, r"terminal must have one value per path \(3\)"),
         ({"itm_only": "yes"}, "itm_only must be True or False"),
         ({"exercise_known": 1}, "exercise_known must be True or False"),
+        ({"exercise_known": False}, "itm_only must be False when exercise_known is False"),
         ({"validation": {"state": np.ones((3, 2))}}, "validation must be a mapping with the keys"),
     ],
 )
@@ -424,7 +425,6 @@ def test_conversion_policy_converts_below_its_boundary():
     assert list(table.index) == ["convert now", "never", "wait and decide", "optimal"]
     assert table.loc["optimal", "in_sample"] == timing.optimal
     hashprice = timing.hashprice.values
-    waiting = np.ones(hashprice.shape[0], dtype=bool)
     below = converted = 0
     for j, boundary in enumerate(timing.boundary):
         fit = timing.policy.continuation[j]
@@ -434,7 +434,6 @@ def test_conversion_policy_converts_below_its_boundary():
             assert gain[0] < 0 < gain[1]
             below += int((hashprice[acts, j] <= boundary).sum())
             converted += int(acts.sum())
-        waiting &= ~acts
     assert converted > 50
     assert below == converted  # the quadratic fits cross zero once, upwards
     # High-hashprice paths wait at the first date; all convert by the last one here.

@@ -695,6 +695,8 @@ def test_conversion_boundary_draws_the_fit_and_the_shares(timing):
     still_waiting = 1 - np.concatenate([[0.0], np.cumsum(shares)[:-1]])
     expected = np.where(still_waiting >= 0.05, timing.boundary.replace(np.inf, np.nan), np.nan)
     assert_allclose(np.asarray(boundary.get_ydata(), dtype=float), expected, equal_nan=True)
+    # On the decision dates, not at 0, 1, 2...
+    assert (pd.DatetimeIndex(boundary.get_xdata()) == timing.decision_dates).all()
     (right,) = [other for other in ax.figure.axes if other is not ax]
     heights = [patch.get_height() for patch in right.patches]
     assert_allclose(heights, 100 * shares)
@@ -726,6 +728,15 @@ def test_conversion_boundary_says_when_nothing_converts(timing):
     assert texts == ["Converting never beats waiting on these paths"]
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == ["hashprice, 5-95 %", "paths converting"]
+    plt.close("all")
+    # A boundary at +inf (converting preferred at every hashprice) is not "never".
+    everywhere = dataclasses.replace(
+        timing, boundary=pd.Series(np.inf, index=timing.boundary.index)
+    )
+    ax = plot.conversion_boundary(everywhere)
+    assert not ax.texts
+    (marks,) = [line for line in ax.get_lines() if line.get_label() == "convert at any hashprice"]
+    assert len(marks.get_xdata()) == len(timing.decision_dates)
     plt.close("all")
 
 

@@ -812,3 +812,15 @@ def test_compare_machines_refuses_bad_machines_by_name():
         compare_machines("Antminer S21 XP", market, n_paths=1)
     with pytest.raises(ValueError, match="scenario must be a MiningScenario"):
         compare_machines({"Antminer S21 XP": 1.0}, "market", n_paths=1)
+
+
+def test_monthly_hashprice_is_the_last_days_gross_reward_in_usd():
+    # Month-end level, before the pool fee: price * reward per TH/s on the month's
+    # last day (the daily output's own columns), whatever the pool fee.
+    result = simulate(stochastic_scenario(days=100).replace(pool_fee=0.02), 3, seed=5,
+                      output="full")  # fmt: skip
+    daily = result.daily
+    gross = (daily["price"] * daily["reward_per_th"]).to_pandas().T
+    last_days = gross.groupby(gross.index.to_period("M")).tail(1)
+    assert_allclose(result.monthly["hashprice"].values, last_days.to_numpy().T, rtol=1e-12)
+    assert result.monthly["hashprice"].attrs["units"] == "USD/TH/day (month end, before pool fee)"

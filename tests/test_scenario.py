@@ -480,6 +480,22 @@ def test_mining_capex_is_paid_for_the_mw_that_stay_mining():
     assert_allclose(npv_of(result, "at once"), -1.5e5 * site.gross_mw, rtol=1e-12)
 
 
+def test_a_conversion_decided_later_finds_the_build_out_paid():
+    # Same site and costs; the half converts on day 50 instead of day 0. Its MW
+    # were built out on day 0 and mined until the decision: the whole site's
+    # build-out is paid, G * 300,000, as for pure mining (the lease pays nothing).
+    site = filled_site(power_price=0.50, mining_capex_per_mw=3e5)
+    result = compare(
+        site,
+        {"day 0": Split(lease(rate=0.0), fraction=0.5),
+         "day 50": Split(lease(rate=0.0), fraction=0.5, decision=50)},
+        scenario=scenario(days=200),
+        n_paths=1,
+    )  # fmt: skip
+    assert_allclose(npv_of(result, "day 0"), -1.5e5 * site.gross_mw, rtol=1e-12)
+    assert_allclose(npv_of(result, "day 50"), -3e5 * site.gross_mw, rtol=1e-12)
+
+
 # --------------------------------------------------------------------------
 # Results and labels
 # --------------------------------------------------------------------------
