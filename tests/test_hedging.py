@@ -71,7 +71,8 @@ def test_forward_margin_by_the_published_terms():
 
 
 def test_black_scholes_against_hull():
-    # Hull, Options, Futures and Other Derivatives, example 15.6: S = 42,
+    # Hull, Options, Futures, and Other Derivatives, the Black-Scholes-Merton worked
+    # example (chapter "The Black-Scholes-Merton model"): S = 42,
     # K = 40, r = 10 % continuous, sigma = 20 %, T = 0.5: call 4.76, put 0.81.
     rate = math.expm1(0.10)
     assert_allclose(hedging.black_scholes(42, 40, 0.5, 0.2, rate, "call"), 4.76, atol=0.005)
