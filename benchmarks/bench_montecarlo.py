@@ -17,6 +17,8 @@ in the same run:
 * the baseline: drawing one standard normal per path-day with numpy's default
   generator into one reused buffer of 10,000 paths, and
   ``ratio_vs_normals = wall_s / normals_s`` (target <= 3);
+* the same run with ``block_arrivals="poisson"`` (a Poisson count of blocks
+  each day), and ``poisson_ratio_vs_expected``, its time over ``wall_s``;
 * a plain-Python per-path, per-day loop of the same model, written
   independently of the library, on ``--loop-paths`` paths; its time per path is
   extrapolated to ``--paths`` and ``speedup_vs_loop = loop_extrapolated /
@@ -241,10 +243,17 @@ def measure_engine(paths: int, days: int, repeats: int) -> dict[str, Any]:
 
     wall_s, result = best_time(run, repeats)
     peak_after = peak_rss()
+    # The same run with a Poisson count of blocks each day (compiled by a small run first).
+    poisson = sc.replace(block_arrivals="poisson")
+    simulate(poisson, WARMUP_PATHS, seed=SEED, output="summary", progress=False)
+    poisson_s, _ = best_time(
+        lambda: simulate(poisson, paths, seed=SEED, output="summary", progress=False), repeats
+    )
     summary = result.summary
     npv = summary["npv"].to_numpy()
     return {
         "wall_s": wall_s,
+        "poisson_wall_s": poisson_s,
         "peak_mb": (peak_after - rss_before) / 1e6,
         "rss_before_mb": rss_before / 1e6,
         "peak_before_mb": peak_before / 1e6,
@@ -655,6 +664,11 @@ def main() -> None:
         f"{wall_s / path_days * 1e9:.1f} ns per path-day"
     )
     print(
+        f"simulate with block_arrivals='poisson': {engine['poisson_wall_s']:.2f} s, "
+        f"{engine['poisson_wall_s'] / path_days * 1e9:.1f} ns per path-day -> "
+        f"poisson_ratio_vs_expected = {engine['poisson_wall_s'] / wall_s:.2f}"
+    )
+    print(
         f"peak memory: {engine['peak_mb']:,.0f} MB (peak RSS of the child minus its RSS of "
         f"{engine['rss_before_mb']:,.0f} MB after imports and warm-up)"
     )
@@ -750,6 +764,8 @@ def main() -> None:
                 "first_call_s": engine["first_call_s"],
                 "threads": engine["threads"],
                 "ns_per_path_day": wall_s / path_days * 1e9,
+                "poisson_ns_per_path_day": engine["poisson_wall_s"] / path_days * 1e9,
+                "poisson_ratio_vs_expected": engine["poisson_wall_s"] / wall_s,
                 "loop_paths": args.loop_paths,
                 "loop_s_per_path": loop_s_per_path,
                 "loop_extrapolated_s": loop_extrapolated,

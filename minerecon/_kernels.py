@@ -49,6 +49,20 @@ def _subsidy(height: float) -> float:
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
+def _chain_state(
+    chain: np.ndarray, fee: float, fee_is_share: bool
+) -> tuple[float, bool, float, float, float, float]:
+    """Height, whether the epoch's first block is found, the next retarget's and
+    halving's heights, the subsidy and the fees per block [BTC]."""
+    height = chain[_HEIGHT]
+    counting = height >= chain[_EPOCH_START]
+    stop = chain[_EPOCH_START] + (RETARGET_INTERVAL - 1 if counting else 0.0)
+    subsidy = chain[_SUBSIDY]
+    fees = subsidy * fee / (1.0 - fee) if fee_is_share else fee
+    return height, counting, stop, chain[_NEXT_HALVING], subsidy, fees
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def advance_chain(
     chain: np.ndarray, hashrate: float, fee: float, fee_is_share: bool, seconds: float
 ) -> tuple[float, float, float]:
@@ -83,12 +97,7 @@ def advance_chain(
         rate = hashrate * chain[_BLOCK_RATE]
         if rate <= 0.0:
             break
-        height = chain[_HEIGHT]
-        counting = height >= chain[_EPOCH_START]
-        stop = chain[_EPOCH_START] + (RETARGET_INTERVAL - 1 if counting else 0.0)
-        halving = chain[_NEXT_HALVING]
-        subsidy = chain[_SUBSIDY]
-        fees = subsidy * fee / (1.0 - fee) if fee_is_share else fee
+        height, counting, stop, halving, subsidy, fees = _chain_state(chain, fee, fee_is_share)
         needed = (min(stop, halving) - height) / rate
         step = min(needed, remaining)
         reward += step * chain[_BLOCK_RATE] * (subsidy + fees)
@@ -115,6 +124,99 @@ def advance_chain(
             chain[_EPOCH_START] += RETARGET_INTERVAL
         chain[_ELAPSED] = 0.0
     return reward, blocks, halving_at
+
+
+@numba.njit(cache=True, error_model="numpy")
+def poisson_count(uniform: float, mean: float) -> int:
+    """The smallest count whose Poisson(``mean``) CDF reaches ``uniform`` (inverse transform).
+
+    Walks from the mode, with the probabilities below it summed first, so a
+    day's few hundred blocks cost tens of terms and nothing underflows.
+    """
+    if mean <= 0.0:
+        return 0
+    mode = math.floor(mean)
+    at_mode = math.exp(mode * math.log(mean) - mean - math.lgamma(mode + 1.0))
+    below = 0.0  # P(K < mode)
+    term = at_mode
+    k = mode
+    while k > 0 and term > 1e-300:
+        term *= k / mean
+        k -= 1
+        below += term
+    if uniform <= below:  # walk down: CDF(k - 1) = CDF(k) - P(k)
+        cdf = below
+        term = at_mode * mode / mean  # P(mode - 1)
+        k = mode - 1
+        while k > 0 and cdf - term >= uniform:
+            cdf -= term
+            term *= k / mean
+            k -= 1
+        return int(k)
+    cdf = below + at_mode
+    term = at_mode
+    k = mode
+    while cdf < uniform and term > 1e-300:
+        k += 1
+        term *= mean / k
+        cdf += term
+    return int(k)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def advance_chain_poisson(
+    chain: np.ndarray,
+    hashrate: float,
+    fee: float,
+    fee_is_share: bool,
+    seconds: float,
+    uniform: float,
+) -> tuple[float, float, float]:
+    """:func:`advance_chain` with the day's blocks a Poisson count, not their mean.
+
+    ``uniform`` draws the count of blocks at the day's rate; the ``j``-th of
+    ``K`` falls at ``j / (K + 1)`` of the day (the expected order statistic),
+    so retargets and halvings happen at those times and an epoch lasts as
+    long as its blocks took. The reward per TH/s is still a pool's expected
+    value per share, at the difficulty and subsidy in force through the day.
+    """
+    count = poisson_count(uniform, hashrate * chain[_BLOCK_RATE] * seconds)
+    reward = 0.0
+    halving_at = -1.0
+    found = 0
+    elapsed_at = 0.0  # second of the day reached so far
+    done = False
+    while not done:
+        height, counting, stop, halving, subsidy, fees = _chain_state(chain, fee, fee_is_share)
+        to_event = max(1, math.ceil(min(stop, halving) - height))
+        done = found + to_event > count
+        # The day's remaining seconds, or those until the event's block.
+        at = seconds if done else seconds * (found + to_event) / (count + 1.0)
+        step = at - elapsed_at
+        reward += step * chain[_BLOCK_RATE] * (subsidy + fees)
+        if counting:
+            chain[_ELAPSED] += step
+        elapsed_at = at
+        if done:
+            chain[_HEIGHT] = height + (count - found)
+        else:
+            found += to_event
+            chain[_HEIGHT] = min(stop, halving)
+            if halving <= stop:
+                chain[_NEXT_HALVING] = halving + HALVING_INTERVAL
+                chain[_SUBSIDY] = _subsidy(halving)
+                halving_at = at
+            if stop <= halving:  # the epoch's last block (or the first one's wait) ends
+                if counting:
+                    elapsed = chain[_ELAPSED]
+                    actual = min(
+                        max(elapsed, TARGET_TIMESPAN / RETARGET_CLAMP), TARGET_TIMESPAN * 4.0
+                    )
+                    chain[_D] = chain[_D] * TARGET_TIMESPAN / actual
+                    chain[_BLOCK_RATE] = HASH_SCALE / chain[_D]
+                    chain[_EPOCH_START] += RETARGET_INTERVAL
+                chain[_ELAPSED] = 0.0
+    return reward, float(count), halving_at
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -244,8 +346,10 @@ def mining_kernel(
     monthly: np.ndarray,
     daily: np.ndarray,
     cash_out: np.ndarray,
+    arrivals: np.ndarray,
 ) -> None:
     n_paths, n_days = price.shape
+    poisson = arrivals.shape[0] > 0
     n_groups = group_hashrate.shape[0]
     keep_daily = daily.shape[0] > 0
     keep_cash = cash_out.shape[0] > 0
@@ -310,13 +414,20 @@ def mining_kernel(
                     )
                 difficulty = chain[0]
                 # The network includes the fleet: never less hashrate than the fleet's own.
-                reward, _, crossed_at = advance_chain(
-                    chain,
-                    max(network_hashrate, fleet_hashrate[day]),
-                    fees[p, day],
-                    fee_is_share,
-                    float(SECONDS_PER_DAY),
-                )
+                hashing_network = max(network_hashrate, fleet_hashrate[day])
+                if poisson:
+                    reward, _, crossed_at = advance_chain_poisson(
+                        chain,
+                        hashing_network,
+                        fees[p, day],
+                        fee_is_share,
+                        float(SECONDS_PER_DAY),
+                        arrivals[p, day],
+                    )
+                else:
+                    reward, _, crossed_at = advance_chain(
+                        chain, hashing_network, fees[p, day], fee_is_share, float(SECONDS_PER_DAY)
+                    )
                 if crossed_at >= 0.0 and math.isnan(halving_day):
                     halving_day = day + crossed_at / SECONDS_PER_DAY
                 mean_hashprice = average(

@@ -25,6 +25,7 @@ PRICE = 1
 FEES = 2
 HASHRATE = 3
 TENANT = 4
+BLOCKS = 5
 
 
 def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:

@@ -962,6 +962,7 @@ _SIMULATION = _schema(
     ),
     _k("policy", "str", choices=("sell", "hold")),
     _k("switch_off", "bool"),
+    _k("block_arrivals", "str", choices=("expected", "poisson")),
     _k("price", "table"),
     _k("fees", "table"),
     _k("hashrate", "table"),
@@ -1411,6 +1412,7 @@ def load_scenario(path: PathLike) -> SiteStudy:
             discount_rate=settings.get("discount_rate_per_year", 0.10),
             policy=settings.get("policy", "sell"),
             switch_off=settings.get("switch_off", True),
+            block_arrivals=settings.get("block_arrivals", "expected"),
             **models,
         )
     except ValueError as error:

@@ -229,6 +229,12 @@ class MiningScenario:
     extra_cash_flow : sequence, optional
         Other deterministic cash flows per day [USD/day], such as
         demand-response revenue or site capex, added to every path.
+    block_arrivals : {"expected", "poisson"}, default "expected"
+        The blocks found each day: their expected number (the network's
+        hashrate over the difficulty), or a Poisson count of it, so an epoch
+        lasts as long as its blocks took and retargets and halvings fall on
+        random days. The reward per TH/s stays a pool's expected value per
+        share; :mod:`minerecon.pools` gives the variance of other schemes.
     """
 
     fleet: Fleet | Deployment | Sequence[Deployment]
@@ -246,6 +252,7 @@ class MiningScenario:
     switch_off: bool = True
     fleet_scale: ArrayLike | None = None
     extra_cash_flow: ArrayLike | None = None
+    block_arrivals: Literal["expected", "poisson"] = "expected"
 
     def __post_init__(self) -> None:
         fleet = deployments(self.fleet)
@@ -322,6 +329,13 @@ class MiningScenario:
             raise ValueError(f"policy must be 'sell' or 'hold', got {self.policy!r}")
         if not isinstance(self.switch_off, bool | np.bool_):
             raise ValueError(f"switch_off must be True or False, got {self.switch_off!r}")
+        if not isinstance(self.block_arrivals, str) or self.block_arrivals not in (
+            "expected",
+            "poisson",
+        ):
+            raise ValueError(
+                f"block_arrivals must be 'expected' or 'poisson', got {self.block_arrivals!r}"
+            )
         object.__setattr__(self, "switch_off", bool(self.switch_off))
         for deployment in fleet:
             if deployment.delivery_day(self.start.date) >= self.days:
@@ -353,6 +367,7 @@ class MiningScenario:
             "discount_rate": self.discount_rate,
             "policy": self.policy,
             "switch_off": self.switch_off,
+            "block_arrivals": self.block_arrivals,
         }
 
     def describe(self) -> list[str]:
@@ -386,6 +401,8 @@ class MiningScenario:
             if self.switch_off
             else "machines always on (take-or-pay power)",
         ]
+        if self.block_arrivals == "poisson":
+            lines.append("blocks: a Poisson count each day (epochs of random length)")
         for component, default in (
             ("price", "constant at the start's price"),
             ("fees", "constant at the start's fees"),
@@ -652,8 +669,11 @@ class SimulationResult:
         return risk.percentile_bands(source[variable], dim="path", percentiles=percentiles)
 
 
-def _memory_per_path(n_days: int, n_months: int, n_groups: int, full: bool) -> int:
-    arrays = 3 + (len(DAILY) if full else 0)  # price, fee and cash paths, daily outputs
+def _memory_per_path(
+    n_days: int, n_months: int, n_groups: int, full: bool, poisson: bool = False
+) -> int:
+    # price, fee and cash paths, the block-count uniforms, daily outputs
+    arrays = 3 + int(poisson) + (len(DAILY) if full else 0)
     return 8 * (n_days * arrays + n_months * len(MONTHLY) + len(SUMMARY) + n_groups)
 
 
@@ -782,7 +802,9 @@ def simulate(
     schedule = fleet_schedule(scenario)
     n_groups = len(schedule.names)
     full = output == "full"
-    per_path = _memory_per_path(scenario.days, n_months, n_groups, full)
+    per_path = _memory_per_path(
+        scenario.days, n_months, n_groups, full, scenario.block_arrivals == "poisson"
+    )
     daily = {"summary": 0, "flows": 8 * scenario.days, "full": 8 * scenario.days * len(DAILY)}
     kept = 8 * (len(SUMMARY) + n_groups + n_months * len(MONTHLY)) + daily[output]
     keep = _paths_to_keep(keep_paths, n_paths, output, kept, memory_budget_mb)
@@ -921,6 +943,16 @@ class _Job:
         shocks = _hashrate_shocks(
             self.hashrate_model, self.root, first, last, scenario.days, workers
         )
+        arrivals = None
+        if scenario.block_arrivals == "poisson":
+            arrivals = streams.fill(
+                _random.BLOCKS,
+                first,
+                last,
+                scenario.days,
+                lambda rng, out: rng.random(out=out),
+                threads=workers,
+            )
         if outputs.cash is not None:
             cash = outputs.cash
         elif cash_buffer is not None:
@@ -939,6 +971,7 @@ class _Job:
             outputs,
             cash,
             workers=workers,
+            arrivals=arrivals,
         )
 
 
@@ -1092,8 +1125,11 @@ def _run_kernel(
     given_reward: np.ndarray | None = None,
     given_difficulty: np.ndarray | None = None,
     workers: int | None = None,
+    arrivals: np.ndarray | None = None,
 ) -> None:
     """Run the compiled kernel into ``outputs``; ``cash`` receives the daily cash flows.
+
+    ``arrivals`` holds a uniform per path and day for Poisson block counts.
 
     ``workers`` threads (default: numba's thread count) run blocks of paths.
     """
@@ -1142,6 +1178,7 @@ def _run_kernel(
             outputs.monthly[start:stop],
             rows(daily, start, stop),
             rows(cash, start, stop),
+            rows(arrivals, start, stop),
         )
 
     _parallel.over_rows(run, price.shape[0], workers)

@@ -51,6 +51,15 @@ def test_switch_off_reads_take_or_pay_power(tmp_path):
     assert load_scenario(write(tmp_path, text)).scenario.switch_off is False
 
 
+def test_block_arrivals_reads_poisson_counts(tmp_path):
+    # simulation.block_arrivals = "poisson" (docs: scenario files); anything else is refused.
+    assert load_scenario(write(tmp_path, MINIMAL)).scenario.block_arrivals == "expected"
+    text = MINIMAL.replace("seed = 1", 'seed = 1\nblock_arrivals = "poisson"')
+    assert load_scenario(write(tmp_path, text)).scenario.block_arrivals == "poisson"
+    with pytest.raises(ConfigError, match=r"simulation\.block_arrivals"):
+        load_scenario(write(tmp_path, text.replace('"poisson"', '"random"')))
+
+
 def test_example_builds_the_right_objects():
     study = load_scenario(EXAMPLE)
     assert isinstance(study, SiteStudy)

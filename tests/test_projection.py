@@ -824,3 +824,53 @@ def test_monthly_hashprice_is_the_last_days_gross_reward_in_usd():
     last_days = gross.groupby(gross.index.to_period("M")).tail(1)
     assert_allclose(result.monthly["hashprice"].values, last_days.to_numpy().T, rtol=1e-12)
     assert result.monthly["hashprice"].attrs["units"] == "USD/TH/day (month end, before pool fee)"
+
+
+# --------------------------------------------------------------------------
+# Poisson block arrivals
+# --------------------------------------------------------------------------
+
+
+def test_poisson_count_is_the_poisson_quantile():
+    # The inverse-transform count is scipy's Poisson quantile, from tiny means to
+    # a day's blocks and beyond.
+    from scipy.stats import poisson
+
+    from minerecon._kernels import poisson_count
+
+    uniforms = np.random.default_rng(3).random(3_000)
+    for mean in (0.2, 3.0, 144.0, 161.7, 2_500.0):
+        counts = [poisson_count(u, mean) for u in uniforms]
+        assert_allclose(counts, poisson.ppf(uniforms, mean), rtol=0, atol=0)
+    assert poisson_count(0.7, 0.0) == 0
+
+
+def test_poisson_arrivals_keep_the_expected_reward_and_randomise_the_schedule():
+    # With a constant network hashrate, the difficulty each epoch is set from how
+    # long its Poisson blocks took, so difficulty and the halving day vary by path;
+    # a pool's reward per share stays unbiased: mean revenue within Monte Carlo error
+    # of the expected-value run (the same price paths).
+    expected = stochastic_scenario(days=1000).replace(hashrate=None)
+    poisson = expected.replace(block_arrivals="poisson")
+    a = simulate(expected, 400, seed=9)
+    b = simulate(poisson, 400, seed=9)
+    difficulty = b.monthly["difficulty"].values[:, -1]
+    assert np.ptp(a.monthly["difficulty"].values[:, -1]) == 0 and np.ptp(difficulty) > 0
+    assert np.nanstd(b.summary["halving_day"].values) > 0
+    gap = b.summary["revenue"].values - a.summary["revenue"].values
+    assert abs(gap.mean()) < 4 * gap.std(ddof=1) / np.sqrt(gap.size)
+    assert "blocks: a Poisson count each day (epochs of random length)" in poisson.describe()
+    assert poisson.settings()["block_arrivals"] == "poisson"
+
+
+def test_poisson_arrivals_do_not_depend_on_chunks_or_threads():
+    scenario = stochastic_scenario(days=120).replace(block_arrivals="poisson")
+    whole = simulate(scenario, 250, seed=4)
+    pieces = simulate(scenario, 250, seed=4, chunk_size=70, threads=1)
+    assert_allclose(pieces.summary["npv"], whole.summary["npv"], rtol=0, atol=0)
+    assert_allclose(pieces.monthly["difficulty"], whole.monthly["difficulty"], rtol=0, atol=0)
+
+
+def test_block_arrivals_must_be_named():
+    with pytest.raises(ValueError, match="block_arrivals must be 'expected' or 'poisson'"):
+        stochastic_scenario(days=100).replace(block_arrivals="random")
