@@ -164,6 +164,28 @@ def poisson_count(uniform: float, mean: float) -> int:
 
 
 @numba.njit(cache=True, error_model="numpy")
+def binomial_count(uniform: float, trials: int, share: float) -> int:
+    """The smallest count whose Binomial(``trials``, ``share``) CDF reaches ``uniform``.
+
+    Walks up from 0 in log space-safe steps; a fleet's share of a day's blocks
+    is small, so the walk stops within a few terms.
+    """
+    if trials <= 0 or share <= 0.0:
+        return 0
+    if share >= 1.0:
+        return trials
+    ratio = share / (1.0 - share)
+    term = math.exp(trials * math.log1p(-share))  # P(0)
+    cdf = term
+    k = 0
+    while cdf < uniform and k < trials:
+        term *= (trials - k) / (k + 1.0) * ratio
+        k += 1
+        cdf += term
+    return k
+
+
+@numba.njit(cache=True, error_model="numpy")
 def advance_chain_poisson(
     chain: np.ndarray,
     hashrate: float,
@@ -347,9 +369,11 @@ def mining_kernel(
     daily: np.ndarray,
     cash_out: np.ndarray,
     arrivals: np.ndarray,
+    solo_draws: np.ndarray,
 ) -> None:
     n_paths, n_days = price.shape
     poisson = arrivals.shape[0] > 0
+    solo = solo_draws.shape[0] > 0
     n_groups = group_hashrate.shape[0]
     keep_daily = daily.shape[0] > 0
     keep_cash = cash_out.shape[0] > 0
@@ -396,6 +420,8 @@ def mining_kernel(
                 m_cash = m_btc = m_revenue = m_energy = m_other = m_btc_all = 0.0
                 m_energy_all = 0.0
             btc_price = price[p, day]
+            day_blocks = 0.0  # the network's blocks today, counted with Poisson arrivals
+            hashing_network = 1.0
             if chain_given:
                 reward = given_reward[p, day]
                 difficulty = given_difficulty[p, day]
@@ -416,7 +442,7 @@ def mining_kernel(
                 # The network includes the fleet: never less hashrate than the fleet's own.
                 hashing_network = max(network_hashrate, fleet_hashrate[day])
                 if poisson:
-                    reward, _, crossed_at = advance_chain_poisson(
+                    reward, day_blocks, crossed_at = advance_chain_poisson(
                         chain,
                         hashing_network,
                         fees[p, day],
@@ -455,6 +481,15 @@ def mining_kernel(
                 btc += hashrate * net_reward
                 energy += group_energy
                 hashing += hashrate
+            if solo:
+                # The fleet keeps the blocks its hashing machines find: a binomial
+                # share of the day's, each worth the subsidy and fees at day end.
+                found = binomial_count(
+                    solo_draws[p, day], int(day_blocks), hashing / hashing_network
+                )
+                subsidy = chain[_SUBSIDY]
+                fee = fees[p, day]
+                btc = found * (subsidy + (subsidy * fee / (1.0 - fee) if fee_is_share else fee))
             if hold:
                 held += btc
                 revenue = held * btc_price if day == n_days - 1 else 0.0

@@ -26,6 +26,7 @@ FEES = 2
 HASHRATE = 3
 TENANT = 4
 BLOCKS = 5
+SOLO = 6
 
 
 def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:

@@ -963,6 +963,7 @@ _SIMULATION = _schema(
     _k("policy", "str", choices=("sell", "hold")),
     _k("switch_off", "bool"),
     _k("block_arrivals", "str", choices=("expected", "poisson")),
+    _k("payout", "str", choices=("pool", "solo")),
     _k("price", "table"),
     _k("fees", "table"),
     _k("hashrate", "table"),
@@ -1413,6 +1414,7 @@ def load_scenario(path: PathLike) -> SiteStudy:
             policy=settings.get("policy", "sell"),
             switch_off=settings.get("switch_off", True),
             block_arrivals=settings.get("block_arrivals", "expected"),
+            payout=settings.get("payout", "pool"),
             **models,
         )
     except ValueError as error:

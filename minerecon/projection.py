@@ -235,6 +235,12 @@ class MiningScenario:
         lasts as long as its blocks took and retargets and halvings fall on
         random days. The reward per TH/s stays a pool's expected value per
         share; :mod:`minerecon.pools` gives the variance of other schemes.
+    payout : {"pool", "solo"}, default "pool"
+        How the fleet is paid: a pool's expected value per share (FPPS, less
+        ``pool_fee``), or solo: the blocks its running machines find, a
+        binomial share of the day's Poisson count, each worth the subsidy and
+        fees (needs ``block_arrivals="poisson"`` and ``pool_fee=0``).
+        Switch-off decisions use the expected value either way.
     """
 
     fleet: Fleet | Deployment | Sequence[Deployment]
@@ -253,6 +259,7 @@ class MiningScenario:
     fleet_scale: ArrayLike | None = None
     extra_cash_flow: ArrayLike | None = None
     block_arrivals: Literal["expected", "poisson"] = "expected"
+    payout: Literal["pool", "solo"] = "pool"
 
     def __post_init__(self) -> None:
         fleet = deployments(self.fleet)
@@ -336,6 +343,15 @@ class MiningScenario:
             raise ValueError(
                 f"block_arrivals must be 'expected' or 'poisson', got {self.block_arrivals!r}"
             )
+        if not isinstance(self.payout, str) or self.payout not in ("pool", "solo"):
+            raise ValueError(f"payout must be 'pool' or 'solo', got {self.payout!r}")
+        if self.payout == "solo" and self.block_arrivals != "poisson":
+            raise ValueError(
+                "payout 'solo' needs block_arrivals='poisson': a solo miner is paid the "
+                "blocks it finds, which only a count of blocks gives"
+            )
+        if self.payout == "solo" and self.pool_fee != 0:
+            raise ValueError(f"pool_fee must be 0 when mining solo, got {self.pool_fee}")
         object.__setattr__(self, "switch_off", bool(self.switch_off))
         for deployment in fleet:
             if deployment.delivery_day(self.start.date) >= self.days:
@@ -368,6 +384,7 @@ class MiningScenario:
             "policy": self.policy,
             "switch_off": self.switch_off,
             "block_arrivals": self.block_arrivals,
+            "payout": self.payout,
         }
 
     def describe(self) -> list[str]:
@@ -403,6 +420,8 @@ class MiningScenario:
         ]
         if self.block_arrivals == "poisson":
             lines.append("blocks: a Poisson count each day (epochs of random length)")
+        if self.payout == "solo":
+            lines.append("payout: solo, the blocks the fleet finds")
         for component, default in (
             ("price", "constant at the start's price"),
             ("fees", "constant at the start's fees"),
@@ -670,10 +689,10 @@ class SimulationResult:
 
 
 def _memory_per_path(
-    n_days: int, n_months: int, n_groups: int, full: bool, poisson: bool = False
+    n_days: int, n_months: int, n_groups: int, full: bool, uniforms: int = 0
 ) -> int:
-    # price, fee and cash paths, the block-count uniforms, daily outputs
-    arrays = 3 + int(poisson) + (len(DAILY) if full else 0)
+    # price, fee and cash paths, the block-count and solo uniforms, daily outputs
+    arrays = 3 + uniforms + (len(DAILY) if full else 0)
     return 8 * (n_days * arrays + n_months * len(MONTHLY) + len(SUMMARY) + n_groups)
 
 
@@ -802,9 +821,8 @@ def simulate(
     schedule = fleet_schedule(scenario)
     n_groups = len(schedule.names)
     full = output == "full"
-    per_path = _memory_per_path(
-        scenario.days, n_months, n_groups, full, scenario.block_arrivals == "poisson"
-    )
+    uniforms = (scenario.block_arrivals == "poisson") + (scenario.payout == "solo")
+    per_path = _memory_per_path(scenario.days, n_months, n_groups, full, uniforms)
     daily = {"summary": 0, "flows": 8 * scenario.days, "full": 8 * scenario.days * len(DAILY)}
     kept = 8 * (len(SUMMARY) + n_groups + n_months * len(MONTHLY)) + daily[output]
     keep = _paths_to_keep(keep_paths, n_paths, output, kept, memory_budget_mb)
@@ -943,16 +961,22 @@ class _Job:
         shocks = _hashrate_shocks(
             self.hashrate_model, self.root, first, last, scenario.days, workers
         )
-        arrivals = None
-        if scenario.block_arrivals == "poisson":
-            arrivals = streams.fill(
-                _random.BLOCKS,
+
+        def uniforms(component: int, wanted: bool) -> np.ndarray | None:
+            """One uniform per path and day from ``component``'s stream, if ``wanted``."""
+            if not wanted:
+                return None
+            return streams.fill(
+                component,
                 first,
                 last,
                 scenario.days,
                 lambda rng, out: rng.random(out=out),
                 threads=workers,
             )
+
+        arrivals = uniforms(_random.BLOCKS, scenario.block_arrivals == "poisson")
+        solo_draws = uniforms(_random.SOLO, scenario.payout == "solo")
         if outputs.cash is not None:
             cash = outputs.cash
         elif cash_buffer is not None:
@@ -972,6 +996,7 @@ class _Job:
             cash,
             workers=workers,
             arrivals=arrivals,
+            solo_draws=solo_draws,
         )
 
 
@@ -1126,10 +1151,12 @@ def _run_kernel(
     given_difficulty: np.ndarray | None = None,
     workers: int | None = None,
     arrivals: np.ndarray | None = None,
+    solo_draws: np.ndarray | None = None,
 ) -> None:
     """Run the compiled kernel into ``outputs``; ``cash`` receives the daily cash flows.
 
-    ``arrivals`` holds a uniform per path and day for Poisson block counts.
+    ``arrivals`` and ``solo_draws`` hold a uniform per path and day for the
+    Poisson block counts and the fleet's solo share of them.
 
     ``workers`` threads (default: numba's thread count) run blocks of paths.
     """
@@ -1179,6 +1206,7 @@ def _run_kernel(
             rows(daily, start, stop),
             rows(cash, start, stop),
             rows(arrivals, start, stop),
+            rows(solo_draws, start, stop),
         )
 
     _parallel.over_rows(run, price.shape[0], workers)

@@ -58,6 +58,8 @@ def test_block_arrivals_reads_poisson_counts(tmp_path):
     assert load_scenario(write(tmp_path, text)).scenario.block_arrivals == "poisson"
     with pytest.raises(ConfigError, match=r"simulation\.block_arrivals"):
         load_scenario(write(tmp_path, text.replace('"poisson"', '"random"')))
+    solo = text.replace('"poisson"', '"poisson"\npayout = "solo"')
+    assert load_scenario(write(tmp_path, solo)).scenario.payout == "solo"
 
 
 def test_example_builds_the_right_objects():

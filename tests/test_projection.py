@@ -874,3 +874,39 @@ def test_poisson_arrivals_do_not_depend_on_chunks_or_threads():
 def test_block_arrivals_must_be_named():
     with pytest.raises(ValueError, match="block_arrivals must be 'expected' or 'poisson'"):
         stochastic_scenario(days=100).replace(block_arrivals="random")
+
+
+def test_solo_pays_the_blocks_the_fleet_finds():
+    # 20,000 S21 XP (5.4 EH/s) solo, Poisson blocks: the fleet's blocks are a
+    # thinned Poisson count, so daily BTC has mean lambda p R and variance
+    # lambda p R^2 (R = 3.125 + 0.0273 BTC a block): variance / mean = R. The mean
+    # equals a pool's (no pool fee) within Monte Carlo error on the same paths.
+    market = MiningScenario(
+        Deployment(S21XP, 20_000),
+        start=NetworkState("2025-11-25", 925_008, 152.27e12, 88_235, 0.0273),
+        days=120,
+        block_arrivals="poisson",
+    )
+    pool = simulate(market, 600, seed=3, output="full").daily["btc_mined"].values
+    solo = simulate(market.replace(payout="solo"), 600, seed=3, output="full")
+    daily = solo.daily["btc_mined"].values
+    assert_allclose(daily.var() / daily.mean(), 3.125 + 0.0273, rtol=0.05)
+    gap = daily.sum(axis=1) - pool.sum(axis=1)
+    assert abs(gap.mean()) < 4 * gap.std(ddof=1) / np.sqrt(gap.size)
+    assert "payout: solo, the blocks the fleet finds" in solo.scenario.describe()
+    pieces = simulate(market.replace(payout="solo"), 600, seed=3, chunk_size=130, threads=1)
+    assert_allclose(pieces.summary["btc_mined"], solo.summary["btc_mined"], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"payout": "pplns"}, "payout must be 'pool' or 'solo'"),
+        ({"payout": "solo"}, "payout 'solo' needs block_arrivals='poisson'"),
+        ({"payout": "solo", "block_arrivals": "poisson", "pool_fee": 0.02},
+         "pool_fee must be 0 when mining solo"),
+    ],
+)  # fmt: skip
+def test_payout_is_checked(changes, message):
+    with pytest.raises(ValueError, match=message):
+        stochastic_scenario(days=100).replace(**changes)
