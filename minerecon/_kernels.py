@@ -140,7 +140,8 @@ def poisson_count(uniform: float, mean: float) -> int:
     below = 0.0  # P(K < mode)
     term = at_mode
     k = mode
-    while k > 0 and term > 1e-300:
+    # Terms fall fast away from the mode: stop once they no longer change the sum.
+    while k > 0 and term > 1e-17 * below:
         term *= k / mean
         k -= 1
         below += term
