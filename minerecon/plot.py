@@ -25,6 +25,7 @@ from minerecon.typing import ArrayLike, DateLike
 if TYPE_CHECKING:
     from matplotlib.collections import PolyCollection
 
+    from minerecon.hedging import Hedge
     from minerecon.options import ConversionTiming
     from minerecon.projection import SimulationResult
     from minerecon.scenario import SiteComparison
@@ -35,6 +36,7 @@ __all__ = [
     "breakeven_power_price",
     "conversion_boundary",
     "fan_chart",
+    "hedge_fan_chart",
     "history",
     "machine_values",
     "margin_map",
@@ -1509,6 +1511,66 @@ def machine_values(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     )
     ax.legend(fontsize="small", loc="lower right", frameon=False)
     ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def hedge_fan_chart(
+    cash_flow: ArrayLike,
+    hedges: list[Hedge] | tuple[Hedge, ...],
+    dates: pd.DatetimeIndex,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Cumulative cash with and without each hedge: 5-95 % bands and medians.
+
+    Parameters
+    ----------
+    cash_flow : array-like, paths x days
+        The unhedged daily cash flow [USD/day].
+    hedges : sequence of Hedge
+        From :mod:`minerecon.hedging`, each on the same paths and days.
+    dates : pandas.DatetimeIndex
+        The days, one per column.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        For the unhedged site and each hedge, the band between the 5th and
+        95th percentiles of cumulative cash over paths [million USD] and its
+        median, in one colour each.
+    """
+    from minerecon import hedging, risk
+
+    npv = hedging.hedged_npv(cash_flow, hedges, 0.0)  # validates the flows and hedges
+    flows = np.atleast_2d(np.asarray(cash_flow, dtype=float))
+    try:
+        days = pd.DatetimeIndex(dates)
+    except (TypeError, ValueError):
+        raise ValueError(f"dates must be dates, one per day, got {dates!r:.60}") from None
+    if days.size != flows.shape[1]:
+        raise ValueError(
+            f"dates must have one date per day of cash_flow ({flows.shape[1]}), got {days.size}"
+        )
+    series = {"unhedged": flows} | {h.name: flows + h.cash_flow for h in hedges}
+    ax = _axes(ax, (8.0, 4.8))
+    for index, (name, values) in enumerate(series.items()):
+        cumulative = np.cumsum(values, axis=1) / 1e6
+        low, median, high = risk.percentile_bands(cumulative, percentiles=(5, 50, 95), axis=0)
+        colour = PALETTE[index % 6]
+        ax.fill_between(days, low, high, color=colour, alpha=0.15, linewidth=0)
+        ax.plot(days, median, color=colour, linewidth=1.8, label=f"{name}: median, 5-95 %")
+    ax.axhline(0.0, color=PALETTE[7], linewidth=0.8)
+    ax.set_ylabel("Cumulative cash [million USD]")
+    ax.set_xlabel("Date")
+    _dates(ax.xaxis)
+    ax.set_title(
+        f"Cumulative cash with and without hedges, over {npv.sizes['path']:,} common paths",
+        fontsize="medium",
+    )
+    ax.legend(fontsize="small", loc="upper left", frameon=False)
+    ax.grid(alpha=0.3)
     return ax
 
 

@@ -183,3 +183,28 @@ def test_hedged_npv_is_drawn_by_npv_distribution(run):
     plt.close("all")
     with pytest.raises(ValueError, match="hedges must have distinct names"):
         hedging.hedged_npv(flows, [puts, puts], RATE)
+
+
+def test_hedge_fan_chart_draws_each_median(run):
+    import matplotlib.pyplot as plt
+
+    from minerecon import plot
+
+    flows = run.daily["cash_flow"].values
+    index = _hashprice(run)
+    forward = hedging.hashprice_forward(index, float(index.mean()), 270.0, days=180)
+    ax = plot.hedge_fan_chart(flows, [forward], run.scenario.dates)
+    medians = [line for line in ax.get_lines() if "median" in line.get_label()]
+    assert [line.get_label() for line in medians] == [
+        "unhedged: median, 5-95 %",
+        "hashprice forward: median, 5-95 %",
+    ]
+    # The medians are those of the cumulative cash over paths [million USD].
+    assert_allclose(medians[0].get_ydata(), np.median(np.cumsum(flows, axis=1), axis=0) / 1e6)
+    assert_allclose(
+        medians[1].get_ydata(),
+        np.median(np.cumsum(flows + forward.cash_flow, axis=1), axis=0) / 1e6,
+    )
+    plt.close("all")
+    with pytest.raises(ValueError, match="dates must have one date per day"):
+        plot.hedge_fan_chart(flows, [forward], run.scenario.dates[:10])

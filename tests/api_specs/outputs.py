@@ -939,6 +939,21 @@ def law_conversion_boundary(call: Call, ax: Axes) -> None:
     assert f"convert now {timing.convert_now / 1e6:,.1f}" in ax.get_title()
 
 
+@st.composite
+def hedge_fan_calls(draw) -> Call:
+    from minerecon import hedging
+
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    paths, days = draw(st.integers(1, 5)), 40
+    flows = rng.normal(1_000.0, 300.0, (paths, days))
+    index = np.abs(rng.normal(40.0, 5.0, (paths, days)))
+    forward = hedging.hashprice_forward(index, 40.0, 10.0, days=draw(st.integers(1, days)))
+    return Call(
+        {"cash_flow": flows, "hedges": [forward],
+         "dates": pd.date_range("2026-01-01", periods=days)}
+    )  # fmt: skip
+
+
 @functools.cache
 def _machine_values(priced: bool):
     from minerecon.options import machine_values
@@ -1583,6 +1598,18 @@ SPECS = [
             ("sample_paths", -1),
             ("sample_paths", 101),
             ("sample_paths", 2.5),
+        ),
+        examples=5,
+    ),
+    FigureSpec(
+        "plot.hedge_fan_chart",
+        hedge_fan_calls(),
+        axes_check(),
+        invalid=_invalid(
+            hedge_fan_calls(),
+            ("hedges", ["forward"]),
+            ("dates", pd.date_range("2026-01-01", periods=3)),
+            ("cash_flow", [[np.nan] * 40]),
         ),
         examples=5,
     ),
