@@ -80,6 +80,7 @@ MODULES = (
     "options",
     "pools",
     "hedging",
+    "power",
     "typing",
 )
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")

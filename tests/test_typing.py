@@ -35,6 +35,7 @@ PUBLIC_MODULES = [
     "minerecon.options",
     "minerecon.plot",
     "minerecon.pools",
+    "minerecon.power",
     "minerecon.presets",
     "minerecon.price",
     "minerecon.projection",

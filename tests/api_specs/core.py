@@ -10,12 +10,14 @@ never comes) the check allows it.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import xarray as xr
 from hypothesis import strategies as st
 
-from minerecon import hardware, network, pools
+from minerecon import hardware, network, pools, power
 
 from . import (
     Call,
@@ -1147,4 +1149,72 @@ POOLS = [
     ),
 ]
 
-SPECS = NETWORK + ECONOMICS + ENERGY + HARDWARE + CASHFLOW + RISK + POOLS
+
+@st.composite
+def curtail_call(draw) -> Call:
+    paths, hours = draw(st.integers(1, 4)), draw(st.integers(1, 48))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    prices = rng.lognormal(3.5, 0.8, (paths, hours)) - draw(numbers(0, 20))
+    revenue = draw(st.one_of(numbers(0, 300), st.just(rng.uniform(0, 300, (paths, 1)))))
+    return Call(
+        {
+            "prices": prices,
+            "revenue": revenue,
+            "load_mw": draw(numbers(0, 500)),
+            "interval_hours": draw(st.sampled_from([0.25, 1.0])),
+            "variable_cost": draw(numbers(0, 10)),
+        }
+    )
+
+
+def _check_curtailment(call: Call, result) -> None:
+    assert isinstance(result, power.Curtailment)
+    assert (np.asarray(result.flexibility_value) >= -1e-9 * (1 + np.abs(result.margin))).all()
+    uptime = np.asarray(result.uptime)
+    assert ((uptime >= 0) & (uptime <= 1)).all()
+
+
+POWER = [
+    _numeric(
+        "power.revenue_per_mwh",
+        {
+            "hashprice": numbers(0, 0.2),
+            "efficiency": numbers(5, 120),
+            "pue": PUE,
+            "pool_fee": POOL_FEE,
+        },
+        invalid={"hashprice": NEGATIVE, "efficiency": NONPOSITIVE},
+    ),
+    _numeric(
+        "power.expected_margin",
+        {"revenue": numbers(0, 500), "mean_price": numbers(1, 300), "spread": numbers(0, 2)},
+        invalid={"revenue": NEGATIVE, "mean_price": NONPOSITIVE, "spread": NEGATIVE},
+    ),
+    Spec(
+        "power.curtail",
+        curtail_call(),
+        _check_curtailment,
+        invalid=st.sampled_from(
+            [
+                (Call({"prices": [], "revenue": 1.0}), "prices"),
+                (Call({"prices": [1.0], "revenue": -1.0}), "revenue"),
+                (Call({"prices": [1.0], "revenue": 1.0, "interval_hours": 0}), "interval_hours"),
+            ]
+        ),
+    ),
+    Spec(
+        "power.Curtailment",
+        curtail_call().map(
+            lambda call: Call(
+                {
+                    f.name: getattr(power.curtail(**call.kwargs), f.name)
+                    for f in dataclasses.fields(power.Curtailment)
+                }
+            )
+        ),
+        instance_of(power.Curtailment),
+        examples=5,
+    ),
+]
+
+SPECS = NETWORK + ECONOMICS + ENERGY + HARDWARE + CASHFLOW + RISK + POOLS + POWER
