@@ -375,14 +375,18 @@ def like(result: ArrayLike, template: object) -> Any:
     return result.item() if result.ndim == 0 else result
 
 
+def plain(value: Any) -> Any:
+    """A ``float`` where numpy gives a 0-d array or a numpy scalar; anything else as is."""
+    if (isinstance(value, np.ndarray) and value.ndim == 0) or isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
 def scalar_out(func: F) -> F:
     """Return a plain ``float`` where numpy would give a 0-d array or scalar."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        out = func(*args, **kwargs)
-        if (isinstance(out, np.ndarray) and out.ndim == 0) or isinstance(out, np.floating):
-            return float(out)
-        return out
+        return plain(func(*args, **kwargs))
 
     return cast(F, wrapper)

@@ -488,9 +488,8 @@ def mining_kernel(
                 found = binomial_count(
                     solo_draws[p, day], int(day_blocks), hashing / hashing_network
                 )
-                subsidy = chain[_SUBSIDY]
-                fee = fees[p, day]
-                btc = found * (subsidy + (subsidy * fee / (1.0 - fee) if fee_is_share else fee))
+                _, _, _, _, subsidy, fee_btc = _chain_state(chain, fees[p, day], fee_is_share)
+                btc = found * (subsidy + fee_btc)
             if hold:
                 held += btc
                 revenue = held * btc_price if day == n_days - 1 else 0.0

@@ -454,7 +454,7 @@ def _machine_or_price(text: str) -> tuple[str, float | None]:
 def _value(args: argparse.Namespace) -> None:
     from minerecon.hardware import get_miner
     from minerecon.options import machine_values
-    from minerecon.price import GBM
+    from minerecon.projection import _recent_volatility, _volatility_window
 
     for option, given in (("--uptime", args.uptime != 1.0), ("--other-opex", args.other_opex)):
         if given:
@@ -463,12 +463,12 @@ def _value(args: argparse.Namespace) -> None:
     volatility = args.volatility
     source = "given"
     if volatility is None:
-        first = state.date - pd.DateOffset(years=4) + pd.Timedelta(days=1)
+        first, last = _volatility_window(state.date)
         try:
-            volatility = GBM.fit(start=first, end=state.date).volatility
+            volatility = _recent_volatility(state.date)
         except ValueError as error:
             raise _OptionError("--volatility", f"cannot be fitted: {error}") from None
-        source = f"fitted to {first.date()} .. {state.date.date()}"
+        source = f"fitted to {first.date()} .. {last.date()}"
     try:
         resolved = [(get_miner(name).name, price) for name, price in args.machines]
     except KeyError as error:

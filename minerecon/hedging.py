@@ -399,6 +399,25 @@ def treasury(btc_mined: ArrayLike, btc_price: ArrayLike, sell_share: float) -> p
     )
 
 
+def _hedged_flows(
+    cash_flow: ArrayLike, hedges: list[Hedge] | tuple[Hedge, ...]
+) -> dict[str, FloatArray]:
+    """The site's daily flows alone (``"unhedged"``) and with each hedge, by its name."""
+    flows = _paths("cash_flow", cash_flow)
+    if not isinstance(hedges, list | tuple) or not all(isinstance(h, Hedge) for h in hedges):
+        raise ValueError(f"hedges must be a sequence of Hedge, got {hedges!r:.80}")
+    hedged = {"unhedged": flows}
+    for hedge in hedges:
+        if hedge.cash_flow.shape != flows.shape:
+            raise ValueError(
+                f"hedges: {hedge.name!r} has shape {hedge.cash_flow.shape}, the site {flows.shape}"
+            )
+        if hedge.name in hedged:
+            raise ValueError(f"hedges must have distinct names, got {hedge.name!r} twice")
+        hedged[hedge.name] = flows + hedge.cash_flow
+    return hedged
+
+
 def hedged_npv(
     cash_flow: ArrayLike, hedges: list[Hedge] | tuple[Hedge, ...], rate: float
 ) -> xr.DataArray:
@@ -420,23 +439,13 @@ def hedged_npv(
         and ``path``, as :func:`minerecon.plot.npv_distribution` draws it;
         ``attrs["rate"]`` holds the rate.
     """
-    flows = _paths("cash_flow", cash_flow)
-    if not isinstance(hedges, list | tuple) or not all(isinstance(h, Hedge) for h in hedges):
-        raise ValueError(f"hedges must be a sequence of Hedge, got {hedges!r:.80}")
+    flows = _hedged_flows(cash_flow, hedges)
     rate = _contract.check_scalar("rate", rate, low=-1.0, low_open=True)
-    factors = cashflow.discount_factors(flows.shape[1], rate)
-    columns = {"unhedged": flows @ factors}
-    for hedge in hedges:
-        if hedge.cash_flow.shape != flows.shape:
-            raise ValueError(
-                f"hedges: {hedge.name!r} has shape {hedge.cash_flow.shape}, the site {flows.shape}"
-            )
-        if hedge.name in columns:
-            raise ValueError(f"hedges must have distinct names, got {hedge.name!r} twice")
-        columns[hedge.name] = (flows + hedge.cash_flow) @ factors
+    factors = cashflow.discount_factors(flows["unhedged"].shape[1], rate)
+    columns = {name: values @ factors for name, values in flows.items()}
     return xr.DataArray(
         np.stack(list(columns.values())),
-        coords={"option": list(columns), "path": np.arange(flows.shape[0])},
+        coords={"option": list(columns), "path": np.arange(len(columns["unhedged"]))},
         dims=("option", "path"),
         name="npv",
         attrs={"units": "USD", "rate": rate},

@@ -1543,17 +1543,16 @@ def hedge_fan_chart(
     """
     from minerecon import hedging, risk
 
-    npv = hedging.hedged_npv(cash_flow, hedges, 0.0)  # validates the flows and hedges
-    flows = np.atleast_2d(np.asarray(cash_flow, dtype=float))
+    series = hedging._hedged_flows(cash_flow, hedges)
+    n_paths, n_days = series["unhedged"].shape
     try:
         days = pd.DatetimeIndex(dates)
     except (TypeError, ValueError):
         raise ValueError(f"dates must be dates, one per day, got {dates!r:.60}") from None
-    if days.size != flows.shape[1]:
+    if days.size != n_days:
         raise ValueError(
-            f"dates must have one date per day of cash_flow ({flows.shape[1]}), got {days.size}"
+            f"dates must have one date per day of cash_flow ({n_days}), got {days.size}"
         )
-    series = {"unhedged": flows} | {h.name: flows + h.cash_flow for h in hedges}
     ax = _axes(ax, (8.0, 4.8))
     for index, (name, values) in enumerate(series.items()):
         cumulative = np.cumsum(values, axis=1) / 1e6
@@ -1566,7 +1565,7 @@ def hedge_fan_chart(
     ax.set_xlabel("Date")
     _dates(ax.xaxis)
     ax.set_title(
-        f"Cumulative cash with and without hedges, over {npv.sizes['path']:,} common paths",
+        f"Cumulative cash with and without hedges, over {n_paths:,} common paths",
         fontsize="medium",
     )
     ax.legend(fontsize="small", loc="upper left", frameon=False)

@@ -31,7 +31,7 @@ window of eight times the network difficulty).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 
@@ -172,13 +172,6 @@ def _window_variance(pool_blocks: Any, window: float) -> Any:
     return m**2 / window - m**3 / (3.0 * window**2) + (pool_blocks - m)
 
 
-def _plain(value: Any) -> Numeric:
-    """A float where numpy gives a 0-d array or a numpy scalar."""
-    if (isinstance(value, np.ndarray) and value.ndim == 0) or isinstance(value, np.floating):
-        return float(value)
-    return cast(Numeric, value)
-
-
 @aligned
 def payout(
     scheme: Scheme,
@@ -260,11 +253,17 @@ def payout(
     blocks = _blocks_per_day(hashrate, difficulty) * period
     reward = block_subsidy + fees
     if scheme == "solo":
-        return Payout(scheme, _plain(blocks * reward), _plain(reward * np.sqrt(blocks)))
+        return Payout(
+            scheme, _contract.plain(blocks * reward), _contract.plain(reward * np.sqrt(blocks))
+        )
     if scheme == "fpps":
-        return Payout(scheme, _plain(blocks * reward * kept), _plain(blocks * 0.0))
+        return Payout(
+            scheme, _contract.plain(blocks * reward * kept), _contract.plain(blocks * 0.0)
+        )
     if scheme == "pps":
-        return Payout(scheme, _plain(blocks * block_subsidy * kept), _plain(blocks * 0.0))
+        return Payout(
+            scheme, _contract.plain(blocks * block_subsidy * kept), _contract.plain(blocks * 0.0)
+        )
     if pool_hashrate is None:
         raise ValueError(f"pool_hashrate is required for {scheme} [TH/s], got None")
     pool = _contract.check("pool_hashrate", pool_hashrate, low=0.0, low_open=True, unit="[TH/s]")
@@ -275,4 +274,6 @@ def payout(
     x = _contract.check_scalar("window", x, low=0.0, low_open=True)
     share = blocks / pool_blocks  # H / P
     variance = (share * reward * kept) ** 2 * _window_variance(pool_blocks, x)
-    return Payout(scheme, _plain(blocks * reward * kept), _plain(np.sqrt(variance)))
+    return Payout(
+        scheme, _contract.plain(blocks * reward * kept), _contract.plain(np.sqrt(variance))
+    )

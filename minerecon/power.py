@@ -22,7 +22,7 @@ import numpy as np
 
 from minerecon import _contract
 from minerecon._contract import aligned, scalar_out
-from minerecon.typing import ArrayLike, FloatArray, Numeric
+from minerecon.typing import ArrayLike, Numeric
 from minerecon.units import HOURS_PER_DAY
 
 __all__ = ["Curtailment", "curtail", "expected_margin", "revenue_per_mwh"]
@@ -118,11 +118,6 @@ class Curtailment:
         return self.margin - self.always_on_margin
 
 
-def _scalar_or_array(value: FloatArray) -> Numeric:
-    """A float for a single site, the array otherwise."""
-    return _contract.like(value, None)
-
-
 def curtail(
     prices: ArrayLike,
     revenue: ArrayLike,
@@ -204,13 +199,13 @@ def curtail(
     with np.errstate(invalid="ignore", divide="ignore"):
         average = np.where(energy > 0, paid / np.where(energy > 0, energy, 1.0), np.nan)
     return Curtailment(
-        uptime=_scalar_or_array(runs.mean(axis=-1)),
-        energy_mwh=_scalar_or_array(energy),
-        power_cost=_scalar_or_array(paid),
-        average_price=_scalar_or_array(average),
-        revenue=_scalar_or_array(np.where(runs, earned, 0.0).sum(axis=-1) * mwh),
-        margin=_scalar_or_array(np.maximum(spread, 0.0).sum(axis=-1) * mwh),
-        always_on_margin=_scalar_or_array(spread.sum(axis=-1) * mwh),
+        uptime=_contract.plain(runs.mean(axis=-1)),
+        energy_mwh=_contract.plain(energy),
+        power_cost=_contract.plain(paid),
+        average_price=_contract.plain(average),
+        revenue=_contract.plain(np.where(runs, earned, 0.0).sum(axis=-1) * mwh),
+        margin=_contract.plain(np.maximum(spread, 0.0).sum(axis=-1) * mwh),
+        always_on_margin=_contract.plain(spread.sum(axis=-1) * mwh),
     )
 
 

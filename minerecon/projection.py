@@ -1267,9 +1267,21 @@ def default_market(
         start = NetworkState.latest()
     elif not isinstance(start, NetworkState):
         raise ValueError(f"start must be a NetworkState or None, got {type(start).__name__}")
-    first = start.date - pd.DateOffset(years=4) + pd.Timedelta(days=1)
-    fitted = price.GBM.fit(start=first, end=start.date)
-    return MiningScenario(fleet, start=start, days=days, price=price.GBM(0.0, fitted.volatility))
+    volatility = _recent_volatility(start.date)
+    return MiningScenario(fleet, start=start, days=days, price=price.GBM(0.0, volatility))
+
+
+def _volatility_window(end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The four years of history up to ``end`` that default volatilities are fitted to."""
+    return end - pd.DateOffset(years=4) + pd.Timedelta(days=1), end
+
+
+def _recent_volatility(end: pd.Timestamp) -> float:
+    """BTC's volatility fitted to the four years of history up to ``end`` [1/sqrt(year)]."""
+    from minerecon.price import GBM
+
+    first, last = _volatility_window(end)
+    return float(GBM.fit(start=first, end=last).volatility)
 
 
 def compare_machines(

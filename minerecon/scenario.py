@@ -67,6 +67,8 @@ from minerecon.projection import (
     SimulationResult,
     _daily_cash_flows,
     _daily_power_price,
+    _miner,
+    _start,
     default_market,
     fleet_schedule,
     simulate,
@@ -87,7 +89,6 @@ from minerecon.valuation import (
 
 if TYPE_CHECKING:
     from minerecon.fees import FeePath
-    from minerecon.network import NetworkState
 
 __all__ = [
     "Site",
@@ -227,13 +228,6 @@ class Site:
 def _deployments(owner: Site | MiningScenario) -> tuple[Deployment, ...]:
     """The fleet as the deployments a site or a scenario keeps from construction."""
     return cast("tuple[Deployment, ...]", owner.fleet)
-
-
-def _miner(deployment: Deployment) -> Miner:
-    """The deployment's machine: a catalogue name is looked up on construction."""
-    miner = deployment.miner
-    assert isinstance(miner, Miner)
-    return miner
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1031,13 +1025,6 @@ def _is_deterministic(scenario: MiningScenario) -> bool:
         scenario._fee_model(), fees.ConstantFees | fees.FeeShare | fees.FeePath
     )
     return quiet_price and quiet_fees and scenario._hashrate_model().volatility == 0.0
-
-
-def _start(scenario: MiningScenario) -> NetworkState:
-    """The scenario's first day: a scenario given none takes the last day of the history."""
-    start = scenario.start
-    assert start is not None
-    return start
 
 
 def _check_site(site: object) -> None:
