@@ -27,6 +27,7 @@ HASHRATE = 3
 TENANT = 4
 BLOCKS = 5
 SOLO = 6
+POWER = 7
 
 
 def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:

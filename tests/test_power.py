@@ -101,3 +101,238 @@ def test_expected_margin_keeps_the_kind():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --------------------------------------------------------------------------
+# Minimum times and restart costs
+# --------------------------------------------------------------------------
+
+
+def test_minimum_times_by_hand():
+    # Mining earns 100 USD/MWh; hourly prices below. Without constraints the
+    # site is off in hours 2 and 4 (price above 100).
+    prices = [50.0, 150.0, 60.0, 130.0, 40.0, 40.0]
+    free = power.curtail(prices, 100.0)
+    assert free.uptime == 4 / 6 and free.starts == 2
+    # Off at least 2 hours: stops in hour 1, stays off in hour 2 (60, a
+    # margin of 40 lost), restarts in hour 3? No: hour 3 costs 130, so it
+    # stays off, and restarts in hour 4. Margins: 50 + 60 + 60 = 170.
+    held = power.curtail(prices, 100.0, min_off_hours=2)
+    assert held.uptime == 3 / 6 and held.starts == 1
+    assert_allclose(held.margin, 50 + 60 + 60)
+    # On at least 3 hours once restarted: after stopping in hour 1 it
+    # restarts in hour 2 and must run hours 2-4, paying 130 in hour 3.
+    # Margins: 50 + 40 - 30 + 60 + 60 = 180.
+    kept = power.curtail(prices, 100.0, min_on_hours=3)
+    assert kept.uptime == 5 / 6 and kept.starts == 1
+    assert_allclose(kept.margin, 50 + 40 - 30 + 60 + 60)
+    # 15-minute intervals: 0.5 h rounds up to two intervals.
+    assert_allclose(power.curtail(prices, 100.0, min_off_hours=0.5, interval_hours=0.25).margin,
+                    0.25 * (50 + 60 + 60))  # fmt: skip
+
+
+def test_restart_cost_by_hand():
+    # Restart cost 30 USD/MW on 2 MW: a stopped site restarts only in an hour
+    # whose margin per MWh exceeds 30 (hour 2's 40 does; a margin of 20 would not).
+    prices = [50.0, 150.0, 60.0, 80.0]
+    result = power.curtail(prices, 100.0, load_mw=2.0, restart_cost=30.0)
+    assert result.starts == 1
+    assert_allclose(result.margin, 2 * (50 + 40 + 20) - 2 * 30)
+    lazy = power.curtail([50.0, 150.0, 80.0, 60.0], 100.0, load_mw=2.0, restart_cost=30.0)
+    assert lazy.starts == 1 and lazy.uptime == 0.5  # skips the hour worth 20, restarts at 40
+    # A restart cost of zero with no minimum times is the free rule.
+    rng = np.random.default_rng(3)
+    paths = rng.lognormal(4.0, 0.7, (5, 200))
+    assert_allclose(power.curtail(paths, 60.0, min_on_hours=1).margin,
+                    power.curtail(paths, 60.0).margin)  # fmt: skip
+
+
+def test_constraints_never_beat_the_free_rule():
+    # A law: the free rule takes every positive margin and no negative one,
+    # so no constrained rule earns more.
+    rng = np.random.default_rng(11)
+    prices = rng.lognormal(3.6, 0.9, (20, 500))
+    free = power.curtail(prices, 55.0).margin
+    for kwargs in ({"min_on_hours": 4}, {"min_off_hours": 3}, {"restart_cost": 10.0}):
+        assert (power.curtail(prices, 55.0, **kwargs).margin <= free + 1e-9).all()
+
+
+# --------------------------------------------------------------------------
+# Price inputs
+# --------------------------------------------------------------------------
+
+# The header of ERCOT's real-time settlement point price files (NP6-905-CD)
+# and of its day-ahead files (NP4-190-CD), as published.
+RTM_HEADER = (
+    '"Delivery Date","Delivery Hour","Delivery Interval","Repeated Hour Flag",'
+    '"Settlement Point Name","Settlement Point Type","Settlement Point Price"'
+)
+DAM_HEADER = (
+    '"Delivery Date","Hour Ending","Repeated Hour Flag","Settlement Point",'
+    '"Settlement Point Price"'
+)
+
+
+def test_read_ercot_real_time_across_the_fall_back(tmp_path):
+    # 2025-11-02: clocks fall back at 2 am Central; hour ending 2 repeats,
+    # the second pass flagged Y. Two points; one quarter hour each.
+    rows = [RTM_HEADER]
+    for hour, flag, price in ((1, "N", 20.0), (2, "N", 21.0), (2, "Y", 22.0), (3, "N", 23.0)):
+        for quarter in (1, 2):
+            rows.append(f'"11/02/2025","{hour}","{quarter}","{flag}","HB_NORTH","HU",'
+                        f'"{price + quarter / 10}"')  # fmt: skip
+            rows.append(f'"11/02/2025","{hour}","{quarter}","{flag}","HB_WEST","HU","-5"')
+    path = tmp_path / "cdr.00012301.csv"
+    path.write_text("\n".join(rows) + "\n")
+    prices = power.read_ercot(path)
+    assert prices.name == "HB_NORTH" and prices.attrs["unit"] == "USD/MWh"
+    assert str(prices.index.tz) == power.ERCOT_TIMEZONE
+    # Eight quarter hours in UTC order: 05:00, 05:15 (CDT = UTC-5), 06:00,
+    # 06:15 (1 am CDT), 07:00, 07:15 (1 am CST, the repeat), 08:00, 08:15.
+    utc = prices.index.tz_convert("UTC").strftime("%H:%M").tolist()
+    assert utc == ["05:00", "05:15", "06:00", "06:15", "07:00", "07:15", "08:00", "08:15"]
+    assert prices.tolist() == [20.1, 20.2, 21.1, 21.2, 22.1, 22.2, 23.1, 23.2]
+    assert (power.read_ercot(path, "HB_WEST") == -5.0).all()
+    with pytest.raises(KeyError, match=r"HB_HOUSTON.*HB_NORTH"):
+        power.read_ercot(path, "HB_HOUSTON")
+
+
+def test_read_ercot_day_ahead_and_api_headers():
+    # Day-ahead: "HH:00" hour ending; 24:00 is the last hour of the day.
+    dam = pd.DataFrame(
+        [
+            ["01/15/2025", "01:00", "N", "HB_NORTH", 31.5],
+            ["01/15/2025", "24:00", "N", "HB_NORTH", 28.0],
+        ],
+        columns=DAM_HEADER.replace('"', "").split(","),
+    )
+    prices = power.read_ercot(dam)
+    assert prices.index.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2025-01-15 00:00",
+        "2025-01-15 23:00",
+    ]
+    # The API's headers: no spaces, DSTFlag for the repeated hour.
+    api = pd.DataFrame({"DeliveryDate": ["03/09/2025"] * 2, "DeliveryHour": [1, 4],
+                        "DeliveryInterval": [4, 1], "SettlementPointName": ["LZ_WEST"] * 2,
+                        "SettlementPointType": ["LZ"] * 2, "SettlementPointPrice": [12.0, 15.0],
+                        "DSTFlag": [False, False]})  # fmt: skip
+    # 2025-03-09: clocks spring forward at 2 am, so the day has no hour ending 3
+    # (2 to 3 am); hour ending 4 starts at 3 am CDT.
+    west = power.read_ercot(api, "LZ_WEST")
+    assert west.index.strftime("%H:%M %Z").tolist() == ["00:45 CST", "03:00 CDT"]
+    with pytest.raises(ValueError, match="not an ERCOT"):
+        power.read_ercot(pd.DataFrame({"price": [1.0]}))
+    api.loc[1, "DeliveryHour"] = 3
+    with pytest.raises(ValueError, match="2025-03-09 02:00"):
+        power.read_ercot(api, "LZ_WEST")
+
+
+def test_from_gridstatus_frame():
+    # The columns gridstatus returns for Ercot().get_spp().
+    start = pd.date_range("2025-06-01", periods=3, freq="15min", tz=power.ERCOT_TIMEZONE)
+    frame = pd.DataFrame({"Time": start, "Interval Start": start,
+                          "Interval End": start + pd.Timedelta("15min"),
+                          "Location": ["HB_NORTH", "HB_WEST", "HB_NORTH"],
+                          "Location Type": "Trading Hub", "Market": "REAL_TIME_15_MIN",
+                          "SPP": [25.0, -3.0, 27.5]})  # fmt: skip
+    north = power.from_gridstatus(frame, "HB_NORTH")
+    assert north.tolist() == [25.0, 27.5] and north.index[1] == start[2]
+    with pytest.raises(ValueError, match="2 locations"):
+        power.from_gridstatus(frame)
+    with pytest.raises(KeyError, match="HB_PAN"):
+        power.from_gridstatus(frame, "HB_PAN")
+
+
+def test_time_of_use_tariff_by_hand():
+    # Summer weekday 14:00-18:59 at 120, winter mornings 6-8 at 70, else 45.
+    tariff = power.TimeOfUse(45.0, (
+        power.TariffPeriod(120.0, tuple(range(14, 19)), tuple(range(5)), (6, 7, 8, 9)),
+        power.TariffPeriod(70.0, (6, 7, 8), months=(12, 1, 2)),
+    ))  # fmt: skip
+    hours = pd.date_range("2026-07-03", periods=48, freq="h", tz=power.ERCOT_TIMEZONE)
+    rates = tariff.prices(hours)
+    # Friday 3 July: five on-peak hours; Saturday none.
+    assert rates.iloc[:24].tolist() == [45.0] * 14 + [120.0] * 5 + [45.0] * 5
+    assert (rates.iloc[24:] == 45.0).all()
+    january = tariff.prices(pd.date_range("2026-01-10", periods=24, freq="h"))
+    assert january.iloc[6:9].tolist() == [70.0] * 3 and january.sum() == 21 * 45 + 3 * 70
+    with pytest.raises(ValueError, match="hours"):
+        power.TariffPeriod(10.0, (24,))
+
+
+# --------------------------------------------------------------------------
+# Hourly price model
+# --------------------------------------------------------------------------
+
+
+def test_ercot_default_reproduces_its_calibration_targets():
+    # The default's three sourced figures (Potomac Economics, 2017 State of
+    # the Market): mean 28.25 USD/MWh, 3.5 hours above 1,000, 36 negative
+    # hours a year. 400 simulated years.
+    model = power.ercot_price_model()
+    prices = model.simulate("2026-01-01", 8760, 400, seed=2017)
+    years = prices.shape[0]
+    yearly_means = prices.mean(axis=1)
+    assert abs(yearly_means.mean() - 28.25) < 4 * yearly_means.std() / np.sqrt(years)
+    above = (prices > 1000).sum(axis=1)
+    assert abs(above.mean() - 3.5) < 4 * above.std() / np.sqrt(years)
+    negative = (prices < 0).sum(axis=1)
+    assert abs(negative.mean() - 36.0) < 4 * negative.std() / np.sqrt(years)
+    assert prices.max() <= power.ERCOT_OFFER_CAP and "2017" in model.source
+
+
+def test_price_paths_do_not_depend_on_chunks_or_threads():
+    import numba
+
+    model = power.ercot_price_model()
+    whole = model.simulate("2026-03-01", 24 * 40, 450, seed=9)
+    part = model.simulate("2026-03-01", 24 * 40, 450, seed=9, paths=slice(170, 430))
+    np.testing.assert_array_equal(part, whole[170:430])
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        np.testing.assert_array_equal(model.simulate("2026-03-01", 24 * 40, 450, seed=9), whole)
+    finally:
+        numba.set_num_threads(threads)
+    assert not np.array_equal(whole[0], whole[1])  # paths differ
+
+
+def test_fit_recovers_the_parameters_of_a_simulated_series():
+    # Thirty years from a model with a daily and seasonal profile: the
+    # moment estimators of PowerPriceModel.fit come back within sampling error.
+    hours = np.arange(24)
+    profile = (1 + 0.3 * np.sin(2 * np.pi * (hours - 8) / 24))[None, :] * (
+        1 + 0.2 * np.cos(2 * np.pi * np.arange(12) / 12)
+    )[:, None]
+    truth = power.PowerPriceModel(mean_price=40.0, offset=10.0, daily_volatility=0.3,
+                                  daily_half_life=4.0, hourly_volatility=0.3,
+                                  hourly_persistence=0.8, spike_rate=0.002,
+                                  spike_persistence=0.6, spike_median=1500.0,
+                                  spike_dispersion=0.4, profile=profile)  # fmt: skip
+    index = truth.hours("2000-01-01", 24 * 365 * 30)
+    series = pd.Series(truth.simulate("2000-01-01", index.size, seed=4)[0], index=index)
+    fitted = power.PowerPriceModel.fit(series, offset=10.0)
+    assert_allclose(fitted.hourly_volatility, 0.3, rtol=0.05)
+    assert_allclose(fitted.hourly_persistence, 0.8, atol=0.02)
+    assert_allclose(fitted.daily_volatility, 0.3, rtol=0.1)
+    assert_allclose(fitted.daily_half_life, 4.0, rtol=0.2)
+    assert_allclose(fitted.spike_persistence, 0.6, atol=0.05)
+    assert_allclose(fitted.spike_median, 1500.0, rtol=0.05)
+    assert_allclose(fitted.spike_dispersion, 0.4, rtol=0.1)
+    # Spike starts per hour outside spikes, at the profile's average weight.
+    assert_allclose(fitted.spike_rate, 0.002, rtol=0.1)
+    assert np.abs(fitted.profile - truth.profile).mean() < 0.03
+    assert_allclose(fitted.mean_price, series[series <= 300].mean())
+    with pytest.raises(ValueError, match="14 days"):
+        power.PowerPriceModel.fit(series.iloc[:100])
+
+
+def test_model_rejects_bad_parameters():
+    with pytest.raises(ValueError, match="hourly_persistence"):
+        power.PowerPriceModel(30.0, hourly_persistence=1.0)
+    with pytest.raises(ValueError, match="profile"):
+        power.PowerPriceModel(30.0, profile=np.ones((24, 12)))
+    with pytest.raises(ValueError, match="mean_price"):
+        power.PowerPriceModel(-20.0, offset=10.0)
+    with pytest.raises(ValueError, match="paths"):
+        power.ercot_price_model().simulate("2026-01-01", 24, 10, paths=slice(5, 5))

@@ -1163,15 +1163,158 @@ def curtail_call(draw) -> Call:
             "load_mw": draw(numbers(0, 500)),
             "interval_hours": draw(st.sampled_from([0.25, 1.0])),
             "variable_cost": draw(numbers(0, 10)),
+            "min_on_hours": draw(st.sampled_from([0.0, 0.0, 2.0])),
+            "min_off_hours": draw(st.sampled_from([0.0, 0.0, 1.5])),
+            "restart_cost": draw(st.sampled_from([0.0, 0.0, 25.0])),
         }
     )
 
 
 def _check_curtailment(call: Call, result) -> None:
     assert isinstance(result, power.Curtailment)
-    assert (np.asarray(result.flexibility_value) >= -1e-9 * (1 + np.abs(result.margin))).all()
+    constrained = any(
+        call.kwargs.get(k) for k in ("min_on_hours", "min_off_hours", "restart_cost")
+    )
+    if not constrained:  # the free rule never does worse than always on
+        assert (np.asarray(result.flexibility_value) >= -1e-9 * (1 + np.abs(result.margin))).all()
     uptime = np.asarray(result.uptime)
     assert ((uptime >= 0) & (uptime <= 1)).all()
+    assert (np.asarray(result.starts) >= 0).all()
+
+
+def _ercot_file(draw_rows) -> pd.DataFrame:
+    return pd.DataFrame(
+        draw_rows,
+        columns=["Delivery Date", "Delivery Hour", "Delivery Interval", "Repeated Hour Flag",
+                 "Settlement Point Name", "Settlement Point Type", "Settlement Point Price"],
+    )  # fmt: skip
+
+
+@st.composite
+def ercot_call(draw) -> Call:
+    hours = draw(st.integers(1, 24))
+    day = draw(st.sampled_from(["01/15/2025", "07/04/2025", "11/02/2025", "03/09/2025"]))
+    rows = []
+    for hour in range(1, hours + 1):
+        if day == "03/09/2025" and hour == 3:
+            continue  # the spring-forward day has no hour ending 3
+        repeats = ("N", "Y") if day == "11/02/2025" and hour == 2 else ("N",)
+        for flag in repeats:
+            for quarter in range(1, 5):
+                price = draw(numbers(-250, 5000))
+                rows.append([day, hour, quarter, flag, "HB_NORTH", "HU", price])
+    return Call({"source": _ercot_file(rows), "settlement_point": "HB_NORTH"})
+
+
+def _check_prices(call: Call, result) -> None:
+    assert isinstance(result, pd.Series) and isinstance(result.index, pd.DatetimeIndex)
+    assert result.index.tz is not None and result.index.is_monotonic_increasing
+    assert np.isfinite(result.to_numpy()).all()
+
+
+@st.composite
+def gridstatus_call(draw) -> Call:
+    n = draw(st.integers(1, 30))
+    start = pd.date_range("2025-06-01", periods=n, freq="15min", tz=power.ERCOT_TIMEZONE)
+    prices = [draw(numbers(-250, 5000)) for _ in range(n)]
+    frame = pd.DataFrame({"Time": start, "Interval Start": start,
+                          "Interval End": start + pd.Timedelta("15min"), "Location": "HB_WEST",
+                          "Location Type": "Trading Hub", "Market": "REAL_TIME_15_MIN",
+                          "SPP": prices})  # fmt: skip
+    return Call({"frame": frame, "location": draw(st.sampled_from([None, "HB_WEST"]))})
+
+
+HOURS_OF_DAY = st.lists(st.integers(0, 23), min_size=1, max_size=24, unique=True).map(tuple)
+PERIOD_CALLS = st.builds(
+    lambda rate, hours, days, months: Call(
+        {"rate": rate, "hours": hours, "weekdays": days, "months": months}
+    ),
+    numbers(-50, 500),
+    HOURS_OF_DAY,
+    st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True).map(tuple),
+    st.lists(st.integers(1, 12), min_size=1, max_size=12, unique=True).map(tuple),
+)
+TARIFF_CALLS = st.builds(
+    lambda base, periods: Call({"base_rate": base, "periods": tuple(periods)}),
+    numbers(0, 300),
+    st.lists(PERIOD_CALLS.map(lambda call: power.TariffPeriod(**call.kwargs)), max_size=3),
+)
+TARIFF_PRICES_CALLS = st.builds(
+    lambda call, start, n: Call(
+        {"index": pd.date_range(start, periods=n, freq="h", tz=power.ERCOT_TIMEZONE)},
+        (power.TimeOfUse(**call.kwargs),),
+    ),
+    TARIFF_CALLS,
+    st.sampled_from(["2026-01-01", "2026-03-08", "2026-07-15", "2026-11-01"]),
+    st.integers(1, 200),
+)
+
+MODEL_CALLS = st.builds(
+    lambda mean, offset, sd_day, life, sd_hour, phi, rate, stay, median, spread, flat: Call(
+        {
+            "mean_price": mean,
+            "offset": offset,
+            "daily_volatility": sd_day,
+            "daily_half_life": life,
+            "hourly_volatility": sd_hour,
+            "hourly_persistence": phi,
+            "spike_rate": rate,
+            "spike_persistence": stay,
+            "spike_median": median,
+            "spike_dispersion": spread,
+            "profile": None if flat else np.linspace(0.5, 1.5, 288).reshape(12, 24),
+        }
+    ),
+    numbers(5, 200),
+    numbers(0, 50),
+    numbers(0, 1),
+    numbers(0.1, 60),
+    numbers(0, 1),
+    numbers(0, 0.99),
+    numbers(0, 0.01),
+    numbers(0, 0.95),
+    numbers(100, 5000),
+    numbers(0, 1),
+    st.booleans(),
+)
+MODEL_SIMULATE_CALLS = st.builds(
+    lambda call, start, hours, paths, seed: Call(
+        {"start": start, "n_hours": hours, "n_paths": paths, "seed": seed},
+        (power.PowerPriceModel(**call.kwargs),),
+    ),
+    MODEL_CALLS,
+    st.sampled_from(["2026-01-01", "2026-03-08", "2026-11-01"]),
+    st.integers(1, 24 * 20),
+    st.integers(1, 5),
+    st.integers(0, 2**32 - 1),
+)
+
+
+def _check_price_paths(call: Call, result) -> None:
+    assert result.shape == (call.kwargs["n_paths"], call.kwargs["n_hours"])
+    model = call.args[0]
+    assert np.isfinite(result).all()
+    assert ((result >= model.floor) & (result <= model.cap)).all()
+
+
+MODEL_FIT_CALLS = st.builds(
+    lambda call, days, seed: Call(
+        {
+            "prices": pd.Series(
+                power.PowerPriceModel(**call.kwargs).simulate("2025-01-01", 24 * days, seed=seed)[
+                    0
+                ],
+                index=pd.date_range(
+                    "2025-01-01", periods=24 * days, freq="h", tz=power.ERCOT_TIMEZONE
+                ),
+            )
+        },
+        (power.PowerPriceModel,),
+    ),
+    MODEL_CALLS,
+    st.integers(14, 60),
+    st.integers(0, 2**32 - 1),
+)
 
 
 POWER = [
@@ -1214,6 +1357,128 @@ POWER = [
         ),
         instance_of(power.Curtailment),
         examples=5,
+    ),
+    Spec(
+        "power.read_ercot",
+        ercot_call(),
+        _check_prices,
+        invalid=st.sampled_from(
+            [
+                (Call({"source": "/nonexistent/prices.csv"}), "source"),
+                (Call({"source": pd.DataFrame({"x": [1.0]})}), "source"),
+            ]
+        ),
+        hostile=("source",),
+        examples=10,
+    ),
+    Spec(
+        "power.from_gridstatus",
+        gridstatus_call(),
+        _check_prices,
+        invalid=st.sampled_from([(Call({"frame": pd.DataFrame({"SPP": [1.0]})}), "frame")]),
+        hostile=("frame",),
+        examples=10,
+    ),
+    Spec(
+        "power.TariffPeriod",
+        PERIOD_CALLS,
+        instance_of(power.TariffPeriod),
+        invalid=st.sampled_from(
+            [
+                (Call({"rate": 1.0, "hours": (24,)}), "hours"),
+                (Call({"rate": 1.0, "weekdays": ()}), "weekdays"),
+                (Call({"rate": 1.0, "months": (0,)}), "months"),
+                (Call({"rate": float("nan")}), "rate"),
+            ]
+        ),
+    ),
+    Spec(
+        "power.TimeOfUse",
+        TARIFF_CALLS,
+        instance_of(power.TimeOfUse),
+        invalid=st.sampled_from(
+            [
+                (Call({"base_rate": float("inf")}), "base_rate"),
+                (Call({"base_rate": 1.0, "periods": (1.0,)}), "periods"),
+            ]
+        ),
+        examples=10,
+    ),
+    Spec(
+        "power.TimeOfUse.prices",
+        TARIFF_PRICES_CALLS,
+        _check_prices,
+        invalid=st.sampled_from([(Call({"index": [1, 2]}, (power.TimeOfUse(10.0),)), "index")]),
+        examples=10,
+    ),
+    Spec(
+        "power.PowerPriceModel",
+        MODEL_CALLS,
+        instance_of(power.PowerPriceModel),
+        invalid=st.sampled_from(
+            [
+                (Call({"mean_price": -5.0, "offset": 1.0}), "mean_price"),
+                (Call({"mean_price": 5.0, "hourly_persistence": 1.0}), "hourly_persistence"),
+                (Call({"mean_price": 5.0, "spike_rate": 2.0}), "spike_rate"),
+                (Call({"mean_price": 5.0, "profile": np.ones(3)}), "profile"),
+                (Call({"mean_price": 5.0, "cap": -300.0}), "cap"),
+            ]
+        ),
+        examples=10,
+    ),
+    Spec(
+        "power.PowerPriceModel.simulate",
+        MODEL_SIMULATE_CALLS,
+        _check_price_paths,
+        invalid=st.sampled_from(
+            [
+                (
+                    Call({"start": "2026-01-01", "n_hours": 0}, (power.ercot_price_model(),)),
+                    "n_hours",
+                ),
+                (
+                    Call(
+                        {"start": "2026-01-01", "n_hours": 5, "n_paths": 2, "paths": slice(3, 4)},
+                        (power.ercot_price_model(),),
+                    ),
+                    "paths",
+                ),
+            ]
+        ),
+        hostile=("n_paths", "seed"),
+        garbage=st.sampled_from([0, -1, 1.5, "x", None, float("nan")]),
+        examples=8,
+    ),
+    Spec(
+        "power.PowerPriceModel.fit",
+        MODEL_FIT_CALLS,
+        instance_of(power.PowerPriceModel),
+        invalid=st.sampled_from(
+            [
+                (Call({"prices": pd.Series([1.0, 2.0])}, (power.PowerPriceModel,)), "prices"),
+                (
+                    Call(
+                        {
+                            "prices": pd.Series(
+                                np.ones(24),
+                                index=pd.date_range("2026-01-01", periods=24, freq="h"),
+                            )
+                        },
+                        (power.PowerPriceModel,),
+                    ),
+                    "prices",
+                ),
+            ]
+        ),
+        hostile=("spike_threshold", "offset"),
+        examples=6,
+    ),
+    Spec(
+        "power.ercot_price_model",
+        st.just(Call({})),
+        instance_of(power.PowerPriceModel),
+        hostile=(),
+        examples=1,
     ),
 ]
 
