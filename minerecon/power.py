@@ -41,16 +41,26 @@ from minerecon.units import HOURS_PER_DAY
 
 __all__ = [
     "ERCOT_TIMEZONE",
+    "ContractSettlement",
     "Curtailment",
+    "FourCP",
+    "PowerContract",
     "PowerPriceModel",
+    "PowerStatement",
+    "ReserveResult",
     "TariffPeriod",
     "TimeOfUse",
+    "coincident_peaks",
     "curtail",
     "ercot_price_model",
     "expected_margin",
+    "four_cp",
     "from_gridstatus",
+    "power_statement",
     "read_ercot",
+    "responsive_reserve",
     "revenue_per_mwh",
+    "settle_contract",
 ]
 
 #: Time zone of ERCOT's settlement files: Central time, with daylight saving.
@@ -236,30 +246,9 @@ def curtail(
     >>> result.uptime, result.energy_mwh, result.margin, result.flexibility_value
     (0.75, 30.0, 1500.0, 1000.0)
     """
-    price = np.asarray(_contract._values(_contract.check("prices", prices)), dtype=np.float64)
-    if price.ndim == 0 or price.shape[-1] == 0:
-        raise ValueError(
-            f"prices must hold at least one interval (the last axis), got shape {price.shape}"
-        )
-    if not np.isfinite(price).all():
-        raise ValueError("prices must be finite [USD/MWh]")
-    earned = np.asarray(
-        _contract._values(_contract.check("revenue", revenue, low=0.0, unit="[USD/MWh]")),
-        dtype=np.float64,
+    price, earned, load, hours, cost = _interval_inputs(
+        prices, revenue, load_mw, interval_hours, variable_cost
     )
-    if not np.isfinite(earned).all():
-        raise ValueError("revenue must be finite [USD/MWh]")
-    try:
-        earned = np.broadcast_to(earned, np.broadcast_shapes(earned.shape, price.shape))
-    except ValueError:
-        raise ValueError(
-            f"revenue must broadcast against prices {price.shape}, got shape {earned.shape}"
-        ) from None
-    price = np.broadcast_to(price, earned.shape)
-    load = _contract.check_scalar("load_mw", load_mw, low=0.0, unit="[MW]")
-    hours = _contract.check_scalar("interval_hours", interval_hours, low=0.0, low_open=True,
-                                   high=24.0, unit="[h]")  # fmt: skip
-    cost = _contract.check_scalar("variable_cost", variable_cost, low=0.0, unit="[USD/MWh]")
     min_on = _contract.check_scalar("min_on_hours", min_on_hours, low=0.0, unit="[h]")
     min_off = _contract.check_scalar("min_off_hours", min_off_hours, low=0.0, unit="[h]")
     restart = _contract.check_scalar("restart_cost", restart_cost, low=0.0, unit="[USD/MW]")
@@ -290,6 +279,41 @@ def curtail(
         always_on_margin=_contract.plain(spread.sum(axis=-1) * mwh),
         starts=_contract.plain(starts.astype(np.float64)),
     )
+
+
+def _interval_inputs(
+    prices: ArrayLike,
+    revenue: ArrayLike,
+    load_mw: float,
+    interval_hours: float,
+    variable_cost: float,
+) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+    """Prices and revenue per MWh broadcast together, and the checked scalars."""
+    price = np.asarray(_contract._values(_contract.check("prices", prices)), dtype=np.float64)
+    if price.ndim == 0 or price.shape[-1] == 0:
+        raise ValueError(
+            f"prices must hold at least one interval (the last axis), got shape {price.shape}"
+        )
+    if not np.isfinite(price).all():
+        raise ValueError("prices must be finite [USD/MWh]")
+    earned = np.asarray(
+        _contract._values(_contract.check("revenue", revenue, low=0.0, unit="[USD/MWh]")),
+        dtype=np.float64,
+    )
+    if not np.isfinite(earned).all():
+        raise ValueError("revenue must be finite [USD/MWh]")
+    try:
+        earned = np.broadcast_to(earned, np.broadcast_shapes(earned.shape, price.shape))
+    except ValueError:
+        raise ValueError(
+            f"revenue must broadcast against prices {price.shape}, got shape {earned.shape}"
+        ) from None
+    price = np.broadcast_to(price, earned.shape)
+    load = _contract.check_scalar("load_mw", load_mw, low=0.0, unit="[MW]")
+    hours = _contract.check_scalar("interval_hours", interval_hours, low=0.0, low_open=True,
+                                   high=24.0, unit="[h]")  # fmt: skip
+    cost = _contract.check_scalar("variable_cost", variable_cost, low=0.0, unit="[USD/MWh]")
+    return price, earned, load, hours, cost
 
 
 @scalar_out
@@ -1145,3 +1169,592 @@ def _capped_lognormal_mean(median: float, dispersion: float, cap: float) -> floa
     mean = median * math.exp(dispersion**2 / 2)
     d = math.log(cap / median) / dispersion
     return mean * float(ndtr(d - dispersion)) + cap * float(ndtr(-d))
+
+
+# --------------------------------------------------------------------------
+# Power contracts
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PowerContract:
+    """How a site buys its power.
+
+    Parameters
+    ----------
+    kind : {"fixed", "index"}
+        ``"fixed"``: a fixed-price block of the site's load for every
+        interval (a PPA or a retail fixed price); ``"index"``: the interval's
+        market price plus an adder.
+    price : float
+        The fixed price, or the adder of an index contract [USD/MWh].
+    resale : bool, default True
+        Fixed contracts only: power the site does not use is sold back at
+        the market price (ERCOT miners' "power curtailment credits").
+    take_or_pay : float, default 0
+        Fixed contracts without resale: share of the contracted energy paid
+        for whether taken or not [-], in [0, 1].
+    """
+
+    kind: Literal["fixed", "index"]
+    price: float
+    resale: bool = True
+    take_or_pay: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("fixed", "index"):
+            raise ValueError(f"kind must be 'fixed' or 'index', got {self.kind!r}")
+        object.__setattr__(self, "price", _contract.check_scalar("price", self.price,
+                                                                 unit="[USD/MWh]"))  # fmt: skip
+        if not isinstance(self.resale, bool | np.bool_):
+            raise ValueError(f"resale must be True or False, got {self.resale!r}")
+        share = _contract.check_scalar("take_or_pay", self.take_or_pay, low=0.0, high=1.0)
+        if share > 0 and (self.kind == "index" or self.resale):
+            raise ValueError(
+                "take_or_pay applies to fixed contracts without resale; set resale=False "
+                f"(got kind={self.kind!r}, resale={self.resale})"
+            )
+        object.__setattr__(self, "take_or_pay", share)
+
+
+@dataclasses.dataclass(frozen=True)
+class ContractSettlement:
+    """A site's year (or any period) under a power contract (:func:`settle_contract`).
+
+    Attributes
+    ----------
+    uptime : float or ndarray
+        Share of intervals mined [-].
+    energy_mwh : float or ndarray
+        Energy mined with [MWh].
+    power_cost : float or ndarray
+        Paid to the supplier, take-or-pay shortfall included [USD].
+    resold_mwh : float or ndarray
+        Contracted energy sold back [MWh].
+    resale_revenue : float or ndarray
+        Received for it at the market price [USD] (negative prices cost).
+    revenue : float or ndarray
+        Earned mining [USD].
+    margin : float or ndarray
+        Revenue and resale less power and variable cost [USD].
+    always_on_margin : float or ndarray
+        The margin mining every interval [USD].
+    """
+
+    uptime: Numeric
+    energy_mwh: Numeric
+    power_cost: Numeric
+    resold_mwh: Numeric
+    resale_revenue: Numeric
+    revenue: Numeric
+    margin: Numeric
+    always_on_margin: Numeric
+
+    @property
+    def flexibility_value(self) -> Numeric:
+        """What switching off (and reselling) adds to mining every interval [USD], >= 0."""
+        return self.margin - self.always_on_margin
+
+
+def settle_contract(
+    prices: ArrayLike,
+    revenue: ArrayLike,
+    contract: PowerContract,
+    *,
+    load_mw: float = 1.0,
+    interval_hours: float = 1.0,
+    variable_cost: float = 0.0,
+) -> ContractSettlement:
+    """Mine under a power contract, switching off when the power is worth more elsewhere.
+
+    Parameters
+    ----------
+    prices : array-like, (..., intervals)
+        Market price of each interval [USD/MWh].
+    revenue : float or array-like
+        Mining revenue per MWh [USD/MWh], broadcasting against ``prices``.
+    contract : PowerContract
+    load_mw, interval_hours, variable_cost
+        As in :func:`curtail`.
+
+    Returns
+    -------
+    ContractSettlement
+
+    Notes
+    -----
+    With ``R`` the revenue per MWh, ``c`` the variable cost, ``p_i`` the
+    market price, ``k`` the contract price and ``E = L h`` the energy of an
+    interval:
+
+    * fixed with resale: mining is worth ``R - c`` and resale ``p_i``, so
+      the site mines when ``R - c > p_i`` and earns
+      ``sum_i E max(R - c, p_i) - k sum_i E``; curtailing earns
+      ``p_i - k`` against a contract price that is paid anyway;
+    * fixed without resale: the site mines when ``R - c > k``; with a
+      take-or-pay share ``s`` it pays for at least ``s`` of the contracted
+      energy, so it also mines, in the intervals of highest ``R - c > 0``,
+      until it takes that share (the minimum is settled over the whole
+      period, with the foresight a monthly or annual true-up gives);
+    * index plus adder: :func:`curtail` at ``p_i + k``.
+
+    Examples
+    --------
+    Three hours at 20, 250 and 40 USD/MWh against a 35 USD/MWh fixed price,
+    mining earning 100 USD/MWh: the site mines hours 1 and 3 and resells
+    hour 2 for 250, earning 100 + 250 + 100 - 3 x 35 = 345 USD per MW.
+
+    >>> result = settle_contract([20.0, 250.0, 40.0], 100.0, PowerContract("fixed", 35.0))
+    >>> float(result.margin), float(result.resale_revenue)
+    (345.0, 250.0)
+    """
+    if not isinstance(contract, PowerContract):
+        raise ValueError(f"contract must be a PowerContract, got {type(contract).__name__}")
+    price, earned, load, hours, cost = _interval_inputs(
+        prices, revenue, load_mw, interval_hours, variable_cost
+    )
+    if contract.kind == "index":
+        result = curtail(price + contract.price, earned, load_mw=load, interval_hours=hours,
+                         variable_cost=cost)  # fmt: skip
+        zero = _contract.plain(np.zeros(np.shape(result.margin)))
+        return ContractSettlement(
+            uptime=result.uptime,
+            energy_mwh=result.energy_mwh,
+            power_cost=result.power_cost,
+            resold_mwh=zero,
+            resale_revenue=zero,
+            revenue=result.revenue,
+            margin=result.margin,
+            always_on_margin=result.always_on_margin,
+        )
+    mwh = load * hours
+    worth = earned - cost  # mining's value per MWh
+    n = price.shape[-1]
+    contracted = n * mwh
+    if contract.resale:
+        runs = worth > price
+        taken = runs.sum(axis=-1) * mwh
+        paid = np.full(taken.shape, contract.price * contracted)
+        resold = contracted - taken
+        resale = np.where(runs, 0.0, price).sum(axis=-1) * mwh
+    else:
+        runs = worth > contract.price
+        if contract.take_or_pay > 0:
+            runs = _fill_minimum(runs, worth, math.ceil(contract.take_or_pay * n - 1e-9))
+        taken = runs.sum(axis=-1) * mwh
+        paid = contract.price * np.maximum(taken, contract.take_or_pay * contracted)
+        resold = np.zeros(taken.shape)
+        resale = np.zeros(taken.shape)
+    mined = np.where(runs, worth, 0.0).sum(axis=-1) * mwh
+    always = worth.sum(axis=-1) * mwh - contract.price * contracted
+    plain = _contract.plain
+    return ContractSettlement(
+        uptime=plain(runs.mean(axis=-1)),
+        energy_mwh=plain(taken),
+        power_cost=plain(paid),
+        resold_mwh=plain(resold),
+        resale_revenue=plain(resale),
+        revenue=plain(np.where(runs, earned, 0.0).sum(axis=-1) * mwh),
+        margin=plain(mined + resale - paid),
+        always_on_margin=plain(always),
+    )
+
+
+def _fill_minimum(runs: np.ndarray, worth: np.ndarray, minimum: int) -> np.ndarray:
+    """Add the best paying idle intervals (``worth > 0``) until ``minimum`` are run."""
+    idle_worth = np.where(runs | (worth <= 0), -np.inf, worth)
+    order = np.argsort(-idle_worth, axis=-1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(order.shape[-1]), axis=-1)
+    missing = np.maximum(minimum - runs.sum(axis=-1, keepdims=True), 0)
+    return runs | ((rank < missing) & np.isfinite(idle_worth))
+
+
+# --------------------------------------------------------------------------
+# Reserves, demand response and 4CP
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ReserveResult:
+    """Expected outcome of offering part of the load as a reserve (:func:`responsive_reserve`).
+
+    Attributes
+    ----------
+    offered_hours : float or ndarray
+        Hours the committed load was offered [h].
+    service_revenue : float or ndarray
+        Capacity payments [USD].
+    expected_deployed_hours : float or ndarray
+        Hours the load is expected to be called off [h].
+    expected_lost_margin : float or ndarray
+        Mining margin expected to be lost when called [USD].
+    margin : float or ndarray
+        Expected margin of the whole load, payments included [USD].
+    margin_without_service : float or ndarray
+        The margin curtailing for price alone [USD].
+    """
+
+    offered_hours: Numeric
+    service_revenue: Numeric
+    expected_deployed_hours: Numeric
+    expected_lost_margin: Numeric
+    margin: Numeric
+    margin_without_service: Numeric
+
+    @property
+    def service_value(self) -> Numeric:
+        """What offering the reserve adds [USD], >= 0."""
+        return self.margin - self.margin_without_service
+
+
+def responsive_reserve(
+    prices: ArrayLike,
+    revenue: ArrayLike,
+    service_price: ArrayLike,
+    *,
+    committed_mw: float,
+    load_mw: float = 1.0,
+    deployment_probability: ArrayLike = 0.0,
+    interval_hours: float = 1.0,
+    variable_cost: float = 0.0,
+) -> ReserveResult:
+    """Offer part of the load as a reserve that the grid may switch off, paid per MW-hour.
+
+    Parameters
+    ----------
+    prices : array-like, (..., intervals)
+        Energy price of each interval [USD/MWh].
+    revenue : float or array-like
+        Mining revenue per MWh [USD/MWh].
+    service_price : float or array-like
+        Capacity payment per MW offered per hour [USD/MW/h], >= 0 (ERCOT's
+        Responsive Reserve or ECRS clearing prices, or a demand-response
+        program's rate), broadcasting against ``prices``.
+    committed_mw : float
+        Load offered [MW], in [0, load_mw].
+    load_mw : float, default 1
+        Site load [MW], > 0.
+    deployment_probability : float or array-like, default 0
+        Chance that an offered interval is called [-], in [0, 1].
+    interval_hours, variable_cost
+        As in :func:`curtail`.
+
+    Returns
+    -------
+    ReserveResult
+
+    Notes
+    -----
+    A load can only be offered while it runs. Per MWh of committed load in
+    an interval, offering is worth ``(1 - q)(R - c - p) + s`` (when called,
+    with chance ``q``, the load neither earns ``R`` nor pays ``p``) against
+    nothing when off: the site offers when that is positive, so it runs
+    some intervals it would otherwise have stopped when the payment covers
+    the expected loss. The rest of the load curtails for price as in
+    :func:`curtail`.
+
+    Examples
+    --------
+    Prices 30 and 110 USD/MWh, mining earning 100 USD/MWh, 10 MW of 20
+    offered at 15 USD/MW/h with a 10 % chance of a call: the committed 10
+    MW earn 0.9 x 70 + 15 = 78 in hour 1 and 0.9 x (-10) + 15 = 6 in hour 2
+    (so it runs), against 70 + 0 for price alone.
+
+    >>> result = responsive_reserve([30.0, 110.0], 100.0, 15.0, committed_mw=10.0, load_mw=20.0,
+    ...                             deployment_probability=0.1)
+    >>> float(result.margin), float(result.service_value)
+    (1540.0, 140.0)
+    """
+    price, earned, load, hours, cost = _interval_inputs(
+        prices, revenue, load_mw, interval_hours, variable_cost
+    )
+    if load <= 0:
+        raise ValueError(f"load_mw must be > 0 [MW], got {load}")
+    committed = _contract.check_scalar("committed_mw", committed_mw, low=0.0, high=load,
+                                       unit="[MW]")  # fmt: skip
+    payment = _broadcast_to("service_price", service_price, price.shape, low=0.0,
+                            unit="[USD/MW/h]")  # fmt: skip
+    called = _broadcast_to("deployment_probability", deployment_probability, price.shape,
+                           low=0.0, high=1.0)  # fmt: skip
+    spread = earned - cost - price
+    offered_value = (1.0 - called) * spread + payment
+    offers = offered_value > 0
+    free = np.maximum(spread, 0.0)
+    committed_part = np.where(offers, offered_value, 0.0).sum(axis=-1) * committed * hours
+    rest = free.sum(axis=-1) * (load - committed) * hours
+    plain = _contract.plain
+    return ReserveResult(
+        offered_hours=plain(offers.sum(axis=-1) * hours),
+        service_revenue=plain(np.where(offers, payment, 0.0).sum(axis=-1) * committed * hours),
+        expected_deployed_hours=plain(np.where(offers, called, 0.0).sum(axis=-1) * hours),
+        expected_lost_margin=plain(
+            np.where(offers, called * free, 0.0).sum(axis=-1) * committed * hours
+        ),
+        margin=plain(committed_part + rest),
+        margin_without_service=plain(free.sum(axis=-1) * load * hours),
+    )
+
+
+def _broadcast_to(
+    name: str, value: ArrayLike, shape: tuple[int, ...], **bounds: Any
+) -> np.ndarray:
+    array = np.asarray(_contract._values(_contract.check(name, value, **bounds)), dtype=float)
+    try:
+        return np.broadcast_to(array, np.broadcast_shapes(array.shape, shape))
+    except ValueError:
+        raise ValueError(
+            f"{name} must broadcast against prices {shape}, got shape {array.shape}"
+        ) from None
+
+
+@dataclasses.dataclass(frozen=True)
+class FourCP:
+    """A site's expected 4CP charge, and what stopping at likely peaks saves (:func:`four_cp`).
+
+    Attributes
+    ----------
+    charge : float or ndarray
+        Yearly transmission charge with the rule [USD].
+    charge_without_rule : float or ndarray
+        The charge curtailing for price alone [USD].
+    lost_margin : float or ndarray
+        Mining margin given up in the intervals stopped for 4CP [USD].
+    stopped_hours : float or ndarray
+        Hours stopped for 4CP that price alone would have run [h].
+    """
+
+    charge: Numeric
+    charge_without_rule: Numeric
+    lost_margin: Numeric
+    stopped_hours: Numeric
+
+    @property
+    def net_saving(self) -> Numeric:
+        """Charge avoided less margin lost [USD]."""
+        return self.charge_without_rule - self.charge - self.lost_margin
+
+
+def four_cp(
+    prices: ArrayLike,
+    revenue: ArrayLike,
+    peak_probability: ArrayLike,
+    *,
+    charge_per_kw_month: float,
+    threshold: float = 0.05,
+    load_mw: float = 1.0,
+    interval_hours: float = 1.0,
+    variable_cost: float = 0.0,
+) -> FourCP:
+    """Stop in the intervals likely to set a summer coincident peak, and what it saves.
+
+    ERCOT's transmission operators bill a large load for a year by its
+    average demand in the four 15-minute intervals of the system's monthly
+    peaks in June to September (4CP); a site that is off in those intervals
+    avoids the charge.
+
+    Parameters
+    ----------
+    prices : array-like, (..., intervals)
+        Energy price of each interval [USD/MWh].
+    revenue : float or array-like
+        Mining revenue per MWh [USD/MWh].
+    peak_probability : array-like, (..., intervals)
+        Chance that each interval is its month's coincident peak [-], in
+        [0, 1]: from a forecast, or :func:`coincident_peaks` of a load
+        series (hindsight). Summed over the intervals it is the number of
+        peaks (4 for a summer).
+    charge_per_kw_month : float
+        Transmission rate per kW of average 4CP demand per month
+        [USD/kW/month], >= 0, billed for twelve months.
+    threshold : float, default 0.05
+        Stop in intervals whose peak probability reaches this [-], in (0, 1].
+    load_mw, interval_hours, variable_cost
+        As in :func:`curtail`.
+
+    Returns
+    -------
+    FourCP
+
+    Notes
+    -----
+    With ``u_i`` whether the site runs in interval ``i`` and ``pi_i`` the
+    peak probability, the expected 4CP demand is
+    ``L sum_i pi_i u_i / sum_i pi_i`` [MW] and the charge
+    ``12 x 1000 x rate x`` that demand. The rule runs the price rule of
+    :func:`curtail` and also stops when ``pi_i >= threshold``.
+
+    Examples
+    --------
+    Four summer intervals, one certain peak in the third; 10 MW mining at a
+    margin of 50 USD/MWh; 5 USD/kW/month: stopping that hour costs 500 USD
+    and avoids 12 x 1000 x 5 x 10 = 600,000 USD.
+
+    >>> result = four_cp([50.0, 50.0, 50.0, 50.0], 100.0, [0.0, 0.0, 1.0, 0.0],
+    ...                  charge_per_kw_month=5.0, load_mw=10.0)
+    >>> float(result.charge_without_rule), float(result.charge), float(result.net_saving)
+    (600000.0, 0.0, 599500.0)
+    """
+    price, earned, load, hours, cost = _interval_inputs(
+        prices, revenue, load_mw, interval_hours, variable_cost
+    )
+    chance = _broadcast_to("peak_probability", peak_probability, price.shape, low=0.0, high=1.0)
+    rate = _contract.check_scalar("charge_per_kw_month", charge_per_kw_month, low=0.0,
+                                  unit="[USD/kW/month]")  # fmt: skip
+    limit = _contract.check_scalar("threshold", threshold, low=0.0, low_open=True, high=1.0)
+    peaks = chance.sum(axis=-1)
+    if (peaks <= 0).any():
+        raise ValueError("peak_probability must be positive in some interval of every path")
+    spread = earned - cost - price
+    free = spread > 0
+    rule = free & (chance < limit)
+    yearly = 12.0 * 1000.0 * rate * load
+
+    def charge(runs: np.ndarray) -> np.ndarray:
+        return yearly * np.where(runs, chance, 0.0).sum(axis=-1) / peaks
+
+    stopped = free & ~rule
+    plain = _contract.plain
+    return FourCP(
+        charge=plain(charge(rule)),
+        charge_without_rule=plain(charge(free)),
+        lost_margin=plain(np.where(stopped, spread, 0.0).sum(axis=-1) * load * hours),
+        stopped_hours=plain(stopped.sum(axis=-1) * hours),
+    )
+
+
+def coincident_peaks(load: pd.Series, months: Iterable[int] = (6, 7, 8, 9)) -> pd.Series:
+    """One at the interval of each month's highest system load, zero elsewhere (hindsight 4CP).
+
+    Parameters
+    ----------
+    load : pandas.Series
+        System load by interval [MW], indexed by interval start.
+    months : iterable of int, default June to September
+        Months with a coincident peak.
+
+    Returns
+    -------
+    pandas.Series
+        Peak indicator [-] on ``load``'s index: a ``peak_probability`` for
+        :func:`four_cp` that knows the peaks.
+    """
+    if not isinstance(load, pd.Series) or not isinstance(load.index, pd.DatetimeIndex):
+        raise ValueError("load must be a pandas Series indexed by interval start (DatetimeIndex)")
+    values = np.asarray(_contract.check("load", load.to_numpy(dtype=float), low=0.0))
+    chosen = _whole_numbers("months", months, 1, 12)
+    index = pd.DatetimeIndex(load.index)
+    indicator = np.zeros(len(load))
+    for month in chosen:
+        for year in np.unique(index.year):
+            where = np.flatnonzero((index.month == month) & (index.year == year))
+            if where.size:
+                indicator[where[np.argmax(values[where])]] = 1.0
+    return pd.Series(indicator, index=load.index, name="peak")
+
+
+# --------------------------------------------------------------------------
+# Power cost as miners report it
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PowerStatement:
+    """A year's power cost the way miners report it: gross cost, credits and energy.
+
+    Parameters
+    ----------
+    gross_power_cost : float
+        Paid for power, transmission charges included [USD], >= 0.
+    credits : float
+        Power sold back and demand-response or reserve payments [USD], >= 0.
+    energy_kwh : float
+        Energy consumed [kWh], >= 0; the costs per kWh are nan without any.
+
+    Examples
+    --------
+    Riot Platforms, 2024 (Form 10-K): 186.2 M USD gross power cost and
+    33.7 M USD of power and demand-response credits; the 4 TWh consumed
+    here only illustrates the per-kWh figure.
+
+    >>> riot = PowerStatement(186.2e6, 33.7e6, 4.0e9)
+    >>> round(riot.net_power_cost / 1e6, 1)
+    152.5
+    """
+
+    gross_power_cost: float
+    credits: float
+    energy_kwh: float
+
+    def __post_init__(self) -> None:
+        check = _contract.check_scalar
+        set_ = object.__setattr__
+        set_(self, "gross_power_cost", check("gross_power_cost", self.gross_power_cost, low=0.0,
+                                             unit="[USD]"))  # fmt: skip
+        set_(self, "credits", check("credits", self.credits, low=0.0, unit="[USD]"))
+        set_(self, "energy_kwh", check("energy_kwh", self.energy_kwh, low=0.0, unit="[kWh]"))
+
+    @property
+    def net_power_cost(self) -> float:
+        """Gross cost less credits [USD]."""
+        return self.gross_power_cost - self.credits
+
+    @property
+    def all_in_cost_per_kwh(self) -> float:
+        """Net cost per kWh consumed [USD/kWh] (Riot's "all-in power cost")."""
+        return self.net_power_cost / self.energy_kwh if self.energy_kwh > 0 else math.nan
+
+    @property
+    def gross_cost_per_kwh(self) -> float:
+        """Gross cost per kWh consumed [USD/kWh]."""
+        return self.gross_power_cost / self.energy_kwh if self.energy_kwh > 0 else math.nan
+
+
+def power_statement(
+    operation: Curtailment | ContractSettlement,
+    *,
+    reserve: ReserveResult | None = None,
+    transmission: FourCP | None = None,
+) -> PowerStatement:
+    """The :class:`PowerStatement` of a simulated year, to set beside a filing.
+
+    Parameters
+    ----------
+    operation : Curtailment or ContractSettlement
+        The year's operation of one path (scalar fields).
+    reserve : ReserveResult, optional
+        Reserve payments, counted as credits.
+    transmission : FourCP, optional
+        Its 4CP charge, counted in the gross cost.
+
+    Notes
+    -----
+    Gross cost is what the operation paid for power plus the 4CP charge;
+    credits are the resale revenue of a contract plus the reserve
+    payments; energy is what the site consumed.
+    """
+    if not isinstance(operation, Curtailment | ContractSettlement):
+        raise ValueError(
+            f"operation must be a Curtailment or a ContractSettlement, got "
+            f"{type(operation).__name__}"
+        )
+    for name, value, kind in (
+        ("reserve", reserve, ReserveResult),
+        ("transmission", transmission, FourCP),
+    ):
+        if value is not None and not isinstance(value, kind):
+            raise ValueError(
+                f"{name} must be a {kind.__name__} or None, got {type(value).__name__}"
+            )
+    resale = operation.resale_revenue if isinstance(operation, ContractSettlement) else 0.0
+    extra_credit = reserve.service_revenue if reserve is not None else 0.0
+    extra_cost = transmission.charge if transmission is not None else 0.0
+    values = (operation.power_cost, operation.energy_mwh, resale, extra_credit, extra_cost)
+    if any(np.ndim(v) for v in values):
+        raise ValueError("operation, reserve and transmission must be one path's year (scalars)")
+    paid, energy, resold, service, charge = (float(np.asarray(v)) for v in values)
+    return PowerStatement(
+        gross_power_cost=paid + charge,
+        credits=max(resold, 0.0) + service,
+        energy_kwh=energy * 1000.0,
+    )

@@ -336,3 +336,112 @@ def test_model_rejects_bad_parameters():
         power.PowerPriceModel(-20.0, offset=10.0)
     with pytest.raises(ValueError, match="paths"):
         power.ercot_price_model().simulate("2026-01-01", 24, 10, paths=slice(5, 5))
+
+
+# --------------------------------------------------------------------------
+# Contracts, reserves, 4CP and filings
+# --------------------------------------------------------------------------
+
+
+def test_fixed_price_with_resale_by_hand():
+    # 2 MW under a 35 USD/MWh block; mining earns 100 USD/MWh less 5 of
+    # variable cost. Prices 20, 250, 90, -10: mining is worth 95, so the site
+    # resells hour 2 (250 > 95) and mines the others.
+    contract = power.PowerContract("fixed", 35.0)
+    result = power.settle_contract([20.0, 250.0, 90.0, -10.0], 100.0, contract, load_mw=2.0,
+                                   variable_cost=5.0)  # fmt: skip
+    assert result.uptime == 0.75 and result.energy_mwh == 6.0 and result.resold_mwh == 2.0
+    assert_allclose(result.power_cost, 35.0 * 8)  # the whole block, used or not
+    assert_allclose(result.resale_revenue, 2 * 250.0)
+    assert_allclose(result.margin, 2 * (95 + 250 + 95 + 95) - 35.0 * 8)
+    assert_allclose(result.always_on_margin, 2 * 4 * 95 - 35.0 * 8)
+    # Curtailing earns spot minus the contract price: here 250 - 35 against 95 - 35.
+    assert_allclose(result.flexibility_value, 2 * (250 - 95))
+
+
+def test_take_or_pay_by_hand():
+    # No resale, 60 USD/MWh fixed, at least 75 % of the block paid for.
+    # Mining worth per hour: 100, 50, 80, 40 (revenue varies). Above 60: hours
+    # 1 and 3. The minimum is 3 of 4 hours: the best idle hour (2, worth 50)
+    # is mined as it is paid for anyway.
+    contract = power.PowerContract("fixed", 60.0, resale=False, take_or_pay=0.75)
+    result = power.settle_contract([0.0] * 4, [100.0, 50.0, 80.0, 40.0], contract)
+    assert result.energy_mwh == 3.0 and result.resold_mwh == 0.0
+    assert_allclose(result.power_cost, 3 * 60.0)
+    assert_allclose(result.margin, 100 + 50 + 80 - 3 * 60.0)
+    # Without the minimum it mines two hours and pays for two.
+    free = power.settle_contract([0.0] * 4, [100.0, 50.0, 80.0, 40.0],
+                                 power.PowerContract("fixed", 60.0, resale=False))  # fmt: skip
+    assert_allclose(free.margin, 100 + 80 - 2 * 60.0)
+    with pytest.raises(ValueError, match="take_or_pay"):
+        power.PowerContract("fixed", 60.0, take_or_pay=0.5)  # resale makes it moot
+
+
+def test_index_plus_adder_is_curtailment_at_the_marked_up_price():
+    rng = np.random.default_rng(8)
+    prices = rng.lognormal(3.4, 0.8, (3, 300))
+    indexed = power.settle_contract(prices, 70.0, power.PowerContract("index", 4.0))
+    direct = power.curtail(prices + 4.0, 70.0)
+    assert_allclose(indexed.margin, direct.margin)
+    assert_allclose(indexed.power_cost, direct.power_cost)
+
+
+def test_responsive_reserve_by_hand():
+    # The docstring case: 10 of 20 MW offered at 15 USD/MW/h, 10 % chance of
+    # a call, prices 30 and 110, mining earning 100 USD/MWh.
+    result = power.responsive_reserve([30.0, 110.0], 100.0, 15.0, committed_mw=10.0,
+                                      load_mw=20.0, deployment_probability=0.1)  # fmt: skip
+    assert result.offered_hours == 2.0  # hour 2 runs for the payment
+    assert_allclose(result.service_revenue, 2 * 15.0 * 10)
+    assert_allclose(result.expected_deployed_hours, 0.2)
+    assert_allclose(result.expected_lost_margin, 0.1 * 70 * 10)  # hour 2's margin is negative
+    assert_allclose(result.margin, 10 * (0.9 * 70 + 15) + 10 * (0.9 * -10 + 15) + 10 * 70)
+    assert_allclose(result.service_value, result.margin - 20 * 70)
+    # A payment below the expected loss is not offered: price 130 loses 30.
+    idle = power.responsive_reserve([130.0], 100.0, 20.0, committed_mw=5.0, load_mw=5.0)
+    assert idle.offered_hours == 0.0 and idle.service_value == 0.0
+
+
+def test_four_cp_by_hand_and_with_hindsight_peaks():
+    # A June and a July day of hourly load; the peaks are the highest hours.
+    hours = pd.date_range("2026-06-15", periods=24, freq="h").append(
+        pd.date_range("2026-07-20", periods=24, freq="h")
+    )
+    load = pd.Series(np.r_[np.arange(24.0), 50 - np.abs(np.arange(24.0) - 17)], index=hours)
+    peaks = power.coincident_peaks(load, months=(6, 7))
+    assert peaks.sum() == 2
+    assert list(peaks[peaks == 1].index.strftime("%m-%d %H")) == ["06-15 23", "07-20 17"]
+    # 10 MW mining at a margin of 40 USD/MWh; 5 USD/kW/month. Without a rule,
+    # the site runs at both peaks: 12 x 1000 x 5 x 10 = 600,000 USD.
+    result = power.four_cp(np.full(48, 60.0), 100.0, peaks.to_numpy(), charge_per_kw_month=5.0,
+                           load_mw=10.0)  # fmt: skip
+    assert_allclose(result.charge_without_rule, 600_000.0)
+    assert result.charge == 0.0 and result.stopped_hours == 2.0
+    assert_allclose(result.lost_margin, 2 * 40 * 10)
+    assert_allclose(result.net_saving, 600_000.0 - 800.0)
+    # A forecast spread over three hours of one peak, threshold 0.3: the site
+    # stops in the two hours at 0.4 and runs the one at 0.2, so a fifth of
+    # its load is expected at the peak.
+    spread = power.four_cp([60.0] * 3, 100.0, [0.4, 0.4, 0.2], charge_per_kw_month=5.0,
+                           threshold=0.3, load_mw=10.0)  # fmt: skip
+    assert_allclose(spread.charge, 0.2 * 600_000.0)
+
+
+def test_power_statement_matches_the_filing_arithmetic():
+    # Riot Platforms, 2024 Form 10-K (figures quoted in the issue): gross power
+    # cost 186.2 M USD, power and demand-response credits 33.7 M USD.
+    riot = power.PowerStatement(186.2e6, 33.7e6, 4.0e9)
+    assert_allclose(riot.net_power_cost, 152.5e6)
+    assert_allclose(riot.all_in_cost_per_kwh, 152.5e6 / 4.0e9)
+    # A simulated year: the statement adds up the operation, reserve and 4CP.
+    prices = [20.0, 250.0, 95.0, -10.0]
+    settled = power.settle_contract(prices, 100.0, power.PowerContract("fixed", 35.0),
+                                    load_mw=2.0)  # fmt: skip
+    reserve = power.responsive_reserve(prices, 100.0, 3.0, committed_mw=1.0, load_mw=2.0)
+    cp = power.four_cp(prices, 100.0, [0, 0, 1, 0], charge_per_kw_month=1.0, load_mw=2.0)
+    statement = power.power_statement(settled, reserve=reserve, transmission=cp)
+    assert_allclose(statement.gross_power_cost, settled.power_cost + cp.charge)
+    assert_allclose(statement.credits, settled.resale_revenue + reserve.service_revenue)
+    assert_allclose(statement.energy_kwh, 1000 * settled.energy_mwh)
+    with pytest.raises(ValueError, match="one path"):
+        power.power_statement(power.curtail(np.ones((2, 3)), 5.0))

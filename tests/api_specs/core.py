@@ -1206,6 +1206,91 @@ def ercot_call(draw) -> Call:
     return Call({"source": _ercot_file(rows), "settlement_point": "HB_NORTH"})
 
 
+@st.composite
+def interval_call(draw) -> dict:
+    paths, hours = draw(st.integers(1, 3)), draw(st.integers(1, 30))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return {
+        "prices": rng.lognormal(3.5, 0.8, (paths, hours)) - draw(numbers(0, 20)),
+        "revenue": draw(numbers(0, 300)),
+        "load_mw": draw(numbers(0.1, 300)),
+        "interval_hours": draw(st.sampled_from([0.25, 1.0])),
+        "variable_cost": draw(numbers(0, 10)),
+    }
+
+
+CONTRACT_CALLS = st.one_of(
+    st.builds(lambda k: Call({"kind": "fixed", "price": k}), numbers(0, 200)),
+    st.builds(
+        lambda k, share: Call(
+            {"kind": "fixed", "price": k, "resale": False, "take_or_pay": share}
+        ),
+        numbers(0, 200),
+        numbers(0, 1),
+    ),
+    st.builds(lambda k: Call({"kind": "index", "price": k}), numbers(-5, 30)),
+)
+
+
+@st.composite
+def settle_call(draw) -> Call:
+    kwargs = draw(interval_call())
+    kwargs["contract"] = power.PowerContract(**draw(CONTRACT_CALLS).kwargs)
+    return Call(kwargs)
+
+
+@st.composite
+def reserve_call(draw) -> Call:
+    kwargs = draw(interval_call())
+    kwargs["service_price"] = draw(numbers(0, 50))
+    kwargs["committed_mw"] = kwargs["load_mw"] * draw(numbers(0, 1))
+    kwargs["deployment_probability"] = draw(numbers(0, 1))
+    return Call(kwargs)
+
+
+@st.composite
+def four_cp_call(draw) -> Call:
+    kwargs = draw(interval_call())
+    chance = np.zeros(kwargs["prices"].shape[-1])
+    chance[draw(st.integers(0, chance.size - 1))] = draw(numbers(0.01, 1))
+    kwargs["peak_probability"] = chance
+    kwargs["charge_per_kw_month"] = draw(numbers(0, 10))
+    kwargs["threshold"] = draw(numbers(0.01, 1))
+    return Call(kwargs)
+
+
+def _from_fields(cls, calls, function):
+    return calls.map(
+        lambda call: Call(
+            {f.name: getattr(function(**call.kwargs), f.name) for f in dataclasses.fields(cls)}
+        )
+    )
+
+
+@st.composite
+def statement_call(draw) -> Call:
+    kwargs = draw(interval_call())
+    kwargs["prices"] = kwargs["prices"][0]
+    contract = power.PowerContract(**draw(CONTRACT_CALLS).kwargs)
+    operation = draw(
+        st.sampled_from(
+            [power.curtail(**kwargs), power.settle_contract(contract=contract, **kwargs)]
+        )
+    )
+    reserve = power.responsive_reserve(service_price=2.0, committed_mw=kwargs["load_mw"] / 2,
+                                       **kwargs)  # fmt: skip
+    chance = np.zeros(kwargs["prices"].size)
+    chance[0] = 1.0
+    transmission = power.four_cp(peak_probability=chance, charge_per_kw_month=3.0, **kwargs)
+    return Call(
+        {
+            "operation": operation,
+            "reserve": draw(st.sampled_from([None, reserve])),
+            "transmission": draw(st.sampled_from([None, transmission])),
+        }
+    )
+
+
 def _check_prices(call: Call, result) -> None:
     assert isinstance(result, pd.Series) and isinstance(result.index, pd.DatetimeIndex)
     assert result.index.tz is not None and result.index.is_monotonic_increasing
@@ -1472,6 +1557,196 @@ POWER = [
         ),
         hostile=("spike_threshold", "offset"),
         examples=6,
+    ),
+    Spec(
+        "power.PowerContract",
+        CONTRACT_CALLS,
+        instance_of(power.PowerContract),
+        invalid=st.sampled_from(
+            [
+                (Call({"kind": "spot", "price": 1.0}), "kind"),
+                (Call({"kind": "fixed", "price": float("nan")}), "price"),
+                (Call({"kind": "fixed", "price": 1.0, "resale": "no"}), "resale"),
+                (Call({"kind": "fixed", "price": 1.0, "take_or_pay": 0.5}), "take_or_pay"),
+            ]
+        ),
+    ),
+    Spec(
+        "power.settle_contract",
+        settle_call(),
+        instance_of(power.ContractSettlement),
+        invalid=st.sampled_from(
+            [(Call({"prices": [1.0], "revenue": 1.0, "contract": 3.0}), "contract")]
+        ),
+        examples=15,
+    ),
+    Spec(
+        "power.ContractSettlement",
+        _from_fields(power.ContractSettlement, settle_call(), power.settle_contract),
+        instance_of(power.ContractSettlement),
+        examples=5,
+    ),
+    Spec(
+        "power.responsive_reserve",
+        reserve_call(),
+        instance_of(power.ReserveResult),
+        invalid=st.sampled_from(
+            [
+                (
+                    Call(
+                        {
+                            "prices": [1.0],
+                            "revenue": 1.0,
+                            "service_price": -1.0,
+                            "committed_mw": 0.5,
+                        }
+                    ),
+                    "service_price",
+                ),
+                (
+                    Call(
+                        {
+                            "prices": [1.0],
+                            "revenue": 1.0,
+                            "service_price": 1.0,
+                            "committed_mw": 2.0,
+                        }
+                    ),
+                    "committed_mw",
+                ),
+                (
+                    Call(
+                        {
+                            "prices": [1.0],
+                            "revenue": 1.0,
+                            "service_price": 1.0,
+                            "committed_mw": 0.5,
+                            "deployment_probability": 1.5,
+                        }
+                    ),
+                    "deployment_probability",
+                ),
+            ]
+        ),
+        examples=15,
+    ),
+    Spec(
+        "power.ReserveResult",
+        _from_fields(power.ReserveResult, reserve_call(), power.responsive_reserve),
+        instance_of(power.ReserveResult),
+        examples=5,
+    ),
+    Spec(
+        "power.four_cp",
+        four_cp_call(),
+        instance_of(power.FourCP),
+        invalid=st.sampled_from(
+            [
+                (
+                    Call(
+                        {
+                            "prices": [1.0, 2.0],
+                            "revenue": 1.0,
+                            "peak_probability": [0.0, 0.0],
+                            "charge_per_kw_month": 1.0,
+                        }
+                    ),
+                    "peak_probability",
+                ),
+                (
+                    Call(
+                        {
+                            "prices": [1.0],
+                            "revenue": 1.0,
+                            "peak_probability": [1.0],
+                            "charge_per_kw_month": -1.0,
+                        }
+                    ),
+                    "charge_per_kw_month",
+                ),
+                (
+                    Call(
+                        {
+                            "prices": [1.0],
+                            "revenue": 1.0,
+                            "peak_probability": [1.0],
+                            "charge_per_kw_month": 1.0,
+                            "threshold": 0.0,
+                        }
+                    ),
+                    "threshold",
+                ),
+            ]
+        ),
+        examples=15,
+    ),
+    Spec(
+        "power.FourCP",
+        _from_fields(power.FourCP, four_cp_call(), power.four_cp),
+        instance_of(power.FourCP),
+        examples=5,
+    ),
+    Spec(
+        "power.coincident_peaks",
+        st.builds(
+            lambda n, seed: Call(
+                {
+                    "load": pd.Series(
+                        np.random.default_rng(seed).uniform(40e3, 80e3, n),
+                        index=pd.date_range("2026-05-25", periods=n, freq="15min"),
+                    )
+                }
+            ),
+            st.integers(1, 24 * 4 * 20),
+            st.integers(0, 2**32 - 1),
+        ),
+        lambda call, result: isinstance(result, pd.Series) and None,
+        invalid=st.sampled_from(
+            [
+                (Call({"load": [1.0, 2.0]}), "load"),
+                (
+                    Call(
+                        {
+                            "load": pd.Series([1.0], index=pd.DatetimeIndex(["2026-06-01"])),
+                            "months": (13,),
+                        }
+                    ),
+                    "months",
+                ),
+            ]
+        ),
+        examples=10,
+    ),
+    Spec(
+        "power.PowerStatement",
+        st.builds(
+            lambda gross, credit, kwh: Call(
+                {"gross_power_cost": gross, "credits": credit, "energy_kwh": kwh}
+            ),
+            numbers(0, 1e9),
+            numbers(0, 1e8),
+            numbers(1, 1e10),
+        ),
+        instance_of(power.PowerStatement),
+        invalid=st.sampled_from(
+            [
+                (
+                    Call({"gross_power_cost": -1.0, "credits": 0.0, "energy_kwh": 1.0}),
+                    "gross_power_cost",
+                ),
+                (
+                    Call({"gross_power_cost": 1.0, "credits": 0.0, "energy_kwh": -1.0}),
+                    "energy_kwh",
+                ),
+            ]
+        ),
+    ),
+    Spec(
+        "power.power_statement",
+        statement_call(),
+        instance_of(power.PowerStatement),
+        invalid=st.sampled_from([(Call({"operation": 1.0}), "operation")]),
+        examples=10,
     ),
     Spec(
         "power.ercot_price_model",
