@@ -42,13 +42,13 @@ import json
 import multiprocessing
 import os
 import platform
-import resource
 import statistics
 import time
 from typing import Any
 
 import numba
 import numpy as np
+from bench_montecarlo import current_rss, peak_rss
 
 from minerecon import power
 
@@ -65,21 +65,6 @@ GROUPS = [
     {"name": "S19 XP", "efficiency": 21.5, "load_mw": 10.0},
 ]
 MIN_TIMES = {"min_on_hours": 2.0, "min_off_hours": 1.0, "restart_cost": 5.0}
-
-
-def current_rss() -> int:
-    """Resident set size now [bytes] (Linux), or the peak so far elsewhere."""
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return peak_rss()
-
-
-def peak_rss() -> int:
-    """Peak resident set size of this process so far [bytes]."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if platform.system() == "Darwin" else peak * 1024
 
 
 def revenues() -> list[float]:
