@@ -29,7 +29,7 @@ from minerecon.network import (
     TARGET_BLOCK_INTERVAL,
     TARGET_TIMESPAN,
 )
-from minerecon.units import SATS_PER_BTC, SECONDS_PER_DAY, TH
+from minerecon.units import HOURS_PER_DAY, SATS_PER_BTC, SECONDS_PER_DAY, TH
 
 #: Blocks per second per (TH/s / difficulty).
 HASH_SCALE = TH / HASHES_PER_DIFFICULTY
@@ -371,8 +371,10 @@ def mining_kernel(
     cash_out: np.ndarray,
     arrivals: np.ndarray,
     solo_draws: np.ndarray,
+    hourly_price: np.ndarray,
 ) -> None:
     n_paths, n_days = price.shape
+    hourly = hourly_price.shape[0] > 0
     poisson = arrivals.shape[0] > 0
     solo = solo_draws.shape[0] > 0
     n_groups = group_hashrate.shape[0]
@@ -473,8 +475,27 @@ def mining_kernel(
                 hashrate = group_hashrate[g, day]
                 if hashrate <= 0.0:
                     continue
-                group_energy = group_power[g, day] * energy_price[day]
                 btc_all += hashrate * net_reward
+                if hourly:
+                    # Each hour runs when the hour's power costs no more than it earns.
+                    kwh_per_hour = group_power[g, day] * pue / 1000.0
+                    earns = revenue_per_th * hashrate / (HOURS_PER_DAY * kwh_per_hour)
+                    hours_run = 0
+                    paid = 0.0
+                    paid_all = 0.0
+                    for h in range(day * HOURS_PER_DAY, (day + 1) * HOURS_PER_DAY):
+                        paid_all += hourly_price[p, h]
+                        if not switch_off or hourly_price[p, h] <= earns:
+                            hours_run += 1
+                            paid += hourly_price[p, h]
+                    running = hours_run / HOURS_PER_DAY
+                    energy_all += paid_all * kwh_per_hour
+                    days_off[p, g] += 1.0 - running
+                    btc += hashrate * net_reward * running
+                    energy += paid * kwh_per_hour
+                    hashing += hashrate * running
+                    continue
+                group_energy = group_power[g, day] * energy_price[day]
                 energy_all += group_energy
                 if switch_off and revenue_per_th * hashrate < group_energy:
                     days_off[p, g] += 1

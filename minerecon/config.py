@@ -135,6 +135,7 @@ from minerecon import difficulty, fees, hosting, price, units
 from minerecon.financing import DebtTerms
 from minerecon.hardware import Deployment, Miner, get_miner
 from minerecon.network import NetworkState
+from minerecon.power import PowerPriceModel, ercot_price_model
 from minerecon.projection import MiningScenario, calibrate
 from minerecon.scenario import (
     Site,
@@ -964,6 +965,7 @@ _SIMULATION = _schema(
     _k("switch_off", "bool"),
     _k("block_arrivals", "str", choices=("expected", "poisson")),
     _k("payout", "str", choices=("pool", "solo")),
+    _k("power_market", "str", choices=("ercot",)),
     _k("price", "table"),
     _k("fees", "table"),
     _k("hashrate", "table"),
@@ -1401,6 +1403,12 @@ def load_scenario(path: PathLike) -> SiteStudy:
         component: _model(reader, settings.get(component), component, start)
         for component in ("price", "fees", "hashrate")
     }
+    if "power_market" in settings and "power_price_usd_per_kwh" not in data["site"]:
+        raise reader.error(
+            "simulation.power_market",
+            "needs site.power_price_usd_per_kwh, the adder per kWh on top of the market price "
+            "(delivery and retail charges; 0 for none)",
+        )
     try:
         scenario = MiningScenario(
             site.fleet,
@@ -1415,6 +1423,7 @@ def load_scenario(path: PathLike) -> SiteStudy:
             switch_off=settings.get("switch_off", True),
             block_arrivals=settings.get("block_arrivals", "expected"),
             payout=settings.get("payout", "pool"),
+            power_market=_power_market(settings.get("power_market")),
             **models,
         )
     except ValueError as error:
@@ -1732,6 +1741,11 @@ def _hosting(reader: _Reader, table: Any, where: str) -> ColocationLease | GpuCl
         return hosting.gpu_cloud_from_deal(deal, **overrides)
     except ValueError as error:
         raise reader.error(where, str(error)) from None
+
+
+def _power_market(name: str | None) -> PowerPriceModel | None:
+    """The hourly price model a scenario file names ("ercot"), or None."""
+    return None if name is None else ercot_price_model()
 
 
 def _check_deliveries(

@@ -36,12 +36,15 @@ __all__ = [
     "breakeven_power_price",
     "conversion_boundary",
     "fan_chart",
+    "flexibility_by_month",
     "hedge_fan_chart",
     "history",
+    "hourly_operation",
     "machine_values",
     "margin_map",
     "margin_vs_btc_price",
     "npv_distribution",
+    "price_duration_curve",
     "profitable_map",
     "sobol_indices",
     "split_fraction_curve",
@@ -1633,3 +1636,193 @@ def _colormap(name: str, n: int) -> Any:
     import matplotlib
 
     return matplotlib.colormaps[name].resampled(n)
+
+
+def _interval_prices(prices: Any) -> pd.Series:
+    """Hourly or finer prices as a Series on a DatetimeIndex [USD/MWh]."""
+    if not isinstance(prices, pd.Series) or not isinstance(prices.index, pd.DatetimeIndex):
+        raise TypeError("prices must be a pandas Series indexed by interval start (DatetimeIndex)")
+    values = check("prices", prices.to_numpy(dtype=float), unit="[USD/MWh]")
+    if values.size == 0 or not np.isfinite(values).all():
+        raise ValueError("prices must hold at least one finite price [USD/MWh]")
+    return prices.sort_index().astype(float)
+
+
+def price_duration_curve(
+    prices: ArrayLike, revenue: float | None = None, *, ax: Axes | None = None
+) -> Axes:
+    """Prices sorted from the highest, with the price above which mining stops.
+
+    Parameters
+    ----------
+    prices : array-like or pandas.Series
+        Interval prices [USD/MWh]; several paths (rows) are pooled.
+    revenue : float, optional
+        Mining revenue per MWh [USD/MWh] (:func:`minerecon.power.revenue_per_mwh`),
+        the curtailment threshold: drawn as a line, the hours above it shaded.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Price against the share of intervals at or above it, on a symmetric
+        log scale (spikes and negative prices stay visible); the legend gives
+        the share of intervals above the threshold.
+    """
+    values = np.asarray(check("prices", prices, unit="[USD/MWh]"), dtype=float).ravel()
+    if values.size == 0 or not np.isfinite(values).all():
+        raise ValueError("prices must hold at least one finite price [USD/MWh]")
+    ordered = np.sort(values)[::-1]
+    share = (np.arange(ordered.size) + 0.5) / ordered.size
+    ax = _axes(ax, (8.0, 4.5))
+    ax.plot(share * 100, ordered, color=PALETTE[0], linewidth=1.5, label="price")
+    if revenue is not None:
+        threshold = check_scalar("revenue", revenue, low=0.0, unit="[USD/MWh]")
+        above = ordered > threshold
+        ax.axhline(threshold, color=LOSS_COLOUR, linestyle="--", linewidth=1.2,
+                   label=f"mining earns {threshold:,.0f} USD/MWh: off above "
+                   f"({above.mean():.1%} of intervals)")  # fmt: skip
+        ax.fill_between(share * 100, threshold, ordered, where=above, color=LOSS_COLOUR,
+                        alpha=0.25, linewidth=0)  # fmt: skip
+    ax.set_yscale("symlog", linthresh=100.0)
+    ax.yaxis.set_major_formatter(_usd)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Share of intervals at or above the price [%]")
+    ax.set_ylabel("Power price [USD/MWh]")
+    ax.set_title(
+        f"Price duration curve: {values.size:,} intervals, mean {values.mean():,.1f} USD/MWh",
+        fontsize="medium",
+    )
+    ax.legend(fontsize="small", frameon=False)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def hourly_operation(
+    prices: pd.Series,
+    revenue: float,
+    *,
+    start: DateLike | None = None,
+    days: int = 7,
+    ax: Axes | None = None,
+) -> Axes:
+    """A sample stretch of interval prices, the threshold, and the hours the site is off.
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Interval prices [USD/MWh] on a DatetimeIndex.
+    revenue : float
+        Mining revenue per MWh [USD/MWh]: the site runs where the price is
+        not above it.
+    start : date, optional
+        First day shown; by default the week holding the highest price.
+    days : int, default 7
+        Days shown, >= 1.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Price through time with the threshold, intervals off shaded.
+    """
+    series = _interval_prices(prices)
+    threshold = check_scalar("revenue", revenue, low=0.0, unit="[USD/MWh]")
+    days = int(check_scalar("days", days, low=1.0))
+    index = pd.DatetimeIndex(series.index)
+    if start is None:
+        first = max(
+            index[int(np.argmax(series.to_numpy()))] - pd.Timedelta(days=days / 2), index[0]
+        )
+    else:
+        first = pd.Timestamp(start)
+        if index.tz is not None and first.tzinfo is None:
+            first = first.tz_localize(index.tz)
+    window = series[(index >= first) & (index < first + pd.Timedelta(days=days))]
+    if window.empty:
+        raise ValueError(f"start {first} leaves no prices to show in the {days} days after it")
+    ax = _axes(ax, (9.0, 4.0))
+    off = window.to_numpy() > threshold
+    ax.step(window.index, window.to_numpy(), where="post", color=PALETTE[0], linewidth=1.2,
+            label="price")  # fmt: skip
+    ax.axhline(threshold, color=LOSS_COLOUR, linestyle="--", linewidth=1.2,
+               label=f"mining earns {threshold:,.0f} USD/MWh")  # fmt: skip
+    step = window.index.to_series().diff().median() if len(window) > 1 else pd.Timedelta("1h")
+    for moment in window.index[off]:
+        ax.axvspan(moment, moment + step, color=LOSS_COLOUR, alpha=0.15, linewidth=0)
+    ax.plot([], [], color=LOSS_COLOUR, alpha=0.3, linewidth=6,
+            label=f"off ({off.sum():,} of {off.size:,} intervals)")  # fmt: skip
+    if window.max() > 10 * max(abs(float(window.median())), 1.0):
+        ax.set_yscale("symlog", linthresh=100.0)
+    ax.yaxis.set_major_formatter(_usd)
+    ax.set_ylabel("Power price [USD/MWh]")
+    ax.set_title(f"Hourly operation, {window.index[0]:%Y-%m-%d} to {window.index[-1]:%Y-%m-%d}",
+                 fontsize="medium")  # fmt: skip
+    _dates(ax.xaxis)
+    ax.legend(fontsize="small", frameon=False, loc="upper left")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def flexibility_by_month(
+    prices: pd.Series,
+    revenue: float,
+    *,
+    load_mw: float = 1.0,
+    ax: Axes | None = None,
+) -> Axes:
+    """What switching off is worth in each month, against running always on.
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Interval prices [USD/MWh] on a DatetimeIndex.
+    revenue : float
+        Mining revenue per MWh [USD/MWh].
+    load_mw : float, default 1
+        Site load [MW], > 0.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when not given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A bar per month: the value of flexibility [USD] of
+        :func:`minerecon.power.curtail` on that month's intervals, with the
+        hours off printed.
+    """
+    from minerecon import power
+
+    series = _interval_prices(prices)
+    threshold = check_scalar("revenue", revenue, low=0.0, unit="[USD/MWh]")
+    load = check_scalar("load_mw", load_mw, low=0.0, low_open=True, unit="[MW]")
+    index = pd.DatetimeIndex(series.index)
+    steps = (index[1:] - index[:-1]).total_seconds().to_numpy()
+    hours = float(np.median(steps)) / 3600.0 if steps.size else 1.0
+    local = index.tz_localize(None) if index.tz is not None else index
+    months = local.to_period("M")
+    labels, values, off = [], [], []
+    for month in months.unique():
+        chunk = series.to_numpy()[months == month]
+        result = power.curtail(chunk, threshold, load_mw=load, interval_hours=hours)
+        labels.append(f"{month:%b %Y}")
+        values.append(float(np.asarray(result.flexibility_value)))
+        off.append((1.0 - float(np.asarray(result.uptime))) * chunk.size * hours)
+    ax = _axes(ax, (max(6.0, 0.55 * len(labels) + 2.0), 4.0))
+    positions = np.arange(len(labels))
+    ax.bar(positions, values, color=PROFIT_COLOUR, alpha=0.85)
+    for position, value, hours_off in zip(positions, values, off, strict=True):
+        ax.annotate(f"{hours_off:,.0f} h off", (position, value), xytext=(0, 3),
+                    textcoords="offset points", ha="center", fontsize="x-small")  # fmt: skip
+    ax.set_xticks(positions, labels, rotation=45, ha="right")
+    ax.yaxis.set_major_formatter(_usd_thousands)
+    ax.set_ylabel("Value of flexibility [USD]")
+    ax.set_title(
+        f"Switching off above {threshold:,.0f} USD/MWh, {load:g} MW: "
+        f"{sum(values):,.0f} USD in total",
+        fontsize="medium",
+    )
+    ax.grid(axis="y", alpha=0.3)
+    return ax

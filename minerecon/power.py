@@ -845,6 +845,17 @@ class PowerPriceModel:
         start = self.spike_rate
         return start / (start + 1.0 - self.spike_persistence) if start > 0 else 0.0
 
+    @property
+    def long_run_mean(self) -> float:
+        """Mean price over the years [USD/MWh], spikes included.
+
+        ``(1 - q) mean_price + q E[min(S, cap)]`` with ``q`` the spike share:
+        a spike hour's price is taken as the spike's (far above the rest).
+        """
+        share = self.spike_share
+        spike = _capped_lognormal_mean(self.spike_median, self.spike_dispersion, self.cap)
+        return (1.0 - share) * self.mean_price + share * spike
+
     def hours(
         self, start: DateLike, n_hours: int, timezone: str = ERCOT_TIMEZONE
     ) -> pd.DatetimeIndex:
@@ -1032,8 +1043,9 @@ def _hourly(prices: object) -> pd.Series:
     if not np.isfinite(values).all():
         raise ValueError("prices must be finite [USD/MWh]")
     series = prices.sort_index().astype(float)
-    steps = np.diff(pd.DatetimeIndex(series.index).asi8)
-    if steps.size and np.median(steps) > 3_600 * 10**9:
+    index = pd.DatetimeIndex(series.index)
+    steps = (index[1:] - index[:-1]).total_seconds().to_numpy()
+    if steps.size and np.median(steps) > 3600.0:
         raise ValueError("prices must be hourly or finer (15-minute intervals are averaged)")
     hourly = series.resample("h").mean().dropna()
     if hourly.size < _MIN_FIT_HOURS:

@@ -66,9 +66,10 @@ from minerecon.network import (
     NetworkState,
     hashrate_from_difficulty,
 )
+from minerecon.power import PowerPriceModel
 from minerecon.price import PriceModel, _count, _megabytes, _physical_memory
 from minerecon.typing import ArrayLike, DateLike, FloatArray, SeedLike
-from minerecon.units import DAYS_PER_YEAR
+from minerecon.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
 if TYPE_CHECKING:
     import distributed
@@ -90,6 +91,10 @@ __all__ = [
 
 #: Largest chunk of paths by default: beyond it, bigger buffers buy no speed.
 MAX_CHUNK_PATHS = 10_000
+
+# The default power price [USD/kWh], one object, so that a scenario with a
+# power market can tell that no power price was given.
+_DEFAULT_POWER_PRICE = 0.05
 
 #: Largest run :func:`simulate` accepts, ``n_paths x days`` [path-days]: at about
 #: 60 ns a path-day on two cores, a day of computing. Memory no longer bounds a
@@ -241,6 +246,17 @@ class MiningScenario:
         binomial share of the day's Poisson count, each worth the subsidy and
         fees (needs ``block_arrivals="poisson"`` and ``pool_fee=0``).
         Switch-off decisions use the expected value either way.
+    power_market : PowerPriceModel, optional
+        Hourly market prices (:mod:`minerecon.power`, for example
+        :func:`~minerecon.power.ercot_price_model`) instead of one price a
+        day: each machine group runs in the hours whose price does not
+        exceed what it earns, and pays each hour's price. ``power_price``
+        is then an adder per kWh on top of the market price (delivery and
+        retail charges) and must be given explicitly (0 for none);
+        ``power_price_escalation`` applies to the sum. Days are taken as
+        24 market hours from local midnight of the start; the hourly paths
+        come from the scenario's seed (component ``POWER``), so path ``i``
+        sees the same hours as ``power_market.simulate(..., seed=seed)``.
     """
 
     fleet: Fleet | Deployment | Sequence[Deployment]
@@ -249,7 +265,7 @@ class MiningScenario:
     price: PriceModel | None = None
     fees: FeeModel | None = None
     hashrate: HashrateModel | None = None
-    power_price: ArrayLike = 0.05
+    power_price: ArrayLike = _DEFAULT_POWER_PRICE
     power_price_escalation: float = 0.0
     pue: float = 1.0
     pool_fee: float = 0.0
@@ -260,6 +276,7 @@ class MiningScenario:
     extra_cash_flow: ArrayLike | None = None
     block_arrivals: Literal["expected", "poisson"] = "expected"
     payout: Literal["pool", "solo"] = "pool"
+    power_market: PowerPriceModel | None = None
 
     def __post_init__(self) -> None:
         fleet = deployments(self.fleet)
@@ -353,6 +370,17 @@ class MiningScenario:
         if self.payout == "solo" and self.pool_fee != 0:
             raise ValueError(f"pool_fee must be 0 when mining solo, got {self.pool_fee}")
         object.__setattr__(self, "switch_off", bool(self.switch_off))
+        if self.power_market is not None:
+            if not isinstance(self.power_market, PowerPriceModel):
+                raise ValueError(
+                    "power_market must be a minerecon.power.PowerPriceModel or None, "
+                    f"got {type(self.power_market).__name__}"
+                )
+            if self.power_price is _DEFAULT_POWER_PRICE:
+                raise ValueError(
+                    "power_price must be given with power_market: it is the adder per kWh on "
+                    "top of the market price (delivery and retail charges), 0 for none"
+                )
         for deployment in fleet:
             if deployment.delivery_day(self.start.date) >= self.days:
                 raise ValueError(
@@ -385,6 +413,7 @@ class MiningScenario:
             "switch_off": self.switch_off,
             "block_arrivals": self.block_arrivals,
             "payout": self.payout,
+            "power_market": "" if self.power_market is None else self.power_market.source,
         }
 
     def describe(self) -> list[str]:
@@ -402,7 +431,12 @@ class MiningScenario:
             f"BTC/block, subsidy {start.subsidy:g} BTC; {self.days:,} days to {end.date()}",
             f"fleet: {fleet.count:,} machines, {_hashrate_text(fleet.hashrate)} at "
             f"{fleet.efficiency:.2f} J/TH",
-            "power price "
+            (
+                f"hourly market price ({settings['power_market']}) plus "
+                if self.power_market is not None
+                else ""
+            )
+            + "power price "
             + ("mean " if settings["power_price_varies"] else "")
             + f"{settings['power_price']:.4g} USD/kWh"
             + (" (per day)" if settings["power_price_varies"] else "")
@@ -414,7 +448,11 @@ class MiningScenario:
             f"discount rate {self.discount_rate:.2%}/year (annual effective, daily flows)",
             "policy: "
             + ("sell the BTC mined each day" if self.policy == "sell" else "hold to the end"),
-            "machines idle on days they do not earn their energy"
+            (
+                "machines idle in hours they do not earn their energy"
+                if self.power_market is not None
+                else "machines idle on days they do not earn their energy"
+            )
             if self.switch_off
             else "machines always on (take-or-pay power)",
         ]
@@ -822,6 +860,8 @@ def simulate(
     n_groups = len(schedule.names)
     full = output == "full"
     uniforms = (scenario.block_arrivals == "poisson") + (scenario.payout == "solo")
+    if scenario.power_market is not None:
+        uniforms += HOURS_PER_DAY  # the hourly prices of each day
     per_path = _memory_per_path(scenario.days, n_months, n_groups, full, uniforms)
     daily = {"summary": 0, "flows": 8 * scenario.days, "full": 8 * scenario.days * len(DAILY)}
     kept = 8 * (len(SUMMARY) + n_groups + n_months * len(MONTHLY)) + daily[output]
@@ -977,6 +1017,7 @@ class _Job:
 
         arrivals = uniforms(_random.BLOCKS, scenario.block_arrivals == "poisson")
         solo_draws = uniforms(_random.SOLO, scenario.payout == "solo")
+        hourly = _hourly_power_price(scenario, self.root, first, last)
         if outputs.cash is not None:
             cash = outputs.cash
         elif cash_buffer is not None:
@@ -997,6 +1038,7 @@ class _Job:
             workers=workers,
             arrivals=arrivals,
             solo_draws=solo_draws,
+            hourly_price=hourly,
         )
 
 
@@ -1054,7 +1096,7 @@ class _Outputs:
     ) -> _Outputs:
         return cls(
             np.empty((n_paths, len(SUMMARY))),
-            np.zeros((n_paths, n_groups), dtype=np.int64),
+            np.zeros((n_paths, n_groups)),
             np.zeros((n_paths, n_months, len(MONTHLY))),
             np.zeros((n_paths, n_days, len(DAILY))) if output == "full" else None,
             np.zeros((n_paths, n_days)) if output == "flows" else None,
@@ -1129,10 +1171,34 @@ class _Statistics:
         self.losses += losses
 
 
+def _hourly_power_price(
+    scenario: MiningScenario, root: np.random.SeedSequence, first: int, last: int
+) -> np.ndarray | None:
+    """Paths ``first:last`` of the hourly power price [USD/kWh], adder and escalation included."""
+    model = scenario.power_market
+    if model is None:
+        return None
+    hours = scenario.days * HOURS_PER_DAY
+    market = model.simulate(scenario.dates[0], hours, last, seed=root, paths=slice(first, last))
+    market /= 1000.0  # USD/MWh to USD/kWh
+    by_day = market.reshape(last - first, scenario.days, HOURS_PER_DAY)
+    years = np.arange(scenario.days) / DAYS_PER_YEAR
+    adder = np.broadcast_to(np.asarray(scenario.power_price, dtype=float), years.shape)
+    by_day += adder[None, :, None]
+    by_day *= ((1 + scenario.power_price_escalation) ** years)[None, :, None]
+    return market
+
+
 def _daily_power_price(scenario: MiningScenario) -> np.ndarray:
-    """Power price on each day of the scenario, escalated from day 0 [USD/kWh]."""
+    """Power price on each day of the scenario, escalated from day 0 [USD/kWh].
+
+    With a power market, the adder plus the market's long-run mean: what a
+    load that never stops (an AI tenant) pays on average.
+    """
     years = np.arange(scenario.days) / DAYS_PER_YEAR
     power_price = np.broadcast_to(np.asarray(scenario.power_price, dtype=float), years.shape)
+    if scenario.power_market is not None:
+        power_price = power_price + scenario.power_market.long_run_mean / 1000.0
     return power_price * (1 + scenario.power_price_escalation) ** years
 
 
@@ -1152,11 +1218,13 @@ def _run_kernel(
     workers: int | None = None,
     arrivals: np.ndarray | None = None,
     solo_draws: np.ndarray | None = None,
+    hourly_price: np.ndarray | None = None,
 ) -> None:
     """Run the compiled kernel into ``outputs``; ``cash`` receives the daily cash flows.
 
     ``arrivals`` and ``solo_draws`` hold a uniform per path and day for the
-    Poisson block counts and the fleet's solo share of them.
+    Poisson block counts and the fleet's solo share of them; ``hourly_price``
+    the power price of every hour [USD/kWh] when the scenario has a market.
 
     ``workers`` threads (default: numba's thread count) run blocks of paths.
     """
@@ -1207,6 +1275,7 @@ def _run_kernel(
             rows(cash, start, stop),
             rows(arrivals, start, stop),
             rows(solo_draws, start, stop),
+            rows(hourly_price, start, stop),
         )
 
     _parallel.over_rows(run, price.shape[0], workers)

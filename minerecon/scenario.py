@@ -111,7 +111,9 @@ class Site:
     fleet : Fleet, Deployment or sequence of Deployment
         The mining machines (their capex as given; zero for machines owned).
     power_price : float or sequence, default 0.05
-        Price of electricity (PPA) [USD/kWh], constant or one value per day.
+        Price of electricity (PPA) [USD/kWh], constant or one value per day;
+        the adder on top of the market price when the comparison's scenario
+        has a ``power_market`` (hourly prices).
     power_price_escalation : float, default 0
         Annual escalation of the power price [1/year].
     mining_pue : float, default 1.05
@@ -1024,7 +1026,8 @@ def _is_deterministic(scenario: MiningScenario) -> bool:
     quiet_fees = isinstance(
         scenario._fee_model(), fees.ConstantFees | fees.FeeShare | fees.FeePath
     )
-    return quiet_price and quiet_fees and scenario._hashrate_model().volatility == 0.0
+    quiet_hashrate = scenario._hashrate_model().volatility == 0.0
+    return quiet_price and quiet_fees and quiet_hashrate and scenario.power_market is None
 
 
 def _check_site(site: object) -> None:

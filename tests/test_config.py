@@ -62,6 +62,22 @@ def test_block_arrivals_reads_poisson_counts(tmp_path):
     assert load_scenario(write(tmp_path, solo)).scenario.payout == "solo"
 
 
+def test_power_market_reads_the_ercot_default(tmp_path):
+    # simulation.power_market = "ercot" (docs: scenario files): hourly prices,
+    # the site's power price the adder, which must then be written out.
+    assert load_scenario(write(tmp_path, MINIMAL)).scenario.power_market is None
+    text = MINIMAL.replace("seed = 1", 'seed = 1\npower_market = "ercot"')
+    text = text.replace("power_price_usd_per_kwh = 0.05", "power_price_usd_per_kwh = 0.004")
+    scenario = load_scenario(write(tmp_path, text)).scenario
+    assert scenario.power_market.source.startswith("synthetic default: ERCOT")
+    assert scenario.power_price == 0.004
+    with pytest.raises(ConfigError, match=r"simulation\.power_market"):
+        load_scenario(write(tmp_path, text.replace('"ercot"', '"pjm"')))
+    unpriced = text.replace("power_price_usd_per_kwh = 0.004\n", "")
+    with pytest.raises(ConfigError, match="power_price_usd_per_kwh, the adder"):
+        load_scenario(write(tmp_path, unpriced))
+
+
 def test_example_builds_the_right_objects():
     study = load_scenario(EXAMPLE)
     assert isinstance(study, SiteStudy)

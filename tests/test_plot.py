@@ -758,3 +758,42 @@ def test_machine_values_clips_the_old_machines_loss():
     assert_allclose(ax.get_xlim()[0], edge * 1.05)
     assert "volatility 50%, rate 4.0%, 3 years" in ax.get_title()
     plt.close("all")
+
+
+def _hourly_prices():
+    # Four days of hours at 30 USD/MWh with a 6-hour spike to 900 on day 3.
+    index = pd.date_range("2026-07-01", periods=96, freq="h", tz="America/Chicago")
+    values = np.full(96, 30.0)
+    values[60:66] = 900.0
+    return pd.Series(values, index=index)
+
+
+def test_price_duration_curve_shades_the_hours_above_the_threshold():
+    prices = _hourly_prices()
+    ax = plot.price_duration_curve(prices, 100.0)
+    (line,) = [line for line in ax.get_lines() if line.get_label() == "price"]
+    assert line.get_ydata()[0] == 900.0 and line.get_ydata()[-1] == 30.0
+    # 6 of 96 hours above 100 USD/MWh: 6.2 %.
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert any("(6.2% of intervals)" in label for label in labels)
+    plt.close("all")
+
+
+def test_hourly_operation_marks_the_hours_off_and_finds_the_spike():
+    ax = plot.hourly_operation(_hourly_prices(), 100.0, days=2)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "off (6 of 48 intervals)" in labels
+    plt.close("all")
+
+
+def test_flexibility_by_month_matches_curtail():
+    from minerecon import power
+
+    prices = _hourly_prices()
+    ax = plot.flexibility_by_month(prices, 100.0, load_mw=10.0)
+    (bar,) = ax.patches
+    # Six hours of 900 against 100 on 10 MW: 6 * 800 * 10 = 48,000 USD.
+    assert_allclose(bar.get_height(), 48_000.0)
+    assert_allclose(power.curtail(prices.to_numpy(), 100.0, load_mw=10.0).flexibility_value,
+                    48_000.0)  # fmt: skip
+    plt.close("all")

@@ -910,3 +910,65 @@ def test_solo_pays_the_blocks_the_fleet_finds():
 def test_payout_is_checked(changes, message):
     with pytest.raises(ValueError, match=message):
         stochastic_scenario(days=100).replace(**changes)
+
+
+# --------------------------------------------------------------------------
+# Hourly power market
+# --------------------------------------------------------------------------
+
+
+def _market_scenario(**changes):
+    from minerecon import power
+
+    # 1,000 S21 XP at BTC 90,000 and 150 T: about 50 USD/MWh of revenue at PUE
+    # 1.1, so the ERCOT default's hours above it (plus a 4 USD/MWh adder) stop.
+    scenario = MiningScenario(Deployment(S21XP, 1_000), start=STATE, days=40,
+                              power_market=power.ercot_price_model(), power_price=0.004,
+                              pue=1.1)  # fmt: skip
+    return scenario.replace(**changes)
+
+
+def test_hourly_market_in_the_engine_is_curtailment_hour_by_hour():
+    # Per day the engine runs the hours whose price plus adder does not exceed
+    # what the fleet earns per MWh; power.curtail on the same hourly paths (the
+    # scenario's seed, component POWER) must give the same energy bought,
+    # power cost and revenue.
+    from minerecon import power
+
+    scenario = _market_scenario()
+    result = simulate(scenario, 150, seed=12, output="full")
+    hourly = scenario.power_market.simulate(scenario.dates[0], 40 * 24, 150, seed=12)
+    daily = result.daily
+    load_mw = S21XP.power * 1_000 * 1.1 / 1e6
+    earns = (daily["reward_per_th"] * daily["price"]).values * S21XP.hashrate * 1_000
+    per_mwh = earns / (load_mw * 24)  # USD/MWh of site power
+    days = power.curtail(hourly.reshape(150, 40, 24), per_mwh[..., None], load_mw=load_mw,
+                         variable_cost=4.0)  # fmt: skip
+    assert_allclose(result.summary["revenue"], days.revenue.sum(axis=1), rtol=1e-9)
+    cost = days.power_cost + 4.0 * days.energy_mwh  # the adder is paid per MWh bought
+    assert_allclose(result.summary["energy_cost"], cost.sum(axis=1), rtol=1e-9)
+    hours_off = 24 * 40 - days.uptime.sum(axis=1) * 24
+    assert_allclose(result.summary["days_off"].sel(group=S21XP.name), hours_off / 24, rtol=1e-9)
+    # Spikes happen: some hours were switched off on some paths.
+    assert (hours_off > 0).any()
+
+
+def test_hourly_market_does_not_depend_on_chunks_or_threads():
+    scenario = _market_scenario(days=30)
+    whole = simulate(scenario, 230, seed=5)
+    pieces = simulate(scenario, 230, seed=5, chunk_size=70, threads=1)
+    assert_allclose(pieces.summary["npv"], whole.summary["npv"], rtol=0, atol=0)
+    assert_allclose(pieces.summary["days_off"], whole.summary["days_off"], rtol=0, atol=0)
+
+
+def test_hourly_market_needs_an_explicit_power_price():
+    from minerecon import power
+
+    with pytest.raises(ValueError, match="power_price must be given with power_market"):
+        MiningScenario(Deployment(S21XP, 10), start=STATE, days=10,
+                       power_market=power.ercot_price_model())  # fmt: skip
+    with pytest.raises(ValueError, match="power_market must be"):
+        MiningScenario(Deployment(S21XP, 10), start=STATE, days=10, power_market=0.03,
+                       power_price=0.0)  # fmt: skip
+    text = _market_scenario().describe()
+    assert any("hourly market price" in line and "plus power price 0.004" in line for line in text)

@@ -793,3 +793,29 @@ def test_values_without_daily_flows_equal_the_daily_valuation(contract_tail):
         assert_allclose(
             monthly, np.add.reduceat(full.flows, starts, axis=1), rtol=0, atol=1e-12 * flows_scale
         )
+
+
+def test_a_converted_mw_gives_up_the_flexibility_of_an_hourly_market():
+    # The same site on the ERCOT default's hourly prices, and on a flat price
+    # equal to their long-run mean (plus the same adder). A tenant that needs
+    # its power every hour pays that mean either way, so full conversion is
+    # worth the same. Pure mining that stops in the hours it loses money beats
+    # mining always on, path by path (the flexibility a converted MW gives
+    # up), and mining always on is worth the flat price's NPV in expectation.
+    from minerecon import power
+
+    model = power.ercot_price_model()
+    adder = 0.004
+    flat = adder + model.long_run_mean / 1000  # 0.03225 USD/kWh
+    full = [Split(lease(term_years=2), fraction=1.0)]
+    market = scenario(days=200, power_market=model, power_price=0.0)
+    hourly = compare(filled_site(power_price=adder), full, scenario=market, n_paths=200, seed=3)
+    always_on = compare(filled_site(power_price=adder), full, n_paths=200, seed=3,
+                        scenario=market.replace(switch_off=False))  # fmt: skip
+    daily = compare(filled_site(power_price=flat), full, scenario=scenario(days=200), n_paths=1,
+                    seed=3)  # fmt: skip
+    assert_allclose(npv_of(hourly, "100% hosted"), npv_of(daily, "100% hosted")[0], rtol=1e-9)
+    flexibility = npv_of(hourly, "pure mining") - npv_of(always_on, "pure mining")
+    assert (flexibility >= 0).all() and flexibility.mean() > 0
+    on = npv_of(always_on, "pure mining")
+    assert abs(on.mean() - npv_of(daily, "pure mining")[0]) < 4 * on.std() / np.sqrt(on.size)

@@ -975,6 +975,29 @@ def law_machine_values(call: Call, ax: Axes) -> None:
     assert ax.get_xlabel() == "Value of one TH/s [USD per TH/s]"
 
 
+@st.composite
+def power_prices_calls(draw) -> Call:
+    from minerecon import power
+
+    hours = draw(st.integers(24, 24 * 70))
+    model = power.ercot_price_model()
+    start = draw(st.sampled_from(["2026-01-01", "2026-03-01", "2026-07-20"]))
+    prices = pd.Series(
+        model.simulate(start, hours, seed=draw(st.integers(0, 2**16)))[0],
+        index=model.hours(start, hours),
+    )
+    return Call({"prices": prices, "revenue": draw(st.floats(20.0, 200.0))})
+
+
+def law_threshold_drawn(call: Call, ax: Axes) -> None:
+    assert ax.get_ylabel() in ("Power price [USD/MWh]", "Value of flexibility [USD]")
+    assert f"{call.kwargs['revenue']:,.0f} USD/MWh" in " ".join(
+        [ax.get_title(), *(t.get_text() for t in ax.get_legend().get_texts())]
+        if ax.get_legend()
+        else [ax.get_title()]
+    )
+
+
 @functools.cache
 def _profitable(two_axes: bool) -> xr.Dataset:
     btc = [40_000.0, 70_000.0, 100_000.0]
@@ -1622,6 +1645,33 @@ SPECS = [
             ("table", pd.DataFrame()),
             ("table", None),
         ),
+        examples=5,
+    ),
+    FigureSpec(
+        "plot.price_duration_curve",
+        power_prices_calls(),
+        axes_check(law_threshold_drawn),
+        invalid=_invalid(power_prices_calls(), ("prices", []), ("revenue", -1.0)),
+        examples=5,
+    ),
+    FigureSpec(
+        "plot.hourly_operation",
+        power_prices_calls(),
+        axes_check(law_threshold_drawn),
+        invalid=_invalid(
+            power_prices_calls(),
+            ("prices", [1.0, 2.0]),
+            ("revenue", float("nan")),
+            ("start", "1990-01-01"),
+            ("days", 0),
+        ),
+        examples=5,
+    ),
+    FigureSpec(
+        "plot.flexibility_by_month",
+        power_prices_calls(),
+        axes_check(law_threshold_drawn),
+        invalid=_invalid(power_prices_calls(), ("prices", [1.0]), ("load_mw", 0.0)),
         examples=5,
     ),
     FigureSpec(
