@@ -372,8 +372,10 @@ def mining_kernel(
     arrivals: np.ndarray,
     solo_draws: np.ndarray,
     hourly_price: np.ndarray,
+    reserve: np.ndarray,
 ) -> None:
     n_paths, n_days = price.shape
+    reserve_share, reserve_pay, reserve_calls = reserve[0], reserve[1], reserve[2]
     hourly = hourly_price.shape[0] > 0
     poisson = arrivals.shape[0] > 0
     solo = solo_draws.shape[0] > 0
@@ -477,22 +479,31 @@ def mining_kernel(
                     continue
                 btc_all += hashrate * net_reward
                 if hourly:
-                    # Each hour runs when the hour's power costs no more than it earns.
+                    # Each hour runs when the hour's power costs no more than it earns;
+                    # the load offered as a reserve runs while offered, unless called.
                     kwh_per_hour = group_power[g, day] * pue / 1000.0
                     earns = revenue_per_th * hashrate / (HOURS_PER_DAY * kwh_per_hour)
-                    hours_run = 0
+                    hours_run = 0.0
                     paid = 0.0
                     paid_all = 0.0
+                    offered = 0.0
                     for h in range(day * HOURS_PER_DAY, (day + 1) * HOURS_PER_DAY):
-                        paid_all += hourly_price[p, h]
-                        if not switch_off or hourly_price[p, h] <= earns:
-                            hours_run += 1
-                            paid += hourly_price[p, h]
+                        cost = hourly_price[p, h]
+                        paid_all += cost
+                        runs = 1.0 if not switch_off or cost <= earns else 0.0
+                        if reserve_share > 0.0:
+                            offer = (1.0 - reserve_calls) * (earns - cost) + reserve_pay > 0.0
+                            committed = (1.0 - reserve_calls) if offer else 0.0
+                            runs = (1.0 - reserve_share) * runs + reserve_share * committed
+                            offered += reserve_share if offer else 0.0
+                        hours_run += runs
+                        paid += cost * runs
                     running = hours_run / HOURS_PER_DAY
                     energy_all += paid_all * kwh_per_hour
                     days_off[p, g] += 1.0 - running
                     btc += hashrate * net_reward * running
-                    energy += paid * kwh_per_hour
+                    # Reserve payments are credits against power, as miners report them.
+                    energy += (paid - offered * reserve_pay) * kwh_per_hour
                     hashing += hashrate * running
                     continue
                 group_energy = group_power[g, day] * energy_price[day]

@@ -47,11 +47,13 @@ __all__ = [
     "PowerContract",
     "PowerPriceModel",
     "PowerStatement",
+    "ReserveOffer",
     "ReserveResult",
     "TariffPeriod",
     "TimeOfUse",
     "coincident_peaks",
     "curtail",
+    "daily",
     "ercot_price_model",
     "expected_margin",
     "four_cp",
@@ -573,6 +575,90 @@ def _checked_series(prices: pd.Series, name: str) -> pd.Series:
     return prices
 
 
+def daily(prices: pd.Series, revenue: ArrayLike | None = None) -> pd.DataFrame:
+    """Interval prices reduced to days, in the units the core functions take.
+
+    Parameters
+    ----------
+    prices : pandas.Series
+        Interval prices [USD/MWh] on a DatetimeIndex (hourly or finer).
+    revenue : float or pandas.Series, optional
+        Mining revenue per MWh [USD/MWh] (:func:`revenue_per_mwh`): one
+        value, or a Series by day (local dates). With it the site curtails
+        as :func:`curtail` does.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per local day (index ``date``):
+
+        * ``power_price``: time-weighted mean price [USD/kWh], what a load
+          that never stops pays;
+        * with ``revenue``, ``uptime``: share of the day's intervals run [-],
+          and ``price_paid``: mean price of the intervals run [USD/kWh]
+          (the day's mean price when none runs).
+
+    Notes
+    -----
+    ``economics.margin_per_th(..., power_price=d["price_paid"],
+    uptime=d["uptime"])`` is then the day's margin of a machine that
+    curtails hour by hour, on days it runs at all (the core functions take
+    an uptime in (0, 1]); ``power_price=d["power_price"]`` is the margin
+    always on.
+
+    Examples
+    --------
+    Two days of hours at 30 USD/MWh, the second with six hours at 900;
+    mining earning 100 USD/MWh stops in those six:
+
+    >>> index = pd.date_range("2026-07-01", periods=48, freq="h", tz=ERCOT_TIMEZONE)
+    >>> prices = pd.Series([30.0] * 30 + [900.0] * 6 + [30.0] * 12, index=index)
+    >>> table = daily(prices, 100.0)
+    >>> table["uptime"].tolist(), table["price_paid"].tolist()
+    ([1.0, 0.75], [0.03, 0.03])
+    """
+    series = _hourly_checked(prices)
+    index = pd.DatetimeIndex(series.index)
+    local = index.tz_localize(None) if index.tz is not None else index
+    dates = pd.DatetimeIndex(local.normalize(), name="date")
+    values = series.to_numpy()
+    frame = pd.DataFrame({"power_price": values / 1000.0}, index=dates)
+    table = frame.groupby(level="date").mean()
+    if revenue is None:
+        return table
+    if isinstance(revenue, pd.Series):
+        by_day = revenue.copy()
+        by_day.index = pd.DatetimeIndex(by_day.index).normalize()
+        earned = by_day.reindex(dates).to_numpy(dtype=float)
+        if np.isnan(earned).any():
+            missing = dates[np.isnan(earned)][0]
+            raise ValueError(f"revenue has no value for {missing:%Y-%m-%d}, a day of prices")
+        _contract.check("revenue", earned, low=0.0, unit="[USD/MWh]")
+    else:
+        earned = np.full(values.size, _contract.check_scalar("revenue", revenue, low=0.0,
+                                                             unit="[USD/MWh]"))  # fmt: skip
+    runs = values < earned
+    frame["uptime"] = runs.astype(float)
+    frame["paid"] = np.where(runs, values / 1000.0, 0.0)
+    sums = frame.groupby(level="date").agg({"uptime": "mean", "paid": "sum"})
+    counts = frame.groupby(level="date").size() * sums["uptime"]
+    table["uptime"] = sums["uptime"]
+    table["price_paid"] = np.where(counts > 0, sums["paid"] / counts.where(counts > 0, 1.0),
+                                   table["power_price"])  # fmt: skip
+    return table
+
+
+def _hourly_checked(prices: object) -> pd.Series:
+    if not isinstance(prices, pd.Series) or not isinstance(prices.index, pd.DatetimeIndex):
+        raise ValueError(
+            "prices must be a pandas Series indexed by interval start (DatetimeIndex)"
+        )
+    values = np.asarray(prices, dtype=float)
+    if values.size == 0 or not np.isfinite(values).all():
+        raise ValueError("prices must hold finite prices [USD/MWh]")
+    return prices.sort_index().astype(float)
+
+
 # --------------------------------------------------------------------------
 # Time-of-use tariffs
 # --------------------------------------------------------------------------
@@ -1035,14 +1121,7 @@ def _year_mean(profile: np.ndarray) -> float:
 
 
 def _hourly(prices: object) -> pd.Series:
-    if not isinstance(prices, pd.Series) or not isinstance(prices.index, pd.DatetimeIndex):
-        raise ValueError(
-            "prices must be a pandas Series indexed by interval start (DatetimeIndex)"
-        )
-    values = np.asarray(prices, dtype=float)
-    if not np.isfinite(values).all():
-        raise ValueError("prices must be finite [USD/MWh]")
-    series = prices.sort_index().astype(float)
+    series = _hourly_checked(prices)
     index = pd.DatetimeIndex(series.index)
     steps = (index[1:] - index[:-1]).total_seconds().to_numpy()
     if steps.size and np.median(steps) > 3600.0:
@@ -1385,6 +1464,37 @@ def _fill_minimum(runs: np.ndarray, worth: np.ndarray, minimum: int) -> np.ndarr
 # --------------------------------------------------------------------------
 # Reserves, demand response and 4CP
 # --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ReserveOffer:
+    """A share of a mining load offered as a reserve, for the Monte Carlo engine.
+
+    ``MiningScenario(power_market=..., reserve=ReserveOffer(...))`` applies
+    :func:`responsive_reserve`'s rule hour by hour to every machine group.
+
+    Parameters
+    ----------
+    share : float
+        Share of each group's load offered [-], in (0, 1].
+    payment : float
+        Capacity payment per MW offered per hour [USD/MW/h], >= 0.
+    calls : float, default 0
+        Chance that an offered hour is called [-], in [0, 1).
+    """
+
+    share: float
+    payment: float
+    calls: float = 0.0
+
+    def __post_init__(self) -> None:
+        check = _contract.check_scalar
+        object.__setattr__(self, "share", check("share", self.share, low=0.0, low_open=True,
+                                                high=1.0))  # fmt: skip
+        object.__setattr__(self, "payment", check("payment", self.payment, low=0.0,
+                                                  unit="[USD/MW/h]"))  # fmt: skip
+        object.__setattr__(self, "calls", check("calls", self.calls, low=0.0, high=1.0,
+                                                high_open=True))  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)

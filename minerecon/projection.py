@@ -66,7 +66,7 @@ from minerecon.network import (
     NetworkState,
     hashrate_from_difficulty,
 )
-from minerecon.power import PowerPriceModel
+from minerecon.power import PowerPriceModel, ReserveOffer
 from minerecon.price import PriceModel, _count, _megabytes, _physical_memory
 from minerecon.typing import ArrayLike, DateLike, FloatArray, SeedLike
 from minerecon.units import DAYS_PER_YEAR, HOURS_PER_DAY
@@ -257,6 +257,12 @@ class MiningScenario:
         24 market hours from local midnight of the start; the hourly paths
         come from the scenario's seed (component ``POWER``), so path ``i``
         sees the same hours as ``power_market.simulate(..., seed=seed)``.
+    reserve : ReserveOffer, optional
+        With a ``power_market``: a share of each group's load offered as a
+        reserve, hour by hour by :func:`~minerecon.power.responsive_reserve`'s
+        rule (offered while the payment and the expected margin beat
+        stopping, off when called). The payments are credits against the
+        energy cost, as miners report them.
     """
 
     fleet: Fleet | Deployment | Sequence[Deployment]
@@ -277,6 +283,7 @@ class MiningScenario:
     block_arrivals: Literal["expected", "poisson"] = "expected"
     payout: Literal["pool", "solo"] = "pool"
     power_market: PowerPriceModel | None = None
+    reserve: ReserveOffer | None = None
 
     def __post_init__(self) -> None:
         fleet = deployments(self.fleet)
@@ -381,6 +388,17 @@ class MiningScenario:
                     "power_price must be given with power_market: it is the adder per kWh on "
                     "top of the market price (delivery and retail charges), 0 for none"
                 )
+        if self.reserve is not None:
+            if not isinstance(self.reserve, ReserveOffer):
+                raise ValueError(
+                    "reserve must be a minerecon.power.ReserveOffer or None, "
+                    f"got {type(self.reserve).__name__}"
+                )
+            if self.power_market is None or not self.switch_off:
+                raise ValueError(
+                    "reserve needs a power_market and switch_off=True: a reserve is offered "
+                    "hour by hour by a load that can stop"
+                )
         for deployment in fleet:
             if deployment.delivery_day(self.start.date) >= self.days:
                 raise ValueError(
@@ -414,6 +432,7 @@ class MiningScenario:
             "block_arrivals": self.block_arrivals,
             "payout": self.payout,
             "power_market": "" if self.power_market is None else self.power_market.source,
+            "reserve": "" if self.reserve is None else _reserve_text(self.reserve),
         }
 
     def describe(self) -> list[str]:
@@ -456,6 +475,8 @@ class MiningScenario:
             if self.switch_off
             else "machines always on (take-or-pay power)",
         ]
+        if self.reserve is not None:
+            lines.append(f"reserve: {_reserve_text(self.reserve)}")
         if self.block_arrivals == "poisson":
             lines.append("blocks: a Poisson count each day (epochs of random length)")
         if self.payout == "solo":
@@ -505,6 +526,13 @@ def _miner(deployment: Deployment) -> Miner:
     miner = deployment.miner
     assert isinstance(miner, Miner)
     return miner
+
+
+def _reserve_text(offer: ReserveOffer) -> str:
+    return (
+        f"{offer.share:.0%} of the load offered at {offer.payment:g} USD/MW/h, "
+        f"{offer.calls:.1%} of offered hours called"
+    )
 
 
 def _hashrate_text(terahash: float) -> str:
@@ -1229,6 +1257,10 @@ def _run_kernel(
     ``workers`` threads (default: numba's thread count) run blocks of paths.
     """
     power_price = _daily_power_price(scenario)
+    offer = scenario.reserve
+    reserve = np.zeros(3) if offer is None else np.array(
+        [offer.share, offer.payment / 1000.0, offer.calls]  # payment per kWh of load-hour
+    )  # fmt: skip
     state = _start(scenario)
     chain = start_chain(state)
     start_hashrate = float(np.asarray(hashrate_from_difficulty(state.difficulty)))
@@ -1276,6 +1308,7 @@ def _run_kernel(
             rows(arrivals, start, stop),
             rows(solo_draws, start, stop),
             rows(hourly_price, start, stop),
+            reserve,
         )
 
     _parallel.over_rows(run, price.shape[0], workers)

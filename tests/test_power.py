@@ -445,3 +445,25 @@ def test_power_statement_matches_the_filing_arithmetic():
     assert_allclose(statement.energy_kwh, 1000 * settled.energy_mwh)
     with pytest.raises(ValueError, match="one path"):
         power.power_statement(power.curtail(np.ones((2, 3)), 5.0))
+
+
+def test_daily_prices_feed_the_core_functions():
+    # Three days of ERCOT-default hours; an S21 (17.5 J/TH, PUE 1.05) at BTC
+    # 90,000 and 150 T. The core margin per TH/s with each day's uptime and
+    # price paid equals power.curtail's margin per TH/s (load 17.5 * 1.05 W).
+    model = power.ercot_price_model()
+    index = model.hours("2026-07-20", 72)
+    prices = pd.Series(model.simulate("2026-07-20", 72, seed=30)[0], index=index)
+    prices.iloc[40:44] = 400.0  # a spike the S21 stops in
+    hashprice = economics.revenue_per_th(90_000, 150e12)
+    earns = power.revenue_per_mwh(hashprice, 17.5, pue=1.05)
+    table = power.daily(prices, earns)
+    assert list(table.columns) == ["power_price", "uptime", "price_paid"]
+    assert_allclose(table["power_price"], prices.groupby(prices.index.date).mean() / 1000)
+    margin = economics.margin_per_th(90_000, 150e12, 17.5, power_price=table["price_paid"],
+                                     uptime=table["uptime"], pue=1.05)  # fmt: skip
+    by_day = power.curtail(prices.to_numpy().reshape(3, 24), earns, load_mw=17.5 * 1.05 / 1e6)
+    assert_allclose(margin.to_numpy(), by_day.margin, rtol=1e-9)
+    assert table["uptime"].iloc[1] == 20 / 24
+    with pytest.raises(ValueError, match="revenue has no value"):
+        power.daily(prices, pd.Series([50.0], index=pd.DatetimeIndex(["2026-07-20"])))

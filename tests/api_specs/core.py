@@ -1465,6 +1465,30 @@ POWER = [
         examples=10,
     ),
     Spec(
+        "power.daily",
+        gridstatus_call().map(
+            lambda call: Call(
+                {"prices": power.from_gridstatus(call.kwargs["frame"]), "revenue": 60.0}
+            )
+        ),
+        lambda call, result: isinstance(result, pd.DataFrame) and None,
+        invalid=st.sampled_from(
+            [
+                (Call({"prices": [1.0, 2.0]}), "prices"),
+                (
+                    Call(
+                        {
+                            "prices": pd.Series([1.0], index=pd.DatetimeIndex(["2026-01-01"])),
+                            "revenue": -1.0,
+                        }
+                    ),
+                    "revenue",
+                ),
+            ]
+        ),
+        examples=10,
+    ),
+    Spec(
         "power.TariffPeriod",
         PERIOD_CALLS,
         instance_of(power.TariffPeriod),
@@ -1629,6 +1653,23 @@ POWER = [
             ]
         ),
         examples=15,
+    ),
+    Spec(
+        "power.ReserveOffer",
+        st.builds(
+            lambda share, pay, calls: Call({"share": share, "payment": pay, "calls": calls}),
+            numbers(0.01, 1),
+            numbers(0, 100),
+            numbers(0, 0.99),
+        ),
+        instance_of(power.ReserveOffer),
+        invalid=st.sampled_from(
+            [
+                (Call({"share": 0.0, "payment": 1.0}), "share"),
+                (Call({"share": 0.5, "payment": -1.0}), "payment"),
+                (Call({"share": 0.5, "payment": 1.0, "calls": 1.0}), "calls"),
+            ]
+        ),
     ),
     Spec(
         "power.ReserveResult",
