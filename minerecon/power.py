@@ -524,6 +524,10 @@ def read_ercot(source: PathLike | pd.DataFrame, settlement_point: str = "HB_NORT
 def from_gridstatus(frame: pd.DataFrame, location: str | None = None) -> pd.Series:
     """Prices of one location from a DataFrame of the ``gridstatus`` package.
 
+    ``pip install minerecon[markets]`` installs ``gridstatus``, which fetches
+    prices from the grid operators (a network call the user makes; this
+    function only reads the frame).
+
     Parameters
     ----------
     frame : pandas.DataFrame
