@@ -376,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
         "lose money)",
     )
     _add_value_command(commands)
+    _add_power_command(commands)
     _add_data_commands(commands)
     return parser
 
@@ -520,6 +521,214 @@ def _value(args: argparse.Namespace) -> None:
     formatters["value USD/unit"] = "{:,.0f}".format
     formatters["overpays"] = "{:+.0%}".format
     print(shown.to_string(formatters=formatters, na_rep=""))
+
+
+def _add_power_command(commands: Any) -> None:
+    """``power``: machines on hourly market prices, switching off when power costs more."""
+    power_parser = commands.add_parser(
+        "power",
+        help="machines on hourly market prices: uptime, price paid, value of switching off",
+        description="Run each machine on a year of hourly power prices (an ERCOT settlement "
+        "point price file with --prices, or the synthetic ERCOT default calibrated to the "
+        "market monitor's 2017 figures), switching off in the hours power costs more than it "
+        "earns at the snapshot's hashprice. Prints the break-even price per MWh, uptime, "
+        "mean price paid, margin, margin always on and the value of switching off for "
+        "--load-mw of each machine, and writes the table and three figures.",
+    )
+    power_parser.add_argument(
+        "machines",
+        nargs="*",
+        metavar="NAME",
+        help="catalogue machines (default: the whole catalogue)",
+    )
+    _add_market_options(power_parser)
+    market = power_parser.add_argument_group("power market")
+    market.add_argument(
+        "--prices",
+        type=Path,
+        help="ERCOT settlement point price file (CSV, zip or Excel; real-time or day-ahead) "
+        "(default: a year of the synthetic ERCOT default)",
+    )
+    market.add_argument(
+        "--point",
+        default="HB_NORTH",
+        help="settlement point of --prices (default: %(default)s)",
+    )
+    market.add_argument(
+        "--start", type=_day, default="2026-01-01", help="first day of the synthetic year"
+    )
+    market.add_argument("--seed", type=int, default=2017, help="seed of the synthetic year")
+    market.add_argument(
+        "--adder",
+        type=_number(0.0, None),
+        default=0.0,
+        help="delivery and retail charges on top of the market price [USD/MWh] "
+        "(default: %(default)s)",
+    )
+    market.add_argument(
+        "--load-mw",
+        type=_number(0.0, None, low_open=True),
+        default=1.0,
+        help="site load of each machine type [MW] (default: %(default)s)",
+    )
+    market.add_argument(
+        "--min-on-hours", type=_number(0.0, None), default=0.0, help="minimum run time [h]"
+    )
+    market.add_argument(
+        "--min-off-hours", type=_number(0.0, None), default=0.0, help="minimum stop [h]"
+    )
+    market.add_argument(
+        "--restart-cost",
+        type=_number(0.0, None),
+        default=0.0,
+        help="cost of one restart per MW [USD/MW] (default: %(default)s)",
+    )
+    power_parser.add_argument(
+        "--out",
+        type=_folder,
+        default=None,
+        help="folder for the table and the figures (default: minerecon-power)",
+    )
+    power_parser.add_argument(
+        "--figure-format",
+        choices=("png", "svg", "pdf"),
+        default="png",
+        help="file format of the figures (default: %(default)s)",
+    )
+
+
+def _power(args: argparse.Namespace) -> None:
+    from minerecon import economics, power
+    from minerecon.hardware import get_miner
+
+    for option, given in (
+        ("--power-price", args.power_price != report.DEFAULT_POWER_PRICE),
+        ("--uptime", args.uptime != 1.0),
+        ("--other-opex", args.other_opex),
+    ):
+        if given:
+            raise _OptionError(option, "does not apply to 'power': the market sets the price "
+                               "each hour (delivery charges go in --adder)")  # fmt: skip
+    state = _network(args)
+    if args.prices is not None:
+        try:
+            prices = power.read_ercot(args.prices, args.point)
+        except KeyError as error:
+            raise _OptionError("--point", str(error.args[0])) from None
+        except (ValueError, OSError) as error:
+            raise _OptionError("--prices", str(error)) from None
+        source = f"{args.prices.name}, {args.point}"
+    else:
+        model = power.ercot_price_model()
+        index = model.hours(args.start, 8760)
+        prices = pd.Series(model.simulate(args.start, 8760, seed=args.seed)[0], index=index)
+        source = f"synthetic ERCOT default (2017 calibration), seed {args.seed}"
+    index = pd.DatetimeIndex(prices.index)
+    steps = (index[1:] - index[:-1]).total_seconds().to_numpy()
+    interval_hours = float(np.median(steps)) / 3600.0 if steps.size else 1.0
+    try:
+        miners = [get_miner(name) for name in args.machines] if args.machines else None
+    except KeyError as error:
+        raise _OptionError("NAME", str(error.args[0])) from None
+    if miners is None:
+        from minerecon.hardware import list_miners
+
+        miners = [get_miner(name) for name in list_miners().index]
+    hashprice = float(
+        np.asarray(
+            economics.revenue_per_th(
+                state.btc_price, state.difficulty, fees_per_block=state.fees_per_block
+            )
+        )
+    )
+    rows = {}
+    for miner in miners:
+        earns = float(
+            np.asarray(
+                power.revenue_per_mwh(
+                    hashprice, miner.efficiency, pue=args.pue, pool_fee=args.pool_fee
+                )
+            )
+        )
+        result = power.curtail(
+            prices.to_numpy(), earns, load_mw=args.load_mw, interval_hours=interval_hours,
+            variable_cost=args.adder, min_on_hours=args.min_on_hours,
+            min_off_hours=args.min_off_hours, restart_cost=args.restart_cost,
+        )  # fmt: skip
+        rows[miner.name] = {
+            "efficiency_j_per_th": miner.efficiency,
+            "revenue_usd_per_mwh": earns,
+            "uptime": float(np.asarray(result.uptime)),
+            "price_paid_usd_per_mwh": float(np.asarray(result.average_price)),
+            "margin_usd": float(np.asarray(result.margin)),
+            "always_on_margin_usd": float(np.asarray(result.always_on_margin)),
+            "flexibility_usd": float(np.asarray(result.flexibility_value)),
+            "starts": float(np.asarray(result.starts)),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("name")
+    inputs = {
+        "prices": source,
+        "intervals": int(prices.size),
+        "interval_hours": interval_hours,
+        "mean_price_usd_per_mwh": float(prices.mean()),
+        "hashprice_usd_per_ph_day": hashprice * 1000,
+        "adder_usd_per_mwh": args.adder,
+        "load_mw": args.load_mw,
+        "pue": args.pue,
+        "pool_fee": args.pool_fee,
+    }
+    if args.format == "json":
+        print(_to_json({"inputs": inputs, "machines": table.reset_index().to_dict("records")}))
+    elif args.format == "csv":
+        print(table.to_csv(), end="")
+    else:
+        print(
+            f"{state.date.date()}: BTC {state.btc_price:,.0f} USD, difficulty "
+            f"{state.difficulty / 1e12:,.2f} T, hashprice {hashprice * 1000:,.1f} USD/PH/day; "
+            f"PUE {args.pue:g}, pool fee {args.pool_fee:g}"
+        )
+        print(
+            f"prices: {source}; {prices.size:,} intervals of {interval_hours:g} h from "
+            f"{index[0]:%Y-%m-%d}, mean {prices.mean():,.2f} USD/MWh, adder {args.adder:g} "
+            f"USD/MWh; {args.load_mw:g} MW of each machine"
+        )
+        print()
+        shown = table.rename(columns={
+            "efficiency_j_per_th": "J/TH", "revenue_usd_per_mwh": "earns USD/MWh",
+            "uptime": "uptime", "price_paid_usd_per_mwh": "paid USD/MWh",
+            "margin_usd": "margin USD", "always_on_margin_usd": "always on USD",
+            "flexibility_usd": "switch-off USD", "starts": "starts",
+        })  # fmt: skip
+        formatters = {column: "{:,.0f}".format for column in shown.columns}
+        formatters.update({"J/TH": "{:,.1f}".format, "earns USD/MWh": "{:,.1f}".format,
+                           "uptime": "{:.1%}".format,
+                           "paid USD/MWh": "{:,.2f}".format})  # fmt: skip
+        print(shown.to_string(formatters=formatters, na_rep="n/a"))
+    _power_files(args, prices, table)
+
+
+def _power_files(args: argparse.Namespace, prices: pd.Series, table: pd.DataFrame) -> None:
+    """The table and the three power-market figures, all or nothing, into --out."""
+    from minerecon import plot
+
+    first = table.index[0]
+    threshold = float(table.loc[first, "revenue_usd_per_mwh"]) - args.adder
+    drawings = [
+        ("price_duration_curve", lambda: plot.price_duration_curve(prices, threshold)),
+        ("hourly_operation", lambda: plot.hourly_operation(prices, threshold)),
+        ("flexibility_by_month",
+         lambda: plot.flexibility_by_month(prices, threshold, load_mw=args.load_mw)),
+    ]  # fmt: skip
+    args.html = False
+    with _staged_output(args.out) as folder:
+        table.to_csv(folder / "power_market.csv")
+        _save_figures(drawings, folder, args)
+        written = sorted(path.name for path in folder.iterdir())
+    if args.format == "table":
+        print()
+        print(f"figures drawn for {first}: off above {threshold:,.1f} USD/MWh of market price")
+        for name in written:
+            print(f"wrote {args.out / name}")
 
 
 def _add_data_commands(commands: Any) -> None:
@@ -1963,6 +2172,8 @@ def _default_out(args: argparse.Namespace) -> Path:
     """Each study's own folder, so that one run does not overwrite another's files."""
     if args.command == "compare":
         return Path(f"minerecon-compare-{Path(args.file).stem}")
+    if args.command == "power":
+        return Path("minerecon-power")
     if args.preset:
         return Path(f"minerecon-preset-{args.preset}")
     return Path("minerecon-report")
@@ -1992,6 +2203,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
         _data(args)
     elif args.command == "value":
         _value(args)
+    elif args.command == "power":
+        _power(args)
     else:
         _miners()
 

@@ -1670,3 +1670,80 @@ def test_value_refuses_bad_input_in_one_line(argv, words, capsys):
     message = refusal(["value", *argv], capsys)
     for word in words:
         assert word in message
+
+
+# --------------------------------------------------------------------------
+# power: machines on hourly market prices
+# --------------------------------------------------------------------------
+
+
+def _ercot_file(tmp_path):
+    # Two days of real-time quarter hours at HB_WEST in ERCOT's published
+    # layout: 30 USD/MWh, 400 from 17:00 to 19:00 on the first day.
+    header = (
+        '"Delivery Date","Delivery Hour","Delivery Interval","Repeated Hour Flag",'
+        '"Settlement Point Name","Settlement Point Type","Settlement Point Price"'
+    )
+    rows = [header]
+    for day in ("07/01/2026", "07/02/2026"):
+        for hour in range(1, 25):
+            for quarter in range(1, 5):
+                price = 400.0 if day == "07/01/2026" and hour in (18, 19) else 30.0
+                rows.append(f'"{day}","{hour}","{quarter}","N","HB_WEST","HU","{price}"')
+    path = tmp_path / "rtm.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_power_runs_machines_on_a_price_file(tmp_path, capsys):
+    from minerecon import economics, power
+
+    path = _ercot_file(tmp_path)
+    argv = ["power", "Antminer S21", "--prices", str(path), "--point", "HB_WEST",
+            "--btc-price", "90000", "--difficulty", "150e12", "--fees", "0",
+            "--pue", "1.05", "--load-mw", "10", "--adder", "2"]  # fmt: skip
+    status, out = run([*argv, "--format", "csv", "--out", str(tmp_path / "csv")], capsys)
+    assert status == 0
+    table = pd.read_csv(io.StringIO(out.out), index_col="name")
+    # The command is power.curtail of the file's quarter hours at the
+    # machine's revenue per MWh: 8 quarter hours at 400 are off.
+    earns = power.revenue_per_mwh(economics.revenue_per_th(90_000, 150e12), 17.5, pue=1.05)
+    prices = power.read_ercot(path, "HB_WEST").to_numpy()
+    expected = power.curtail(prices, earns, load_mw=10.0, interval_hours=0.25, variable_cost=2.0)
+    row = table.loc["Antminer S21"]
+    assert_allclose(row["margin_usd"], expected.margin, rtol=1e-12)
+    assert_allclose(row["flexibility_usd"], expected.flexibility_value, rtol=1e-12)
+    assert_allclose(row["uptime"], 184 / 192)
+    status, out = run([*argv, "--out", str(tmp_path / "figures")], capsys)
+    assert status == 0
+    assert "off above" in out.out
+    written = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert written == ["flexibility_by_month.png", "hourly_operation.png", "power_market.csv",
+                       "price_duration_curve.png"]  # fmt: skip
+
+
+def test_power_defaults_to_the_synthetic_ercot_year(tmp_path, capsys):
+    from minerecon import power
+
+    argv = ["power", "Antminer S21 XP", "--seed", "3", "--format", "json", "--out", str(tmp_path)]
+    status, out = run(argv, capsys)
+    assert status == 0
+    inputs = json.loads(out.out)["inputs"]
+    year = power.ercot_price_model().simulate("2026-01-01", 8760, seed=3)[0]
+    assert_allclose(inputs["mean_price_usd_per_mwh"], year.mean(), rtol=1e-12)
+    assert inputs["intervals"] == 8760 and "synthetic ERCOT default" in inputs["prices"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--power-price", "0.07"], ["--power-price", "does not apply", "--adder"]),
+        (["Antminer Z99"], ["NAME", "Z99"]),
+        (["--prices", "/nonexistent/file.csv"], ["--prices"]),
+        (["--load-mw", "0"], ["--load-mw"]),
+    ],
+)
+def test_power_refuses_bad_input_in_one_line(argv, words, capsys):
+    message = refusal(["power", *argv], capsys)
+    for word in words:
+        assert word in message
