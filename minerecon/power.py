@@ -782,8 +782,9 @@ ERCOT_OFFER_FLOOR = -250.0
 # Columns of one path's random numbers, in this order: a normal per day,
 # then per hour a normal (hourly noise), a normal (spike size), a uniform.
 _HOURLY_DRAWS = 3
-# Paths simulated at a time, so the random numbers of a chunk stay near 100 MB.
-_CHUNK_PATHS = 400
+# Random numbers drawn at a time [bytes]: chunks of paths stay near this, in
+# whole blocks of the streams (at least one block, whatever the horizon).
+_CHUNK_BYTES = 128 * 2**20
 # Hours a fit needs outside spikes: 14 days.
 _MIN_FIT_HOURS = 14 * 24
 
@@ -1008,9 +1009,12 @@ class PowerPriceModel:
             block[:, :normals] = rng.standard_normal((block.shape[0], normals))
             block[:, normals:] = rng.random((block.shape[0], n_hours))
 
-        for lo in range(first, last, _CHUNK_PATHS):
-            hi = min(lo + _CHUNK_PATHS, last)
-            draws = streams.fill(_random.POWER, lo, hi, n_days + _HOURLY_DRAWS * n_hours, sampler)
+        columns = n_days + _HOURLY_DRAWS * n_hours
+        block = _random.BLOCK_PATHS
+        chunk_paths = max(block, _CHUNK_BYTES // (8 * columns) // block * block)
+        for lo in range(first, last, chunk_paths):
+            hi = min(lo + chunk_paths, last)
+            draws = streams.fill(_random.POWER, lo, hi, columns, sampler)
             chunk = out[lo - first : hi - first]
 
             def run(a: int, b: int, draws: np.ndarray = draws, chunk: np.ndarray = chunk) -> None:
