@@ -1807,7 +1807,7 @@ def flexibility_by_month(
     for month in months.unique():
         chunk = series.to_numpy()[months == month]
         result = power.curtail(chunk, threshold, load_mw=load, interval_hours=hours)
-        labels.append(f"{month:%b %Y}")
+        labels.append(month.strftime("%b %Y"))
         values.append(float(np.asarray(result.flexibility_value)))
         off.append((1.0 - float(np.asarray(result.uptime))) * chunk.size * hours)
     ax = _axes(ax, (max(6.0, 0.55 * len(labels) + 2.0), 4.0))

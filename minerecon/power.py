@@ -507,12 +507,11 @@ def read_ercot(source: PathLike | pd.DataFrame, settlement_point: str = "HB_NORT
     )
     repeated = _flag(rows[roles["repeated"]]) if "repeated" in roles else np.zeros(len(rows), bool)
     # ambiguous=True marks daylight time: the first pass through the repeated hour
-    try:
-        index = pd.DatetimeIndex(start).tz_localize(ERCOT_TIMEZONE, ambiguous=~repeated)
-    except ValueError as error:  # an hour the spring-forward day does not have
-        raise ValueError(
-            f"source has an interval that does not exist in Central time: {error}"
-        ) from None
+    local = pd.DatetimeIndex(start)
+    index = local.tz_localize(ERCOT_TIMEZONE, ambiguous=~repeated, nonexistent="NaT")
+    if index.isna().any():  # an hour the spring-forward day does not have
+        gap = local[index.isna()][0]
+        raise ValueError(f"source has an interval that does not exist in Central time: {gap}")
     prices = pd.Series(
         pd.to_numeric(rows[roles["price"]]).to_numpy(dtype=float),
         index=index.rename("interval_start"),

@@ -1562,6 +1562,12 @@ def backtest(
     """
     from minerecon import datasets, fees, network, price
 
+    for name in ("power_market", "reserve"):
+        if costs.get(name) is not None:
+            raise ValueError(
+                f"{name} does not apply to a backtest, which replays daily history; "
+                "power.daily(prices, revenue) gives a year of hourly prices as daily costs"
+            )
     history = datasets.load_history()
     first = datasets.history_day("start", start)
     last = history.index[-1] if end is None else datasets.history_day("end", end)

@@ -1000,3 +1000,11 @@ def test_reserve_offer_in_the_engine_is_responsive_reserve_hour_by_hour():
     assert "reserve: 33% of the load offered at 8 USD/MW/h" in " ".join(scenario.describe())
     with pytest.raises(ValueError, match="reserve needs a power_market"):
         scenario.replace(switch_off=False)
+
+
+def test_backtest_refuses_an_hourly_market():
+    from minerecon import power
+
+    with pytest.raises(ValueError, match="power_market does not apply to a backtest"):
+        backtest(Deployment(S21XP, 1), "2024-04-20", "2024-05-20",
+                 power_market=power.ercot_price_model(), power_price=0.0)  # fmt: skip
