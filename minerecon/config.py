@@ -966,6 +966,8 @@ _SIMULATION = _schema(
     _k("block_arrivals", "str", choices=("expected", "poisson")),
     _k("payout", "str", choices=("pool", "solo")),
     _k("power_market", "str", choices=("ercot",)),
+    _k("power_prices", "str"),
+    _k("power_point", "str"),
     _k("price", "table"),
     _k("fees", "table"),
     _k("hashrate", "table"),
@@ -1403,9 +1405,11 @@ def load_scenario(path: PathLike) -> SiteStudy:
         component: _model(reader, settings.get(component), component, start)
         for component in ("price", "fees", "hashrate")
     }
-    if "power_market" in settings and "power_price_usd_per_kwh" not in data["site"]:
+    market = _power_market(reader, settings)
+    if market is not None and "power_price_usd_per_kwh" not in data["site"]:
+        key = "power_market" if "power_market" in settings else "power_prices"
         raise reader.error(
-            "simulation.power_market",
+            f"simulation.{key}",
             "needs site.power_price_usd_per_kwh, the adder per kWh on top of the market price "
             "(delivery and retail charges; 0 for none)",
         )
@@ -1423,7 +1427,7 @@ def load_scenario(path: PathLike) -> SiteStudy:
             switch_off=settings.get("switch_off", True),
             block_arrivals=settings.get("block_arrivals", "expected"),
             payout=settings.get("payout", "pool"),
-            power_market=_power_market(settings.get("power_market")),
+            power_market=market,
             **models,
         )
     except ValueError as error:
@@ -1743,9 +1747,36 @@ def _hosting(reader: _Reader, table: Any, where: str) -> ColocationLease | GpuCl
         raise reader.error(where, str(error)) from None
 
 
-def _power_market(name: str | None) -> PowerPriceModel | None:
-    """The hourly price model a scenario file names ("ercot"), or None."""
-    return None if name is None else ercot_price_model()
+def _power_market(reader: _Reader, settings: Mapping[str, Any]) -> PowerPriceModel | None:
+    """The hourly price model of a scenario file: "ercot", one fitted to a price file, or None.
+
+    ``power_prices`` is an ERCOT settlement point price file (relative to the
+    scenario file) and ``power_point`` its settlement point (HB_NORTH).
+    """
+    from minerecon import power
+
+    prices = settings.get("power_prices")
+    if prices is None:
+        if "power_point" in settings:
+            raise reader.error("simulation.power_point", "applies only with power_prices")
+        return None if settings.get("power_market") is None else ercot_price_model()
+    if "power_market" in settings:
+        raise reader.error(
+            "simulation.power_prices", "give power_market or power_prices, not both"
+        )
+    path = Path(prices)
+    if not path.is_absolute():
+        path = reader.path.parent / path
+    try:
+        series = power.read_ercot(path, settings.get("power_point", "HB_NORTH"))
+    except KeyError as error:
+        raise reader.error("simulation.power_point", str(error.args[0])) from None
+    except (ValueError, OSError) as error:
+        raise reader.error("simulation.power_prices", str(error)) from None
+    try:
+        return PowerPriceModel.fit(series)
+    except ValueError as error:
+        raise reader.error("simulation.power_prices", f"cannot be fitted: {error}") from None
 
 
 def _check_deliveries(

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
@@ -76,6 +77,40 @@ def test_power_market_reads_the_ercot_default(tmp_path):
     unpriced = text.replace("power_price_usd_per_kwh = 0.004\n", "")
     with pytest.raises(ConfigError, match="power_price_usd_per_kwh, the adder"):
         load_scenario(write(tmp_path, unpriced))
+
+
+def test_power_prices_fit_a_market_to_an_ercot_file(tmp_path):
+    # simulation.power_prices: an ERCOT day-ahead file beside the scenario
+    # file (NP4-190-CD layout), 20 days of hours at HB_WEST; the market is
+    # PowerPriceModel.fit of its prices.
+    from minerecon import power
+
+    rng = np.random.default_rng(6)
+    rows = ['"Delivery Date","Hour Ending","Repeated Hour Flag","Settlement Point",'
+            '"Settlement Point Price"']  # fmt: skip
+    for day in pd.date_range("2025-06-01", periods=20):
+        for hour in range(1, 25):
+            price = 30 * np.exp(0.3 * rng.standard_normal())
+            rows.append(f'"{day:%m/%d/%Y}","{hour:02d}:00","N","HB_WEST","{price:.2f}"')
+    (tmp_path / "dam.csv").write_text("\n".join(rows) + "\n")
+    text = MINIMAL.replace(
+        "seed = 1", 'seed = 1\npower_prices = "dam.csv"\npower_point = "HB_WEST"'
+    )
+    text = text.replace("power_price_usd_per_kwh = 0.05", "power_price_usd_per_kwh = 0.0")
+    market = load_scenario(write(tmp_path, text)).scenario.power_market
+    expected = power.PowerPriceModel.fit(power.read_ercot(tmp_path / "dam.csv", "HB_WEST"))
+    assert market.source.startswith("fitted to 480 hours")
+    assert_allclose(market.mean_price, expected.mean_price, rtol=1e-12)
+    for change, key in (
+        (('power_point = "HB_WEST"', 'power_point = "HB_PAN"'), r"simulation\.power_point"),
+        (('"dam.csv"', '"missing.csv"'), r"simulation\.power_prices"),
+        (("seed = 1", 'seed = 1\npower_market = "ercot"'), r"simulation\.power_prices"),
+    ):
+        with pytest.raises(ConfigError, match=key):
+            load_scenario(write(tmp_path, text.replace(*change)))
+    lone = MINIMAL.replace("seed = 1", 'seed = 1\npower_point = "HB_WEST"')
+    with pytest.raises(ConfigError, match="applies only with power_prices"):
+        load_scenario(write(tmp_path, lone))
 
 
 def test_example_builds_the_right_objects():
