@@ -778,9 +778,10 @@ ERCOT_OFFER_CAP = 5000.0
 #: ERCOT's offer floor [USD/MWh].
 ERCOT_OFFER_FLOOR = -250.0
 
-# Columns of one path's random numbers, in this order: a normal per day,
-# then per hour a normal (hourly noise), a normal (spike size), a uniform.
-_HOURLY_DRAWS = 3
+# Columns of one path's random numbers, in this order: a normal per day, a
+# normal per hour (hourly noise), a uniform per hour (spike start; in a spike
+# hour, its position below the chance of a spike also gives the spike's size).
+_HOURLY_DRAWS = 2
 # Random numbers drawn at a time [bytes]: chunks of paths stay near this, in
 # whole blocks of the streams (at least one block, whatever the horizon).
 _CHUNK_BYTES = 128 * 2**20
@@ -798,7 +799,7 @@ def _hourly_price_kernel(
     out: np.ndarray,
 ) -> None:  # pragma: no cover - numba
     (level, offset, sd_day, decay_day, sd_hour, persistence, spike_rate,
-     spike_persistence, spike_median, spike_dispersion, floor, cap) = parameters  # fmt: skip
+     spike_persistence, floor, cap) = parameters  # fmt: skip
     n_days = day_of_hour[-1] + 1
     n_hours = day_of_hour.size
     drift = -0.5 * (sd_day * sd_day + sd_hour * sd_hour)
@@ -816,10 +817,10 @@ def _hourly_price_kernel(
                 hourly = persistence * hourly + hour_step * row[n_days + t]
             price = (level + offset) * profile[t] * math.exp(daily + hourly + drift) - offset
             chance = spike_persistence if spiking else min(1.0, spike_rate * spike_weight[t])
-            spiking = row[n_days + 2 * n_hours + t] < chance
-            if spiking:
-                size = spike_median * math.exp(spike_dispersion * row[n_days + n_hours + t])
-                price = max(price, size)
+            slot = n_days + n_hours + t
+            spiking = row[slot] < chance
+            # Given a spike, u / chance is uniform: kept for the spike's size, -1 otherwise.
+            row[slot] = row[slot] / chance if spiking else -1.0
             out[i, t] = min(max(price, floor), cap)
 
 
@@ -997,16 +998,18 @@ class PowerPriceModel:
             self.mean_price, self.offset, self.daily_volatility,
             2.0 ** (-1.0 / self.daily_half_life), self.hourly_volatility,
             self.hourly_persistence, self.spike_rate, self.spike_persistence,
-            self.spike_median, self.spike_dispersion, self.floor, self.cap,
+            self.floor, self.cap,
         ])  # fmt: skip
         n_days = int(day_of_hour[-1]) + 1
         out = np.empty((last - first, n_hours))
         streams = _random.Streams(seed)
 
+        normals = n_days + n_hours
+
         def sampler(rng: np.random.Generator, block: np.ndarray) -> None:
-            normals = n_days + 2 * n_hours
-            block[:, :normals] = rng.standard_normal((block.shape[0], normals))
-            block[:, normals:] = rng.random((block.shape[0], n_hours))
+            for row in block:  # rows are contiguous: drawn in place
+                rng.standard_normal(out=row[:normals])
+                rng.random(out=row[normals:])
 
         columns = n_days + _HOURLY_DRAWS * n_hours
         block = _random.BLOCK_PATHS
@@ -1021,7 +1024,18 @@ class PowerPriceModel:
                                      chunk[a:b])  # fmt: skip
 
             over_rows(run, hi - lo)
+            self._add_spikes(chunk, draws[:, normals:])
         return out
+
+    def _add_spikes(self, prices: np.ndarray, marks: np.ndarray) -> None:
+        """Raise the spike hours (``marks >= 0``, a uniform each) to their lognormal size."""
+        from scipy.special import ndtri
+
+        spikes = marks >= 0.0
+        if not spikes.any():
+            return
+        sizes = self.spike_median * np.exp(self.spike_dispersion * ndtri(marks[spikes]))
+        prices[spikes] = np.clip(np.maximum(prices[spikes], sizes), self.floor, self.cap)
 
     @classmethod
     def fit(
