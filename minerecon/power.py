@@ -167,19 +167,40 @@ class Curtailment:
 
 
 @numba.njit(cache=True, nogil=True)
-def _dispatch_kernel(
-    spread: np.ndarray, min_on: int, min_off: int, hurdle: float, runs: np.ndarray
+def _curtail_kernel(
+    price: np.ndarray,
+    earned: np.ndarray,
+    cost: float,
+    min_on: int,
+    min_off: int,
+    hurdle: float,
+    sums: np.ndarray,
 ) -> None:  # pragma: no cover - numba
-    for i in range(spread.shape[0]):
+    for i in range(price.shape[0]):
         on = True
         held = max(min_on, min_off)  # settled at the start: free to switch
-        for t in range(spread.shape[1]):
-            if on and spread[i, t] <= 0.0 and held >= min_on:
+        runs = starts = 0
+        paid = revenue = margin = always = 0.0
+        for t in range(price.shape[1]):
+            spread = earned[i, t] - price[i, t] - cost
+            always += spread
+            if on and spread <= 0.0 and held >= min_on:
                 on, held = False, 0
-            elif not on and spread[i, t] > hurdle and held >= min_off:
+            elif not on and spread > hurdle and held >= min_off:
                 on, held = True, 0
-            runs[i, t] = on
+                starts += 1
+            if on:
+                runs += 1
+                paid += price[i, t]
+                revenue += earned[i, t]
+                margin += spread
             held += 1
+        sums[i, 0] = runs
+        sums[i, 1] = paid
+        sums[i, 2] = revenue
+        sums[i, 3] = margin
+        sums[i, 4] = always
+        sums[i, 5] = starts
 
 
 def curtail(
@@ -254,32 +275,31 @@ def curtail(
     min_on = _contract.check_scalar("min_on_hours", min_on_hours, low=0.0, unit="[h]")
     min_off = _contract.check_scalar("min_off_hours", min_off_hours, low=0.0, unit="[h]")
     restart = _contract.check_scalar("restart_cost", restart_cost, low=0.0, unit="[USD/MW]")
-    spread = earned - price - cost  # margin per MWh of each interval
+    n = price.shape[-1]
+    rows = (price.reshape(-1, n), earned.reshape(-1, n))
+    sums = np.empty((rows[0].shape[0], 6))
+    steps = (math.ceil(min_on / hours - 1e-9), math.ceil(min_off / hours - 1e-9), restart / hours)
+
+    def run(a: int, b: int) -> None:
+        _curtail_kernel(rows[0][a:b], rows[1][a:b], cost, *steps, sums[a:b])
+
+    over_rows(run, sums.shape[0])
+    sums = sums.reshape((*price.shape[:-1], 6))
     mwh = load * hours
-    if min_on == 0 and min_off == 0 and restart == 0:
-        runs = spread > 0
-    else:
-        rows = np.ascontiguousarray(spread.reshape(-1, spread.shape[-1]))
-        flat = np.empty(rows.shape, dtype=np.bool_)
-        _dispatch_kernel(rows, math.ceil(min_on / hours - 1e-9), math.ceil(min_off / hours - 1e-9),
-                         restart / hours, flat)  # fmt: skip
-        runs = flat.reshape(spread.shape)
-    starts = (runs[..., 1:] & ~runs[..., :-1]).sum(axis=-1)
-    energy = runs.sum(axis=-1) * mwh
-    paid = np.where(runs, price, 0.0).sum(axis=-1) * mwh
+    runs, paid, earned_sum, margin, always, starts = np.moveaxis(sums, -1, 0)
+    energy = runs * mwh
     with np.errstate(invalid="ignore", divide="ignore"):
-        average = np.where(energy > 0, paid / np.where(energy > 0, energy, 1.0), np.nan)
+        average = np.where(runs > 0, paid / np.where(runs > 0, runs, 1.0), np.nan)
+    plain = _contract.plain
     return Curtailment(
-        uptime=_contract.plain(runs.mean(axis=-1)),
-        energy_mwh=_contract.plain(energy),
-        power_cost=_contract.plain(paid),
-        average_price=_contract.plain(average),
-        revenue=_contract.plain(np.where(runs, earned, 0.0).sum(axis=-1) * mwh),
-        margin=_contract.plain(
-            np.where(runs, spread, 0.0).sum(axis=-1) * mwh - starts * restart * load
-        ),
-        always_on_margin=_contract.plain(spread.sum(axis=-1) * mwh),
-        starts=_contract.plain(starts.astype(np.float64)),
+        uptime=plain(runs / n),
+        energy_mwh=plain(energy),
+        power_cost=plain(paid * mwh),
+        average_price=plain(average),
+        revenue=plain(earned_sum * mwh),
+        margin=plain(margin * mwh - starts * restart * load),
+        always_on_margin=plain(always * mwh),
+        starts=plain(starts.copy()),
     )
 
 
