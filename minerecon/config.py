@@ -135,7 +135,7 @@ from minerecon import difficulty, fees, hosting, price, units
 from minerecon.financing import DebtTerms
 from minerecon.hardware import Deployment, Miner, get_miner
 from minerecon.network import NetworkState
-from minerecon.power import PowerPriceModel, ercot_price_model
+from minerecon.power import PowerPriceModel, ReserveOffer, ercot_price_model
 from minerecon.projection import MiningScenario, calibrate
 from minerecon.scenario import (
     Site,
@@ -968,6 +968,15 @@ _SIMULATION = _schema(
     _k("power_market", "str", choices=("ercot",)),
     _k("power_prices", "str"),
     _k("power_point", "str"),
+    _k("reserve_share", low=0, low_open=True, high=1, unit="[-]"),
+    _k(
+        "reserve_usd_per_mw_hour",
+        unit_suffix="usd_per_mw_hour",
+        low=0,
+        unit="[USD per MW-hour]",
+        high=_MAX_USD,
+    ),
+    _k("reserve_calls", low=0, high=1, high_open=True, unit="[-]"),
     _k("price", "table"),
     _k("fees", "table"),
     _k("hashrate", "table"),
@@ -1428,6 +1437,7 @@ def load_scenario(path: PathLike) -> SiteStudy:
             block_arrivals=settings.get("block_arrivals", "expected"),
             payout=settings.get("payout", "pool"),
             power_market=market,
+            reserve=_reserve(reader, settings),
             **models,
         )
     except ValueError as error:
@@ -1745,6 +1755,22 @@ def _hosting(reader: _Reader, table: Any, where: str) -> ColocationLease | GpuCl
         return hosting.gpu_cloud_from_deal(deal, **overrides)
     except ValueError as error:
         raise reader.error(where, str(error)) from None
+
+
+def _reserve(reader: _Reader, settings: Mapping[str, Any]) -> ReserveOffer | None:
+    """The reserve offer of a scenario file: share, payment and chance of a call, or None."""
+    keys = ("reserve_share", "reserve_usd_per_mw_hour", "reserve_calls")
+    given = [key for key in keys if key in settings]
+    if not given:
+        return None
+    for key in keys[:2]:
+        if key not in settings:
+            raise reader.error(f"simulation.{given[0]}", f"needs simulation.{key} as well")
+    return ReserveOffer(
+        settings["reserve_share"],
+        settings["reserve_usd_per_mw_hour"],
+        settings.get("reserve_calls", 0.0),
+    )
 
 
 def _power_market(reader: _Reader, settings: Mapping[str, Any]) -> PowerPriceModel | None:

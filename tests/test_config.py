@@ -79,6 +79,27 @@ def test_power_market_reads_the_ercot_default(tmp_path):
         load_scenario(write(tmp_path, unpriced))
 
 
+def test_reserve_keys_offer_part_of_the_load(tmp_path):
+    # simulation.reserve_share, reserve_usd_per_mw_hour and reserve_calls
+    # build a power.ReserveOffer, which needs an hourly market.
+    market = MINIMAL.replace("seed = 1", 'seed = 1\npower_market = "ercot"')
+    market = market.replace("power_price_usd_per_kwh = 0.05", "power_price_usd_per_kwh = 0.0")
+    text = market.replace(
+        "seed = 1",
+        "seed = 1\nreserve_share = 0.3\nreserve_usd_per_mw_hour = 5\nreserve_calls = 0.02",
+    )
+    offer = load_scenario(write(tmp_path, text)).scenario.reserve
+    assert (offer.share, offer.payment, offer.calls) == (0.3, 5.0, 0.02)
+    with pytest.raises(ConfigError, match="reserve needs a power_market"):
+        load_scenario(write(tmp_path, text.replace('power_market = "ercot"\n', "")))
+    with pytest.raises(
+        ConfigError, match=r"simulation\.reserve_calls.*needs simulation\.reserve_share"
+    ):
+        load_scenario(write(tmp_path, market.replace("seed = 1", "seed = 1\nreserve_calls = 0.1")))
+    with pytest.raises(ConfigError, match=r"simulation\.reserve_share"):
+        load_scenario(write(tmp_path, text.replace("reserve_share = 0.3", "reserve_share = 1.5")))
+
+
 def test_power_prices_fit_a_market_to_an_ercot_file(tmp_path):
     # simulation.power_prices: an ERCOT day-ahead file beside the scenario
     # file (NP4-190-CD layout), 20 days of hours at HB_WEST; the market is
